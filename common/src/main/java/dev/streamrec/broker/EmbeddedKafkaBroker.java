@@ -1,0 +1,191 @@
+package dev.streamrec.broker;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kafka broker in this JVM: KRaft, combined broker + controller, one node, built from the
+ * Maven Central artifacts. Used by the embedded run ({@code dev}) and by integration tests when
+ * Docker is not there.
+ *
+ * <p>The quorum is static ({@code controller.quorum.voters}), so a broker restarted on the same
+ * data directory and ports comes back with its topics; with port 0 both ports are picked free.
+ * Internal topics get replication factor 1, without which Kafka Streams never leaves REBALANCING.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+    private final Path dataDir;
+    private final boolean deleteOnClose;
+
+    /**
+     * @param port         client port, or 0 for a free one
+     * @param dataDir      log directory, or null for a temporary one deleted on close
+     * @param overrides    extra broker properties (e.g. num.partitions)
+     */
+    public static EmbeddedKafkaBroker start(int port, Path dataDir, Map<String, String> overrides) {
+        long started = System.nanoTime();
+        boolean temporary = dataDir == null;
+        try {
+            Path dir = temporary ? Files.createTempDirectory("streamrec-kafka-") : dataDir;
+            Files.createDirectories(dir);
+            int clientPort = port == 0 ? freePort() : port;
+            int controllerPort = port == 0 ? freePort() : port + 1;
+            Properties props = brokerProperties(dir, clientPort, controllerPort, overrides);
+            format(dir, props);
+            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+            server.startup();
+            String bootstrap = "127.0.0.1:" + clientPort;
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, dir, temporary);
+            broker.awaitReady(Duration.ofSeconds(60));
+            LOG.info("Kafka broker ready on {} (data in {}) after {} ms", bootstrap, dir,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("failed to start the in-process Kafka broker", e);
+        }
+    }
+
+    /** A broker on free ports with a temporary directory. */
+    public static EmbeddedKafkaBroker startTemporary() {
+        return start(0, null, Map.of());
+    }
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean deleteOnClose) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+        this.dataDir = dataDir;
+        this.deleteOnClose = deleteOnClose;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    private static Properties brokerProperties(Path dir, int clientPort, int controllerPort, Map<String, String> overrides) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", dir.toAbsolutePath().toString());
+        p.put("num.partitions", "4");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("auto.create.topics.enable", "false");
+        p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE)); // leave fsync to the OS page cache
+        p.putAll(overrides);
+        return p;
+    }
+
+    /** Formats the log directory once; a directory formatted before is left as it is. */
+    private static void format(Path dir, Properties props) throws IOException {
+        if (Files.exists(dir.resolve("meta.properties"))) {
+            return;
+        }
+        Path config = Files.createTempFile("streamrec-kafka-", ".properties");
+        try {
+            try (var out = Files.newOutputStream(config)) {
+                props.store(out, "in-process broker");
+            }
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
+                    config.toString()}, new PrintStream(log, true, StandardCharsets.UTF_8));
+            if (rc != 0) {
+                throw new IllegalStateException("formatting " + dir + " failed: " + log.toString(StandardCharsets.UTF_8));
+            }
+        } finally {
+            Files.deleteIfExists(config);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(p)) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("in-process broker not ready after " + timeout, e);
+                    }
+                }
+                sleep(100);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        if (deleteOnClose) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                LOG.warn("could not delete {}: {}", dataDir, e.toString());
+            }
+        }
+        LOG.info("Kafka broker on {} stopped", bootstrapServers);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.streamrec.console;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * A progress line for long work: done/total, rate and ETA. On a terminal it redraws one line; when
+ * output goes to a file or CI log it prints a plain line every few seconds instead. Thread-safe.
+ */
+public final class ProgressBar implements AutoCloseable {
+
+    private static final int WIDTH = 30;
+
+    private final String label;
+    private final long total;
+    private final PrintStream out;
+    private final boolean interactive;
+    private final long startNanos = System.nanoTime();
+    private final long intervalNanos;
+    private long done;
+    private long lastDrawNanos;
+
+    /** @param total expected units of work, or -1 when unknown */
+    public ProgressBar(String label, long total) {
+        this(label, total, System.err, System.console() != null);
+    }
+
+    public ProgressBar(String label, long total, PrintStream out, boolean interactive) {
+        this.label = label;
+        this.total = total;
+        this.out = out;
+        this.interactive = interactive;
+        this.intervalNanos = interactive ? 200_000_000L : 5_000_000_000L;
+    }
+
+    public synchronized void step(long n) {
+        done += n;
+        long now = System.nanoTime();
+        if (now - lastDrawNanos >= intervalNanos) {
+            lastDrawNanos = now;
+            draw(false);
+        }
+    }
+
+    public synchronized long done() {
+        return done;
+    }
+
+    private void draw(boolean last) {
+        double secs = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+        double rate = done / secs;
+        StringBuilder line = new StringBuilder(label).append(' ');
+        if (total > 0) {
+            double frac = Math.min(1.0, (double) done / total);
+            int filled = (int) (frac * WIDTH);
+            line.append('[').append("=".repeat(filled)).append(filled < WIDTH ? ">" : "")
+                    .append(" ".repeat(Math.max(0, WIDTH - filled - 1))).append("] ")
+                    .append(String.format(Locale.ROOT, "%3.0f%% %,d/%,d", frac * 100, done, total));
+        } else {
+            line.append(String.format(Locale.ROOT, "%,d", done));
+        }
+        line.append(String.format(Locale.ROOT, "  %,.0f/s", rate));
+        if (last) {
+            line.append(String.format(Locale.ROOT, "  in %s", duration(secs)));
+        } else if (total > 0 && rate > 0) {
+            line.append("  ETA ").append(duration((total - done) / rate));
+        }
+        if (interactive) {
+            out.print("\r" + line + "\u001b[K" + (last ? "\n" : ""));
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    private static String duration(double secs) {
+        long s = Math.round(secs);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    /** Prints the final line with the elapsed time. */
+    @Override
+    public synchronized void close() {
+        draw(true);
+    }
+}
