@@ -1,0 +1,57 @@
+package dev.streamrec.ops;
+
+import dev.streamrec.ops.replay.ReplayCommand;
+import dev.streamrec.ops.reset.ResetCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The on-call commands on their own ({@code java -cp ... dev.streamrec.ops.OpsCli replay ...}). The
+ * streams app registers {@link ReplayCommand} and {@link ResetCommand} as subcommands of its own CLI.
+ */
+@Command(name = "streamrec-ops", mixinStandardHelpOptions = true, versionProvider = OpsCli.Version.class,
+        subcommands = {ReplayCommand.class, ResetCommand.class},
+        description = "On-call tools: replay a topic range, reset the streams application to a point in time.")
+public final class OpsCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with the settings the commands expect. */
+    public static CommandLine commandLine() {
+        return shortUsageErrors(new CommandLine(new OpsCli()));
+    }
+
+    /**
+     * Makes usage errors one line plus a pointer to {@code --help} instead of the whole usage text
+     * (picocli's default); the exit code stays 2. The streams app may apply it to its own CLI.
+     */
+    public static CommandLine shortUsageErrors(CommandLine cli) {
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine failed = ex.getCommandLine();
+            failed.getErr().println("error: " + ex.getMessage());
+            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            failed.getErr().flush();
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: replay or reset");
+    }
+
+    /** The version from the jar's manifest, when there is one. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = OpsCli.class.getPackage().getImplementationVersion();
+            return new String[] {"streamrec ops " + (v == null ? "(development build)" : v)};
+        }
+    }
+}
