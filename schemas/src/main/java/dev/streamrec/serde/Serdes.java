@@ -6,6 +6,10 @@ import dev.streamrec.avro.Item;
 import dev.streamrec.avro.ModelPublished;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserEvent;
+import dev.streamrec.avro.internal.ItemNeighbours;
+import dev.streamrec.avro.internal.ItemSignal;
+import dev.streamrec.avro.internal.TrendingItems;
+import dev.streamrec.avro.internal.UserHistory;
 
 /** The serde of each record type, created once; each one knows the record's older schemas. */
 public final class Serdes {
@@ -17,6 +21,14 @@ public final class Serdes {
             new AvroSerde<>(Recommendations.getClassSchema(), List.of());
     public static final AvroSerde<ModelPublished> MODEL_PUBLISHED =
             new AvroSerde<>(ModelPublished.getClassSchema(), List.of());
+
+    // Internal records of the streams app (store values, repartition and global-store topics).
+    public static final AvroSerde<UserHistory> USER_HISTORY = new AvroSerde<>(UserHistory.getClassSchema(), List.of());
+    public static final AvroSerde<ItemSignal> ITEM_SIGNAL = new AvroSerde<>(ItemSignal.getClassSchema(), List.of());
+    public static final AvroSerde<ItemNeighbours> ITEM_NEIGHBOURS =
+            new AvroSerde<>(ItemNeighbours.getClassSchema(), List.of());
+    public static final AvroSerde<TrendingItems> TRENDING_ITEMS =
+            new AvroSerde<>(TrendingItems.getClassSchema(), List.of());
 
     private Serdes() {
     }

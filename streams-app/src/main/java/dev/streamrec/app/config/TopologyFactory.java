@@ -1,0 +1,41 @@
+package dev.streamrec.app.config;
+
+import dev.streamrec.app.topology.AppTopics;
+import dev.streamrec.app.topology.HeuristicRanker;
+import dev.streamrec.app.topology.Ranker;
+import dev.streamrec.app.topology.StreamrecTopology;
+import dev.streamrec.app.topology.TopologyMetrics;
+import dev.streamrec.app.topology.TopologySettings;
+import dev.streamrec.avro.Recommendations;
+import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Secondary;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import org.apache.kafka.streams.kstream.KStream;
+
+/**
+ * Registers the topology on micronaut-kafka's {@code default} builder (micronaut-kafka always
+ * creates that stream, and Kafka 4 refuses an empty topology, so the app's topology is the default
+ * one). micronaut-kafka then builds and starts {@code KafkaStreams} from the builder and closes it
+ * with the context.
+ */
+@Factory
+public class TopologyFactory {
+
+    /** The heuristic ranker, until a model-backed {@link Ranker} bean replaces it (mark that one {@code @Primary}). */
+    @Singleton
+    @Secondary
+    Ranker heuristicRanker() {
+        return new HeuristicRanker();
+    }
+
+    @Singleton
+    @Named("streamrec")
+    KStream<String, Recommendations> streamrecTopology(@Named("default") ConfiguredStreamBuilder builder,
+                                                       TopologySettings settings, AppTopics topics, Ranker ranker,
+                                                       TopologyMetrics metrics) {
+        StreamrecTopology.configure(builder.getConfiguration(), topics, metrics);
+        return StreamrecTopology.define(builder, settings, topics, ranker, metrics);
+    }
+}

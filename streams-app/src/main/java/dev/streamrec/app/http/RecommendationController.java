@@ -1,0 +1,86 @@
+package dev.streamrec.app.http;
+
+import java.net.URI;
+import java.util.List;
+
+import dev.streamrec.app.topology.StreamrecTopology;
+import dev.streamrec.app.topology.TopologySettings;
+import dev.streamrec.avro.Recommendations;
+import dev.streamrec.avro.internal.UserHistory;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.uri.UriBuilder;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+
+/**
+ * {@code GET /recommendations/{userId}?k=} (the latest list produced for the user, cut to k) and
+ * {@code GET /users/{userId}/history}. Unknown users get 404 with a JSON error body; a key owned by
+ * another instance gets a 307 redirect to it; a store that cannot be queried yet gets 503.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING) // RocksDB reads block
+class RecommendationController {
+
+    private final StoreQueries stores;
+    private final int defaultK;
+
+    RecommendationController(StoreQueries stores, TopologySettings settings) {
+        this.stores = stores;
+        this.defaultK = settings.recommendK();
+    }
+
+    @Get(uri = "/recommendations/{userId}", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> recommendations(@PathVariable String userId, @Nullable @QueryValue Integer k) {
+        int limit = k == null ? defaultK : k;
+        if (limit < 1) {
+            return HttpResponse.badRequest(new Views.ErrorView("bad_request", "k must be at least 1, was " + limit, userId));
+        }
+        return switch (stores.<Recommendations>get(StreamrecTopology.RECOMMENDATIONS_STORE, userId)) {
+            case StoreQueries.Lookup.Found<Recommendations> f -> HttpResponse.ok(view(f.value(), limit));
+            case StoreQueries.Lookup.Missing<Recommendations> m -> notFound(userId, "no recommendations for user '"
+                    + userId + "' (no valid event seen for this user)");
+            case StoreQueries.Lookup.Elsewhere<Recommendations> e -> redirect(e, "/recommendations/" + userId, k);
+        };
+    }
+
+    @Get(uri = "/users/{userId}/history", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> history(@PathVariable String userId) {
+        return switch (stores.<UserHistory>get(StreamrecTopology.HISTORY_STORE, userId)) {
+            case StoreQueries.Lookup.Found<UserHistory> f -> HttpResponse.ok(view(userId, f.value()));
+            case StoreQueries.Lookup.Missing<UserHistory> m -> notFound(userId, "no history for user '" + userId + "'");
+            case StoreQueries.Lookup.Elsewhere<UserHistory> e -> redirect(e, "/users/" + userId + "/history", null);
+        };
+    }
+
+    private static HttpResponse<Views.ErrorView> notFound(String userId, String message) {
+        return HttpResponse.<Views.ErrorView>status(HttpStatus.NOT_FOUND).body(new Views.ErrorView("not_found", message, userId));
+    }
+
+    private static HttpResponse<?> redirect(StoreQueries.Lookup.Elsewhere<?> e, String path, Integer k) {
+        UriBuilder uri = UriBuilder.of(URI.create("http://" + e.host().host() + ":" + e.host().port())).path(path);
+        if (k != null) {
+            uri.queryParam("k", k);
+        }
+        return HttpResponse.temporaryRedirect(uri.build());
+    }
+
+    private static Views.RecommendationsView view(Recommendations r, int k) {
+        List<Views.RecommendedItemView> items = r.getItems().stream().limit(k)
+                .map(i -> new Views.RecommendedItemView(i.getItemId(), i.getScore(), i.getReason())).toList();
+        return new Views.RecommendationsView(r.getUserId(), r.getGeneratedAt(), r.getModelVersion(),
+                r.getTriggerEventId(), items);
+    }
+
+    private static Views.HistoryView view(String userId, UserHistory h) {
+        return new Views.HistoryView(userId, h.getEvents().stream()
+                .map(e -> new Views.EventView(e.getEventId(), e.getItemId(), e.getType(), e.getTimestamp())).toList(),
+                List.copyOf(h.getPurchased()));
+    }
+}

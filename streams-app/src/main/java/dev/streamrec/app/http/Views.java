@@ -1,0 +1,34 @@
+package dev.streamrec.app.http;
+
+import java.util.List;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+/** JSON bodies of the HTTP API. */
+final class Views {
+
+    private Views() {
+    }
+
+    @Serdeable
+    record RecommendedItemView(String itemId, double score, String reason) {
+    }
+
+    @Serdeable
+    record RecommendationsView(String userId, long generatedAt, String modelVersion, String triggerEventId,
+                               List<RecommendedItemView> items) {
+    }
+
+    @Serdeable
+    record EventView(String eventId, String itemId, String type, long timestamp) {
+    }
+
+    @Serdeable
+    record HistoryView(String userId, List<EventView> events, List<String> purchased) {
+    }
+
+    /** Every error body: a stable code, a human message, and the user concerned when there is one. */
+    @Serdeable
+    record ErrorView(String error, String message, String userId) {
+    }
+}

@@ -1,0 +1,104 @@
+package dev.streamrec.app.metrics;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+import dev.streamrec.app.topology.RejectReason;
+import dev.streamrec.app.topology.TopologyMetrics;
+import dev.streamrec.avro.EventType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+
+/**
+ * The topology's counters in Micrometer. Prometheus names (on {@code GET /prometheus}):
+ * <ul>
+ *   <li>{@code streamrec_events_in_total{type}}: decoded user-events records, valid or not, duplicates
+ *       included ({@code type} = VIEW, CLICK, ADD_TO_CART, PURCHASE, UNKNOWN);</li>
+ *   <li>{@code streamrec_dlq_records_total{reason}}: records dead-lettered (reason = a {@link RejectReason});</li>
+ *   <li>{@code streamrec_duplicates_total}: duplicate deliveries dropped;</li>
+ *   <li>{@code streamrec_recommendations_out_total}: Recommendations records produced;</li>
+ *   <li>{@code streamrec_recommendation_candidates} (summary): candidates per ranking.</li>
+ * </ul>
+ * Every label value is registered at start, so each series exists (at 0) before its first event.
+ * The CLI reads live totals with {@link #eventsIn()} and {@link #recommendationsOut()}.
+ */
+@Singleton
+public class StreamrecMetrics implements TopologyMetrics {
+
+    public static final String EVENTS_IN = "streamrec.events.in";
+    public static final String DLQ_RECORDS = "streamrec.dlq.records";
+    public static final String DUPLICATES = "streamrec.duplicates";
+    public static final String RECOMMENDATIONS_OUT = "streamrec.recommendations.out";
+    public static final String CANDIDATES = "streamrec.recommendation.candidates";
+
+    private final Map<EventType, Counter> eventsIn = new EnumMap<>(EventType.class);
+    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Counter duplicates;
+    private final Counter recommendationsOut;
+    private final DistributionSummary candidates;
+
+    public StreamrecMetrics(MeterRegistry registry) {
+        for (EventType t : EventType.values()) {
+            eventsIn.put(t, Counter.builder(EVENTS_IN).tag("type", t.name())
+                    .description("Decoded user-events records by type, valid or not, duplicates included")
+                    .register(registry));
+        }
+        for (RejectReason r : RejectReason.values()) {
+            rejected.put(r, Counter.builder(DLQ_RECORDS).tag("reason", r.name())
+                    .description("user-events records sent to the dead-letter topic, by reason")
+                    .register(registry));
+        }
+        duplicates = Counter.builder(DUPLICATES).description("Duplicate event deliveries dropped").register(registry);
+        recommendationsOut = Counter.builder(RECOMMENDATIONS_OUT).description("Recommendations records produced")
+                .register(registry);
+        candidates = DistributionSummary.builder(CANDIDATES).description("Candidates handed to the ranker per event")
+                .register(registry);
+    }
+
+    @Override
+    public void eventIn(EventType type) {
+        eventsIn.get(type).increment();
+    }
+
+    @Override
+    public void rejected(RejectReason reason) {
+        rejected.get(reason).increment();
+    }
+
+    @Override
+    public void duplicate() {
+        duplicates.increment();
+    }
+
+    @Override
+    public void recommendationsOut(int candidateCount) {
+        recommendationsOut.increment();
+        candidates.record(candidateCount);
+    }
+
+    /** Total decoded events in since start, all types. */
+    public long eventsIn() {
+        return (long) eventsIn.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Total records dead-lettered since start, all reasons. */
+    public long deadLettered() {
+        return (long) rejected.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    public long duplicates() {
+        return (long) duplicates.count();
+    }
+
+    /** Total Recommendations records produced since start. */
+    public long recommendationsOut() {
+        return (long) recommendationsOut.count();
+    }
+
+    @Override
+    public String toString() {
+        return "StreamrecMetrics[eventsIn=" + eventsIn() + ", recommendationsOut=" + recommendationsOut() + "]";
+    }
+}

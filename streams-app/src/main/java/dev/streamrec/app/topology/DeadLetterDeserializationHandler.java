@@ -1,0 +1,54 @@
+package dev.streamrec.app.topology;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.streamrec.serde.RecordDecodingException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka Streams' deserialization exception handler for the app: an undecodable {@code user-events}
+ * record is logged in one line (no stack trace: bad input is expected), counted, and returned to
+ * Kafka Streams as a dead-letter record with its original key, value and headers; processing
+ * resumes. Under exactly-once the DLQ record is written in the task's transaction, so it appears
+ * exactly once even when the task is retried. Records of other topics (the catalog, the internal
+ * topics) are logged and skipped, not dead-lettered: the DLQ holds user events only.
+ *
+ * <p>Configured by {@link StreamrecTopology#configure} as {@code deserialization.exception.handler}.
+ */
+public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
+
+    private String dlqTopic;
+    private String userEventsTopic;
+    private TopologyMetrics metrics = TopologyMetrics.NOOP;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        dlqTopic = DeadLetters.dlqTopic(configs);
+        Object t = configs.get(DeadLetters.USER_EVENTS_TOPIC_CONFIG);
+        userEventsTopic = t == null ? null : t.toString();
+        metrics = DeadLetters.metrics(configs);
+    }
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        String detail = exception instanceof RecordDecodingException rde ? rde.reason().name()
+                : exception.getClass().getSimpleName();
+        boolean deadLetter = dlqTopic != null && record.topic().equals(userEventsTopic);
+        LOG.warn("undecodable record topic={} partition={} offset={} reason={} detail={} action={}: {}",
+                record.topic(), record.partition(), record.offset(), RejectReason.UNDECODABLE, detail,
+                deadLetter ? "dead-lettered to " + dlqTopic : "skipped", DeadLetters.truncate(String.valueOf(exception.getMessage())));
+        metrics.rejected(RejectReason.UNDECODABLE);
+        if (!deadLetter) {
+            return Response.resume();
+        }
+        return Response.resume(List.of(DeadLetters.record(dlqTopic, record.key(), record.value(), record.headers(),
+                context, exception, RejectReason.UNDECODABLE, detail, false, System.currentTimeMillis())));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.streamrec.app.topology;
+
+import dev.streamrec.avro.EventType;
+import dev.streamrec.avro.UserEvent;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * Checks one decoded user event and passes it on, or throws {@link InvalidEventException}, which
+ * Kafka Streams hands to {@link DeadLetterProcessingHandler} (the dead-letter path lives in the
+ * exception handler, not in the DSL). The future-timestamp check uses the task's wall clock
+ * ({@code currentSystemTimeMs}, mockable in tests).
+ */
+final class EventValidator implements FixedKeyProcessor<String, UserEvent, UserEvent> {
+
+    private final long maxFutureMs;
+    private final TopologyMetrics metrics;
+    private FixedKeyProcessorContext<String, UserEvent> context;
+
+    EventValidator(TopologySettings settings, TopologyMetrics metrics) {
+        this.maxFutureMs = settings.maxFutureSkew().toMillis();
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, UserEvent> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, UserEvent> record) {
+        UserEvent e = record.value();
+        if (e == null) {
+            throw new InvalidEventException(RejectReason.MISSING_VALUE, "null value (tombstone) on user-events");
+        }
+        metrics.eventIn(e.getType());
+        if (e.getType() == EventType.UNKNOWN) {
+            throw new InvalidEventException(RejectReason.UNKNOWN_TYPE, "event " + e.getEventId() + " has an unknown type");
+        }
+        if (blank(e.getEventId()) || blank(e.getUserId()) || blank(e.getItemId())) {
+            throw new InvalidEventException(RejectReason.EMPTY_ID, "event '" + e.getEventId() + "' has an empty id (userId='"
+                    + e.getUserId() + "', itemId='" + e.getItemId() + "')");
+        }
+        if (!e.getUserId().equals(record.key())) {
+            throw new InvalidEventException(RejectReason.KEY_MISMATCH, "event " + e.getEventId() + " has key '" + record.key()
+                    + "' but userId '" + e.getUserId() + "'");
+        }
+        if (e.getTimestamp() < 0) {
+            throw new InvalidEventException(RejectReason.NEGATIVE_TIMESTAMP, "event " + e.getEventId() + " has timestamp "
+                    + e.getTimestamp());
+        }
+        long now = context.currentSystemTimeMs();
+        if (e.getTimestamp() > now + maxFutureMs) {
+            throw new InvalidEventException(RejectReason.FUTURE_TIMESTAMP, "event " + e.getEventId() + " is "
+                    + (e.getTimestamp() - now) + " ms in the future (limit " + maxFutureMs + " ms)");
+        }
+        context.forward(record);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.streamrec.app.topology;
+
+/**
+ * Why a {@code user-events} record went to the dead-letter topic. A bounded set: it labels the
+ * {@code streamrec_dlq_records_total} metric and the {@code streamrec.error.reason} DLQ header.
+ */
+public enum RejectReason {
+    /** The bytes are not a decodable {@code UserEvent} (bad marker, unknown schema, truncated, malformed). */
+    UNDECODABLE,
+    /** A tombstone (null value) on user-events. */
+    MISSING_VALUE,
+    /** The event type is one this reader does not know (Avro resolves it to {@code UNKNOWN}). */
+    UNKNOWN_TYPE,
+    /** eventId, userId or itemId is empty or blank. */
+    EMPTY_ID,
+    /** The record key is not the event's userId, so the user's events would not share a partition. */
+    KEY_MISMATCH,
+    /** The event time is more than {@code streamrec.validation.max-future} ahead of the wall clock. */
+    FUTURE_TIMESTAMP,
+    /** The event time is negative. */
+    NEGATIVE_TIMESTAMP,
+    /** An unexpected exception while processing a valid-looking event (a bug): logged with its stack trace. */
+    PROCESSING_ERROR
+}

@@ -1,0 +1,181 @@
+package dev.streamrec.app.topology;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import dev.streamrec.avro.Item;
+import dev.streamrec.avro.Recommendations;
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.avro.internal.ItemNeighbours;
+import dev.streamrec.avro.internal.ItemSignal;
+import dev.streamrec.avro.internal.TrendingItems;
+import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.serde.Serdes;
+import dev.streamrec.topics.Topic;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the recommendation topology. {@link #define} adds it to a {@link StreamsBuilder} (the
+ * application passes micronaut-kafka's {@code default} builder, tests a plain one through
+ * {@link #build}); {@link #configure} adds the error handling it relies on to the Streams
+ * configuration. Processor, store and repartition names are the constants below, so metrics,
+ * changelog topics ({@code <application.id>-<store>-changelog}) and the topology description read
+ * well and stay stable across versions.
+ *
+ * <pre>
+ * user-events ─ validate-events ─ dedupe-events ─ update-history ─┬─ recommend ─ recommendations (+ user-recommendations store)
+ *  (undecodable/invalid ─▶ user-events-dlq)  [event-ids] [user-history] │     reads global: item-neighbours-global, trending-global, item-catalog-global
+ *                                                                  └─ emit-item-signals ─▶ &lt;app&gt;-item-signals-repartition (by item)
+ *                                                                        ├─ aggregate-covisits [item-covisits, item-covisits-dirty] ─▶ item-neighbours topic ─▶ item-neighbours-global
+ *                                                                        └─ count-trending [item-trend-counts] ─▶ trending-items topic ─▶ trending-global
+ * item-catalog ─▶ item-catalog-global
+ * </pre>
+ */
+public final class StreamrecTopology {
+
+    // Processor names.
+    public static final String USER_EVENTS_SOURCE = "user-events-source";
+    public static final String VALIDATE = "validate-events";
+    public static final String DEDUPE = "dedupe-events";
+    public static final String UPDATE_HISTORY = "update-history";
+    public static final String EMIT_ITEM_SIGNALS = "emit-item-signals";
+    /** Repartition name: the topic is {@code <application.id>-item-signals-repartition}. */
+    public static final String ITEM_SIGNALS = "item-signals";
+    public static final String AGGREGATE_COVISITS = "aggregate-covisits";
+    public static final String COUNT_TRENDING = "count-trending";
+    public static final String NEIGHBOURS_SINK = "item-neighbours-sink";
+    public static final String TRENDING_SINK = "trending-items-sink";
+    public static final String RECOMMEND = "recommend";
+    public static final String RECOMMENDATIONS_SINK = "recommendations-sink";
+    public static final String NEIGHBOURS_GLOBAL_SOURCE = "item-neighbours-global-source";
+    public static final String TRENDING_GLOBAL_SOURCE = "trending-global-source";
+    public static final String CATALOG_GLOBAL_SOURCE = "item-catalog-global-source";
+
+    // Store names.
+    /** Window store eventId → first record time; retention {@code streamrec.dedupe.retention}. */
+    public static final String EVENT_IDS_STORE = "event-ids";
+    /** userId → {@link UserHistory}. Queried by {@code GET /users/{userId}/history}. */
+    public static final String HISTORY_STORE = "user-history";
+    /** userId → latest {@link Recommendations}. Queried by {@code GET /recommendations/{userId}}. */
+    public static final String RECOMMENDATIONS_STORE = "user-recommendations";
+    /** itemId → tracked {@link ItemNeighbours} (item-partitioned). */
+    public static final String COVISIT_STORE = "item-covisits";
+    /** itemId → time of the last unpublished change (item-partitioned). */
+    public static final String COVISIT_DIRTY_STORE = "item-covisits-dirty";
+    /** Window store itemId → count per bucket (item-partitioned). */
+    public static final String TRENDING_STORE = "item-trend-counts";
+    /** Global: itemId → top-M {@link ItemNeighbours}. */
+    public static final String NEIGHBOURS_GLOBAL_STORE = "item-neighbours-global";
+    /** Global: {@code partition-<n>} → {@link TrendingItems}. */
+    public static final String TRENDING_GLOBAL_STORE = "trending-global";
+    /** Global: itemId → {@link Item}. */
+    public static final String CATALOG_GLOBAL_STORE = "item-catalog-global";
+
+    private static final Serde<String> STRING = org.apache.kafka.common.serialization.Serdes.String();
+    private static final Serde<Long> LONG = org.apache.kafka.common.serialization.Serdes.Long();
+
+    private StreamrecTopology() {
+    }
+
+    /**
+     * Adds the topology to {@code builder}.
+     *
+     * @return the recommendations stream (also written to the recommendations topic)
+     */
+    public static KStream<String, Recommendations> define(StreamsBuilder builder, TopologySettings settings,
+                                                          AppTopics topics, Ranker ranker, TopologyMetrics metrics) {
+        addStores(builder, settings);
+        globalTable(builder, topics.itemNeighbours(), NEIGHBOURS_GLOBAL_SOURCE, NEIGHBOURS_GLOBAL_STORE);
+        globalTable(builder, topics.trendingItems(), TRENDING_GLOBAL_SOURCE, TRENDING_GLOBAL_STORE);
+        globalTable(builder, topics.itemCatalog(), CATALOG_GLOBAL_SOURCE, CATALOG_GLOBAL_STORE);
+
+        Topic<String, UserEvent> userEvents = topics.userEvents();
+        KStream<String, ValidEvent> valid = builder
+                .stream(userEvents.name(), Consumed.with(userEvents.keySerde(), userEvents.valueSerde())
+                        .withName(USER_EVENTS_SOURCE))
+                .processValues(() -> new EventValidator(settings, metrics), Named.as(VALIDATE))
+                .processValues(() -> new EventDeduplicator(settings.dedupeRetention(), metrics), Named.as(DEDUPE),
+                        EVENT_IDS_STORE)
+                .processValues(() -> new HistoryUpdater(settings), Named.as(UPDATE_HISTORY), HISTORY_STORE);
+
+        // Item side: the graph and the trending counts are partitioned by item, so every update of
+        // one item happens in one task; the user side reads the results through global stores.
+        ItemSignals signals = new ItemSignals(settings);
+        KStream<String, ItemSignal> byItem = valid
+                .flatMap((user, event) -> signals.of(event), Named.as(EMIT_ITEM_SIGNALS))
+                .repartition(Repartitioned.<String, ItemSignal>as(ITEM_SIGNALS)
+                        .withKeySerde(STRING).withValueSerde(Serdes.ITEM_SIGNAL));
+        byItem.process(() -> new CoVisitAggregator(settings), Named.as(AGGREGATE_COVISITS), COVISIT_STORE,
+                        COVISIT_DIRTY_STORE)
+                .to(topics.itemNeighbours().name(), Produced.with(topics.itemNeighbours().keySerde(),
+                        topics.itemNeighbours().valueSerde()).withName(NEIGHBOURS_SINK));
+        byItem.process(() -> new TrendingCounter(settings), Named.as(COUNT_TRENDING), TRENDING_STORE)
+                .to(topics.trendingItems().name(), Produced.with(topics.trendingItems().keySerde(),
+                        topics.trendingItems().valueSerde()).withName(TRENDING_SINK));
+
+        KStream<String, Recommendations> recommendations = valid.processValues(
+                () -> new Recommender(settings, ranker, metrics), Named.as(RECOMMEND), RECOMMENDATIONS_STORE);
+        recommendations.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
+                topics.recommendations().valueSerde()).withName(RECOMMENDATIONS_SINK));
+        return recommendations;
+    }
+
+    /** A complete topology on a fresh builder (tests, tools); {@code config} should have gone through {@link #configure}. */
+    public static Topology build(TopologySettings settings, AppTopics topics, Ranker ranker, TopologyMetrics metrics,
+                                 Properties config) {
+        StreamsBuilder builder = new StreamsBuilder();
+        define(builder, settings, topics, ranker, metrics);
+        return builder.build(config);
+    }
+
+    /**
+     * Adds what the topology relies on to a Streams configuration: the dead-letter exception
+     * handlers and topic (KIP-1033/1034), and the values the handlers read. Settings already present
+     * (e.g. from {@code kafka.streams.default.*}) win, except the two handler inputs.
+     */
+    public static Properties configure(Properties props, AppTopics topics, TopologyMetrics metrics) {
+        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterDeserializationHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterProcessingHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.userEventsDlq().name());
+        props.put(DeadLetters.USER_EVENTS_TOPIC_CONFIG, topics.userEvents().name());
+        props.put(DeadLetters.METRICS_CONFIG, metrics);
+        return props;
+    }
+
+    private static void addStores(StreamsBuilder builder, TopologySettings s) {
+        Duration dedupe = s.dedupeRetention();
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(EVENT_IDS_STORE, dedupe, dedupe, false), STRING, LONG));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HISTORY_STORE), STRING, Serdes.USER_HISTORY).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(RECOMMENDATIONS_STORE), STRING, Serdes.RECOMMENDATIONS).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(COVISIT_STORE), STRING, Serdes.ITEM_NEIGHBOURS).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(COVISIT_DIRTY_STORE), STRING, LONG).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(TRENDING_STORE, s.trendingWindow().plus(s.trendingBucket()),
+                        s.trendingBucket(), false), STRING, LONG).withCachingEnabled());
+    }
+
+    private static <V> void globalTable(StreamsBuilder builder, Topic<String, V> topic, String sourceName, String store) {
+        builder.globalTable(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName(sourceName),
+                Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
+                        .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.streamrec.app.topology;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamrec.avro.internal.ItemSignal;
+import dev.streamrec.avro.internal.TrendingEntry;
+import dev.streamrec.avro.internal.TrendingItems;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Trending items, per item partition: counts primary signals (one per valid event) in buckets of
+ * {@code streamrec.trending.bucket} in a window store (retention: the trending window plus one
+ * bucket), and on a wall-clock punctuation sums the buckets of the last {@code streamrec.trending.window}
+ * of stream time and publishes this partition's top {@code streamrec.trending.top-n} under the key
+ * {@code partition-<n>} to the compacted trending-items topic. Every instance reads that topic as a
+ * global store and merges the partitions' lists (an item lives in exactly one partition, so the
+ * merge is a plain top-N of the union).
+ *
+ * <p>Counting uses record time (stream time), not the event field, so a client with a skewed clock
+ * cannot push an item to the top, and the window moves with the data during a replay.
+ */
+final class TrendingCounter implements Processor<String, ItemSignal, String, TrendingItems> {
+
+    private static final Comparator<TrendingEntry> TOP = Comparator.comparingLong(TrendingEntry::getCount).reversed()
+            .thenComparing(TrendingEntry::getItemId);
+
+    private final long bucketMs;
+    private final long windowMs;
+    private final int topN;
+    private final TopologySettings settings;
+    private ProcessorContext<String, TrendingItems> context;
+    private WindowStore<String, Long> counts;
+    private List<TrendingEntry> lastPublished; // in memory: after a restart the first list is published again
+
+    TrendingCounter(TopologySettings settings) {
+        this.settings = settings;
+        this.bucketMs = settings.trendingBucket().toMillis();
+        this.windowMs = settings.trendingWindow().toMillis();
+        this.topN = settings.trendingTopN();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, TrendingItems> context) {
+        this.context = context;
+        this.counts = context.getStateStore(StreamrecTopology.TRENDING_STORE);
+        context.schedule(settings.trendingPublishInterval(), PunctuationType.WALL_CLOCK_TIME, now -> publish());
+    }
+
+    @Override
+    public void process(Record<String, ItemSignal> record) {
+        if (!record.value().getPrimary() || record.timestamp() < 0) {
+            return;
+        }
+        long bucket = record.timestamp() - Math.floorMod(record.timestamp(), bucketMs);
+        Long current = counts.fetch(record.key(), bucket);
+        counts.put(record.key(), current == null ? 1L : current + 1, bucket);
+    }
+
+    /** Key of one partition's list on the trending-items topic. */
+    static String key(int partition) {
+        return "partition-" + partition;
+    }
+
+    private void publish() {
+        long now = context.currentStreamTimeMs();
+        if (now < 0) {
+            return; // nothing processed yet in this task
+        }
+        long from = Math.max(0, now - windowMs + 1);
+        Map<String, Long> sums = new HashMap<>();
+        try (KeyValueIterator<Windowed<String>, Long> it = counts.fetchAll(from - bucketMs + 1, now)) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, Long> kv = it.next();
+                if (kv.key.window().start() + bucketMs > from) { // the bucket overlaps the window
+                    sums.merge(kv.key.key(), kv.value, Long::sum);
+                }
+            }
+        }
+        List<TrendingEntry> top = new ArrayList<>(sums.size());
+        sums.forEach((item, n) -> top.add(new TrendingEntry(item, n)));
+        top.sort(TOP);
+        List<TrendingEntry> list = top.size() > topN ? new ArrayList<>(top.subList(0, topN)) : top;
+        if (list.equals(lastPublished)) {
+            return;
+        }
+        lastPublished = list;
+        int partition = context.taskId().partition();
+        context.forward(new Record<>(key(partition), new TrendingItems(partition, from, now, list), now));
+    }
+}

@@ -1,0 +1,7 @@
+package dev.streamrec.app.topology;
+
+import dev.streamrec.avro.EventType;
+
+/** One event of the user's history as a ranker sees it. */
+public record UserAction(String eventId, String itemId, EventType type, long timestamp) {
+}

@@ -1,0 +1,211 @@
+package dev.streamrec.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import dev.streamrec.app.topology.DeadLetters;
+import dev.streamrec.app.topology.RejectReason;
+import dev.streamrec.app.topology.StreamrecTopology;
+import dev.streamrec.avro.Recommendations;
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.avro.internal.HistoryEntry;
+import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.events.ShopperSimulator;
+import dev.streamrec.kafka.testing.KafkaTestCluster;
+import dev.streamrec.serde.Serdes;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * 20,000 simulated events with 1% corrupted bytes and 1% duplicate deliveries through the running
+ * app on a real broker, exactly-once, with and without a restart in the middle of the stream.
+ */
+@Tag("integration")
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class PipelineIntegrationTest {
+
+    private static final int EVENTS = 20_000;
+    private static KafkaTestCluster cluster;
+
+    @BeforeAll
+    static void startBroker() {
+        cluster = KafkaTestCluster.start();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** What was sent: the valid events, the corrupted records, the duplicates. */
+    record Workload(List<ProducerRecord<byte[], byte[]>> records, Map<String, UserEvent> valid,
+                    Set<String> corruptedValues, int duplicates) {
+    }
+
+    @Test
+    void shouldProcessEveryValidEventExactlyOnceAndDeadLetterEveryCorruptedOne() {
+        TestApp app = new TestApp(cluster.bootstrapServers(), Map.of("streamrec.history.max-events", 10_000));
+        Workload w = workload(app, 11L);
+        try {
+            app.start();
+            produce(app, w.records());
+            verify(app, w);
+        } finally {
+            app.stop();
+        }
+    }
+
+    @Test
+    void shouldRestoreStateAndKeepExactlyOnceAcrossARestartMidStream() {
+        TestApp app = new TestApp(cluster.bootstrapServers(), Map.of("streamrec.history.max-events", 10_000));
+        Workload w = workload(app, 12L);
+        int half = w.records().size() / 2;
+        try {
+            app.start();
+            try (KafkaConsumer<byte[], byte[]> recs = app.consumer(app.topic("recommendations"))) {
+                produce(app, w.records().subList(0, half));
+                // Stop while it is still working through the first half.
+                TestApp.readUntil(recs, new ArrayList<>(), l -> l.size() >= half / 4, Duration.ofSeconds(90),
+                        "a quarter of the first half's recommendations");
+            }
+            app.stop();
+
+            produce(app, w.records().subList(half, w.records().size()));
+            app.freshStateDir(); // nothing local: every store must come back from its changelog
+            app.start();
+            verify(app, w);
+        } finally {
+            app.stop();
+        }
+    }
+
+    private static Workload workload(TestApp app, long seed) {
+        ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults().withSeed(seed));
+        SplittableRandom random = new SplittableRandom(seed);
+        long t0 = System.currentTimeMillis() - EVENTS * 50L - 60_000;
+        String topic = app.topic("user-events");
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(EVENTS);
+        Map<String, UserEvent> valid = new HashMap<>();
+        List<ProducerRecord<byte[], byte[]>> sentValid = new ArrayList<>();
+        Set<String> corrupted = new HashSet<>();
+        int duplicates = 0;
+        for (int i = 0; i < EVENTS; i++) {
+            long ts = t0 + i * 50L;
+            double dice = random.nextDouble();
+            if (dice < 0.01 && !sentValid.isEmpty()) { // a duplicate delivery of a recent event
+                ProducerRecord<byte[], byte[]> original = sentValid.get(Math.max(0, sentValid.size() - 1 - random.nextInt(50)));
+                records.add(new ProducerRecord<>(topic, null, ts, original.key(), original.value()));
+                duplicates++;
+                continue;
+            }
+            UserEvent e = sim.next(ts);
+            byte[] key = e.getUserId().getBytes(StandardCharsets.UTF_8);
+            byte[] value = Serdes.USER_EVENT.toBytes(e);
+            if (dice < 0.02) { // corrupted bytes: cut short, or the marker damaged
+                value = random.nextBoolean() ? java.util.Arrays.copyOf(value, value.length / 2) : damageMarker(value);
+                corrupted.add(java.util.HexFormat.of().formatHex(value));
+                records.add(new ProducerRecord<>(topic, null, ts, key, value));
+                continue;
+            }
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, ts, key, value);
+            records.add(r);
+            sentValid.add(r);
+            valid.put(e.getEventId(), e);
+        }
+        return new Workload(records, valid, corrupted, duplicates);
+    }
+
+    private static byte[] damageMarker(byte[] value) {
+        byte[] copy = value.clone();
+        copy[0] = 0x00;
+        return copy;
+    }
+
+    private static void produce(TestApp app, List<ProducerRecord<byte[], byte[]>> records) {
+        try (KafkaProducer<byte[], byte[]> producer = app.producer()) {
+            records.forEach(producer::send);
+            producer.flush();
+        }
+    }
+
+    private static void verify(TestApp app, Workload w) {
+        // Every valid event produced exactly one recommendations record (matched by triggerEventId).
+        List<ConsumerRecord<byte[], byte[]>> recs = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = app.consumer(app.topic("recommendations"))) {
+            TestApp.readUntil(c, recs, l -> l.size() >= w.valid().size(), Duration.ofSeconds(150),
+                    w.valid().size() + " recommendations");
+            c.poll(Duration.ofSeconds(2)).forEach(recs::add); // anything extra would show here
+        }
+        Map<String, Long> perTrigger = recs.stream()
+                .map(r -> Serdes.RECOMMENDATIONS.fromBytes(r.value()))
+                .collect(Collectors.groupingBy(Recommendations::getTriggerEventId, Collectors.counting()));
+        assertThat(perTrigger.keySet()).as("one list per valid event, none for anything else")
+                .containsExactlyInAnyOrderElementsOf(w.valid().keySet());
+        assertThat(perTrigger.values()).as("exactly one list per valid event").containsOnly(1L);
+        assertThat(recs).hasSize(w.valid().size());
+
+        // Every corrupted record is in the DLQ with its reason, original bytes, and nothing else is.
+        List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = app.consumer(app.topic("user-events-dlq"))) {
+            TestApp.readUntil(c, dead, l -> l.size() >= w.corruptedValues().size(), Duration.ofSeconds(30),
+                    w.corruptedValues().size() + " dead letters");
+            c.poll(Duration.ofSeconds(1)).forEach(dead::add);
+        }
+        assertThat(dead.stream().map(r -> java.util.HexFormat.of().formatHex(r.value())).toList())
+                .as("the corrupted records, each once, with their original bytes")
+                .containsExactlyInAnyOrderElementsOf(w.corruptedValues());
+        assertThat(dead).allSatisfy(r -> {
+            assertThat(TestApp.headerValues(r, DeadLetters.REASON)).containsExactly(RejectReason.UNDECODABLE.name());
+            assertThat(TestApp.headerValues(r, DeadLetters.TOPIC)).containsExactly(app.topic("user-events"));
+            assertThat(TestApp.headerValues(r, DeadLetters.OFFSET)).hasSize(1);
+            assertThat(TestApp.headerValues(r, DeadLetters.EXCEPTION)).hasSize(1);
+        });
+
+        // Every valid event is in its user's history exactly once (state restored where it restarted).
+        Map<String, Integer> inHistory = new HashMap<>();
+        KafkaStreams streams = app.streams();
+        ReadOnlyKeyValueStore<String, UserHistory> store = streams.store(StoreQueryParameters.fromNameAndType(
+                StreamrecTopology.HISTORY_STORE, QueryableStoreTypes.<String, UserHistory>keyValueStore()));
+        try (KeyValueIterator<String, UserHistory> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, UserHistory> kv = it.next();
+                for (HistoryEntry h : kv.value.getEvents()) {
+                    assertThat(w.valid().get(h.getEventId())).as("history entry %s is a valid event", h.getEventId())
+                            .isNotNull();
+                    assertThat(w.valid().get(h.getEventId()).getUserId()).isEqualTo(kv.key);
+                    inHistory.merge(h.getEventId(), 1, Integer::sum);
+                }
+            }
+        }
+        assertThat(inHistory.keySet()).as("every valid event in its user's history")
+                .containsExactlyInAnyOrderElementsOf(w.valid().keySet());
+        assertThat(inHistory.values()).as("each exactly once").containsOnly(1);
+        assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+}

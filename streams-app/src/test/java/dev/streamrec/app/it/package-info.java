@@ -1,0 +1,2 @@
+/** Integration tests of the streams app on a real Kafka broker (tag {@code integration}). */
+package dev.streamrec.app.it;

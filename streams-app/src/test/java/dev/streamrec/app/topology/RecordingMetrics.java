@@ -1,0 +1,41 @@
+package dev.streamrec.app.topology;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.streamrec.avro.EventType;
+
+/** Counts what the topology reports, for assertions. */
+final class RecordingMetrics implements TopologyMetrics {
+
+    final Map<EventType, AtomicLong> eventsIn = new ConcurrentHashMap<>();
+    final Map<RejectReason, AtomicLong> rejected = new ConcurrentHashMap<>();
+    final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong recommendations = new AtomicLong();
+
+    @Override
+    public void eventIn(EventType type) {
+        eventsIn.computeIfAbsent(type, t -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public void rejected(RejectReason reason) {
+        rejected.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public void duplicate() {
+        duplicates.incrementAndGet();
+    }
+
+    @Override
+    public void recommendationsOut(int candidates) {
+        recommendations.incrementAndGet();
+    }
+
+    long rejectedCount(RejectReason reason) {
+        AtomicLong n = rejected.get(reason);
+        return n == null ? 0 : n.get();
+    }
+}

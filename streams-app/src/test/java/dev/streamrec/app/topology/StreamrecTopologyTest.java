@@ -1,0 +1,353 @@
+package dev.streamrec.app.topology;
+
+import static dev.streamrec.app.topology.TopologyFixture.T0;
+import static dev.streamrec.app.topology.TopologyFixture.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.streamrec.avro.EventType;
+import dev.streamrec.avro.Item;
+import dev.streamrec.avro.Recommendations;
+import dev.streamrec.avro.RecommendedItem;
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.avro.internal.HistoryEntry;
+import dev.streamrec.avro.internal.ItemNeighbours;
+import dev.streamrec.avro.internal.NeighbourScore;
+import dev.streamrec.avro.internal.TrendingEntry;
+import dev.streamrec.avro.internal.TrendingItems;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The topology's behaviours, each on the production topology in a TopologyTestDriver. */
+class StreamrecTopologyTest {
+
+    private static final Duration MIN = Duration.ofMinutes(1);
+
+    // ---- validation and dead letters ----
+
+    @Test
+    void shouldSendUndecodableRecordToDeadLetterTopicWithOriginalBytesAndHeaders() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            // given bytes that are not Avro single-object encoding, with a header of the producer
+            byte[] key = "user-1".getBytes(StandardCharsets.UTF_8);
+            byte[] value = {1, 2, 3, 4, 5};
+            Headers headers = new RecordHeaders().add("trace-id", "t-1".getBytes(StandardCharsets.UTF_8));
+
+            // when
+            f.sendRaw(key, value, headers);
+            f.send("user-1", "item-1", EventType.VIEW, MIN); // the stream goes on
+
+            // then
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(dead.key()).as("original key").isEqualTo(key);
+            assertThat(dead.value()).as("original value").isEqualTo(value);
+            assertThat(header(dead.headers(), "trace-id")).as("original header kept").isEqualTo("t-1");
+            assertDeadLetterHeaders(dead.headers(), RejectReason.UNDECODABLE, 0);
+            assertThat(header(dead.headers(), DeadLetters.DETAIL)).isEqualTo("NOT_SINGLE_OBJECT_ENCODED");
+            assertThat(header(dead.headers(), DeadLetters.EXCEPTION)).contains("RecordDecodingException");
+            assertThat(dead.headers().lastHeader(DeadLetters.STACKTRACE)).as("no stack trace for bad input").isNull();
+            assertThat(f.dlq.isEmpty()).isTrue();
+            assertThat(f.drainRecommendations()).as("the next valid event is processed").hasSize(1);
+            assertThat(f.metrics.rejectedCount(RejectReason.UNDECODABLE)).isEqualTo(1);
+        }
+    }
+
+    static Stream<Arguments> invalidEvents() {
+        UserEvent ok = UserEvent.newBuilder().setEventId("bad-1").setUserId("user-1").setItemId("item-1")
+                .setType(EventType.VIEW).setTimestamp(T0.toEpochMilli()).setContext(Map.of()).build();
+        return Stream.of(
+                Arguments.of(RejectReason.UNKNOWN_TYPE, "user-1", UserEvent.newBuilder(ok).setType(EventType.UNKNOWN).build()),
+                Arguments.of(RejectReason.EMPTY_ID, "user-1", UserEvent.newBuilder(ok).setItemId("").build()),
+                Arguments.of(RejectReason.EMPTY_ID, "user-1", UserEvent.newBuilder(ok).setEventId(" ").build()),
+                Arguments.of(RejectReason.EMPTY_ID, "", UserEvent.newBuilder(ok).setUserId("").build()),
+                Arguments.of(RejectReason.KEY_MISMATCH, "user-2", ok),
+                Arguments.of(RejectReason.FUTURE_TIMESTAMP, "user-1", UserEvent.newBuilder(ok)
+                        .setTimestamp(T0.plus(Duration.ofDays(1)).plusSeconds(1).toEpochMilli()).build()),
+                Arguments.of(RejectReason.NEGATIVE_TIMESTAMP, "user-1", UserEvent.newBuilder(ok).setTimestamp(-5).build()),
+                Arguments.of(RejectReason.MISSING_VALUE, "user-1", null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidEvents")
+    void shouldDeadLetterInvalidEventWithItsReason(RejectReason reason, String key, UserEvent event) {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            byte[] valueBytes = event == null ? null : bytes(event);
+
+            f.sendRaw(keyBytes, valueBytes, new RecordHeaders());
+
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(dead.key()).as("original key").isEqualTo(keyBytes);
+            assertThat(dead.value()).as("original value bytes").isEqualTo(valueBytes);
+            assertDeadLetterHeaders(dead.headers(), reason, 0);
+            assertThat(header(dead.headers(), DeadLetters.EXCEPTION)).isEqualTo(InvalidEventException.class.getName());
+            assertThat(f.drainRecommendations()).as("no recommendation for an invalid event").isEmpty();
+            assertThat(f.history(key)).as("no history for an invalid event").isNull();
+            assertThat(f.metrics.rejectedCount(reason)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldAcceptEventUpToTheFutureLimit() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            f.send("user-1", "item-1", EventType.VIEW, Duration.ofDays(1));
+            assertThat(f.dlq.isEmpty()).isTrue();
+            assertThat(f.drainRecommendations()).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterUnexpectedProcessingErrorWithStackTraceAndKeepGoing() {
+        Ranker failing = request -> {
+            if (request.userId().equals("user-bad")) {
+                throw new IllegalStateException("ranker exploded");
+            }
+            return new HeuristicRanker().rank(request);
+        };
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), failing)) {
+            UserEvent bad = f.send("user-bad", "item-1", EventType.VIEW, MIN);
+            f.send("user-good", "item-1", EventType.VIEW, MIN);
+
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(dead.value()).isEqualTo(bytes(bad));
+            assertDeadLetterHeaders(dead.headers(), RejectReason.PROCESSING_ERROR, 0);
+            assertThat(header(dead.headers(), DeadLetters.STACKTRACE)).contains("ranker exploded");
+            assertThat(f.drainRecommendations()).extracting(Recommendations::getUserId).containsExactly("user-good");
+        }
+    }
+
+    // ---- de-duplication and history ----
+
+    @Test
+    void shouldIgnoreDuplicateDeliveryOfAnEvent() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            UserEvent e = f.send("user-1", "item-1", EventType.VIEW, MIN);
+            f.send(e);
+            f.events.pipeInput(new TestRecord<>(e.getUserId(), e, T0.plus(Duration.ofHours(2)))); // redelivered later
+
+            assertThat(f.drainRecommendations()).as("one output for the event").hasSize(1);
+            assertThat(f.history("user-1").getEvents()).extracting(HistoryEntry::getEventId).containsExactly(e.getEventId());
+            assertThat(f.metrics.duplicates.get()).isEqualTo(2);
+            assertThat(f.dlq.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldForgetEventIdsAfterRetention() {
+        TopologySettings s = TopologySettings.defaults().toBuilder().dedupeRetention(Duration.ofHours(1)).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            UserEvent e = f.send("user-1", "item-1", EventType.VIEW, MIN);
+            // stream time moves on well past the retention
+            f.send("user-2", "item-2", EventType.VIEW, Duration.ofHours(5));
+            f.events.pipeInput(new TestRecord<>(e.getUserId(), e, T0.plus(Duration.ofHours(5))));
+
+            assertThat(f.drainRecommendations()).as("bounded retention: an old id is no longer known").hasSize(3);
+        }
+    }
+
+    @Test
+    void shouldKeepOnlyTheLastNEventsAndEveryPurchase() {
+        TopologySettings s = TopologySettings.defaults().toBuilder().historySize(3).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            f.send("user-1", "item-0", EventType.PURCHASE, MIN);
+            for (int i = 1; i <= 5; i++) {
+                f.send("user-1", "item-" + i, EventType.VIEW, MIN.multipliedBy(i + 1));
+            }
+
+            assertThat(f.history("user-1").getEvents()).extracting(HistoryEntry::getItemId)
+                    .containsExactly("item-3", "item-4", "item-5");
+            assertThat(f.history("user-1").getPurchased()).as("purchases outlive the event cap").containsExactly("item-0");
+        }
+    }
+
+    // ---- co-visitation ----
+
+    @Test
+    void shouldRelateItemsSeenWithinTheWindowWeightedByEventType() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            f.send("user-1", "item-a", EventType.VIEW, Duration.ZERO);
+            f.send("user-1", "item-b", EventType.ADD_TO_CART, Duration.ZERO); // same time: no decay
+            f.send("user-1", "item-c", EventType.VIEW, Duration.ofMinutes(31)); // a and b are 31 min earlier: outside
+            f.publish();
+
+            ItemNeighbours a = f.globalNeighbours("item-a");
+            assertThat(a.getNeighbours()).extracting(NeighbourScore::getItemId).containsExactly("item-b");
+            assertThat(a.getNeighbours().getFirst().getScore()).as("mean of VIEW 1 and ADD_TO_CART 4").isEqualTo(2.5);
+            assertThat(f.globalNeighbours("item-b").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("item-a");
+            assertThat(f.globalNeighbours("item-c")).as("no co-visit outside the window").isNull();
+        }
+    }
+
+    @Test
+    void shouldDecayOlderCoVisitsByTheHalfLife() {
+        TopologySettings s = TopologySettings.defaults().toBuilder().covisitHalfLife(Duration.ofHours(1)).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            f.send("user-1", "item-a", EventType.VIEW, Duration.ZERO);
+            f.send("user-1", "item-b", EventType.VIEW, Duration.ZERO);        // a-b: 1.0 at t=0
+            f.send("user-2", "item-a", EventType.VIEW, Duration.ofHours(2));
+            f.send("user-2", "item-c", EventType.VIEW, Duration.ofHours(2));  // a-c: 1.0 at t=2h
+            f.publish();
+
+            ItemNeighbours a = f.globalNeighbours("item-a");
+            assertThat(a.getUpdatedAt()).isEqualTo(T0.plus(Duration.ofHours(2)).toEpochMilli());
+            assertThat(a.getNeighbours()).extracting(NeighbourScore::getItemId).containsExactly("item-c", "item-b");
+            assertThat(a.getNeighbours().get(1).getScore()).as("two half-lives later").isCloseTo(0.25,
+                    org.assertj.core.data.Offset.offset(1e-9));
+
+            // an event older than the list's time is decayed on arrival
+            f.send("user-3", "item-a", EventType.VIEW, Duration.ofHours(1));
+            f.send("user-3", "item-d", EventType.VIEW, Duration.ofHours(1));
+            f.publish();
+            NeighbourScore d = f.globalNeighbours("item-a").getNeighbours().stream()
+                    .filter(n -> n.getItemId().equals("item-d")).findFirst().orElseThrow();
+            assertThat(d.getScore()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+        }
+    }
+
+    @Test
+    void shouldPublishOnlyTheTopMNeighboursButTrackMore() {
+        TopologySettings s = TopologySettings.defaults().toBuilder().covisitTopM(2).covisitTracked(3).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            // item-x co-visited with n1 (PURCHASE), n2 (ADD_TO_CART), n3 (CLICK), n4 (VIEW) by four users
+            String[] items = {"n1", "n2", "n3", "n4"};
+            EventType[] types = {EventType.PURCHASE, EventType.ADD_TO_CART, EventType.CLICK, EventType.VIEW};
+            for (int i = 0; i < 4; i++) {
+                f.send("user-" + i, "item-x", EventType.VIEW, Duration.ZERO);
+                f.send("user-" + i, items[i], types[i], Duration.ZERO);
+            }
+            f.publish();
+
+            assertThat(f.globalNeighbours("item-x").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("n1", "n2");
+            assertThat(f.trackedNeighbours("item-x").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("n1", "n2", "n3");
+        }
+    }
+
+    @Test
+    void shouldRecommendCoVisitedItemsWithTheirReason() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            f.send("user-1", "item-a", EventType.VIEW, Duration.ZERO);
+            f.send("user-1", "item-b", EventType.PURCHASE, Duration.ZERO);
+            f.send("user-2", "item-a", EventType.VIEW, Duration.ZERO);
+            f.send("user-2", "item-c", EventType.VIEW, Duration.ZERO);
+            f.publish();
+            f.drainRecommendations();
+
+            UserEvent e = f.send("user-3", "item-a", EventType.VIEW, MIN);
+
+            Recommendations r = f.recommendations.readValue();
+            assertThat(r.getTriggerEventId()).isEqualTo(e.getEventId());
+            assertThat(r.getModelVersion()).isEqualTo("heuristic");
+            assertThat(r.getItems()).extracting(RecommendedItem::getItemId).startsWith("item-b", "item-c");
+            assertThat(r.getItems()).filteredOn(i -> !i.getReason().equals("trending"))
+                    .extracting(RecommendedItem::getReason).containsOnly("co-visited:item-a");
+            assertThat(r.getItems().get(0).getScore()).isGreaterThan(r.getItems().get(1).getScore());
+        }
+    }
+
+    // ---- trending, exclusions, outputs ----
+
+    @Test
+    void shouldPublishTrendingItemsAndRecommendThemToEveryUser() {
+        TopologySettings s = TopologySettings.defaults().toBuilder().trendingWindow(Duration.ofMinutes(10)).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            for (int i = 0; i < 3; i++) {
+                f.send("user-" + i, "hot", EventType.VIEW, MIN.multipliedBy(i));
+            }
+            f.send("user-9", "warm", EventType.VIEW, MIN);
+            f.publish();
+
+            TrendingItems published = f.trending.readValue();
+            assertThat(published.getItems()).extracting(TrendingEntry::getItemId, TrendingEntry::getCount)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("hot", 3L),
+                            org.assertj.core.groups.Tuple.tuple("warm", 1L));
+            f.drainRecommendations();
+
+            f.send("newcomer", "other", EventType.VIEW, MIN.multipliedBy(3));
+            Recommendations r = f.recommendations.readValue();
+            assertThat(r.getItems()).extracting(RecommendedItem::getItemId).containsExactly("hot", "warm");
+            assertThat(r.getItems()).extracting(RecommendedItem::getReason).containsOnly("trending");
+
+            // the window moves on with stream time: old counts drop out
+            f.send("user-9", "fresh", EventType.VIEW, Duration.ofMinutes(30));
+            f.publish();
+            assertThat(f.trending.readValuesToList().getLast().getItems()).extracting(TrendingEntry::getItemId)
+                    .containsExactly("fresh");
+        }
+    }
+
+    @Test
+    void shouldNeverRecommendPurchasedOrOutOfStockItems() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            // a, b, c, d are related and all trending
+            for (String u : List.of("u1", "u2")) {
+                for (String item : List.of("a", "b", "c", "d")) {
+                    f.send(u, item, EventType.VIEW, Duration.ZERO);
+                }
+            }
+            f.catalog.pipeInput("d", Item.newBuilder().setItemId("d").setInStock(false).setAttributes(Map.of()).build(), T0);
+            f.publish();
+            f.drainRecommendations();
+
+            f.send("buyer", "b", EventType.PURCHASE, MIN);
+            f.send("buyer", "a", EventType.VIEW, MIN);
+
+            List<Recommendations> out = f.drainRecommendations();
+            assertThat(out.getLast().getItems()).extracting(RecommendedItem::getItemId)
+                    .as("b purchased, d out of stock, a is being viewed").containsExactly("c");
+        }
+    }
+
+    @Test
+    void shouldProduceExactlyOneRecommendationsRecordPerValidEvent() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            List<String> valid = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                UserEvent e = f.send("user-" + (i % 7), "item-" + (i % 11), EventType.values()[1 + i % 4], MIN.multipliedBy(i));
+                valid.add(e.getEventId());
+                if (i % 10 == 0) {
+                    f.send(e);                                                        // duplicate
+                    f.sendRaw("x".getBytes(StandardCharsets.UTF_8), new byte[] {9}, new RecordHeaders()); // garbage
+                    f.send(UserEvent.newBuilder(e).setEventId("bad-" + i).setType(EventType.UNKNOWN).build());
+                }
+                if (i % 20 == 0) {
+                    f.publish();
+                }
+            }
+
+            List<Recommendations> out = f.drainRecommendations();
+            assertThat(out).extracting(Recommendations::getTriggerEventId).containsExactlyElementsOf(valid);
+            assertThat(out).allSatisfy(r -> assertThat(r.getItems()).hasSizeLessThanOrEqualTo(10));
+            assertThat(f.dlq.readRecordsToList()).hasSize(12);
+            assertThat(f.metrics.recommendations.get()).isEqualTo(60);
+        }
+    }
+
+    private static void assertDeadLetterHeaders(Headers headers, RejectReason reason, long offset) {
+        assertThat(header(headers, DeadLetters.REASON)).as("reason").isEqualTo(reason.name());
+        assertThat(header(headers, DeadLetters.TOPIC)).as("source topic").isEqualTo("user-events");
+        assertThat(header(headers, DeadLetters.PARTITION)).as("source partition").isEqualTo("0");
+        assertThat(header(headers, DeadLetters.OFFSET)).as("source offset").isEqualTo(String.valueOf(offset));
+        assertThat(header(headers, DeadLetters.EXCEPTION)).as("error class").isNotBlank();
+        assertThat(header(headers, DeadLetters.MESSAGE)).as("message").isNotBlank();
+        assertThat(header(headers, DeadLetters.TIME)).as("time").matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+    }
+
+    private static String header(Headers headers, String name) {
+        Header h = headers.lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.streamrec.app.topology;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.streamrec.avro.EventType;
+import dev.streamrec.avro.Item;
+import dev.streamrec.avro.Recommendations;
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.avro.internal.ItemNeighbours;
+import dev.streamrec.avro.internal.TrendingItems;
+import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.serde.Serdes;
+import dev.streamrec.topics.Topics;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** The production topology in a TopologyTestDriver, with typed topics and helpers for the tests. */
+final class TopologyFixture implements AutoCloseable {
+
+    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    static final AppTopics TOPICS = AppTopics.of(Topics.DEFAULT, "test-item-neighbours", "test-trending-items");
+
+    final RecordingMetrics metrics = new RecordingMetrics();
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, UserEvent> events;
+    final TestInputTopic<byte[], byte[]> rawEvents;
+    final TestInputTopic<String, Item> catalog;
+    final TestOutputTopic<String, Recommendations> recommendations;
+    final TestOutputTopic<byte[], byte[]> dlq;
+    final TestOutputTopic<String, ItemNeighbours> neighbours;
+    final TestOutputTopic<String, TrendingItems> trending;
+    private final Path stateDir;
+    private int sequence;
+
+    TopologyFixture(TopologySettings settings) {
+        this(settings, new HeuristicRanker());
+    }
+
+    TopologyFixture(TopologySettings settings, Ranker ranker) {
+        try {
+            stateDir = Files.createTempDirectory("streamrec-ttd-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamrec-ttd");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        StreamrecTopology.configure(props, TOPICS, metrics);
+        driver = new TopologyTestDriver(StreamrecTopology.build(settings, TOPICS, ranker, metrics, props), props, T0);
+        events = driver.createInputTopic(TOPICS.userEvents().name(), TOPICS.userEvents().keySerde().serializer(),
+                TOPICS.userEvents().valueSerde().serializer());
+        rawEvents = driver.createInputTopic(TOPICS.userEvents().name(), new ByteArraySerializer(), new ByteArraySerializer());
+        catalog = driver.createInputTopic(TOPICS.itemCatalog().name(), new StringSerializer(),
+                TOPICS.itemCatalog().valueSerde().serializer());
+        recommendations = driver.createOutputTopic(TOPICS.recommendations().name(),
+                TOPICS.recommendations().keySerde().deserializer(), TOPICS.recommendations().valueSerde().deserializer());
+        dlq = driver.createOutputTopic(TOPICS.userEventsDlq().name(), TOPICS.userEventsDlq().keySerde().deserializer(),
+                TOPICS.userEventsDlq().valueSerde().deserializer());
+        neighbours = driver.createOutputTopic(TOPICS.itemNeighbours().name(), TOPICS.itemNeighbours().keySerde().deserializer(),
+                TOPICS.itemNeighbours().valueSerde().deserializer());
+        trending = driver.createOutputTopic(TOPICS.trendingItems().name(), TOPICS.trendingItems().keySerde().deserializer(),
+                TOPICS.trendingItems().valueSerde().deserializer());
+    }
+
+    /** An event {@code offset} after T0 with a fresh id. */
+    UserEvent event(String user, String item, EventType type, Duration offset) {
+        return UserEvent.newBuilder().setEventId("e-" + (++sequence)).setUserId(user).setItemId(item).setType(type)
+                .setTimestamp(T0.plus(offset).toEpochMilli()).setContext(Map.of()).build();
+    }
+
+    /** Pipes the event keyed by its user with record time = event time. */
+    UserEvent send(UserEvent e) {
+        events.pipeInput(new TestRecord<>(e.getUserId(), e, Instant.ofEpochMilli(e.getTimestamp())));
+        return e;
+    }
+
+    UserEvent send(String user, String item, EventType type, Duration offset) {
+        return send(event(user, item, type, offset));
+    }
+
+    void sendRaw(byte[] key, byte[] value, Headers headers) {
+        rawEvents.pipeInput(new TestRecord<>(key, value, headers, T0));
+    }
+
+    /** Lets the wall-clock punctuations publish neighbours and trending lists into the global stores. */
+    void publish() {
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+    }
+
+    UserHistory history(String user) {
+        KeyValueStore<String, UserHistory> store = driver.getKeyValueStore(StreamrecTopology.HISTORY_STORE);
+        return store.get(user);
+    }
+
+    ItemNeighbours globalNeighbours(String item) {
+        KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> store =
+                driver.getTimestampedKeyValueStore(StreamrecTopology.NEIGHBOURS_GLOBAL_STORE);
+        return ValueAndTimestamp.getValueOrNull(store.get(item));
+    }
+
+    ItemNeighbours trackedNeighbours(String item) {
+        KeyValueStore<String, ItemNeighbours> store = driver.getKeyValueStore(StreamrecTopology.COVISIT_STORE);
+        return store.get(item);
+    }
+
+    List<Recommendations> drainRecommendations() {
+        return recommendations.readValuesToList();
+    }
+
+    static byte[] bytes(UserEvent e) {
+        return Serdes.USER_EVENT.toBytes(e);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        try (var paths = Files.walk(stateDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temp dir
+        }
+    }
+}
