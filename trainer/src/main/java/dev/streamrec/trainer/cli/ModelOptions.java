@@ -1,0 +1,79 @@
+package dev.streamrec.trainer.cli;
+
+import java.nio.file.Path;
+
+import dev.streamrec.onnx.OnnxDevice;
+import dev.streamrec.onnx.SessionSettings;
+import dev.streamrec.trainer.eval.Metrics;
+import dev.streamrec.trainer.publish.Gate;
+import dev.streamrec.trainer.service.TrainingPipeline;
+import dev.streamrec.trainer.train.TrainingSettings;
+import picocli.CommandLine.Option;
+
+/** Options every command shares: where artifacts go, training hyper-parameters, the gate, the ONNX device. */
+final class ModelOptions {
+
+    private static final TrainingSettings D = TrainingSettings.defaults();
+
+    @Option(names = "--artifact-root", defaultValue = "models", description = "Artifact root directory (default: ${DEFAULT-VALUE}).")
+    Path artifactRoot;
+
+    @Option(names = "--model-name", defaultValue = "seqrec", description = "Model name, the key on model-updates (default: ${DEFAULT-VALUE}).")
+    String modelName;
+
+    @Option(names = "--dim", description = "Embedding width (default: 64).")
+    int dim = D.dim();
+
+    @Option(names = "--max-history", description = "Events of history the model reads (default: 20).")
+    int maxHistory = D.maxHistory();
+
+    @Option(names = "--epochs", description = "Maximum epochs; early stopping ends sooner (default: 30).")
+    int epochs = D.maxEpochs();
+
+    @Option(names = "--learning-rate", description = "Adam step size (default: 0.002).")
+    float learningRate = D.learningRate();
+
+    @Option(names = "--negatives", description = "Sampled-softmax negatives per shard (default: 128).")
+    int negatives = D.negatives();
+
+    @Option(names = "--learn-weights", negatable = true, fallbackValue = "true",
+            description = "Learn recency, age and event-type weights; --no-learn-weights keeps the fixed 0.8-per-step decay.")
+    boolean learnWeights = D.learnWeights();
+
+    @Option(names = "--dense-layer", negatable = true, fallbackValue = "true",
+            description = "Use the residual ReLU layer after pooling.")
+    boolean denseLayer = D.denseLayer();
+
+    @Option(names = "--item-bias", negatable = true, fallbackValue = "true", description = "Learn a per-item bias.")
+    boolean itemBias = D.itemBias();
+
+    @Option(names = "--threads", description = "Training threads (default: all cores); results do not depend on it.")
+    int threads = D.threads();
+
+    @Option(names = "--seed", description = "Random seed; the same seed and data give the same model (default: 42).")
+    long seed = D.seed();
+
+    @Option(names = "--gate-metric", defaultValue = Metrics.NDCG_AT_10,
+            description = "Metric the gate compares: hr_at_10, ndcg_at_10, recall_at_20, mrr_at_20 (default: ${DEFAULT-VALUE}).")
+    String gateMetric;
+
+    @Option(names = "--gate-tolerance", defaultValue = "0.01",
+            description = "Publish unless worse than the current model by more than this (default: ${DEFAULT-VALUE}).")
+    double gateTolerance;
+
+    @Option(names = "--device", defaultValue = "auto", description = "ONNX Runtime device for evaluation: auto, cpu, cuda (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    TrainingSettings training() {
+        return new TrainingSettings(dim, maxHistory, epochs, D.patience(), D.batchSize(), negatives, learningRate, D.l2(),
+                learnWeights, denseLayer, itemBias, threads, seed);
+    }
+
+    TrainingPipeline.Settings pipeline(boolean warmStart) {
+        return TrainingPipeline.Settings.defaults(artifactRoot, modelName)
+                .withTraining(training())
+                .withGate(new Gate(gateMetric, gateTolerance))
+                .withWarmStart(warmStart)
+                .withOnnx(SessionSettings.defaults().withDevice(OnnxDevice.parse(device)));
+    }
+}

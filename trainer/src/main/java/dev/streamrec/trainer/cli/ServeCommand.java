@@ -1,0 +1,58 @@
+package dev.streamrec.trainer.cli;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import dev.streamrec.topics.Topics;
+import dev.streamrec.trainer.service.TrainerService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code trainer serve}: the retraining service until interrupted. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Retrains every --interval-minutes or after --min-new-events new events, warm-starting from the "
+                + "current artifact, and publishes through the gate. Stops on Ctrl-C / SIGTERM.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--interval-minutes", defaultValue = "15", description = "Retrain at least this often (default: ${DEFAULT-VALUE}).")
+    double intervalMinutes;
+
+    @Option(names = "--min-new-events", defaultValue = "10000", description = "Retrain sooner after this many new events (default: ${DEFAULT-VALUE}).")
+    long minNewEvents;
+
+    @Option(names = "--lookback-hours", defaultValue = "0", description = "Train on the last N hours of events; 0 = all (default: ${DEFAULT-VALUE}).")
+    double lookbackHours;
+
+    @Option(names = "--user-events-topic", defaultValue = "user-events", description = "Default: ${DEFAULT-VALUE}.")
+    String userEventsTopic;
+
+    @Option(names = "--model-updates-topic", defaultValue = "model-updates", description = "Default: ${DEFAULT-VALUE}.")
+    String modelUpdatesTopic;
+
+    @Mixin
+    ModelOptions model;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        TrainerService.Settings settings = TrainerService.Settings.defaults(bootstrapServers, model.artifactRoot, model.modelName)
+                .withTopics(Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic)))
+                .withSchedule(Duration.ofMillis((long) (intervalMinutes * 60_000)), minNewEvents)
+                .withLookback(Duration.ofMillis((long) (lookbackHours * 3_600_000)))
+                .withPipeline(model.pipeline(true));
+        CountDownLatch stopped = new CountDownLatch(1);
+        TrainerService service = new TrainerService(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "trainer-shutdown"));
+        service.start();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.streamrec.trainer.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.streamrec.topics.Topics;
+import dev.streamrec.trainer.data.CsvEventSource;
+import dev.streamrec.trainer.data.EventLog;
+import dev.streamrec.trainer.data.KafkaEventReader;
+import dev.streamrec.trainer.publish.ModelPublisher;
+import dev.streamrec.trainer.service.TrainingPipeline;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code trainer train --once}: one run from Kafka or a CSV file. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains once: read events, train, export, evaluate new and current model through ONNX Runtime, "
+                + "gate, publish.",
+                "Events come from --input (MovieLens u.data / *.rating or userId,itemId,type,timestamp CSV) or from the "
+                        + "user-events topic at --bootstrap-servers. With --bootstrap-servers a published model is announced "
+                        + "on model-updates; with --input alone the artifact is only written."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--once", description = "Run once and exit (what this command always does; 'serve' repeats).")
+    boolean once;
+
+    @ArgGroup(exclusive = false, multiplicity = "0..1")
+    Window window;
+
+    static final class Window {
+        @Option(names = "--start", converter = TimeArg.class, description = "Earliest event time (epoch ms or ISO-8601).")
+        Long start;
+
+        @Option(names = "--end", converter = TimeArg.class, description = "Events before this time only (epoch ms or ISO-8601).")
+        Long end;
+    }
+
+    @Option(names = "--input", description = "Read events from this file instead of Kafka.")
+    Path input;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka to read user-events from (without --input) and announce to.")
+    String bootstrapServers;
+
+    @Option(names = "--user-events-topic", defaultValue = "user-events", description = "Default: ${DEFAULT-VALUE}.")
+    String userEventsTopic;
+
+    @Option(names = "--model-updates-topic", defaultValue = "model-updates", description = "Default: ${DEFAULT-VALUE}.")
+    String modelUpdatesTopic;
+
+    @Option(names = "--warm-start", description = "Start from the current artifact's weights (new items initialised).")
+    boolean warmStart;
+
+    @Mixin
+    ModelOptions model;
+
+    @Override
+    public Integer call() {
+        if (input == null && bootstrapServers == null) {
+            throw new IllegalArgumentException("give --input <file> or --bootstrap-servers <host:port>");
+        }
+        Topics topics = Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic));
+        EventLog events;
+        if (input != null) {
+            events = CsvEventSource.read(input);
+        } else {
+            KafkaEventReader.Window w = window == null ? KafkaEventReader.Window.ALL : new KafkaEventReader.Window(
+                    window.start == null ? 0 : window.start, window.end == null ? Long.MAX_VALUE : window.end);
+            events = new KafkaEventReader(bootstrapServers, topics.userEvents()).read(w);
+        }
+        try (ModelPublisher publisher = bootstrapServers == null ? null
+                : new ModelPublisher(bootstrapServers, topics.modelUpdates())) {
+            TrainingPipeline.Outcome outcome = new TrainingPipeline(model.pipeline(warmStart), publisher, Clock.systemUTC())
+                    .run(events);
+            System.out.println((outcome.published() ? "published " : "rejected ") + outcome.artifact() + ": " + outcome.reason());
+            return outcome.published() ? 0 : 3;
+        }
+    }
+}

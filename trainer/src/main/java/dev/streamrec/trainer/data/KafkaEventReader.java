@@ -1,0 +1,145 @@
+package dev.streamrec.trainer.data;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.console.ProgressBar;
+import dev.streamrec.serde.RecordDecodingException;
+import dev.streamrec.topics.Topic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the user-events topic once, from the first offset at or after {@code start} to the end
+ * offsets seen when the read began (so a busy topic still gives a bounded read), keeping events
+ * with {@code start <= timestamp < end}. Uses manual assignment and no consumer group: the trainer
+ * never commits offsets and never disturbs the streams app's group. Records that do not decode are
+ * counted and skipped (the streams app sends them to the dead-letter topic; here they only matter
+ * as a number in the log).
+ */
+public final class KafkaEventReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaEventReader.class);
+
+    /** Timestamps in epoch ms; {@link #ALL} reads the whole topic. */
+    public record Window(long start, long end) {
+        public static final Window ALL = new Window(0, Long.MAX_VALUE);
+
+        public boolean contains(long ts) {
+            return ts >= start && ts < end;
+        }
+    }
+
+    private final String bootstrapServers;
+    private final Topic<String, UserEvent> topic;
+
+    public KafkaEventReader(String bootstrapServers, Topic<String, UserEvent> topic) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+    }
+
+    public EventLog read(Window window) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers))) {
+            List<TopicPartition> partitions = partitions(consumer);
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            seekToStart(consumer, partitions, window.start(), end);
+            long total = 0;
+            for (TopicPartition tp : partitions) {
+                total += Math.max(0, end.get(tp) - consumer.position(tp));
+            }
+            List<UserEvent> events = new ArrayList<>();
+            long undecodable = 0;
+            Map<TopicPartition, Long> remaining = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                if (consumer.position(tp) < end.get(tp)) {
+                    remaining.put(tp, end.get(tp));
+                }
+            }
+            try (ProgressBar bar = new ProgressBar("reading " + topic.name(), total)) {
+                while (!remaining.isEmpty()) {
+                    var records = consumer.poll(Duration.ofMillis(500));
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        bar.step(1);
+                        Long stop = remaining.get(new TopicPartition(r.topic(), r.partition()));
+                        if (stop == null || r.offset() >= stop) {
+                            continue;
+                        }
+                        try {
+                            UserEvent e = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                            if (e != null && window.contains(e.getTimestamp())) {
+                                events.add(e);
+                            }
+                        } catch (RecordDecodingException | IllegalArgumentException badRecord) {
+                            undecodable++;
+                        }
+                    }
+                    for (TopicPartition tp : List.copyOf(remaining.keySet())) {
+                        if (consumer.position(tp) >= remaining.get(tp)) {
+                            remaining.remove(tp);
+                        }
+                    }
+                }
+            }
+            if (undecodable > 0) {
+                LOG.warn("skipped {} undecodable records on {}", undecodable, topic.name());
+            }
+            LOG.info("read {} events from {} (window {}..{})", events.size(), topic.name(), window.start(), window.end());
+            return EventLog.of(events, topic.name());
+        }
+    }
+
+    /** Current end offsets summed over partitions: how many records the topic has ever held. */
+    public long endOffsetSum() {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers))) {
+            return consumer.endOffsets(partitions(consumer)).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic.name() + " does not exist on " + bootstrapServers);
+        }
+        return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    }
+
+    private static void seekToStart(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions, long start,
+                                    Map<TopicPartition, Long> end) {
+        if (start <= 0) {
+            consumer.seekToBeginning(partitions);
+            return;
+        }
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(tp -> query.put(tp, start));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+        for (TopicPartition tp : partitions) {
+            OffsetAndTimestamp at = found.get(tp);
+            // No record at or after start in this partition: nothing to read there.
+            consumer.seek(tp, at == null ? end.get(tp) : at.offset());
+        }
+    }
+
+    private static Properties consumerProperties(String bootstrapServers) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamrec-trainer-reader");
+        return p;
+    }
+}

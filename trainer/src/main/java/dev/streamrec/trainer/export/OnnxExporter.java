@@ -1,0 +1,251 @@
+package dev.streamrec.trainer.export;
+
+import static dev.streamrec.trainer.export.GraphBuilder.intAttr;
+import static dev.streamrec.trainer.export.GraphBuilder.intsAttr;
+import static dev.streamrec.trainer.export.GraphBuilder.stringAttr;
+import static dev.streamrec.trainer.export.GraphBuilder.stringsAttr;
+import static dev.streamrec.trainer.export.GraphBuilder.tensorAttr;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamrec.model.ModelContract;
+import dev.streamrec.model.ModelManifest;
+import dev.streamrec.trainer.model.SeqRecModel;
+
+/**
+ * Writes a {@link SeqRecModel} as one ONNX graph implementing {@link ModelContract}.
+ *
+ * <pre>
+ * history_items --Slice[:L]--LabelEncoder(vocab, default 0)--Gather(item_in)-------------------------+
+ * history_types --Slice--Clip--Gather(type_weight)----------------+                                  |
+ * history_ages  --Slice--GreaterOrEqual(boundaries)--ReduceSum--Gather(age_weight)--Mul-- w --Mul--ReduceSum(L)-- h
+ * position_weight[:L] --------------------------------------------+
+ * h --Gemm(dense)--Relu--Add(h)-- u
+ * candidates --LabelEncoder-- rows --ReduceMax == 0 ?
+ *   then (full catalog): u --Gemm(item_out^T, item_bias)--Where(ScatterElements(exclude) -> masked)
+ *                          --TopK(min(k, rows))--LabelEncoder(rows -> ids)-- top_items, top_scores; scores all masked
+ *   else (candidates):   Gather(item_out), Gather(item_bias) at rows --MatMul(u)--Add--Where(row 0 -> masked)-- scores;
+ *                          top_items, top_scores empty [B, 0]
+ * </pre>
+ *
+ * Vocabulary rows start at 1; row 0 is the LabelEncoder's default for unknown ids and padding. Its
+ * input embedding is zero (an unknown history item adds nothing), and its bias is exported as
+ * {@link ModelContract#UNKNOWN_ITEM_SCORE} with a zero output embedding, so the full-catalog
+ * column 0 always sits at the masked score and never outranks a real item. Excluded items get that
+ * masked score too, via a boolean mask scattered from the exclude ids. {@code k} is clamped to the
+ * number of columns so an oversized k cannot fail the call.
+ *
+ * <p>The mode is chosen inside the graph by an {@code If}: any known candidate means candidate
+ * mode. ONNX Runtime 1.28 does not skip nodes whose outputs were not requested (measured: with a
+ * flat graph, candidate mode over a 1M-item table cost as much as full-catalog mode), so without
+ * the {@code If} every candidate call would pay for the catalogue-wide product.
+ * {@code LargeCatalogTest} guards this. A candidate call whose candidates are all unknown or padding
+ * takes the full-catalog branch; its {@code scores} are then all masked, which is the right answer.
+ */
+public final class OnnxExporter {
+
+    public static final int OPSET = 17;
+    public static final int ML_OPSET = 2;
+
+    static final String ITEM_IN = "item_in";
+    static final String ITEM_OUT = "item_out";
+    static final String ITEM_BIAS = "item_bias";
+    static final String POSITION = "position_weight";
+    static final String TYPE_WEIGHT = "type_weight";
+    static final String AGE_WEIGHT = "age_weight";
+    static final String AGE_BOUNDARIES = "age_boundaries";
+    static final String DENSE = "dense";
+    static final String DENSE_BIAS = "dense_bias";
+    static final String HISTORY_ROWS = "history_rows";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What goes into the graph's metadata_props besides the weights. */
+    public record Metadata(String name, String version, ModelManifest.TrainedOn trainedOn, Map<String, Double> metrics) {
+    }
+
+    private OnnxExporter() {
+    }
+
+    public static void write(SeqRecModel model, Metadata metadata, Path file) {
+        ModelProto proto = build(model, metadata);
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+                proto.writeTo(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("failed to write ONNX model " + file, e);
+        }
+    }
+
+    static ModelProto build(SeqRecModel m, Metadata metadata) {
+        int rows = m.vocabulary.rows();
+        int d = m.dim;
+        GraphBuilder g = new GraphBuilder("streamrec_seqrec", "");
+        g.input(ModelContract.HISTORY_ITEMS, DataType.STRING, "B", "L");
+        g.input(ModelContract.HISTORY_TYPES, DataType.INT64, "B", "L");
+        g.input(ModelContract.HISTORY_AGES, DataType.FLOAT, "B", "L");
+        g.input(ModelContract.CANDIDATES, DataType.STRING, "B", "C");
+        g.input(ModelContract.EXCLUDE, DataType.STRING, "B", "E");
+        g.input(ModelContract.K, DataType.INT64, "1");
+
+        float[] bias = m.itemBias.clone();
+        bias[0] = ModelContract.UNKNOWN_ITEM_SCORE;
+        String itemIn = g.floats(ITEM_IN, m.itemIn, rows, d);
+        String itemOut = g.floats(ITEM_OUT, m.itemOut, rows, d);
+        String itemBias = g.floats(ITEM_BIAS, bias, rows);
+        String position = g.floats(POSITION, m.position, m.maxHistory);
+        String typeWeight = g.floats(TYPE_WEIGHT, m.typeWeight, m.typeWeight.length);
+        String ageWeight = g.floats(AGE_WEIGHT, m.ageWeight, m.ageWeight.length);
+        String boundaries = g.floats(AGE_BOUNDARIES, m.ageBoundaries, m.ageBoundaries.length);
+        String dense = g.floats(DENSE, m.dense, d, d);
+        String denseBias = g.floats(DENSE_BIAS, m.denseBias, d);
+        String zero = g.longs("c_zero", new long[] {0}, 1);
+        String one = g.longs("c_one", new long[] {1}, 1);
+        String two = g.longs("c_two", new long[] {2}, 1);
+        String maxHistory = g.longs("c_max_history", new long[] {m.maxHistory}, 1);
+        String typeMin = g.longs("c_type_min", new long[] {0});
+        String typeMax = g.longs("c_type_max", new long[] {m.typeWeight.length - 1});
+        String masked = g.scalarFloat("c_masked_score", ModelContract.UNKNOWN_ITEM_SCORE);
+        String unknownRow = g.longs("c_unknown_row", new long[] {0});
+
+        // History: keep the latest maxHistory columns, then per-event weight w = position * type * age.
+        String items = g.op("Slice", List.of(ModelContract.HISTORY_ITEMS, zero, maxHistory, one));
+        String types = g.op("Slice", List.of(ModelContract.HISTORY_TYPES, zero, maxHistory, one));
+        String ages = g.op("Slice", List.of(ModelContract.HISTORY_AGES, zero, maxHistory, one));
+        String historyRows = vocabEncoder(g, m, items, HISTORY_ROWS);
+        String embeddings = g.op("Gather", List.of(itemIn, historyRows), intAttr("axis", 0));
+        String length = g.op("Slice", List.of(g.op("Shape", List.of(items)), one, two, zero));
+        String positionW = g.op("Slice", List.of(position, zero, length, zero));
+        String typeW = g.op("Gather", List.of(typeWeight, g.op("Clip", List.of(types, typeMin, typeMax))), intAttr("axis", 0));
+        String reached = g.op("GreaterOrEqual", List.of(g.op("Unsqueeze", List.of(ages, two)), boundaries));
+        String bucket = g.op("ReduceSum", List.of(g.op("Cast", List.of(reached), intAttr("to", DataType.INT64.getNumber())), two),
+                intAttr("keepdims", 0));
+        String ageW = g.op("Gather", List.of(ageWeight, bucket), intAttr("axis", 0));
+        String w = g.op("Mul", List.of(g.op("Mul", List.of(positionW, typeW)), ageW));
+        String weighted = g.op("Mul", List.of(embeddings, g.op("Unsqueeze", List.of(w, two))));
+        String h = g.op("ReduceSum", List.of(weighted, one), intAttr("keepdims", 0));
+        String z = g.op("Gemm", List.of(h, dense, denseBias));
+        String u = g.opNamed("Add", List.of(h, g.op("Relu", List.of(z))), "user_vector");
+
+        // One If picks the mode, so each call runs only its own branch: ONNX Runtime does not skip
+        // nodes whose outputs were not requested (measured, see the README), and the catalogue-wide
+        // product would otherwise be paid by every candidate call.
+        String candidateRows = vocabEncoder(g, m, ModelContract.CANDIDATES, "candidate_rows");
+        String anyKnown = g.op("ReduceMax", List.of(candidateRows), intAttr("keepdims", 0));
+        String fullCatalog = g.op("Equal", List.of(anyKnown, unknownRow));
+        g.opMulti("If", List.of(fullCatalog), List.of(ModelContract.SCORES, ModelContract.TOP_ITEMS, ModelContract.TOP_SCORES),
+                GraphBuilder.graphAttr("then_branch", fullCatalogBranch(m, u, candidateRows, itemOut, itemBias, masked, one, two, zero)),
+                GraphBuilder.graphAttr("else_branch", candidateBranch(u, candidateRows, itemOut, itemBias, masked, unknownRow, one,
+                        two, zero)));
+
+        g.output(ModelContract.SCORES, DataType.FLOAT, "B", "C");
+        g.output(ModelContract.TOP_ITEMS, DataType.STRING, "B", "K");
+        g.output(ModelContract.TOP_SCORES, DataType.FLOAT, "B", "K");
+
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("streamrec-trainer")
+                .setModelVersion(ModelContract.CONTRACT_VERSION)
+                .setDocString("streamrec sequence-aware recommender " + metadata.name() + " " + metadata.version())
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(GraphBuilder.ML_DOMAIN).setVersion(ML_OPSET))
+                .addMetadataProps(prop(ModelContract.META_VERSION, metadata.version()))
+                .addMetadataProps(prop(ModelContract.META_CONTRACT, Integer.toString(ModelContract.CONTRACT_VERSION)))
+                .addMetadataProps(prop(ModelContract.META_TRAINED_ON, json(metadata.trainedOn())))
+                .addMetadataProps(prop(ModelContract.META_METRICS, json(metadata.metrics())))
+                .setGraph(g.build())
+                .build();
+    }
+
+    /**
+     * Full-catalog mode: every row scored by one Gemm, excluded rows and row 0 at the masked score,
+     * top-k in the graph, rows decoded back to ids. {@code scores} is all masked (no known candidate).
+     */
+    private static ai.onnx.proto.OnnxMl.GraphProto fullCatalogBranch(SeqRecModel m, String u, String candidateRows,
+                                                                    String itemOut, String itemBias, String masked,
+                                                                    String one, String two, String zero) {
+        GraphBuilder g = new GraphBuilder("full_catalog", "full_");
+        String all = g.op("Gemm", List.of(u, itemOut, itemBias), intAttr("transB", 1));
+        String excludeRows = vocabEncoder(g, m, ModelContract.EXCLUDE, "exclude_rows");
+        String flags = g.op("Expand", List.of(g.op("Constant", List.of(),
+                tensorAttr("value", GraphBuilder.scalarTensor(DataType.BOOL, 0, 0, true))), g.op("Shape", List.of(excludeRows))));
+        String allShape = g.op("Shape", List.of(all));
+        String none = g.op("ConstantOfShape", List.of(allShape),
+                tensorAttr("value", GraphBuilder.scalarTensor(DataType.BOOL, 0, 0, false)));
+        String mask = g.op("ScatterElements", List.of(none, excludeRows, flags), intAttr("axis", 1));
+        String maskedAll = g.op("Where", List.of(mask, masked, all));
+        String k = g.op("Min", List.of(ModelContract.K, g.op("Slice", List.of(allShape, one, two, zero))));
+        String topScores = "full_top_scores";
+        String topRows = "full_top_rows";
+        g.opMulti("TopK", List.of(maskedAll, k), List.of(topScores, topRows),
+                intAttr("axis", 1), intAttr("largest", 1), intAttr("sorted", 1));
+        String topItems = g.opIn(GraphBuilder.ML_DOMAIN, "LabelEncoder", List.of(topRows), "full_top_items",
+                intsAttr("keys_int64s", LongStream.rangeClosed(1, m.vocabulary.size()).toArray()),
+                stringsAttr("values_strings", m.vocabulary.ids()),
+                stringAttr("default_string", ModelContract.PAD_ITEM));
+        String scores = g.op("Expand", List.of(masked, g.op("Shape", List.of(candidateRows))));
+        g.output(scores, DataType.FLOAT, "B", "C");
+        g.output(topItems, DataType.STRING, "B", "K");
+        g.output(topScores, DataType.FLOAT, "B", "K");
+        return g.build();
+    }
+
+    /**
+     * Candidate mode: gathers only the candidates' rows; unknown candidates at the masked score.
+     * The top-k outputs are empty [B, 0] tensors.
+     */
+    private static ai.onnx.proto.OnnxMl.GraphProto candidateBranch(String u, String candidateRows, String itemOut,
+                                                                  String itemBias, String masked, String unknownRow,
+                                                                  String one, String two, String zero) {
+        GraphBuilder g = new GraphBuilder("candidates", "cand_");
+        String candidateOut = g.op("Gather", List.of(itemOut, candidateRows), intAttr("axis", 0));
+        String candidateBias = g.op("Gather", List.of(itemBias, candidateRows), intAttr("axis", 0));
+        String dot = g.op("Squeeze", List.of(g.op("MatMul", List.of(candidateOut, g.op("Unsqueeze", List.of(u, two)))), two));
+        String raw = g.op("Add", List.of(dot, candidateBias));
+        String unknown = g.op("Equal", List.of(candidateRows, unknownRow));
+        String scores = g.op("Where", List.of(unknown, masked, raw));
+        // Empty [B, 0] results: a zero-width slice of existing tensors keeps the types right.
+        String noItems = g.op("Slice", List.of(ModelContract.CANDIDATES, zero, zero, one));
+        String noScores = g.op("Slice", List.of(scores, zero, zero, one));
+        g.output(scores, DataType.FLOAT, "B", "C");
+        g.output(noItems, DataType.STRING, "B", "K");
+        g.output(noScores, DataType.FLOAT, "B", "K");
+        return g.build();
+    }
+
+    /** String ids to vocabulary rows; unknown ids and padding to row 0. */
+    private static String vocabEncoder(GraphBuilder g, SeqRecModel m, String input, String output) {
+        return g.opIn(GraphBuilder.ML_DOMAIN, "LabelEncoder", List.of(input), output,
+                stringsAttr("keys_strings", m.vocabulary.ids()),
+                intsAttr("values_int64s", LongStream.rangeClosed(1, m.vocabulary.size()).toArray()),
+                intAttr("default_int64", 0));
+    }
+
+    private static StringStringEntryProto prop(String key, String value) {
+        return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise metadata " + o, e);
+        }
+    }
+}

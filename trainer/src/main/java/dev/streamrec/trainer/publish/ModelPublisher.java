@@ -1,0 +1,58 @@
+package dev.streamrec.trainer.publish;
+
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.streamrec.avro.ModelPublished;
+import dev.streamrec.topics.Topic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends {@link ModelPublished} records to the model-updates topic, keyed by model name (the topic
+ * is compacted: the latest record per model is the current model). Waits for the broker's
+ * acknowledgement, so a run only reports "published" once the record is durable.
+ */
+public final class ModelPublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelPublisher.class);
+
+    private final KafkaProducer<String, ModelPublished> producer;
+    private final Topic<String, ModelPublished> topic;
+
+    public ModelPublisher(String bootstrapServers, Topic<String, ModelPublished> topic) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "streamrec-trainer-publisher");
+        this.producer = new KafkaProducer<>(p, topic.keySerde().serializer(), topic.valueSerde().serializer());
+        this.topic = topic;
+    }
+
+    public void publish(ModelPublished record) {
+        try {
+            RecordMetadata md = producer.send(new ProducerRecord<>(topic.name(), record.getName(), record))
+                    .get(30, TimeUnit.SECONDS);
+            LOG.info("published {} version {} to {}-{}@{}", record.getName(), record.getVersion(), md.topic(),
+                    md.partition(), md.offset());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("failed to publish model " + record.getName() + " " + record.getVersion()
+                    + " to " + topic.name() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing model " + record.getVersion(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

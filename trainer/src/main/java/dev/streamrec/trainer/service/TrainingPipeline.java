@@ -1,0 +1,191 @@
+package dev.streamrec.trainer.service;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.streamrec.avro.ModelPublished;
+import dev.streamrec.avro.TrainingWindow;
+import dev.streamrec.model.ModelManifest;
+import dev.streamrec.onnx.ModelArtifact;
+import dev.streamrec.onnx.ModelLoadException;
+import dev.streamrec.onnx.SessionSettings;
+import dev.streamrec.trainer.data.EventLog;
+import dev.streamrec.trainer.data.HoldoutSplit;
+import dev.streamrec.trainer.data.Split;
+import dev.streamrec.trainer.eval.Evaluator;
+import dev.streamrec.trainer.eval.Metrics;
+import dev.streamrec.trainer.eval.OnnxScorer;
+import dev.streamrec.trainer.export.ArtifactStore;
+import dev.streamrec.trainer.export.ArtifactWriter;
+import dev.streamrec.trainer.export.ModelReader;
+import dev.streamrec.trainer.export.OnnxExporter;
+import dev.streamrec.trainer.model.SeqRecModel;
+import dev.streamrec.trainer.publish.Gate;
+import dev.streamrec.trainer.publish.ModelPublisher;
+import dev.streamrec.trainer.train.Trainer;
+import dev.streamrec.trainer.train.TrainingSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run, start to finish:
+ * <ol>
+ *   <li>split the events: each user's latest new-item event is the holdout (up to {@code maxHoldoutUsers}),
+ *       and the same rule on what is left gives the validation cases for early stopping;</li>
+ *   <li>train, warm-starting from the current artifact when asked (known items keep their weights);</li>
+ *   <li>export to {@code .staging/VERSION}, which replays the golden input through ONNX Runtime;</li>
+ *   <li>evaluate the new artifact and the current one through ONNX Runtime on the same holdout;</li>
+ *   <li>gate: publish (rename into place, send {@code ModelPublished}) or move to {@code .rejected/}.</li>
+ * </ol>
+ */
+public final class TrainingPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingPipeline.class);
+
+    /**
+     * @param holdoutNegatives  sampled negatives per holdout and validation case (100 as in the literature)
+     * @param maxHoldoutUsers   users evaluated per run (keeps evaluation time bounded on big logs)
+     * @param warmStart         continue from the current artifact's weights
+     */
+    public record Settings(Path artifactRoot, String modelName, TrainingSettings training, Gate gate,
+                           int holdoutNegatives, int maxHoldoutUsers, boolean warmStart, SessionSettings onnx) {
+
+        public static Settings defaults(Path artifactRoot, String modelName) {
+            return new Settings(artifactRoot, modelName, TrainingSettings.defaults(), Gate.defaults(), 100, 5_000,
+                    false, SessionSettings.defaults());
+        }
+
+        public Settings withTraining(TrainingSettings t) {
+            return new Settings(artifactRoot, modelName, t, gate, holdoutNegatives, maxHoldoutUsers, warmStart, onnx);
+        }
+
+        public Settings withGate(Gate g) {
+            return new Settings(artifactRoot, modelName, training, g, holdoutNegatives, maxHoldoutUsers, warmStart, onnx);
+        }
+
+        public Settings withWarmStart(boolean w) {
+            return new Settings(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, w, onnx);
+        }
+
+        public Settings withOnnx(SessionSettings s) {
+            return new Settings(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, warmStart, s);
+        }
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param artifact   where the new artifact ended up (published or rejected directory)
+     * @param current    the current model's metrics on the same holdout, when there was one
+     */
+    public record Outcome(String version, Path artifact, boolean published, String reason, Metrics metrics,
+                          Optional<Metrics> current, Trainer.Result training) {
+    }
+
+    private final Settings settings;
+    private final ModelPublisher publisher;   // null: write artifacts, announce nothing
+    private final Clock clock;
+
+    public TrainingPipeline(Settings settings, ModelPublisher publisher, Clock clock) {
+        this.settings = settings;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    public Outcome run(EventLog events) {
+        if (events.eventCount() == 0) {
+            throw new IllegalArgumentException("no events to train on from " + events.source());
+        }
+        long seed = settings.training().seed();
+        Split split = HoldoutSplit.lastNewItem(events, settings.holdoutNegatives(), settings.maxHoldoutUsers(), seed);
+        Split validation = HoldoutSplit.lastNewItem(split.train(), settings.holdoutNegatives(),
+                settings.maxHoldoutUsers(), seed + 1);
+        ArtifactStore store = new ArtifactStore(settings.artifactRoot(), settings.modelName());
+        Optional<Path> currentDir = store.latest();
+        SeqRecModel warm = settings.warmStart() ? currentDir.flatMap(TrainingPipeline::readWeights).orElse(null) : null;
+
+        Trainer.Result trained = new Trainer(settings.training()).train(validation.train(), validation.holdout(), warm);
+        LOG.info("trained {} examples in {} ms (best epoch {} of {})", trained.examples(), trained.millis(),
+                trained.bestEpoch(), trained.epochsRun());
+
+        long created = clock.millis();
+        String version = store.newVersion(clock.instant());
+        Path staged = store.stagingDir(version);
+        ModelManifest.TrainedOn window = new ModelManifest.TrainedOn(events.minTimestamp(), events.maxTimestamp(),
+                events.eventCount(), events.source());
+        ModelArtifact candidate = ArtifactWriter.write(trained.model(),
+                new OnnxExporter.Metadata(settings.modelName(), version, window, Map.of()), created, staged);
+
+        Evaluator evaluator = new Evaluator();
+        Metrics metrics = evaluate(evaluator, candidate, split, "evaluating new model");
+        Optional<Metrics> current = currentDir.flatMap(dir -> evaluateCurrent(evaluator, dir, split));
+        Gate.Decision decision = settings.gate().decide(metrics, current);
+
+        // Same weights, now with the holdout metrics in the graph's metadata and the manifest.
+        ArtifactWriter.write(trained.model(), new OnnxExporter.Metadata(settings.modelName(), version, window,
+                metrics.asMap()), created, staged);
+        Path finalDir;
+        if (decision.publish()) {
+            finalDir = store.publish(staged);
+            ModelArtifact published = ModelArtifact.load(finalDir);
+            LOG.info("model {} version {} passes the gate: {}", settings.modelName(), version, decision.reason());
+            if (publisher != null) {
+                publisher.publish(announcement(published, window));
+            } else {
+                LOG.info("no Kafka to announce to: artifact written to {}", finalDir);
+            }
+        } else {
+            finalDir = store.reject(staged);
+            LOG.warn("model {} version {} NOT published: {}; kept for inspection in {}", settings.modelName(), version,
+                    decision.reason(), finalDir);
+        }
+        return new Outcome(version, finalDir, decision.publish(), decision.reason(), metrics, current, trained);
+    }
+
+    private Metrics evaluate(Evaluator evaluator, ModelArtifact artifact, Split split, String label) {
+        try (OnnxScorer scorer = new OnnxScorer(artifact, settings.onnx(), artifact.manifest().version())) {
+            Metrics m = evaluator.evaluate(scorer, split.holdout(), label);
+            LOG.info("{} {}: {}", label, artifact.manifest().version(), m.asMap());
+            return m;
+        }
+    }
+
+    private Optional<Metrics> evaluateCurrent(Evaluator evaluator, Path dir, Split split) {
+        try {
+            return Optional.of(evaluate(evaluator, ModelArtifact.load(dir), split, "evaluating current model"));
+        } catch (ModelLoadException e) {
+            LOG.warn("current artifact {} does not load ({}); gating as if there were none", dir, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<SeqRecModel> readWeights(Path dir) {
+        try {
+            return Optional.of(ModelReader.read(ModelArtifact.load(dir).modelFile()));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot warm-start from {} ({}); training from scratch", dir, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private ModelPublished announcement(ModelArtifact artifact, ModelManifest.TrainedOn window) {
+        ModelManifest m = artifact.manifest();
+        return ModelPublished.newBuilder()
+                .setName(m.name())
+                .setVersion(m.version())
+                .setUri(artifact.directory().toAbsolutePath().toString())
+                .setSha256(m.sha256())
+                .setCreatedAt(m.createdAt())
+                .setMetrics(new HashMap<>(m.metrics()))
+                .setTrainedOn(TrainingWindow.newBuilder()
+                        .setStartTimestamp(window.startTimestamp())
+                        .setEndTimestamp(window.endTimestamp())
+                        .setEventCount(window.eventCount())
+                        .setSource(window.source())
+                        .build())
+                .build();
+    }
+}

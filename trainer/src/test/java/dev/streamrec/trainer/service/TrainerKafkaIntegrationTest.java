@@ -1,0 +1,134 @@
+package dev.streamrec.trainer.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import dev.streamrec.avro.ModelPublished;
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.kafka.testing.KafkaTestCluster;
+import dev.streamrec.model.ModelContract;
+import dev.streamrec.onnx.ModelArtifact;
+import dev.streamrec.topics.Topics;
+import dev.streamrec.trainer.Fixtures;
+import dev.streamrec.trainer.cli.TrainerMain;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Events in, trainer trains, artifact written, ModelPublished out; a worse model stays unpublished. */
+@Tag("integration")
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class TrainerKafkaIntegrationTest {
+
+    static KafkaTestCluster kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = KafkaTestCluster.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    @Test
+    void serviceTrainsOnNewEventsPublishesAndAWorseModelIsNotPublished(@TempDir Path root) throws Exception {
+        // given events on a fresh user-events topic
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Topics topics = Topics.named(Map.of("user-events", "user-events-" + suffix, "model-updates", "model-updates-" + suffix));
+        kafka.createTopics(3, topics.userEvents().name());
+        kafka.createTopics(1, topics.modelUpdates().name());
+        produce(topics, Fixtures.events(300, 200, 12_000, 7L));
+
+        // when the service sees enough new events
+        TrainerService.Settings settings = TrainerService.Settings.defaults(kafka.bootstrapServers(), root, "seqrec")
+                .withTopics(topics)
+                .withSchedule(Duration.ofHours(1), 1_000)
+                .withCheckEvery(Duration.ofMillis(200))
+                .withPipeline(TrainingPipeline.Settings.defaults(root, "seqrec").withTraining(Fixtures.quick()));
+        try (TrainerService service = new TrainerService(settings)) {
+            service.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (service.runs() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(service.runs()).as("runs within 90 s").isEqualTo(1);
+            assertThat(service.lastOutcome().orElseThrow().published()).as("first model published").isTrue();
+        }
+
+        // then an artifact is written and announced on model-updates
+        Path published = ModelArtifact.latest(root, "seqrec").orElseThrow();
+        assertThat(published.resolve(ModelContract.MODEL_FILE)).isRegularFile();
+        List<ModelPublished> announced = readAll(topics, 1, Duration.ofSeconds(20));
+        assertThat(announced).hasSize(1);
+        assertThat(announced.getFirst().getVersion()).isEqualTo(published.getFileName().toString());
+        assertThat(announced.getFirst().getSha256()).isEqualTo(ModelArtifact.sha256(published.resolve(ModelContract.MODEL_FILE)));
+        assertThat(announced.getFirst().getMetrics()).containsKey("ndcg_at_10");
+
+        // when a deliberately worse (untrained, zero epochs) model is trained through the CLI with no tolerance
+        int exit = TrainerMain.commandLine().execute("train", "--once", "--bootstrap-servers", kafka.bootstrapServers(),
+                "--user-events-topic", topics.userEvents().name(), "--model-updates-topic", topics.modelUpdates().name(),
+                "--artifact-root", root.toString(), "--model-name", "seqrec", "--epochs", "0", "--dim", "16",
+                "--max-history", "10", "--gate-tolerance", "0");
+
+        // then it is rejected: no new version, nothing new on model-updates
+        assertThat(exit).as("exit code of a rejected run").isEqualTo(3);
+        assertThat(ModelArtifact.latest(root, "seqrec")).contains(published);
+        try (var rejected = Files.list(root.resolve("seqrec").resolve(".rejected"))) {
+            assertThat(rejected.count()).isEqualTo(1);
+        }
+        assertThat(readAll(topics, 2, Duration.ofSeconds(3))).hasSize(1);
+    }
+
+    private static void produce(Topics topics, List<UserEvent> events) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        try (KafkaProducer<String, UserEvent> producer = new KafkaProducer<>(p, topics.userEvents().keySerde().serializer(),
+                topics.userEvents().valueSerde().serializer())) {
+            for (UserEvent e : events) {
+                producer.send(new ProducerRecord<>(topics.userEvents().name(), null, e.getTimestamp(), e.getUserId(), e));
+            }
+        }
+    }
+
+    /** Every record on model-updates, polling until {@code expected} arrived or the deadline passed. */
+    private static List<ModelPublished> readAll(Topics topics, int expected, Duration wait) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ModelPublished> out = new ArrayList<>();
+        try (KafkaConsumer<String, ModelPublished> consumer = new KafkaConsumer<>(p,
+                topics.modelUpdates().keySerde().deserializer(), topics.modelUpdates().valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topics.modelUpdates().name()));
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, ModelPublished> r : consumer.poll(Duration.ofMillis(200))) {
+                    assertThat(r.key()).isEqualTo(r.value().getName());
+                    out.add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+}
