@@ -198,7 +198,7 @@ def overview():
            [t(q(0.95, E2E), "p95")], unit="s", thresholds=[(0.5, "orange"), (2, "red")])
     d.stat("Max consumer lag",
            "Largest records-behind of any consumer partition. Growing = falling behind.",
-           [t("max(kafka_consumer_fetch_manager_records_lag_max)", "lag")],
+           [t('max(kafka_streams_records_lag_max_records{client_id=~".*StreamThread.*"})', "lag")],
            thresholds=[(1000, "orange"), (10000, "red")])
     d.stat("DLQ records /s", "Records sent to user-events-dlq per second (any reason).",
            [t(or_zero("sum(rate(streamrec_dlq_records_total[1m]))"), "dlq/s")], unit="ops",
@@ -227,7 +227,7 @@ def overview():
     d.timeseries("Consumer lag per instance",
                  "Max records-behind over the partitions each instance consumes "
                  "(user-events, item-catalog, model-updates, repartition topics).",
-                 [t("max by (instance) (kafka_consumer_fetch_manager_records_lag_max)",
+                 [t('max by (instance) (kafka_streams_records_lag_max_records{client_id=~".*StreamThread.*"})',
                     "{{instance}}")])
 
     d.timeseries("DLQ records by reason /s",
@@ -416,21 +416,21 @@ def jvm_kafka_streams():
 
     d.timeseries("Kafka Streams process rate",
                  "Records processed per second by the stream threads of each instance.",
-                 [t("sum by (instance) (kafka_stream_thread_process_rate)", "{{instance}}")],
+                 [t("sum by (instance) (kafka_streams_process_rate)", "{{instance}}")],
                  unit="ops", w=8)
     d.timeseries("Kafka Streams process latency (avg)",
                  "Average time a stream thread spends processing one record, worst thread "
                  "per instance (Kafka reports milliseconds).",
-                 [t("max by (instance) (kafka_stream_thread_process_latency_avg)",
+                 [t("max by (instance) (kafka_streams_process_latency_avg)",
                     "{{instance}}")], unit="ms", w=8)
     d.timeseries("Commit rate", "Commits per second by the stream threads of each instance.",
-                 [t("sum by (instance) (kafka_stream_thread_commit_rate)", "{{instance}}")],
+                 [t("sum by (instance) (kafka_streams_commit_rate_commits)", "{{instance}}")],
                  unit="ops", w=8)
 
     d.timeseries("State store put rate",
                  "Puts per second into all state stores per instance. Kafka Streams records "
                  "store metrics only with metrics.recording.level=DEBUG; 0 otherwise.",
-                 [t(or_zero("sum by (instance) (kafka_stream_state_put_rate)"),
+                 [t(or_zero("sum by (instance) (kafka_streams_put_rate)"),
                     "{{instance}}")], unit="ops", w=8)
     d.timeseries("State store entries",
                  "Approximate entries per state store, summed over instances (standby "
@@ -439,7 +439,7 @@ def jvm_kafka_streams():
     d.timeseries("Records consumed /s",
                  "Records fetched per second by each instance's consumers (input, "
                  "repartition and changelog-restore traffic).",
-                 [t("sum by (instance) (kafka_consumer_fetch_manager_records_consumed_rate)",
+                 [t("sum by (instance) (kafka_streams_records_consumed_rate)",
                     "{{instance}}")], unit="ops", w=8)
     return d
 

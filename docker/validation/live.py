@@ -87,17 +87,16 @@ class FakeApp:
         metric("streamrec_online_hit_rate", "gauge", [({}, 0.12)])
         metric("streamrec_online_interactions_total", "counter", [({}, 33 * t)])
         metric("streamrec_recommendation_coverage_ratio", "gauge", [({}, 0.4)])
-        kafka = {"client_id": f"streamrec-{self.instance}-StreamThread-1", "kafka_version": "4.2.0"}
-        metric("kafka_stream_thread_process_rate", "gauge",
-               [({**kafka, "thread_id": "StreamThread-1"}, 190.0)])
-        metric("kafka_stream_thread_process_latency_avg", "gauge",
-               [({**kafka, "thread_id": "StreamThread-1"}, 0.3)])
-        metric("kafka_stream_thread_commit_rate", "gauge",
-               [({**kafka, "thread_id": "StreamThread-1"}, 0.033)])
-        metric("kafka_consumer_fetch_manager_records_lag_max", "gauge",
-               [({**kafka, "topic": "user-events", "partition": str(p)}, 3 * p) for p in range(3)])
-        metric("kafka_consumer_fetch_manager_records_consumed_rate", "gauge",
-               [({**kafka, "topic": "user-events"}, 190.0)])
+        # As micronaut-kafka's binder exports them: thread-level Streams metrics without labels
+        # (one stream thread), client metrics labelled by client_id.
+        kafka = {"client_id": f"streamrec-{self.instance}-StreamThread-1-consumer"}
+        metric("kafka_streams_process_rate", "gauge", [({}, 190.0)])
+        metric("kafka_streams_process_latency_avg", "gauge", [({}, 0.3)])
+        metric("kafka_streams_put_rate", "gauge", [({}, 150.0)])
+        metric("kafka_streams_commit_rate_commits", "gauge", [(kafka, 0.033)])
+        metric("kafka_streams_records_lag_max_records", "gauge",
+               [(kafka, 12.0), ({"client_id": f"streamrec-{self.instance}-global-consumer"}, 0.0)])
+        metric("kafka_streams_records_consumed_rate", "gauge", [(kafka, 190.0)])
         metric("jvm_memory_used_bytes", "gauge",
                [({"area": "heap", "id": "G1 Eden Space"}, 2e8),
                 ({"area": "heap", "id": "G1 Old Gen"}, 4e8),
@@ -116,9 +115,6 @@ class FakeApp:
             histogram("streamrec_model_swap_duration_seconds", 0.01, 0.8)
             metric("streamrec_model_load_failures_total", "counter",
                    [({"reason": "CHECKSUM"}, 0.01 * t)])
-            kafka_state = {**kafka, "thread_id": "StreamThread-1", "task_id": "0_0"}
-            metric("kafka_stream_state_put_rate", "gauge",
-                   [({**kafka_state, "rocksdb_state_id": "user-history"}, 150.0)])
             histogram("jvm_gc_pause_seconds", 0.5, 0.01,
                       {"action": "end of minor GC", "cause": "G1 Evacuation Pause",
                        "gc": "G1 Young Generation"})
