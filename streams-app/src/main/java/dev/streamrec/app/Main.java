@@ -1,8 +1,37 @@
 package dev.streamrec.app;
 
-/** Placeholder entry point. */
-public final class Main {
+import dev.streamrec.app.cli.BenchCommand;
+import dev.streamrec.app.cli.DevCommand;
+import dev.streamrec.app.cli.ImportCommand;
+import dev.streamrec.app.cli.ServeCommand;
+import dev.streamrec.app.cli.SimulateCommand;
+import dev.streamrec.ops.OpsCli;
+import dev.streamrec.ops.replay.ReplayCommand;
+import dev.streamrec.ops.reset.ResetCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code streams-app.jar}: one command per thing an operator does. */
+@Command(name = "streams-app", mixinStandardHelpOptions = true, version = "streamrec 0.1.0",
+        description = "Real-time recommendations on Kafka Streams with ONNX Runtime scoring.",
+        subcommands = {ServeCommand.class, DevCommand.class, SimulateCommand.class, ImportCommand.class,
+                BenchCommand.class, ReplayCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
-        System.exit(2);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests execute it in-process. */
+    public static CommandLine commandLine() {
+        return OpsCli.shortUsageErrors(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
     }
 }

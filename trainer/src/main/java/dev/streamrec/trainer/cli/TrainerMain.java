@@ -16,6 +16,14 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, ServeCommand.class, EvaluateCommand.class})
 public final class TrainerMain implements Runnable {
 
+    static {
+        // The trainer's log setup has its own name so that it never competes with the streams app's
+        // logback.xml when the app runs the trainer in-process (dev); it must be set before any logger.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "trainer-logback.xml");
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TrainerMain.class);
 
     @CommandLine.Spec

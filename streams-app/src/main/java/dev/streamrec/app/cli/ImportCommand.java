@@ -1,0 +1,60 @@
+package dev.streamrec.app.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.console.ProgressBar;
+import dev.streamrec.events.EventCsv;
+import dev.streamrec.topics.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code import}: replays a dataset file into user-events in timestamp order. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Replay a dataset into user-events, in timestamp order, as fast as possible or at a rate.",
+                "Formats: MovieLens u.data / *.rating (tab separated user item rating unixSeconds; rating >= 4 is a PURCHASE,"
+                        + " lower a CLICK) and CSV userId,itemId,type,timestamp[,sessionId] (optional header; epoch ms or ISO-8601).",
+                "Event ids are derived from each line, so importing a file twice is harmless: the app drops the duplicates."})
+public final class ImportCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", description = "The file to import.")
+    Path file;
+
+    @Option(names = "--format", defaultValue = "AUTO", description = "AUTO, MOVIELENS or CSV (default: ${DEFAULT-VALUE}).")
+    EventCsv.Format format;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:19092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = "user-events", description = "Target topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Events per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Override
+    public Integer call() {
+        if (!Files.isReadable(file)) {
+            System.err.println("import: cannot read " + file);
+            return 2;
+        }
+        List<UserEvent> events;
+        try {
+            events = EventCsv.read(file, format);
+        } catch (EventCsv.BadLineException e) {
+            System.err.println("import: " + e.getMessage());
+            return 2;
+        }
+        try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.DEFAULT.userEvents().withName(topic));
+             ProgressBar progress = new ProgressBar("import " + file.getFileName(), events.size())) {
+            publisher.publish(events.iterator(), rate, progress);
+            publisher.flush();
+        }
+        System.err.printf("import: %,d events from %s published to %s%n", events.size(), file, topic);
+        return 0;
+    }
+}

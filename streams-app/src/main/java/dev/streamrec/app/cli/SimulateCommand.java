@@ -1,0 +1,68 @@
+package dev.streamrec.app.cli;
+
+import java.util.Iterator;
+import java.util.concurrent.Callable;
+
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.console.ProgressBar;
+import dev.streamrec.events.ShopperSimulator;
+import dev.streamrec.topics.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code simulate}: publishes simulated shoppers' events to a running broker. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Publish simulated shoppers' events (latent tastes, Zipf popularity, sessions, view-click-cart-purchase funnel).")
+public final class SimulateCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:19092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = "user-events", description = "Target topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--rate", defaultValue = "200", description = "Events per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--count", defaultValue = "0", description = "Events to send, 0 for no end (default: ${DEFAULT-VALUE}).")
+    long count;
+
+    @Option(names = "--users", defaultValue = "2000", description = "Simulated users (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--items", defaultValue = "1000", description = "Catalogue size (default: ${DEFAULT-VALUE}).")
+    int items;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed gives the same events (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() {
+        ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults()
+                .withUsers(users).withItems(items).withSeed(seed));
+        try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.DEFAULT.userEvents().withName(topic));
+             ProgressBar progress = new ProgressBar("simulate", count > 0 ? count : -1)) {
+            publisher.publish(events(sim, count), rate, progress);
+            publisher.flush();
+        }
+        return 0;
+    }
+
+    /** Events stamped with the wall clock at generation time; unbounded when {@code count} is 0. */
+    static Iterator<UserEvent> events(ShopperSimulator sim, long count) {
+        return new Iterator<>() {
+            long n;
+
+            @Override
+            public boolean hasNext() {
+                return count <= 0 || n < count;
+            }
+
+            @Override
+            public UserEvent next() {
+                n++;
+                return sim.next(System.currentTimeMillis());
+            }
+        };
+    }
+}
