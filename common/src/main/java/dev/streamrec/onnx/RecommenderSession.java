@@ -46,7 +46,7 @@ public final class RecommenderSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecommenderSession.class);
     private static final float GOLDEN_TOLERANCE = 1e-3f;
     /** Set after the CUDA provider failed once under AUTO: later opens go straight to the CPU, without retrying. */
-    private static volatile boolean cudaUnavailable;
+    private static volatile boolean cudaUnavailable = !nvidiaDriverPresent();
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -252,6 +252,19 @@ public final class RecommenderSession implements AutoCloseable {
             row[0] = ModelContract.PAD_ITEM;
         }
         return p;
+    }
+
+    /**
+     * Whether an NVIDIA kernel driver is loaded. Without one, AUTO does not even try the CUDA provider,
+     * whose failed load would print a native error line on every host without a GPU.
+     */
+    private static boolean nvidiaDriverPresent() {
+        boolean present = java.nio.file.Files.exists(java.nio.file.Path.of("/proc/driver/nvidia/version"))
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"));
+        if (!present) {
+            LOG.info("no NVIDIA driver on this host (/proc/driver/nvidia, /dev/nvidiactl): device 'auto' scores on the CPU");
+        }
+        return present;
     }
 
     private static String firstLine(String s) {
