@@ -8,6 +8,7 @@ import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.ItemSignal;
+import dev.streamrec.avro.internal.RecentRecommendations;
 import dev.streamrec.avro.internal.TrendingItems;
 import dev.streamrec.avro.internal.UserHistory;
 
@@ -24,6 +25,8 @@ public final class Serdes {
 
     // Internal records of the streams app (store values, repartition and global-store topics).
     public static final AvroSerde<UserHistory> USER_HISTORY = new AvroSerde<>(UserHistory.getClassSchema(), List.of());
+    public static final AvroSerde<RecentRecommendations> RECENT_RECOMMENDATIONS =
+            new AvroSerde<>(RecentRecommendations.getClassSchema(), List.of());
     public static final AvroSerde<ItemSignal> ITEM_SIGNAL = new AvroSerde<>(ItemSignal.getClassSchema(), List.of());
     public static final AvroSerde<ItemNeighbours> ITEM_NEIGHBOURS =
             new AvroSerde<>(ItemNeighbours.getClassSchema(), List.of());
