@@ -1,7 +1,9 @@
 package dev.streamrec.app.config;
 
 import dev.streamrec.app.topology.AppTopics;
+import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.app.topology.HeuristicRanker;
+import dev.streamrec.app.topology.MicroBatching;
 import dev.streamrec.app.topology.Ranker;
 import dev.streamrec.app.topology.StreamrecTopology;
 import dev.streamrec.app.topology.TopologyMetrics;
@@ -23,7 +25,7 @@ import org.apache.kafka.streams.kstream.KStream;
 @Factory
 public class TopologyFactory {
 
-    /** The heuristic ranker, until a model-backed {@link Ranker} bean replaces it (mark that one {@code @Primary}). */
+    /** The heuristic ranker; the model-backed one ({@code scoring.ModelRanker}, {@code @Primary}) replaces it. */
     @Singleton
     @Secondary
     Ranker heuristicRanker() {
@@ -34,8 +36,9 @@ public class TopologyFactory {
     @Named("streamrec")
     KStream<String, Recommendations> streamrecTopology(@Named("default") ConfiguredStreamBuilder builder,
                                                        TopologySettings settings, AppTopics topics, Ranker ranker,
-                                                       TopologyMetrics metrics) {
+                                                       TopologyMetrics metrics, ScoringSettings scoring) {
         StreamrecTopology.configure(builder.getConfiguration(), topics, metrics);
-        return StreamrecTopology.define(builder, settings, topics, ranker, metrics);
+        return StreamrecTopology.define(builder, settings, topics, ranker, metrics,
+                new MicroBatching(scoring.batchSize(), scoring.maxWait()));
     }
 }

@@ -18,7 +18,8 @@ import jakarta.inject.Singleton;
  *       included ({@code type} = VIEW, CLICK, ADD_TO_CART, PURCHASE, UNKNOWN);</li>
  *   <li>{@code streamrec_dlq_records_total{reason}}: records dead-lettered (reason = a {@link RejectReason});</li>
  *   <li>{@code streamrec_duplicates_total}: duplicate deliveries dropped;</li>
- *   <li>{@code streamrec_recommendations_out_total}: Recommendations records produced;</li>
+ *   <li>{@code streamrec_recommendations_out_total{source}}: Recommendations records produced, by who ranked
+ *       them ({@code model}, or {@code heuristic} without a model or when scoring failed);</li>
  *   <li>{@code streamrec_recommendation_candidates} (summary): candidates per ranking.</li>
  * </ul>
  * Every label value is registered at start, so each series exists (at 0) before its first event.
@@ -36,7 +37,8 @@ public class StreamrecMetrics implements TopologyMetrics {
     private final Map<EventType, Counter> eventsIn = new EnumMap<>(EventType.class);
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Counter duplicates;
-    private final Counter recommendationsOut;
+    private final Counter modelOut;
+    private final Counter heuristicOut;
     private final DistributionSummary candidates;
 
     public StreamrecMetrics(MeterRegistry registry) {
@@ -51,8 +53,10 @@ public class StreamrecMetrics implements TopologyMetrics {
                     .register(registry));
         }
         duplicates = Counter.builder(DUPLICATES).description("Duplicate event deliveries dropped").register(registry);
-        recommendationsOut = Counter.builder(RECOMMENDATIONS_OUT).description("Recommendations records produced")
-                .register(registry);
+        modelOut = Counter.builder(RECOMMENDATIONS_OUT).tag("source", SOURCE_MODEL)
+                .description("Recommendations records produced, by who ranked them").register(registry);
+        heuristicOut = Counter.builder(RECOMMENDATIONS_OUT).tag("source", SOURCE_HEURISTIC)
+                .description("Recommendations records produced, by who ranked them").register(registry);
         candidates = DistributionSummary.builder(CANDIDATES).description("Candidates handed to the ranker per event")
                 .register(registry);
     }
@@ -74,7 +78,12 @@ public class StreamrecMetrics implements TopologyMetrics {
 
     @Override
     public void recommendationsOut(int candidateCount) {
-        recommendationsOut.increment();
+        recommendationsOut(candidateCount, SOURCE_HEURISTIC);
+    }
+
+    @Override
+    public void recommendationsOut(int candidateCount, String source) {
+        (SOURCE_MODEL.equals(source) ? modelOut : heuristicOut).increment();
         candidates.record(candidateCount);
     }
 
@@ -94,7 +103,12 @@ public class StreamrecMetrics implements TopologyMetrics {
 
     /** Total Recommendations records produced since start. */
     public long recommendationsOut() {
-        return (long) recommendationsOut.count();
+        return (long) (modelOut.count() + heuristicOut.count());
+    }
+
+    /** Recommendations records ranked by a model since start. */
+    public long recommendationsFromModel() {
+        return (long) modelOut.count();
     }
 
     @Override

@@ -21,12 +21,16 @@ import dev.streamrec.avro.internal.TrendingEntry;
 import dev.streamrec.avro.internal.TrendingItems;
 import dev.streamrec.avro.internal.UserHistory;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Produces exactly one {@link Recommendations} per valid event, in the user-partitioned task.
@@ -42,54 +46,184 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * <p>Neighbours, trending lists and the catalogue are read from global stores: every instance has
  * all of them, whichever partitions it owns. The list is also written to the user-recommendations
  * store for {@code GET /recommendations/{userId}}.
+ *
+ * <p>Micro-batching ({@link MicroBatching}, off when the size is 1): each valid event is put in the
+ * changelogged {@value StreamrecTopology#SCORING_BUFFER_STORE} store under a sequence number, and the
+ * buffer is ranked in one {@link Ranker#rankAll} call when it holds {@code size} events (from
+ * {@code process}) or when its oldest event has waited {@code maxWait} (wall-clock punctuator). The
+ * outputs, the user-recommendations puts and the buffer deletions happen in the task, so under
+ * exactly-once they commit atomically with the input offsets: a crash either keeps an event in the
+ * buffer (restored from the changelog, flushed after restart) or has its output committed, never
+ * both, never neither. TOPOLOGY.md argues it in full.
  */
-final class Recommender implements FixedKeyProcessor<String, ValidEvent, Recommendations> {
+final class Recommender implements Processor<String, ValidEvent, String, Recommendations> {
 
     static final String TRENDING_REASON = "trending";
     static final String COVISITED_PREFIX = "co-visited:";
 
+    private static final Logger LOG = LoggerFactory.getLogger(Recommender.class);
+
     private final TopologySettings settings;
     private final Ranker ranker;
     private final TopologyMetrics metrics;
+    private final MicroBatching batching;
     private final Decay decay;
-    private FixedKeyProcessorContext<String, Recommendations> context;
+    private ProcessorContext<String, Recommendations> context;
     private KeyValueStore<String, Recommendations> latest;
     private KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours;
     private KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending;
     private KeyValueStore<String, ValueAndTimestamp<Item>> catalog;
+    private KeyValueStore<Long, PendingScore> buffer;
+    private Cancellable punctuation;
+    private long nextSequence;
+    private int buffered;
+    private long oldestBufferedAt;
 
     Recommender(TopologySettings settings, Ranker ranker, TopologyMetrics metrics) {
+        this(settings, ranker, metrics, MicroBatching.NONE);
+    }
+
+    Recommender(TopologySettings settings, Ranker ranker, TopologyMetrics metrics, MicroBatching batching) {
         this.settings = settings;
         this.ranker = ranker;
         this.metrics = metrics;
+        this.batching = batching;
         this.decay = new Decay(settings.covisitHalfLife());
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Recommendations> context) {
+    public void init(ProcessorContext<String, Recommendations> context) {
         this.context = context;
         this.latest = context.getStateStore(StreamrecTopology.RECOMMENDATIONS_STORE);
         this.neighbours = context.getStateStore(StreamrecTopology.NEIGHBOURS_GLOBAL_STORE);
         this.trending = context.getStateStore(StreamrecTopology.TRENDING_GLOBAL_STORE);
         this.catalog = context.getStateStore(StreamrecTopology.CATALOG_GLOBAL_STORE);
+        if (batching.enabled()) {
+            buffer = context.getStateStore(StreamrecTopology.SCORING_BUFFER_STORE);
+            // Restored from the changelog before init: events buffered when the task last stopped.
+            try (KeyValueIterator<Long, PendingScore> it = buffer.all()) {
+                while (it.hasNext()) {
+                    nextSequence = Math.max(nextSequence, it.next().key + 1);
+                    buffered++;
+                }
+            }
+            oldestBufferedAt = buffered > 0 ? Long.MIN_VALUE : 0; // restored events flush at the first punctuation
+            if (buffered > 0) {
+                LOG.info("task {}: {} buffered event(s) restored; ranking them at the first punctuation",
+                        context.taskId(), buffered);
+            }
+            punctuation = context.schedule(batching.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME,
+                    this::punctuate);
+        }
     }
 
     @Override
-    public void process(FixedKeyRecord<String, ValidEvent> record) {
-        UserEvent event = record.value().event();
-        UserHistory history = record.value().history();
-        List<Candidate> candidates = candidates(event, history);
-        Ranking ranking = ranker.rank(new RankingRequest(event.getUserId(), actions(history), candidates,
-                settings.recommendK(), event.getTimestamp()));
+    public void process(Record<String, ValidEvent> record) {
+        if (!batching.enabled()) {
+            UserEvent event = record.value().event();
+            UserHistory history = record.value().history();
+            List<Candidate> candidates = candidates(event, history);
+            Ranking ranking = ranker.rank(request(event, history, candidates));
+            emit(record.key(), event, candidates.size(), ranking, record.timestamp(), record);
+            return;
+        }
+        buffer.put(nextSequence++, new PendingScore(record.value().event(), record.value().history(), record.timestamp()));
+        if (buffered++ == 0) {
+            oldestBufferedAt = context.currentSystemTimeMs();
+        }
+        if (buffered >= batching.size()) {
+            flush();
+        }
+    }
+
+    private void punctuate(long now) {
+        if (buffered > 0 && (oldestBufferedAt == Long.MIN_VALUE || now - oldestBufferedAt >= batching.maxWait().toMillis())) {
+            flush();
+        }
+    }
+
+    /** Ranks everything buffered in one {@link Ranker#rankAll} call, emits in buffer order, empties the buffer. */
+    private void flush() {
+        List<Long> keys = new ArrayList<>(buffered);
+        List<PendingScore> pending = new ArrayList<>(buffered);
+        try (KeyValueIterator<Long, PendingScore> it = buffer.all()) {
+            while (it.hasNext()) {
+                KeyValue<Long, PendingScore> kv = it.next();
+                keys.add(kv.key);
+                pending.add(kv.value);
+            }
+        }
+        List<RankingRequest> requests = new ArrayList<>(pending.size());
+        List<Integer> candidateCounts = new ArrayList<>(pending.size());
+        for (PendingScore p : pending) {
+            List<Candidate> candidates = candidates(p.event(), p.history());
+            candidateCounts.add(candidates.size());
+            requests.add(request(p.event(), p.history(), candidates));
+        }
+        List<Ranking> rankings = rankAll(requests);
+        for (int i = 0; i < pending.size(); i++) {
+            PendingScore p = pending.get(i);
+            emit(p.event().getUserId(), p.event(), candidateCounts.get(i), rankings.get(i), p.timestamp(), null);
+            buffer.delete(keys.get(i));
+        }
+        buffered = 0;
+        oldestBufferedAt = 0;
+    }
+
+    /**
+     * The batch in one call; if the ranker fails on the batch, each request alone, and a request
+     * that still fails gets the heuristic ranking: a buffered event can't be dead-lettered (its
+     * record context is gone), and it must not block the buffer.
+     */
+    private List<Ranking> rankAll(List<RankingRequest> requests) {
+        try {
+            List<Ranking> out = ranker.rankAll(requests);
+            if (out.size() == requests.size()) {
+                return out;
+            }
+            LOG.error("ranker returned {} rankings for {} requests; ranking them one by one", out.size(), requests.size());
+        } catch (RuntimeException e) {
+            LOG.error("ranking a batch of {} failed in task {}; ranking them one by one", requests.size(),
+                    context.taskId(), e);
+        }
+        List<Ranking> out = new ArrayList<>(requests.size());
+        for (RankingRequest r : requests) {
+            try {
+                out.add(ranker.rank(r));
+            } catch (RuntimeException e) {
+                LOG.error("ranking for user {} failed in task {}; heuristic ranking instead", r.userId(), context.taskId(), e);
+                out.add(new HeuristicRanker().rank(r));
+            }
+        }
+        return out;
+    }
+
+    private RankingRequest request(UserEvent event, UserHistory history, List<Candidate> candidates) {
+        Set<String> excluded = new HashSet<>(history.getPurchased());
+        excluded.add(event.getItemId());
+        return new RankingRequest(event.getUserId(), actions(history), candidates, settings.recommendK(),
+                event.getTimestamp(), excluded, this::inStock);
+    }
+
+    private void emit(String key, UserEvent event, int candidateCount, Ranking ranking, long timestamp,
+                      Record<String, ValidEvent> input) {
         List<RecommendedItem> items = new ArrayList<>(ranking.items().size());
         for (RankedItem r : ranking.items()) {
             items.add(new RecommendedItem(r.itemId(), r.score(), r.reason()));
         }
         Recommendations recs = new Recommendations(event.getUserId(), context.currentSystemTimeMs(),
                 ranking.modelVersion(), event.getEventId(), items);
-        latest.put(record.key(), recs);
-        context.forward(record.withValue(recs));
-        metrics.recommendationsOut(candidates.size());
+        latest.put(key, recs);
+        context.forward(input != null ? input.withValue(recs) : new Record<>(key, recs, timestamp));
+        metrics.recommendationsOut(candidateCount, HeuristicRanker.VERSION.equals(ranking.modelVersion())
+                ? TopologyMetrics.SOURCE_HEURISTIC : TopologyMetrics.SOURCE_MODEL);
+    }
+
+    @Override
+    public void close() {
+        if (punctuation != null) {
+            punctuation.cancel();
+        }
     }
 
     List<Candidate> candidates(UserEvent event, UserHistory history) {

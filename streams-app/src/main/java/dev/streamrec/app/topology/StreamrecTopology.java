@@ -74,6 +74,11 @@ public final class StreamrecTopology {
     public static final String COVISIT_STORE = "item-covisits";
     /** itemId → time of the last unpublished change (item-partitioned). */
     public static final String COVISIT_DIRTY_STORE = "item-covisits-dirty";
+    /**
+     * sequence → {@link PendingScore}: valid events waiting to be ranked in one batch (user-partitioned,
+     * changelogged, only with {@link MicroBatching} on).
+     */
+    public static final String SCORING_BUFFER_STORE = "scoring-buffer";
     /** Window store itemId → count per bucket (item-partitioned). */
     public static final String TRENDING_STORE = "item-trend-counts";
     /** Global: itemId → top-M {@link ItemNeighbours}. */
@@ -96,7 +101,23 @@ public final class StreamrecTopology {
      */
     public static KStream<String, Recommendations> define(StreamsBuilder builder, TopologySettings settings,
                                                           AppTopics topics, Ranker ranker, TopologyMetrics metrics) {
+        return define(builder, settings, topics, ranker, metrics, MicroBatching.NONE);
+    }
+
+    /**
+     * Adds the topology to {@code builder}, ranking in micro-batches when {@code batching} is on.
+     *
+     * @return the recommendations stream (also written to the recommendations topic)
+     */
+    public static KStream<String, Recommendations> define(StreamsBuilder builder, TopologySettings settings,
+                                                          AppTopics topics, Ranker ranker, TopologyMetrics metrics,
+                                                          MicroBatching batching) {
         addStores(builder, settings);
+        if (batching.enabled()) {
+            // No caching: a put and its delete are both in the changelog, so a restore sees exactly what is pending.
+            builder.addStateStore(Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(SCORING_BUFFER_STORE), LONG, PendingScore.SERDE));
+        }
         globalTable(builder, topics.itemNeighbours(), NEIGHBOURS_GLOBAL_SOURCE, NEIGHBOURS_GLOBAL_STORE);
         globalTable(builder, topics.trendingItems(), TRENDING_GLOBAL_SOURCE, TRENDING_GLOBAL_STORE);
         globalTable(builder, topics.itemCatalog(), CATALOG_GLOBAL_SOURCE, CATALOG_GLOBAL_STORE);
@@ -125,8 +146,11 @@ public final class StreamrecTopology {
                 .to(topics.trendingItems().name(), Produced.with(topics.trendingItems().keySerde(),
                         topics.trendingItems().valueSerde()).withName(TRENDING_SINK));
 
-        KStream<String, Recommendations> recommendations = valid.processValues(
-                () -> new Recommender(settings, ranker, metrics), Named.as(RECOMMEND), RECOMMENDATIONS_STORE);
+        KStream<String, Recommendations> recommendations = batching.enabled()
+                ? valid.process(() -> new Recommender(settings, ranker, metrics, batching), Named.as(RECOMMEND),
+                        RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
+                : valid.process(() -> new Recommender(settings, ranker, metrics), Named.as(RECOMMEND),
+                        RECOMMENDATIONS_STORE);
         recommendations.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
                 topics.recommendations().valueSerde()).withName(RECOMMENDATIONS_SINK));
         return recommendations;
@@ -135,8 +159,14 @@ public final class StreamrecTopology {
     /** A complete topology on a fresh builder (tests, tools); {@code config} should have gone through {@link #configure}. */
     public static Topology build(TopologySettings settings, AppTopics topics, Ranker ranker, TopologyMetrics metrics,
                                  Properties config) {
+        return build(settings, topics, ranker, metrics, MicroBatching.NONE, config);
+    }
+
+    /** As {@link #build(TopologySettings, AppTopics, Ranker, TopologyMetrics, Properties)}, micro-batched. */
+    public static Topology build(TopologySettings settings, AppTopics topics, Ranker ranker, TopologyMetrics metrics,
+                                 MicroBatching batching, Properties config) {
         StreamsBuilder builder = new StreamsBuilder();
-        define(builder, settings, topics, ranker, metrics);
+        define(builder, settings, topics, ranker, metrics, batching);
         return builder.build(config);
     }
 

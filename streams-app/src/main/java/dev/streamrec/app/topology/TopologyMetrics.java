@@ -24,6 +24,19 @@ public interface TopologyMetrics {
     /** One {@code Recommendations} record produced, with the number of candidates the ranker saw. */
     void recommendationsOut(int candidates);
 
+    /** Values of {@link #recommendationsOut(int, String)}'s {@code source}. */
+    String SOURCE_MODEL = "model";
+    String SOURCE_HEURISTIC = "heuristic";
+
+    /**
+     * One {@code Recommendations} record produced, and who ranked it: {@value #SOURCE_MODEL} or
+     * {@value #SOURCE_HEURISTIC} (no model loaded, or scoring failed). By default counted as
+     * {@link #recommendationsOut(int)}.
+     */
+    default void recommendationsOut(int candidates, String source) {
+        recommendationsOut(candidates);
+    }
+
     /** Does nothing. */
     TopologyMetrics NOOP = new TopologyMetrics() {
         @Override

@@ -53,6 +53,10 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(TopologySettings settings, Ranker ranker) {
+        this(settings, ranker, MicroBatching.NONE);
+    }
+
+    TopologyFixture(TopologySettings settings, Ranker ranker, MicroBatching batching) {
         try {
             stateDir = Files.createTempDirectory("streamrec-ttd-");
         } catch (IOException e) {
@@ -63,7 +67,7 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         StreamrecTopology.configure(props, TOPICS, metrics);
-        driver = new TopologyTestDriver(StreamrecTopology.build(settings, TOPICS, ranker, metrics, props), props, T0);
+        driver = new TopologyTestDriver(StreamrecTopology.build(settings, TOPICS, ranker, metrics, batching, props), props, T0);
         events = driver.createInputTopic(TOPICS.userEvents().name(), TOPICS.userEvents().keySerde().serializer(),
                 TOPICS.userEvents().valueSerde().serializer());
         rawEvents = driver.createInputTopic(TOPICS.userEvents().name(), new ByteArraySerializer(), new ByteArraySerializer());

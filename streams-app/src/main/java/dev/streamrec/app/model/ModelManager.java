@@ -1,0 +1,371 @@
+package dev.streamrec.app.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.streamrec.app.scoring.ModelLease;
+import dev.streamrec.app.scoring.ModelRejectedException;
+import dev.streamrec.app.scoring.ModelRejectedException.Reason;
+import dev.streamrec.app.scoring.ModelSource;
+import dev.streamrec.app.scoring.ScoringMetrics;
+import dev.streamrec.avro.ModelPublished;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hot-swap: holds the serving model in an atomic reference and replaces it, off the processing
+ * threads, when a newer version is announced.
+ *
+ * <p>All loads and swaps run one at a time on one loader thread ({@code streamrec-model-loader}):
+ * announcements from {@link ModelUpdatesFollower} and admin pin/rollback calls are queued there,
+ * so they never race. A swap loads and checks the new model completely ({@link ModelLoader}), then
+ * sets the reference, then retires the old model, whose session closes when its last lease (an
+ * in-flight scoring call) is returned. A model that fails any check is counted by reason and the
+ * current one keeps serving.
+ *
+ * <p>Versions only move forward: an announcement whose version (sortable text) is not above the
+ * serving one is recorded but not loaded, and so is a version that failed before (unless the
+ * failure was a download, which may be transient). Admins can move backwards: {@link #pin} serves
+ * a given announced version and stops following; {@link #rollback} goes back to the version served
+ * before this one, pins it and withdraws the one it left (it is not loaded again automatically);
+ * {@link #unpin} resumes following and moves to the newest acceptable version.
+ */
+public final class ModelManager implements ModelSource, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
+
+    private final ModelLoader loader;
+    private final ModelSettings settings;
+    private final ScoringMetrics metrics;
+    private final ExecutorService executor;
+    private final AtomicReference<LoadedModel> current = new AtomicReference<>();
+
+    /** Announcements seen, by version (newest last). */
+    private final NavigableMap<String, ModelPublished> known = new ConcurrentSkipListMap<>();
+    /** Versions that failed a check, with why. */
+    private final Map<String, Reason> rejected = new ConcurrentHashMap<>();
+    /** Versions an admin rolled back from: never loaded again by following. */
+    private final Set<String> withdrawn = ConcurrentHashMap.newKeySet();
+    /** Versions this instance served, in order (loader thread only). */
+    private final List<ModelPublished> served = new ArrayList<>();
+    private volatile String pinned;
+
+    public ModelManager(ModelLoader loader, ModelSettings settings, ScoringMetrics metrics) {
+        this.loader = loader;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "streamrec-model-loader");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    // ---- scoring side -------------------------------------------------------------------------
+
+    @Override
+    public ModelLease acquire() {
+        for (;;) {
+            LoadedModel m = current.get();
+            if (m == null) {
+                return null;
+            }
+            ModelLease lease = m.tryLease();
+            if (lease != null) {
+                return lease;
+            }
+            // closed between the read and the lease: a newer model is in the reference by now
+        }
+    }
+
+    /** The serving model, if any (a snapshot: it may be retired right after). */
+    public Optional<LoadedModel> current() {
+        return Optional.ofNullable(current.get());
+    }
+
+    // ---- following ----------------------------------------------------------------------------
+
+    /**
+     * A new record on model-updates. Queued; loads (if newer) on the loader thread.
+     *
+     * @param receivedNanos {@link System#nanoTime()} when the record arrived (swap duration starts there)
+     */
+    public Future<?> announce(ModelPublished p, long receivedNanos) {
+        return executor.submit(() -> onAnnouncement(p, receivedNanos));
+    }
+
+    /**
+     * Everything on model-updates when the instance starts: records them all, then loads the newest
+     * acceptable version, trying older ones (up to three) if it fails, so a fresh instance serves the
+     * latest good model.
+     */
+    public Future<?> catchUp(Collection<ModelPublished> records, long receivedNanos) {
+        return executor.submit(() -> {
+            for (ModelPublished p : records) {
+                if (settings.accepts(p.getName())) {
+                    known.put(p.getVersion(), p);
+                }
+            }
+            if (pinned != null) {
+                return;
+            }
+            int tries = 0;
+            for (ModelPublished p : known.descendingMap().values()) {
+                if (!eligible(p)) {
+                    continue;
+                }
+                if (swapTo(p, receivedNanos, true) || ++tries == 3) {
+                    break;
+                }
+            }
+        });
+    }
+
+    private void onAnnouncement(ModelPublished p, long receivedNanos) {
+        if (!settings.accepts(p.getName())) {
+            LOG.debug("ignoring model {} {}: following only '{}'", p.getName(), p.getVersion(), settings.name());
+            return;
+        }
+        known.put(p.getVersion(), p);
+        if (pinned != null) {
+            LOG.info("model {} version {} announced; pinned to {}, so not loading it", p.getName(), p.getVersion(), pinned);
+            return;
+        }
+        LoadedModel cur = current.get();
+        if (cur != null && p.getVersion().compareTo(cur.version()) <= 0) {
+            LOG.info("ignoring model {} version {}: not newer than the serving version {}", p.getName(), p.getVersion(),
+                    cur.version());
+            return;
+        }
+        if (!eligible(p)) {
+            LOG.info("ignoring model {} version {}: {}", p.getName(), p.getVersion(),
+                    withdrawn.contains(p.getVersion()) ? "rolled back from" : "refused before (" + rejected.get(p.getVersion()) + ")");
+            return;
+        }
+        swapTo(p, receivedNanos, true);
+    }
+
+    /** Not refused (except for download failures, which may pass on a retry) and not withdrawn. */
+    private boolean eligible(ModelPublished p) {
+        LoadedModel cur = current.get();
+        if (cur != null && p.getVersion().compareTo(cur.version()) <= 0) {
+            return false;
+        }
+        Reason r = rejected.get(p.getVersion());
+        return (r == null || r == Reason.DOWNLOAD) && !withdrawn.contains(p.getVersion());
+    }
+
+    /** Loads, checks and swaps in {@code p} (loader thread). False, counted and logged, when refused. */
+    private boolean swapTo(ModelPublished p, long startNanos, boolean record) {
+        LoadedModel next;
+        try {
+            next = loader.load(p);
+        } catch (ModelRejectedException e) {
+            refuse(p, e.reason(), e);
+            return false;
+        } catch (RuntimeException e) {
+            refuse(p, Reason.LOAD, e);
+            return false;
+        }
+        LoadedModel old = current.getAndSet(next);
+        if (record) {
+            served.add(p);
+        }
+        rejected.remove(p.getVersion());
+        long took = System.nanoTime() - startNanos;
+        metrics.serving(next.name(), next.version());
+        metrics.device(next.session().device());
+        metrics.swapped(took);
+        LOG.info("now serving model {} version {} on {} ({} ms after the announcement; previous: {})", next.name(),
+                next.version(), next.session().device(), Duration.ofNanos(took).toMillis(),
+                old == null ? "none" : old.version());
+        if (old != null) {
+            old.retire();
+        }
+        return true;
+    }
+
+    private void refuse(ModelPublished p, Reason reason, RuntimeException e) {
+        rejected.put(p.getVersion(), reason);
+        metrics.loadFailed(reason);
+        LoadedModel cur = current.get();
+        LOG.warn("refused model {} version {} from {} ({}): {}; still serving {}", p.getName(), p.getVersion(), p.getUri(),
+                reason, e.getMessage(), cur == null ? "the heuristic (no model yet)" : "version " + cur.version(),
+                e.getCause() != null ? e : null);
+    }
+
+    // ---- admin ----------------------------------------------------------------------------------
+
+    /** What an admin call did. */
+    public sealed interface AdminResult {
+        /** Now serving this version. */
+        record Serving(ModelStatus status) implements AdminResult {
+        }
+
+        /** No such version was announced; these were. */
+        record UnknownVersion(String version, List<String> available) implements AdminResult {
+        }
+
+        /** Nothing to do it with (e.g. no earlier version to roll back to). */
+        record Impossible(String message) implements AdminResult {
+        }
+
+        /** The version was refused while loading; the previous model serves. */
+        record Refused(String version, Reason reason, String message) implements AdminResult {
+        }
+    }
+
+    /** Serves {@code version} (announced on model-updates) and stops following newer ones until {@link #unpin}. */
+    public AdminResult pin(String version) {
+        return onLoader(() -> {
+            ModelPublished p = known.get(version);
+            if (p == null) {
+                return new AdminResult.UnknownVersion(version, availableVersions());
+            }
+            LoadedModel cur = current.get();
+            if (cur == null || !cur.version().equals(version)) {
+                AdminResult failed = adminSwap(p, true);
+                if (failed != null) {
+                    return failed;
+                }
+            }
+            pinned = version;
+            LOG.info("pinned to model version {}", version);
+            return new AdminResult.Serving(status().orElseThrow());
+        });
+    }
+
+    /** Goes back to the version served before the current one, pins it, and withdraws the current one. */
+    public AdminResult rollback() {
+        return onLoader(() -> {
+            LoadedModel cur = current.get();
+            if (cur == null || served.size() < 2) {
+                return new AdminResult.Impossible("no earlier model to roll back to: this instance served "
+                        + served.stream().map(ModelPublished::getVersion).toList());
+            }
+            ModelPublished previous = served.get(served.size() - 2);
+            AdminResult failed = adminSwap(previous, false);
+            if (failed != null) {
+                return failed;
+            }
+            served.removeLast();
+            withdrawn.add(cur.version());
+            pinned = previous.getVersion();
+            LOG.info("rolled back from model version {} to {} (pinned)", cur.version(), previous.getVersion());
+            return new AdminResult.Serving(status().orElseThrow());
+        });
+    }
+
+    /** Resumes following: moves to the newest announced version that is newer, not refused and not withdrawn. */
+    public AdminResult unpin() {
+        return onLoader(() -> {
+            pinned = null;
+            for (ModelPublished p : known.descendingMap().values()) {
+                if (eligible(p)) {
+                    swapTo(p, System.nanoTime(), true);
+                    break;
+                }
+            }
+            return status().<AdminResult>map(AdminResult.Serving::new)
+                    .orElse(new AdminResult.Impossible("no model loaded yet"));
+        });
+    }
+
+    private AdminResult adminSwap(ModelPublished p, boolean record) {
+        if (swapTo(p, System.nanoTime(), record)) {
+            return null;
+        }
+        Reason r = rejected.getOrDefault(p.getVersion(), Reason.LOAD);
+        return new AdminResult.Refused(p.getVersion(), r, "model " + p.getName() + " version " + p.getVersion()
+                + " was refused (" + r + "); see the log for details");
+    }
+
+    private AdminResult onLoader(Callable<AdminResult> task) {
+        Future<AdminResult> f = executor.submit(task);
+        try {
+            return f.get(settings.adminTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new AdminResult.Impossible("the model loader is still busy after " + settings.adminTimeout()
+                    + "; the request stays queued");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new AdminResult.Impossible("interrupted while waiting for the model loader");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("admin model operation failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    // ---- views ----------------------------------------------------------------------------------
+
+    /** What {@code GET /models/current} shows. */
+    public record ModelStatus(String name, String version, String device, Instant loadedAt, Map<String, Double> metrics,
+                              String uri, String pinned, List<String> available) {
+    }
+
+    public Optional<ModelStatus> status() {
+        LoadedModel m = current.get();
+        if (m == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ModelStatus(m.name(), m.version(), m.session().device(), m.loadedAt(),
+                Map.copyOf(m.announcement().getMetrics()), m.announcement().getUri(), pinned, availableVersions()));
+    }
+
+    /** Versions announced on model-updates (oldest first), whether they loaded or not. */
+    public List<String> availableVersions() {
+        return List.copyOf(known.keySet());
+    }
+
+    /** Versions refused so far, with why. */
+    public Map<String, Reason> refused() {
+        return Map.copyOf(rejected);
+    }
+
+    public String pinnedVersion() {
+        return pinned;
+    }
+
+    /** Waits until every queued announcement and admin call has been handled (tests, shutdown). */
+    public void awaitIdle(Duration timeout) {
+        try {
+            executor.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("model loader not idle after " + timeout, e);
+        }
+    }
+
+    /** Stops loading and retires the serving model (its session closes after in-flight calls). */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LoadedModel m = current.getAndSet(null);
+        if (m != null) {
+            m.retire();
+        }
+        metrics.serving(null, null);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.streamrec.app.scoring;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+import dev.streamrec.app.topology.Candidate;
+import dev.streamrec.app.topology.HeuristicRanker;
+import dev.streamrec.app.topology.Ranking;
+import dev.streamrec.app.topology.RankingRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batched scoring API: many users' requests, one ONNX Runtime call (per
+ * {@code streamrec.scoring.batch-size} requests), one {@link Ranking} per request in the same
+ * order, each carrying the version of the model that scored it. The model is leased for the
+ * whole call, so a hot-swap in the middle neither fails the call nor mislabels its result.
+ *
+ * <p>Without a model, or when the call fails, the batch is ranked by {@link HeuristicRanker}
+ * (version {@value HeuristicRanker#VERSION}) and the failure is logged: recommendations keep
+ * flowing.
+ */
+public final class BatchScorer {
+
+    /** Reason of every item full-catalog mode returns. */
+    public static final String MODEL_REASON = "model";
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
+
+    private final ModelSource models;
+    private final ScoringSettings settings;
+    private final ScoringMetrics metrics;
+    private final HeuristicRanker heuristic = new HeuristicRanker();
+    private final AtomicLong failures = new AtomicLong();
+
+    public BatchScorer(ModelSource models, ScoringSettings settings, ScoringMetrics metrics) {
+        this.models = models;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    public ScoringSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Ranks every request.
+     *
+     * @param available false for items that must not be recommended now (out of stock)
+     */
+    public List<Ranking> rank(List<ScoreRequest> requests, Predicate<String> available) {
+        List<Ranking> out = new ArrayList<>(requests.size());
+        for (int from = 0; from < requests.size(); from += settings.batchSize()) {
+            out.addAll(rankChunk(requests.subList(from, Math.min(requests.size(), from + settings.batchSize())),
+                    available));
+        }
+        return out;
+    }
+
+    private List<Ranking> rankChunk(List<ScoreRequest> chunk, Predicate<String> available) {
+        try (ModelLease lease = models.acquire()) {
+            if (lease == null) {
+                return heuristic(chunk, available);
+            }
+            try {
+                return score(lease, chunk, available);
+            } catch (RuntimeException e) {
+                long n = failures.incrementAndGet();
+                if (n == 1 || n % 1000 == 0) {
+                    LOG.error("scoring a batch of {} with model {} failed ({} failures so far); ranked by the heuristic",
+                            chunk.size(), lease.version(), n, e);
+                }
+                return heuristic(chunk, available);
+            }
+        }
+    }
+
+    private List<Ranking> score(ModelLease lease, List<ScoreRequest> chunk, Predicate<String> available) {
+        ScoringSession session = lease.session();
+        ScoringMode mode = settings.mode();
+        int rows = RequestEncoder.rows(mode, chunk.size());
+        HistoryBatch history = RequestEncoder.history(chunk, rows, session.maxHistory());
+        List<Ranking> out = new ArrayList<>(chunk.size());
+        if (mode == ScoringMode.CANDIDATES) {
+            int width = RequestEncoder.candidateWidth(chunk);
+            String[] candidates = RequestEncoder.candidates(chunk, rows, width);
+            long start = System.nanoTime();
+            float[] scores = session.scoreCandidates(history, candidates, width);
+            metrics.call(chunk.size(), System.nanoTime() - start);
+            for (int i = 0; i < chunk.size(); i++) {
+                out.add(new Ranking(lease.version(), RankingDecoder.candidates(chunk.get(i), scores, i, width, available)));
+            }
+        } else {
+            int k = 0;
+            for (ScoreRequest r : chunk) {
+                k = Math.max(k, r.k());
+            }
+            // Fetch twice k: out-of-stock items are filtered after the graph's top-k.
+            int fetch = 2 * k;
+            int width = RequestEncoder.excludeWidth(chunk);
+            String[] exclude = RequestEncoder.exclude(chunk, rows, width);
+            long start = System.nanoTime();
+            ScoringSession.TopResult top = session.topItems(history, exclude, width, fetch);
+            metrics.call(chunk.size(), System.nanoTime() - start);
+            for (int i = 0; i < chunk.size(); i++) {
+                out.add(new Ranking(lease.version(), RankingDecoder.top(chunk.get(i), top, i, available)));
+            }
+        }
+        return out;
+    }
+
+    private List<Ranking> heuristic(List<ScoreRequest> chunk, Predicate<String> available) {
+        List<Ranking> out = new ArrayList<>(chunk.size());
+        for (ScoreRequest r : chunk) {
+            List<Candidate> eligible = r.candidates().stream()
+                    .filter(c -> !r.exclude().contains(c.itemId()) && available.test(c.itemId()))
+                    .toList();
+            out.add(heuristic.rank(new RankingRequest(r.userId(), List.of(), eligible, r.k(), r.scoringTime())));
+        }
+        return out;
+    }
+}

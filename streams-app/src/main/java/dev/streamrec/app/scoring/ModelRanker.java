@@ -1,0 +1,66 @@
+package dev.streamrec.app.scoring;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import dev.streamrec.app.topology.Ranker;
+import dev.streamrec.app.topology.Ranking;
+import dev.streamrec.app.topology.RankingRequest;
+import dev.streamrec.app.topology.UserAction;
+import dev.streamrec.avro.EventType;
+import dev.streamrec.onnx.HistoryEvent;
+
+/**
+ * The topology's {@link Ranker} backed by the current model ({@link BatchScorer}): candidate or
+ * full-catalog mode per {@code streamrec.scoring.mode}, one ONNX Runtime call per batch
+ * ({@link #rankAll}); the heuristic ranking (version {@code heuristic}) while no model is loaded.
+ * Never returns the request's excluded items (purchased, the triggering item, purchases in the
+ * history) or items it marks unavailable (out of stock).
+ */
+public final class ModelRanker implements Ranker {
+
+    private final BatchScorer scorer;
+
+    public ModelRanker(BatchScorer scorer) {
+        this.scorer = scorer;
+    }
+
+    @Override
+    public Ranking rank(RankingRequest request) {
+        return scorer.rank(List.of(toScoreRequest(request)), request.available()).getFirst();
+    }
+
+    /** Many requests in one ONNX Runtime call (per batch-size), results in order. */
+    @Override
+    public List<Ranking> rankAll(List<RankingRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        List<ScoreRequest> rs = new ArrayList<>(requests.size());
+        for (RankingRequest r : requests) {
+            rs.add(toScoreRequest(r));
+        }
+        // The topology gives every request of a batch the same catalogue lookup.
+        Predicate<String> available = requests.getFirst().available();
+        return scorer.rank(rs, available);
+    }
+
+    /** A topology request as a score request: history as the model sees it, with what must not be returned. */
+    public static ScoreRequest toScoreRequest(RankingRequest r) {
+        List<HistoryEvent> history = new ArrayList<>(r.history().size());
+        Set<String> exclude = new HashSet<>(r.excluded());
+        for (UserAction a : r.history()) {
+            history.add(new HistoryEvent(a.itemId(), a.type(), a.timestamp()));
+            if (a.type() == EventType.PURCHASE) {
+                exclude.add(a.itemId());
+            }
+        }
+        if (!r.history().isEmpty()) {
+            exclude.add(r.history().getLast().itemId());
+        }
+        return new ScoreRequest(r.userId(), history, r.candidates(), exclude, r.k(), r.eventTime());
+    }
+}

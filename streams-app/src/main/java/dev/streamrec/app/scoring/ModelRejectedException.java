@@ -1,0 +1,47 @@
+package dev.streamrec.app.scoring;
+
+import java.util.Locale;
+
+import dev.streamrec.onnx.ModelLoadException;
+
+/**
+ * An artifact refused before it could serve, with the reason counted in
+ * {@code streamrec_model_load_failures_total{reason}}. The message says what was being done and
+ * where; the model that was serving keeps serving.
+ */
+public final class ModelRejectedException extends ModelLoadException {
+
+    /** Why an artifact was refused. */
+    public enum Reason {
+        /** The file's sha256 differs from the announcement's or the manifest's. */
+        CHECKSUM,
+        /** Contract version, declared signature, graph inputs/outputs or version do not match. */
+        CONTRACT,
+        /** The golden input gave a wrong answer, NaN/inf, or wrong shapes. */
+        GOLDEN,
+        /** ONNX Runtime could not open or run the graph (or warm-up failed). */
+        LOAD,
+        /** The artifact could not be fetched (missing path, HTTP error, I/O). */
+        DOWNLOAD;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Reason reason;
+
+    public ModelRejectedException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public ModelRejectedException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,8 @@
+package dev.streamrec.app.scoring;
+
+/** Where the scorer gets the model to use: the hot-swapping {@code dev.streamrec.app.model.ModelManager}. */
+public interface ModelSource {
+
+    /** A lease on the model serving now, or {@code null} when none is loaded (the caller falls back to the heuristic). */
+    ModelLease acquire();
+}

@@ -1,0 +1,74 @@
+package dev.streamrec.app.scoring;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+
+import dev.streamrec.app.topology.Candidate;
+import dev.streamrec.app.topology.RankedItem;
+import dev.streamrec.model.ModelContract;
+
+/**
+ * Output tensors to ranked items (the output transform; {@link RequestEncoder} is the input one).
+ * Excluded and unavailable (out-of-stock) items never appear.
+ */
+public final class RankingDecoder {
+
+    private RankingDecoder() {
+    }
+
+    private record Scored(Candidate candidate, float score, boolean known) {
+    }
+
+    private static final Comparator<Scored> ORDER = Comparator
+            .comparing((Scored s) -> !s.known())                                   // known to the model first
+            .thenComparing(Comparator.comparingDouble((Scored s) -> s.score()).reversed())
+            .thenComparing(Comparator.comparingDouble((Scored s) -> s.candidate().heuristicScore()).reversed())
+            .thenComparing(s -> s.candidate().itemId());
+
+    /**
+     * Candidate mode, one request: its candidates by model score, best first, each with its own
+     * reason; candidates the model does not know ({@link ModelContract#UNKNOWN_ITEM_SCORE}) come
+     * after the known ones, by heuristic score.
+     *
+     * @param scores the call's {@code [rows, width]} scores; this request is row {@code row}
+     */
+    public static List<RankedItem> candidates(ScoreRequest request, float[] scores, int row, int width,
+                                              Predicate<String> available) {
+        List<Scored> scored = new ArrayList<>(request.candidates().size());
+        List<Candidate> cands = request.candidates();
+        for (int j = 0; j < cands.size(); j++) {
+            Candidate c = cands.get(j);
+            if (request.exclude().contains(c.itemId()) || !available.test(c.itemId())) {
+                continue;
+            }
+            float s = scores[row * width + j];
+            scored.add(new Scored(c, s, s > ModelContract.UNKNOWN_ITEM_SCORE));
+        }
+        scored.sort(ORDER);
+        List<RankedItem> out = new ArrayList<>(Math.min(request.k(), scored.size()));
+        for (int i = 0; i < scored.size() && out.size() < request.k(); i++) {
+            Scored s = scored.get(i);
+            out.add(new RankedItem(s.candidate().itemId(), s.score(), s.candidate().reason()));
+        }
+        return out;
+    }
+
+    /** Full-catalog mode, one request: the graph's top items minus masked, excluded and unavailable ones, cut to k. */
+    public static List<RankedItem> top(ScoreRequest request, ScoringSession.TopResult top, int row,
+                                       Predicate<String> available) {
+        List<RankedItem> out = new ArrayList<>(request.k());
+        String[] items = top.items()[row];
+        for (int r = 0; r < items.length && out.size() < request.k(); r++) {
+            float s = top.score(row, r);
+            String id = items[r];
+            if (s <= ModelContract.UNKNOWN_ITEM_SCORE || id.isEmpty() || request.exclude().contains(id)
+                    || !available.test(id)) {
+                continue;
+            }
+            out.add(new RankedItem(id, s, BatchScorer.MODEL_REASON));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.streamrec.app.scoring;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.streamrec.model.ModelContract;
+import dev.streamrec.onnx.HistoryEvent;
+
+/**
+ * Score requests to the flat tensors of one call (the input transform; {@link RankingDecoder} is
+ * the output one). Shapes are rounded so a session sees few of them and reuses its buffers:
+ * candidate widths and candidate-mode row counts go up to a power of two (padding rows and
+ * {@link ModelContract#PAD_ITEM} candidates cost a gather of row 0); full-catalog mode keeps the
+ * exact row count, since every padded row would cost a whole catalogue product.
+ */
+public final class RequestEncoder {
+
+    private RequestEncoder() {
+    }
+
+    /** The smallest power of two {@code >= n} (at least 1). */
+    public static int bucket(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    /** Rows of the call for {@code requests} in {@code mode}. */
+    public static int rows(ScoringMode mode, int requests) {
+        return mode == ScoringMode.CANDIDATES ? bucket(requests) : requests;
+    }
+
+    public static HistoryBatch history(List<ScoreRequest> requests, int rows, int maxHistory) {
+        List<List<HistoryEvent>> histories = new ArrayList<>(requests.size());
+        long[] times = new long[requests.size()];
+        for (int i = 0; i < requests.size(); i++) {
+            histories.add(requests.get(i).history());
+            times[i] = requests.get(i).scoringTime();
+        }
+        return HistoryBatch.encode(histories, times, rows, maxHistory);
+    }
+
+    /** Candidate width of the call: the widest request, rounded up to a power of two, at least 16. */
+    public static int candidateWidth(List<ScoreRequest> requests) {
+        int max = 1;
+        for (ScoreRequest r : requests) {
+            max = Math.max(max, r.candidates().size());
+        }
+        return Math.max(16, bucket(max));
+    }
+
+    /** {@code [rows, width]} candidate ids, padded. */
+    public static String[] candidates(List<ScoreRequest> requests, int rows, int width) {
+        String[] out = new String[rows * width];
+        Arrays.fill(out, ModelContract.PAD_ITEM);
+        for (int i = 0; i < requests.size(); i++) {
+            List<dev.streamrec.app.topology.Candidate> c = requests.get(i).candidates();
+            for (int j = 0; j < c.size(); j++) {
+                out[i * width + j] = c.get(j).itemId();
+            }
+        }
+        return out;
+    }
+
+    /** Exclusion width of the call: the longest list (at least 1). */
+    public static int excludeWidth(List<ScoreRequest> requests) {
+        int max = 1;
+        for (ScoreRequest r : requests) {
+            max = Math.max(max, r.exclude().size());
+        }
+        return max;
+    }
+
+    /** {@code [rows, width]} excluded ids, padded. */
+    public static String[] exclude(List<ScoreRequest> requests, int rows, int width) {
+        String[] out = new String[rows * width];
+        Arrays.fill(out, ModelContract.PAD_ITEM);
+        for (int i = 0; i < requests.size(); i++) {
+            int j = 0;
+            for (String id : requests.get(i).exclude()) {
+                out[i * width + j++] = id;
+            }
+        }
+        return out;
+    }
+}

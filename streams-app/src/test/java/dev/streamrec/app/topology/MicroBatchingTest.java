@@ -1,0 +1,117 @@
+package dev.streamrec.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.streamrec.avro.EventType;
+import dev.streamrec.avro.Recommendations;
+import dev.streamrec.avro.UserEvent;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+/** The recommend step with micro-batching on: flush when full, flush on the wall-clock wait, one ranker call per batch. */
+class MicroBatchingTest {
+
+    private static final Duration MIN = Duration.ofMinutes(1);
+
+    /** Heuristic ranking that records the size of every batch it is given. */
+    static final class CountingRanker implements Ranker {
+        final List<Integer> batches = new CopyOnWriteArrayList<>();
+        private final HeuristicRanker heuristic = new HeuristicRanker();
+
+        @Override
+        public Ranking rank(RankingRequest request) {
+            batches.add(1);
+            return heuristic.rank(request);
+        }
+
+        @Override
+        public List<Ranking> rankAll(List<RankingRequest> requests) {
+            batches.add(requests.size());
+            return requests.stream().map(heuristic::rank).toList();
+        }
+    }
+
+    @Test
+    void shouldRankAFullBatchInOneCallAndEmitInArrivalOrder() {
+        CountingRanker ranker = new CountingRanker();
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), ranker,
+                new MicroBatching(3, Duration.ofSeconds(5)))) {
+            // given two events buffered
+            UserEvent a = f.send("user-1", "item-1", EventType.VIEW, MIN);
+            UserEvent b = f.send("user-2", "item-2", EventType.VIEW, MIN.multipliedBy(2));
+            assertThat(f.drainRecommendations()).as("nothing before the batch is full").isEmpty();
+            assertThat(buffer(f).approximateNumEntries()).isEqualTo(2);
+
+            // when the third arrives
+            UserEvent c = f.send("user-1", "item-3", EventType.CLICK, MIN.multipliedBy(3));
+
+            // then all three are ranked in one call and emitted in order, and the buffer is empty
+            assertThat(f.drainRecommendations()).extracting(Recommendations::getTriggerEventId)
+                    .containsExactly(a.getEventId(), b.getEventId(), c.getEventId());
+            assertThat(ranker.batches).containsExactly(3);
+            assertThat(countEntries(buffer(f))).isZero();
+        }
+    }
+
+    @Test
+    void shouldFlushAPartialBatchOnceTheOldestEventWaitedMaxWait() {
+        CountingRanker ranker = new CountingRanker();
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), ranker,
+                new MicroBatching(64, Duration.ofMillis(200)))) {
+            UserEvent a = f.send("user-1", "item-1", EventType.VIEW, MIN);
+            f.driver.advanceWallClockTime(Duration.ofMillis(100));
+            assertThat(f.drainRecommendations()).as("still waiting").isEmpty();
+
+            f.driver.advanceWallClockTime(Duration.ofMillis(150));
+
+            List<Recommendations> out = f.drainRecommendations();
+            assertThat(out).extracting(Recommendations::getTriggerEventId).containsExactly(a.getEventId());
+            assertThat(out.getFirst().getModelVersion()).isEqualTo(HeuristicRanker.VERSION);
+            assertThat(ranker.batches).containsExactly(1);
+            assertThat(f.metrics.recommendations.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldRankEachBufferedEventWithTheHistoryItHadAndNeverItsOwnItem() {
+        Ranker capturing = new CountingRanker();
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), capturing,
+                new MicroBatching(2, Duration.ofSeconds(5)))) {
+            // given a co-visitation graph where item-1 and item-2 are neighbours
+            f.send("user-0", "item-1", EventType.VIEW, MIN);
+            f.send("user-0", "item-2", EventType.VIEW, MIN.multipliedBy(2));
+            f.publish();
+            f.drainRecommendations();
+
+            // when one user's two events share a batch
+            f.send("user-9", "item-1", EventType.VIEW, MIN.multipliedBy(3));
+            f.send("user-9", "item-2", EventType.PURCHASE, MIN.multipliedBy(4));
+
+            // then the first list holds item-2 (not bought yet at that event) but not its own item-1,
+            // and the second, ranked in the same call, no longer holds the purchased item-2
+            List<Recommendations> out = f.drainRecommendations();
+            assertThat(out).hasSize(2);
+            assertThat(out.get(0).getItems()).extracting(i -> i.getItemId()).contains("item-2").doesNotContain("item-1");
+            assertThat(out.get(1).getItems()).extracting(i -> i.getItemId()).doesNotContain("item-2");
+        }
+    }
+
+    private static KeyValueStore<Long, PendingScore> buffer(TopologyFixture f) {
+        return f.driver.getKeyValueStore(StreamrecTopology.SCORING_BUFFER_STORE);
+    }
+
+    private static long countEntries(KeyValueStore<Long, PendingScore> store) {
+        long n = 0;
+        try (var it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.streamrec.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamrec.app.scoring.BatchScorer;
+import dev.streamrec.app.scoring.ModelLease;
+import dev.streamrec.app.scoring.ModelRanker;
+import dev.streamrec.app.scoring.ScoringMetrics;
+import dev.streamrec.app.scoring.ScoringMode;
+import dev.streamrec.app.scoring.ScoringSession;
+import dev.streamrec.app.scoring.ScoringSettings;
+import dev.streamrec.app.scoring.TrainedModels;
+import dev.streamrec.avro.EventType;
+import dev.streamrec.avro.Item;
+import dev.streamrec.avro.Recommendations;
+import dev.streamrec.avro.RecommendedItem;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The topology with the model ranker on a real trainer-made model, full-catalog mode, micro-batched. */
+class ModelRankingTopologyTest {
+
+    private static final Duration MIN = Duration.ofMinutes(1);
+    static ScoringSession session;
+
+    @BeforeAll
+    static void openModel() throws Exception {
+        Path root = Files.createTempDirectory("streamrec-model-ttd-");
+        session = ScoringSession.open(TrainedModels.export(root, "v1", 1L), ScoringSettings.defaults());
+    }
+
+    @AfterAll
+    static void close() {
+        session.close();
+    }
+
+    @Test
+    void shouldNeverRecommendPurchasedOutOfStockOrTriggeringItemsInFullCatalogMode() {
+        ModelRanker ranker = new ModelRanker(new BatchScorer(() -> lease(session),
+                ScoringSettings.defaults().withMode(ScoringMode.FULL), new ScoringMetrics(new SimpleMeterRegistry())));
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), ranker,
+                new MicroBatching(2, Duration.ofMillis(100)))) {
+            // given user-a's list after viewing item-1
+            f.send("user-a", "item-1", EventType.VIEW, MIN);
+            f.driver.advanceWallClockTime(Duration.ofMillis(200));
+            Recommendations first = f.drainRecommendations().getFirst();
+            assertThat(first.getModelVersion()).isEqualTo("v1");
+            assertThat(first.getItems()).hasSize(10).allSatisfy(i -> assertThat(i.getReason()).isEqualTo("model"));
+            String top = first.getItems().getFirst().getItemId();
+            String second = first.getItems().get(1).getItemId();
+
+            // when the top item goes out of stock, and user-c has bought the second one
+            f.catalog.pipeInput(top, Item.newBuilder().setItemId(top).setInStock(false).setAttributes(Map.of()).build());
+            f.send("user-c", second, EventType.PURCHASE, MIN);
+            f.send("user-b", "item-1", EventType.VIEW, MIN.multipliedBy(2));
+            f.send("user-c", "item-1", EventType.VIEW, MIN.multipliedBy(2));
+            f.driver.advanceWallClockTime(Duration.ofMillis(200));
+
+            // then neither user gets the out-of-stock item, user-c not the purchased one, nobody item-1
+            List<Recommendations> out = f.drainRecommendations();
+            Recommendations b = out.stream().filter(r -> r.getUserId().equals("user-b")).findFirst().orElseThrow();
+            Recommendations c = out.stream().filter(r -> r.getUserId().equals("user-c")).toList().getLast();
+            assertThat(ids(b)).hasSize(10).doesNotContain(top, "item-1").contains(second);
+            assertThat(ids(c)).hasSize(10).doesNotContain(top, second, "item-1");
+        }
+    }
+
+    private static List<String> ids(Recommendations r) {
+        return r.getItems().stream().map(RecommendedItem::getItemId).toList();
+    }
+
+    private static ModelLease lease(ScoringSession s) {
+        return new ModelLease() {
+            @Override
+            public ScoringSession session() {
+                return s;
+            }
+
+            @Override
+            public String version() {
+                return "v1";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}
