@@ -5,6 +5,7 @@ import dev.streamrec.app.cli.DevCommand;
 import dev.streamrec.app.cli.ImportCommand;
 import dev.streamrec.app.cli.ServeCommand;
 import dev.streamrec.app.cli.SimulateCommand;
+import dev.streamrec.app.scoring.ScorerBenchCommand;
 import dev.streamrec.ops.OpsCli;
 import dev.streamrec.ops.replay.ReplayCommand;
 import dev.streamrec.ops.reset.ResetCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streams-app", mixinStandardHelpOptions = true, version = "streamrec 0.1.0",
         description = "Real-time recommendations on Kafka Streams with ONNX Runtime scoring.",
         subcommands = {ServeCommand.class, DevCommand.class, SimulateCommand.class, ImportCommand.class,
-                BenchCommand.class, ReplayCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, ScorerBenchCommand.class, ReplayCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -57,7 +57,8 @@ public class StreamrecConfiguration {
                 .seedItems(integer("streamrec.recommend.seed-items", d.seedItems()))
                 .trendingWeight(env.getProperty("streamrec.recommend.trending-weight", Double.class)
                         .orElse(d.trendingWeight()))
-                .maxCandidates(integer("streamrec.recommend.max-candidates", d.maxCandidates()));
+                .maxCandidates(integer("streamrec.recommend.max-candidates", d.maxCandidates()))
+                .qualityWindow(duration("streamrec.quality.window", d.qualityWindow()));
         for (EventType t : EventType.values()) {
             if (t != EventType.UNKNOWN) {
                 String key = "streamrec.covisit.weights." + t.name().toLowerCase().replace('_', '-');

@@ -1,10 +1,12 @@
 package dev.streamrec.app.metrics;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.streamrec.app.topology.RejectReason;
 import dev.streamrec.app.topology.TopologyMetrics;
+import dev.streamrec.app.topology.TopologySettings;
 import dev.streamrec.avro.EventType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -20,7 +22,8 @@ import jakarta.inject.Singleton;
  *   <li>{@code streamrec_duplicates_total}: duplicate deliveries dropped;</li>
  *   <li>{@code streamrec_recommendations_out_total{source}}: Recommendations records produced, by who ranked
  *       them ({@code model}, or {@code heuristic} without a model or when scoring failed);</li>
- *   <li>{@code streamrec_recommendation_candidates} (summary): candidates per ranking.</li>
+ *   <li>{@code streamrec_recommendation_candidates} (summary): candidates per ranking;</li>
+ *   <li>online quality and end-to-end latency: see {@link QualityMetrics}.</li>
  * </ul>
  * Every label value is registered at start, so each series exists (at 0) before its first event.
  * The CLI reads live totals with {@link #eventsIn()} and {@link #recommendationsOut()}.
@@ -41,7 +44,10 @@ public class StreamrecMetrics implements TopologyMetrics {
     private final Counter heuristicOut;
     private final DistributionSummary candidates;
 
-    public StreamrecMetrics(MeterRegistry registry) {
+    private final QualityMetrics quality;
+
+    public StreamrecMetrics(MeterRegistry registry, TopologySettings settings) {
+        quality = new QualityMetrics(registry, settings.qualityWindow());
         for (EventType t : EventType.values()) {
             eventsIn.put(t, Counter.builder(EVENTS_IN).tag("type", t.name())
                     .description("Decoded user-events records by type, valid or not, duplicates included")
@@ -85,6 +91,21 @@ public class StreamrecMetrics implements TopologyMetrics {
     public void recommendationsOut(int candidateCount, String source) {
         (SOURCE_MODEL.equals(source) ? modelOut : heuristicOut).increment();
         candidates.record(candidateCount);
+    }
+
+    @Override
+    public void emitted(List<String> itemIds, long eventTimeMs) {
+        quality.emitted(itemIds, eventTimeMs);
+    }
+
+    @Override
+    public void interaction(boolean hit) {
+        quality.interaction(hit);
+    }
+
+    @Override
+    public void seen(String itemId) {
+        quality.seen(itemId);
     }
 
     /** Total decoded events in since start, all types. */

@@ -17,6 +17,7 @@ import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.HistoryEntry;
 import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.NeighbourScore;
+import dev.streamrec.avro.internal.RecentRecommendations;
 import dev.streamrec.avro.internal.TrendingEntry;
 import dev.streamrec.avro.internal.TrendingItems;
 import dev.streamrec.avro.internal.UserHistory;
@@ -62,6 +63,8 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     static final String COVISITED_PREFIX = "co-visited:";
 
     private static final Logger LOG = LoggerFactory.getLogger(Recommender.class);
+    /** Items remembered per user for the online hit rate. */
+    private static final int MAX_RECENT_ITEMS = 200;
 
     private final TopologySettings settings;
     private final Ranker ranker;
@@ -70,6 +73,7 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     private final Decay decay;
     private ProcessorContext<String, Recommendations> context;
     private KeyValueStore<String, Recommendations> latest;
+    private KeyValueStore<String, RecentRecommendations> recent;
     private KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours;
     private KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending;
     private KeyValueStore<String, ValueAndTimestamp<Item>> catalog;
@@ -95,6 +99,7 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     public void init(ProcessorContext<String, Recommendations> context) {
         this.context = context;
         this.latest = context.getStateStore(StreamrecTopology.RECOMMENDATIONS_STORE);
+        this.recent = context.getStateStore(StreamrecTopology.RECENT_RECOMMENDATIONS_STORE);
         this.neighbours = context.getStateStore(StreamrecTopology.NEIGHBOURS_GLOBAL_STORE);
         this.trending = context.getStateStore(StreamrecTopology.TRENDING_GLOBAL_STORE);
         this.catalog = context.getStateStore(StreamrecTopology.CATALOG_GLOBAL_STORE);
@@ -217,6 +222,41 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         context.forward(input != null ? input.withValue(recs) : new Record<>(key, recs, timestamp));
         metrics.recommendationsOut(candidateCount, HeuristicRanker.VERSION.equals(ranking.modelVersion())
                 ? TopologyMetrics.SOURCE_HEURISTIC : TopologyMetrics.SOURCE_MODEL);
+        trackQuality(key, event, items);
+    }
+
+    /**
+     * Online quality: was a click or purchase on an item recommended to this user within the quality
+     * window (in event time, so replays and imports measure the same thing)? Then remembers this
+     * list's items. Checked before the list the event itself triggers is added, so an event never
+     * counts as a hit for its own recommendation.
+     */
+    private void trackQuality(String key, UserEvent event, List<RecommendedItem> items) {
+        long now = event.getTimestamp();
+        long window = settings.qualityWindow().toMillis();
+        RecentRecommendations previous = recent.get(key);
+        Map<String, Long> shown = previous == null ? new HashMap<>() : new HashMap<>(previous.getItems());
+        metrics.seen(event.getItemId());
+        if (event.getType() == EventType.CLICK || event.getType() == EventType.PURCHASE) {
+            Long at = shown.get(event.getItemId());
+            metrics.interaction(at != null && now - at <= window);
+        }
+        shown.values().removeIf(at -> now - at > window);
+        List<String> ids = new ArrayList<>(items.size());
+        for (RecommendedItem item : items) {
+            shown.put(item.getItemId(), now);
+            ids.add(item.getItemId());
+        }
+        if (shown.size() > MAX_RECENT_ITEMS) { // keep the newest: a bound on the store value
+            List<Map.Entry<String, Long>> byAge = new ArrayList<>(shown.entrySet());
+            byAge.sort(Map.Entry.comparingByValue(Comparator.reverseOrder()));
+            shown = new HashMap<>();
+            for (Map.Entry<String, Long> e : byAge.subList(0, MAX_RECENT_ITEMS)) {
+                shown.put(e.getKey(), e.getValue());
+            }
+        }
+        recent.put(key, new RecentRecommendations(shown));
+        metrics.emitted(ids, event.getTimestamp());
     }
 
     @Override

@@ -70,6 +70,8 @@ public final class StreamrecTopology {
     public static final String HISTORY_STORE = "user-history";
     /** userId → latest {@link Recommendations}. Queried by {@code GET /recommendations/{userId}}. */
     public static final String RECOMMENDATIONS_STORE = "user-recommendations";
+    /** userId → items recommended to the user within {@code streamrec.quality.window}, for the online hit rate. */
+    public static final String RECENT_RECOMMENDATIONS_STORE = "user-recent-recommendations";
     /** itemId → tracked {@link ItemNeighbours} (item-partitioned). */
     public static final String COVISIT_STORE = "item-covisits";
     /** itemId → time of the last unpublished change (item-partitioned). */
@@ -148,9 +150,9 @@ public final class StreamrecTopology {
 
         KStream<String, Recommendations> recommendations = batching.enabled()
                 ? valid.process(() -> new Recommender(settings, ranker, metrics, batching), Named.as(RECOMMEND),
-                        RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
+                        RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
                 : valid.process(() -> new Recommender(settings, ranker, metrics), Named.as(RECOMMEND),
-                        RECOMMENDATIONS_STORE);
+                        RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
         recommendations.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
                 topics.recommendations().valueSerde()).withName(RECOMMENDATIONS_SINK));
         return recommendations;
@@ -194,6 +196,8 @@ public final class StreamrecTopology {
                 Stores.persistentKeyValueStore(HISTORY_STORE), STRING, Serdes.USER_HISTORY).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(RECOMMENDATIONS_STORE), STRING, Serdes.RECOMMENDATIONS).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_RECOMMENDATIONS_STORE),
+                STRING, Serdes.RECENT_RECOMMENDATIONS).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(COVISIT_STORE), STRING, Serdes.ITEM_NEIGHBOURS).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(

@@ -37,6 +37,21 @@ public interface TopologyMetrics {
         recommendationsOut(candidates);
     }
 
+    /**
+     * A list was emitted: its item ids, and the event time of the event that triggered it (the
+     * end-to-end latency is measured from there).
+     */
+    default void emitted(java.util.List<String> itemIds, long eventTimeMs) {
+    }
+
+    /** A click or purchase; {@code hit} when its item was recommended to that user within the quality window. */
+    default void interaction(boolean hit) {
+    }
+
+    /** An item some valid event was about (the denominator of catalogue coverage). */
+    default void seen(String itemId) {
+    }
+
     /** Does nothing. */
     TopologyMetrics NOOP = new TopologyMetrics() {
         @Override

@@ -50,10 +50,12 @@ public record TopologySettings(
         int recommendK,
         int seedItems,
         double trendingWeight,
-        int maxCandidates) {
+        int maxCandidates,
+        Duration qualityWindow) {
 
     public TopologySettings {
         positive("history.max-events", historySize);
+        positive("quality.window", qualityWindow);
         positive("history.max-purchases", maxPurchases);
         positive("dedupe.retention", dedupeRetention);
         positive("validation.max-future", maxFutureSkew);
@@ -100,7 +102,7 @@ public record TopologySettings(
                 Duration.ofMinutes(30), Duration.ofHours(6), 20, 100, 20,
                 Map.of(EventType.VIEW, 1.0, EventType.CLICK, 2.0, EventType.ADD_TO_CART, 4.0, EventType.PURCHASE, 8.0),
                 Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofMinutes(1), 20, Duration.ofSeconds(1),
-                10, 10, 0.3, 200);
+                10, 10, 0.3, 200, Duration.ofMinutes(30));
     }
 
     /** Weight of an event type for co-visitation (0 for UNKNOWN, which never gets this far). */
@@ -146,6 +148,7 @@ public record TopologySettings(
         private int seedItems;
         private double trendingWeight;
         private int maxCandidates;
+        private Duration qualityWindow;
 
         private Builder(TopologySettings s) {
             historySize = s.historySize;
@@ -167,6 +170,7 @@ public record TopologySettings(
             seedItems = s.seedItems;
             trendingWeight = s.trendingWeight;
             maxCandidates = s.maxCandidates;
+            qualityWindow = s.qualityWindow;
         }
 
         public Builder historySize(int v) { historySize = v; return this; }
@@ -188,12 +192,13 @@ public record TopologySettings(
         public Builder seedItems(int v) { seedItems = v; return this; }
         public Builder trendingWeight(double v) { trendingWeight = v; return this; }
         public Builder maxCandidates(int v) { maxCandidates = v; return this; }
+        public Builder qualityWindow(Duration v) { qualityWindow = v; return this; }
 
         public TopologySettings build() {
             return new TopologySettings(historySize, maxPurchases, dedupeRetention, maxFutureSkew, covisitWindow,
                     covisitHalfLife, covisitTopM, covisitTracked, covisitMaxSources, typeWeights, covisitPublishInterval,
                     trendingWindow, trendingBucket, trendingTopN, trendingPublishInterval, recommendK, seedItems,
-                    trendingWeight, maxCandidates);
+                    trendingWeight, maxCandidates, qualityWindow);
         }
     }
 }

@@ -13,6 +13,8 @@ final class RecordingMetrics implements TopologyMetrics {
     final Map<RejectReason, AtomicLong> rejected = new ConcurrentHashMap<>();
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong recommendations = new AtomicLong();
+    final AtomicLong interactions = new AtomicLong();
+    final AtomicLong hits = new AtomicLong();
 
     @Override
     public void eventIn(EventType type) {
@@ -32,6 +34,14 @@ final class RecordingMetrics implements TopologyMetrics {
     @Override
     public void recommendationsOut(int candidates) {
         recommendations.incrementAndGet();
+    }
+
+    @Override
+    public void interaction(boolean hit) {
+        interactions.incrementAndGet();
+        if (hit) {
+            hits.incrementAndGet();
+        }
     }
 
     long rejectedCount(RejectReason reason) {

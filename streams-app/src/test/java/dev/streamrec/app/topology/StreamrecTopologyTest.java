@@ -312,6 +312,31 @@ class StreamrecTopologyTest {
     }
 
     @Test
+    void shouldCountAClickOnARecentlyRecommendedItemAsAnOnlineHit() {
+        TopologySettings s = TopologySettings.defaults().toBuilder().qualityWindow(Duration.ofMinutes(30)).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            // a, b, c are related and trending, so a list for a viewer of a holds b and c
+            for (String u : List.of("u1", "u2")) {
+                for (String item : List.of("a", "b", "c")) {
+                    f.send(u, item, EventType.VIEW, Duration.ZERO);
+                }
+            }
+            f.publish();
+            f.send("shopper", "a", EventType.VIEW, MIN);
+            List<String> shown = f.drainRecommendations().getLast().getItems().stream().map(RecommendedItem::getItemId).toList();
+            assertThat(shown).as("the list shown to the shopper").contains("b");
+
+            f.send("shopper", "b", EventType.CLICK, MIN.plusMinutes(5));   // recommended 5 min ago: a hit
+            f.send("shopper", "zzz", EventType.PURCHASE, MIN.plusMinutes(6)); // never recommended: a miss
+            f.send("late", "a", EventType.VIEW, MIN);
+            f.send("late", "b", EventType.CLICK, MIN.plusMinutes(31));      // seen b in its list 31 min ago: too late
+
+            assertThat(f.metrics.interactions.get()).as("clicks and purchases").isEqualTo(3);
+            assertThat(f.metrics.hits.get()).as("only the click within the window on a recommended item").isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldProduceExactlyOneRecommendationsRecordPerValidEvent() {
         try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
             List<String> valid = new java.util.ArrayList<>();
