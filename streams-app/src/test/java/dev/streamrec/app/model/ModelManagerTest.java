@@ -157,9 +157,14 @@ class ModelManagerTest {
         List<LoadedModel> replaced = new ArrayList<>();
         for (int v = 1; v <= 4; v++) {
             manager.current().ifPresent(replaced::add);
-            long before = calls.get();
-            announce(TrainedModels.announcement(TrainedModels.export(root, "v" + v, v % 2 + 1)));
+            String version = "v" + v;
+            announce(TrainedModels.announcement(TrainedModels.export(root, version, v % 2 + 1)));
+            // the load is asynchronous: wait for the swap, then for calls that the new version serves
             long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!manager.current().map(m -> m.version().equals(version)).orElse(false) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            long before = calls.get();
             while (calls.get() < before + 20 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
