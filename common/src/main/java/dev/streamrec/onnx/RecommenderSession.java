@@ -8,12 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
 import org.slf4j.Logger;
@@ -46,7 +44,7 @@ public final class RecommenderSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecommenderSession.class);
     private static final float GOLDEN_TOLERANCE = 1e-3f;
     /** Set after the CUDA provider failed once under AUTO: later opens go straight to the CPU, without retrying. */
-    private static volatile boolean cudaUnavailable = !nvidiaDriverPresent();
+    private static volatile boolean cudaUnavailable = !OrtSupport.nvidiaDriverPresent();
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -77,7 +75,7 @@ public final class RecommenderSession implements AutoCloseable {
                             + ": " + e.getMessage(), e);
                 }
                 cudaUnavailable = true;
-                LOG.info("CUDA execution provider unavailable ({}); scoring on the CPU", firstLine(e.getMessage()));
+                LOG.info("CUDA execution provider unavailable ({}); scoring on the CPU", OrtSupport.firstLine(e.getMessage()));
             }
         }
         if (session == null) {
@@ -208,35 +206,14 @@ public final class RecommenderSession implements AutoCloseable {
     }
 
     private void checkSignature() {
+        String mismatch;
         try {
-            checkNodes("input", session.getInputInfo(), ModelArtifact.INPUT_SIGNATURE);
-            checkNodes("output", session.getOutputInfo(), ModelArtifact.OUTPUT_SIGNATURE);
+            mismatch = OrtSupport.signatureMismatch(session);
         } catch (OrtException e) {
             throw new ModelLoadException("failed to read the signature of " + artifact.modelFile() + ": " + e.getMessage(), e);
         }
-    }
-
-    private void checkNodes(String what, Map<String, NodeInfo> nodes, Map<String, String> expected) {
-        if (!nodes.keySet().equals(expected.keySet())) {
-            throw new ModelLoadException("graph " + artifact.modelFile() + " has " + what + "s " + nodes.keySet()
-                    + ", the contract wants " + expected.keySet());
-        }
-        for (var e : expected.entrySet()) {
-            if (!(nodes.get(e.getKey()).getInfo() instanceof TensorInfo info)) {
-                throw new ModelLoadException(what + " " + e.getKey() + " of " + artifact.modelFile() + " is not a tensor");
-            }
-            String type = switch (info.type) {
-                case STRING -> "string";
-                case INT64 -> "int64";
-                case FLOAT -> "float";
-                default -> info.type.name().toLowerCase(java.util.Locale.ROOT);
-            };
-            String want = e.getValue().substring(0, e.getValue().indexOf('['));
-            int rank = e.getValue().split(",").length;
-            if (!type.equals(want) || info.getShape().length != rank) {
-                throw new ModelLoadException(what + " " + e.getKey() + " of " + artifact.modelFile() + " is " + type
-                        + " of rank " + info.getShape().length + ", the contract wants " + e.getValue());
-            }
+        if (mismatch != null) {
+            throw new ModelLoadException("graph " + artifact.modelFile() + " " + mismatch);
         }
     }
 
@@ -252,27 +229,6 @@ public final class RecommenderSession implements AutoCloseable {
             row[0] = ModelContract.PAD_ITEM;
         }
         return p;
-    }
-
-    /**
-     * Whether an NVIDIA kernel driver is loaded. Without one, AUTO does not even try the CUDA provider,
-     * whose failed load would print a native error line on every host without a GPU.
-     */
-    private static boolean nvidiaDriverPresent() {
-        boolean present = java.nio.file.Files.exists(java.nio.file.Path.of("/proc/driver/nvidia/version"))
-                || java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"));
-        if (!present) {
-            LOG.info("no NVIDIA driver on this host (/proc/driver/nvidia, /dev/nvidiactl): device 'auto' scores on the CPU");
-        }
-        return present;
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "no message";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** The six input tensors of one call, closed together. */

@@ -7,7 +7,6 @@ import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -16,17 +15,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import dev.streamrec.app.scoring.ModelRejectedException.Reason;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.ModelArtifact;
+import dev.streamrec.onnx.OrtSupport;
 import dev.streamrec.onnx.OnnxDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +62,7 @@ public final class ScoringSession implements AutoCloseable {
      * Set when {@code auto} finds no usable CUDA provider (at class load when the host has no NVIDIA
      * driver, else the first time the provider fails): later loads go straight to the CPU.
      */
-    private static final AtomicBoolean CUDA_UNAVAILABLE = new AtomicBoolean(!nvidiaDriverPresent());
+    private static final AtomicBoolean CUDA_UNAVAILABLE = new AtomicBoolean(!OrtSupport.nvidiaDriverPresent());
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -113,7 +111,7 @@ public final class ScoringSession implements AutoCloseable {
             } catch (OrtException | RuntimeException e) {
                 if (settings.device() == OnnxDevice.CUDA) {
                     throw new ModelRejectedException(Reason.LOAD, "failed to open model " + path + " on CUDA device "
-                            + settings.cudaDeviceId() + " (streamrec.scoring.device=cuda): " + firstLine(e.getMessage()), e);
+                            + settings.cudaDeviceId() + " (streamrec.scoring.device=cuda): " + OrtSupport.firstLine(e.getMessage()), e);
                 }
                 cudaFailure = e;
             }
@@ -123,12 +121,12 @@ public final class ScoringSession implements AutoCloseable {
                 session = env.createSession(path, options);
             } catch (OrtException e) {
                 throw new ModelRejectedException(Reason.LOAD, "failed to load model " + path + ": "
-                        + firstLine(e.getMessage()), e);
+                        + OrtSupport.firstLine(e.getMessage()), e);
             }
             // The graph opens on the CPU, so CUDA itself failed: don't try it again for later models.
             if (cudaFailure != null && CUDA_UNAVAILABLE.compareAndSet(false, true)) {
                 LOG.info("streamrec.scoring.device=auto: CUDA execution provider unavailable ({}); scoring on the CPU",
-                        firstLine(cudaFailure.getMessage()));
+                        OrtSupport.firstLine(cudaFailure.getMessage()));
             }
         }
         ScoringSession opened = new ScoringSession(env, session, artifact, device);
@@ -160,7 +158,7 @@ public final class ScoringSession implements AutoCloseable {
         } catch (OrtException | RuntimeException e) {
             if (settings.device() == OnnxDevice.AUTO && CUDA_UNAVAILABLE.compareAndSet(false, true)) {
                 LOG.info("streamrec.scoring.device=auto: CUDA execution provider unavailable ({}); scoring on the CPU",
-                        firstLine(e.getMessage()));
+                        OrtSupport.firstLine(e.getMessage()));
             }
             return CPU;
         }
@@ -318,7 +316,7 @@ public final class ScoringSession implements AutoCloseable {
             top = topItems(history, new String[] {ModelContract.PAD_ITEM}, 1, k);
             candidateScores = scoreCandidates(history, g.topItems().toArray(String[]::new), k);
         } catch (RuntimeException e) {
-            throw new ModelRejectedException(Reason.GOLDEN, where + " failed to run: " + firstLine(e.getMessage()), e);
+            throw new ModelRejectedException(Reason.GOLDEN, where + " failed to run: " + OrtSupport.firstLine(e.getMessage()), e);
         }
         if (top.k() != k || top.items().length != 1 || top.items()[0].length != k || candidateScores.length != k) {
             throw new ModelRejectedException(Reason.GOLDEN, where + ": wrong output shapes (top " + top.items().length
@@ -388,7 +386,7 @@ public final class ScoringSession implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             throw new ModelRejectedException(Reason.LOAD, "warm-up of model " + manifest().name() + " "
-                    + manifest().version() + " (" + mode + ", batch " + rows + ") failed: " + firstLine(e.getMessage()), e);
+                    + manifest().version() + " (" + mode + ", batch " + rows + ") failed: " + OrtSupport.firstLine(e.getMessage()), e);
         }
     }
 
@@ -401,37 +399,15 @@ public final class ScoringSession implements AutoCloseable {
     }
 
     private void checkSignature() {
+        String mismatch;
         try {
-            checkNodes("input", session.getInputInfo(), ModelArtifact.INPUT_SIGNATURE);
-            checkNodes("output", session.getOutputInfo(), ModelArtifact.OUTPUT_SIGNATURE);
+            mismatch = OrtSupport.signatureMismatch(session);
         } catch (OrtException e) {
             throw new ModelRejectedException(Reason.LOAD, "failed to read the signature of " + artifact.modelFile()
                     + ": " + e.getMessage(), e);
         }
-    }
-
-    private void checkNodes(String what, Map<String, NodeInfo> nodes, Map<String, String> expected) {
-        if (!nodes.keySet().equals(expected.keySet())) {
-            throw new ModelRejectedException(Reason.CONTRACT, "graph " + artifact.modelFile() + " has " + what + "s "
-                    + nodes.keySet() + ", the contract wants " + expected.keySet());
-        }
-        for (var e : expected.entrySet()) {
-            if (!(nodes.get(e.getKey()).getInfo() instanceof TensorInfo info)) {
-                throw new ModelRejectedException(Reason.CONTRACT, what + " " + e.getKey() + " of " + artifact.modelFile()
-                        + " is not a tensor");
-            }
-            String type = switch (info.type) {
-                case STRING -> "string";
-                case INT64 -> "int64";
-                case FLOAT -> "float";
-                default -> info.type.name().toLowerCase(Locale.ROOT);
-            };
-            String want = e.getValue().substring(0, e.getValue().indexOf('['));
-            int rank = e.getValue().split(",").length;
-            if (!type.equals(want) || info.getShape().length != rank) {
-                throw new ModelRejectedException(Reason.CONTRACT, what + " " + e.getKey() + " of " + artifact.modelFile()
-                        + " is " + type + " of rank " + info.getShape().length + ", the contract wants " + e.getValue());
-            }
+        if (mismatch != null) {
+            throw new ModelRejectedException(Reason.CONTRACT, "graph " + artifact.modelFile() + " " + mismatch);
         }
     }
 
@@ -561,28 +537,6 @@ public final class ScoringSession implements AutoCloseable {
             padding.close();
             output.close();
         }
-    }
-
-    /**
-     * Whether an NVIDIA kernel driver is loaded (as {@code RecommenderSession} checks). Without one,
-     * {@code auto} does not try the CUDA provider, whose failed load prints a native error line.
-     */
-    private static boolean nvidiaDriverPresent() {
-        boolean present = java.nio.file.Files.exists(java.nio.file.Path.of("/proc/driver/nvidia/version"))
-                || java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"));
-        if (!present) {
-            LoggerFactory.getLogger(ScoringSession.class).info("no NVIDIA driver on this host (/proc/driver/nvidia, "
-                    + "/dev/nvidiactl): streamrec.scoring.device=auto scores on the CPU");
-        }
-        return present;
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "no message";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Frees the native session and pooled buffers. Callers make sure no call is in flight. */
