@@ -2,7 +2,9 @@ package dev.streamrec.app.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,12 +14,19 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import dev.streamrec.app.Application;
+import dev.streamrec.app.model.ModelManager;
+import dev.streamrec.avro.UserEvent;
 import dev.streamrec.broker.EmbeddedKafkaBroker;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.kafka.TopicAdmin;
 import dev.streamrec.kafka.TopicSettings;
+import dev.streamrec.serde.Serdes;
 import dev.streamrec.topics.Topics;
+import dev.streamrec.trainer.data.EventLog;
+import dev.streamrec.trainer.publish.ModelPublisher;
+import dev.streamrec.trainer.service.TrainingPipeline;
+import dev.streamrec.trainer.train.TrainingSettings;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,8 +68,27 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--app-property", paramLabel = "KEY=VALUE", description = "Extra property for the app under test (repeatable), e.g. streamrec.scoring.mode=full.")
     Map<String, String> appProperties = new HashMap<>();
 
-    /** One measured pass. */
-    record Pass(String name, long records, double seconds) {
+    @Option(names = "--with-model", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"After the heuristic pipeline pass, train a small model on the bench's own events with the trainer's "
+                    + "Java API (dim 16, 1 epoch: seconds), publish it to the bench's model-updates topic and run the pipeline "
+                    + "again over a fresh copy of the same events (published up front to a second input topic, own application "
+                    + "id and output topic) with the model scoring (candidates mode). The model loads asynchronously while the "
+                    + "app already consumes, so that row is measured only over the lists carrying the model's version, from "
+                    + "the first to the last one read; lists ranked heuristically before the load are counted and reported. "
+                    + "--no-with-model skips it (default: ${DEFAULT-VALUE})."})
+    boolean withModel;
+
+    @Option(names = "--with-full-mode", defaultValue = "false",
+            description = "With --with-model, one more model pass over a third copy of the events in full-catalogue mode "
+                    + "(streamrec.scoring.mode=full) (default: ${DEFAULT-VALUE}).")
+    boolean withFullMode;
+
+    /** One measured pass; {@code heuristic} counts lists of a model pass read before the model served. */
+    record Pass(String name, long records, double seconds, long heuristic) {
+        Pass(String name, long records, double seconds) {
+            this(name, records, seconds, 0);
+        }
+
         double perSecond() {
             return records / seconds;
         }
@@ -71,33 +99,114 @@ public final class BenchCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             String bootstrap = broker.bootstrapServers();
             String input = "bench-user-events";
-            TopicAdmin.ensureTopics(bootstrap, List.of(
+            String modelInput = "bench-user-events-model";
+            String fullInput = "bench-user-events-model-full";
+            List<TopicSettings> topics = new ArrayList<>(List.of(
                     new TopicSettings(input, partitions, (short) 1, false),
                     new TopicSettings("bench-copy", partitions, (short) 1, false),
                     new TopicSettings("bench-copy-eos", partitions, (short) 1, false)));
-            publish(bootstrap, input);
+            if (withModel) {
+                topics.add(new TopicSettings(modelInput, partitions, (short) 1, false));
+                if (withFullMode) {
+                    topics.add(new TopicSettings(fullInput, partitions, (short) 1, false));
+                }
+            }
+            TopicAdmin.ensureTopics(bootstrap, topics);
+            List<UserEvent> simulated = simulate();
+            // Every copy of the events is published before any timing starts.
+            publish(bootstrap, input, simulated);
+            if (withModel) {
+                publish(bootstrap, modelInput, simulated);
+                if (withFullMode) {
+                    publish(bootstrap, fullInput, simulated);
+                }
+            }
 
             Pass plain = copyPass(bootstrap, input, "bench-copy", false);
             Pass eos = copyPass(bootstrap, input, "bench-copy-eos", true);
-            Pass pipeline = pipelinePass(bootstrap, input);
+            Pass pipeline = pipelinePass(bootstrap, input, "bench-recommendations", "bench-dlq", Map.of(), null,
+                    "streamrec pipeline (validate, dedupe, history, co-visitation, trending, rank; exactly-once)");
+            List<Pass> passes = new ArrayList<>(List.of(plain, eos, pipeline));
+            String version = null;
+            if (withModel) {
+                version = trainAndPublish(bootstrap, simulated);
+                passes.add(modelPass(bootstrap, modelInput, "bench-recommendations-model", "bench-dlq-model", "candidates",
+                        version));
+                if (withFullMode) {
+                    passes.add(modelPass(bootstrap, fullInput, "bench-recommendations-model-full", "bench-dlq-model-full",
+                            "full", version));
+                }
+            }
 
             System.out.println();
-            System.out.printf(Locale.ROOT, "| pass | events | seconds | events/s | pipeline / pass |%n|---|---|---|---|---|%n");
-            for (Pass p : List.of(plain, eos, pipeline)) {
-                System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %.2f |%n", p.name(), p.records(), p.seconds(),
-                        p.perSecond(), pipeline.perSecond() / p.perSecond());
+            System.out.printf(Locale.ROOT, "| pass | events | seconds | events/s | pipeline / pass | pass / plain at-least-once "
+                    + "| pass / plain exactly-once |%n|---|---|---|---|---|---|---|%n");
+            for (Pass p : passes) {
+                System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %.2f | %.2f | %.2f |%n", p.name(), p.records(),
+                        p.seconds(), p.perSecond(), pipeline.perSecond() / p.perSecond(), p.perSecond() / plain.perSecond(),
+                        p.perSecond() / eos.perSecond());
+            }
+            if (withModel) {
+                System.out.println();
+                for (Pass p : passes.subList(3, passes.size())) {
+                    System.out.printf(Locale.ROOT, "%s: model %s; %,d of %,d lists ranked heuristically before the model "
+                            + "loaded (not in the row); the row covers the %,d lists with the model's version, first to last "
+                            + "read.%n", p.name(), version, p.heuristic(), p.heuristic() + p.records(), p.records());
+                }
             }
         }
         return 0;
     }
 
-    private void publish(String bootstrap, String topic) {
+    private List<UserEvent> simulate() {
         ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults().withUsers(users).withItems(items));
         long now = System.currentTimeMillis();
+        List<UserEvent> out = new ArrayList<>(events);
+        for (int i = 0; i < events; i++) {
+            out.add(sim.next(now - events + i));
+        }
+        return out;
+    }
+
+    /**
+     * Trains a small model on the bench's events through the trainer's own pipeline (train, export,
+     * evaluate through ONNX Runtime, gate, announce) and publishes it to the bench's model-updates topic.
+     *
+     * @return the published version
+     */
+    private String trainAndPublish(String bootstrap, List<UserEvent> simulated) throws Exception {
+        Path root = Files.createTempDirectory("streamrec-bench-models-");
+        TrainingSettings training = TrainingSettings.defaults().withDim(16).withMaxHistory(10).withMaxEpochs(1)
+                .withOptimiser(128, 32, 0.01f, 1e-5f).withSeed(42L);
+        TrainingPipeline.Settings settings = TrainingPipeline.Settings.defaults(root, "seqrec").withTraining(training);
+        long t0 = System.nanoTime();
+        try (ModelPublisher publisher = new ModelPublisher(bootstrap,
+                Topics.DEFAULT.modelUpdates().withName(MODEL_UPDATES))) {
+            TrainingPipeline.Outcome outcome = new TrainingPipeline(settings, publisher, Clock.systemUTC())
+                    .run(EventLog.of(simulated, "bench"));
+            if (!outcome.published()) {
+                throw new IllegalStateException("bench model not published: " + outcome.reason());
+            }
+            System.out.printf(Locale.ROOT, "%nbench: trained and published model %s in %.1f s (%s)%n", outcome.version(),
+                    (System.nanoTime() - t0) / 1e9, outcome.metrics().asMap());
+            return outcome.version();
+        }
+    }
+
+    private Pass modelPass(String bootstrap, String input, String recs, String dlq, String mode, String version)
+            throws Exception {
+        Map<String, Object> extra = new HashMap<>();
+        extra.put("streamrec.scoring.mode", mode);
+        Object batch = appProperties.getOrDefault("streamrec.scoring.batch-size", "64");
+        return pipelinePass(bootstrap, input, recs, dlq, extra, version,
+                "streamrec pipeline, model scoring (" + mode + ", batch " + batch + ")");
+    }
+
+    private void publish(String bootstrap, String topic, List<UserEvent> simulated) {
         try (EventPublisher publisher = new EventPublisher(bootstrap, Topics.DEFAULT.userEvents().withName(topic));
-             ProgressBar progress = new ProgressBar("bench: publish", events)) {
-            for (int i = 0; i < events; i++) {
-                publisher.send(sim.next(now - events + i));
+             ProgressBar progress = new ProgressBar("bench: publish " + topic, simulated.size())) {
+            for (UserEvent e : simulated) {
+                publisher.send(e);
                 progress.step(1);
             }
             publisher.flush();
@@ -160,9 +269,16 @@ public final class BenchCommand implements Callable<Integer> {
         return new Pass(name, copied, (System.nanoTime() - start) / 1e9);
     }
 
-    /** The streams app on the same events; done when every recommendation is readable (read_committed). */
-    private Pass pipelinePass(String bootstrap, String input) throws Exception {
-        String recs = "bench-recommendations";
+    private static final String MODEL_UPDATES = "bench-model-updates";
+
+    /**
+     * The streams app on the same events; done when every recommendation is readable (read_committed).
+     * With {@code modelVersion}, the pass is timed only over the lists carrying that version, from the
+     * first to the last one read (the model loads asynchronously while the app already consumes);
+     * the heuristic lists before it are counted, not timed.
+     */
+    private Pass pipelinePass(String bootstrap, String input, String recs, String dlq, Map<String, Object> extra,
+                              String modelVersion, String name) throws Exception {
         Path state = Files.createTempDirectory("streamrec-bench-state-");
         Map<String, Object> props = new HashMap<>(Map.of(
                 "kafka.bootstrap.servers", bootstrap,
@@ -171,31 +287,60 @@ public final class BenchCommand implements Callable<Integer> {
                 "micronaut.server.port", -1,
                 "streamrec.topics.user-events.name", input,
                 "streamrec.topics.recommendations.name", recs,
-                "streamrec.topics.user-events-dlq.name", "bench-dlq",
+                "streamrec.topics.user-events-dlq.name", dlq,
                 "streamrec.topics.item-catalog.name", "bench-item-catalog",
-                "streamrec.topics.model-updates.name", "bench-model-updates"));
+                "streamrec.topics.model-updates.name", MODEL_UPDATES));
         props.putAll(appProperties);
+        props.putAll(extra);
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-recs-" + UUID.randomUUID());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         long seen = 0;
+        long withModel = 0;
+        Map<String, Long> otherVersions = new HashMap<>();
         long start;
         long end;
+        long firstModel = -1;
+        long lastModel = -1;
+        double loadSeconds = -1;
         try (ApplicationContext ctx = Application.start(props);
              var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             ProgressBar progress = new ProgressBar("bench: pipeline", events)) {
+             ProgressBar progress = new ProgressBar("bench: " + (modelVersion == null ? "pipeline" : "pipeline + model"),
+                     events)) {
             KafkaStreams streams = ctx.getBean(KafkaStreams.class);
+            long appStart = System.nanoTime();
             long readyDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < readyDeadline) {
                 Thread.sleep(20);
             }
             start = System.nanoTime();
             consumer.subscribe(List.of(recs));
+            ModelManager models = modelVersion == null ? null : ctx.getBean(ModelManager.class);
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (seen < events && System.nanoTime() < deadline) {
-                int n = consumer.poll(Duration.ofMillis(100)).count();
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
+                long now = System.nanoTime();
+                if (models != null && loadSeconds < 0
+                        && models.current().map(m -> m.version().equals(modelVersion)).orElse(false)) {
+                    loadSeconds = (now - appStart) / 1e9;
+                }
+                if (modelVersion != null) {
+                    for (ConsumerRecord<byte[], byte[]> r : batch) {
+                        String v = String.valueOf(Serdes.RECOMMENDATIONS.fromBytes(r.value()).getModelVersion());
+                        if (v.equals(modelVersion)) {
+                            withModel++;
+                            if (firstModel < 0) {
+                                firstModel = now;
+                            }
+                            lastModel = now;
+                        } else {
+                            otherVersions.merge(v, 1L, Long::sum);
+                        }
+                    }
+                }
+                int n = batch.count();
                 seen += n;
                 progress.step(n);
             }
@@ -204,7 +349,18 @@ public final class BenchCommand implements Callable<Integer> {
         if (seen < events) {
             throw new IllegalStateException("pipeline produced " + seen + " of " + events + " recommendations within 10 minutes");
         }
-        return new Pass("streamrec pipeline (validate, dedupe, history, co-visitation, trending, rank; exactly-once)",
-                seen, (end - start) / 1e9);
+        if (modelVersion == null) {
+            return new Pass(name, seen, (end - start) / 1e9);
+        }
+        if (withModel < 2) {
+            throw new IllegalStateException("model " + modelVersion + " served " + withModel + " of " + seen
+                    + " lists; other versions: " + otherVersions);
+        }
+        long heuristic = seen - withModel;
+        System.out.printf(Locale.ROOT, "%nbench: %s: model %s serving %.2f s after the app started; %,d lists with it, "
+                        + "others by version %s; first model list read %.2f s after RUNNING; all %,d lists in %.2f s%n",
+                name, modelVersion, loadSeconds, withModel, otherVersions, (firstModel - start) / 1e9, seen,
+                (end - start) / 1e9);
+        return new Pass(name, withModel, (lastModel - firstModel) / 1e9, heuristic);
     }
 }
