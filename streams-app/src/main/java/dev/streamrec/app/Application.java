@@ -3,7 +3,7 @@ package dev.streamrec.app;
 import java.util.Map;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.EmbeddedApplication;
 
 /**
  * Starts the streams application: Micronaut with the HTTP server, management endpoints, metrics and
@@ -33,10 +33,24 @@ public final class Application {
      * @return the running context; {@link ApplicationContext#close()} stops everything
      */
     public static ApplicationContext start(Map<String, Object> properties) {
-        return Micronaut.build(new String[0])
+        // Not Micronaut.run/start: those register a JVM shutdown hook that stops the HTTP server while
+        // the caller's own shutdown closes the context, and the two deadlock on each other's locks.
+        // The caller (serve, dev, a test) owns shutdown: it closes the context it gets back.
+        ApplicationContext ctx = ApplicationContext.builder()
                 .mainClass(Application.class)
                 .banner(false)
                 .properties(properties)
                 .start();
+        try {
+            ctx.findBean(EmbeddedApplication.class).ifPresent(app -> {
+                if (!app.isRunning()) {
+                    app.start();
+                }
+            });
+        } catch (RuntimeException e) {
+            ctx.close();
+            throw e;
+        }
+        return ctx;
     }
 }

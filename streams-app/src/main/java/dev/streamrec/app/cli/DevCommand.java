@@ -84,6 +84,7 @@ public final class DevCommand implements Callable<Integer> {
     long durationSeconds;
 
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<ApplicationContext> context = new AtomicReference<>();
     private volatile String lastUser;
     private volatile boolean producing = true;
@@ -94,32 +95,43 @@ public final class DevCommand implements Callable<Integer> {
             deleteRecursively(dataDir);
         }
         Files.createDirectories(dataDir);
-        Thread hook = new Thread(stop::countDown, "dev-shutdown");
+        // On Ctrl-C the JVM exits once the hooks return, so the hook waits for the cleanup below.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "dev-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaPort, dataDir.resolve("kafka").toAbsolutePath(), Map.of());
-             ApplicationContext ctx = Application.start(Map.of(
-                     "kafka.bootstrap.servers", broker.bootstrapServers(),
-                     "micronaut.server.port", port == 0 ? -1 : port,
-                     "kafka.streams.default.state.dir", dataDir.resolve("streams").toAbsolutePath().toString()))) {
-            context.set(ctx);
-            Thread source = startEventSource(broker.bootstrapServers());
-            try (TrainerService trainer = startTrainer(broker.bootstrapServers())) {
-                printBanner(ctx, broker);
-                reportProgressUntilStopped(ctx);
-                producing = false; // the publisher drains what it has sent, then closes
-                source.join(30_000);
+        try {
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaPort, dataDir.resolve("kafka").toAbsolutePath(), Map.of());
+                 ApplicationContext ctx = Application.start(Map.of(
+                         "kafka.bootstrap.servers", broker.bootstrapServers(),
+                         "micronaut.server.port", port == 0 ? -1 : port,
+                         "kafka.streams.default.state.dir", dataDir.resolve("streams").toAbsolutePath().toString()))) {
+                context.set(ctx);
+                Thread source = startEventSource(broker.bootstrapServers());
+                try (TrainerService trainer = startTrainer(broker.bootstrapServers())) {
+                    printBanner(ctx, broker);
+                    reportProgressUntilStopped(ctx);
+                    producing = false; // the publisher drains what it has sent, then closes
+                    source.join(30_000);
+                }
             }
+            System.err.println("dev: stopped cleanly");
+            return 0;
         } finally {
             producing = false;
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // the JVM is already exiting because of Ctrl-C; nothing to remove
+                // the JVM is already exiting because of Ctrl-C; the hook is waiting for us
             }
+            finished.countDown();
         }
-        System.err.println("dev: stopped cleanly");
-        return 0;
     }
 
     /** For tests and the shutdown hook: ends {@link #call()}. */
