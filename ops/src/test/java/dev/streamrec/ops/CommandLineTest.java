@@ -7,6 +7,7 @@ import java.io.StringWriter;
 
 import dev.streamrec.ops.replay.ReplayCommand;
 import dev.streamrec.ops.reset.ResetCommand;
+import dev.streamrec.topics.DlqHeaders;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

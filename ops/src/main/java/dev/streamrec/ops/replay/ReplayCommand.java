@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 
 import dev.streamrec.avro.EventType;
 import dev.streamrec.ops.CommandErrors;
-import dev.streamrec.ops.DlqHeaders;
+import dev.streamrec.topics.DlqHeaders;
 import dev.streamrec.ops.KafkaOptions;
 import dev.streamrec.ops.TimeArgument;
 import picocli.CommandLine;

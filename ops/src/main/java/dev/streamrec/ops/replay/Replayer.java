@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamrec.console.ProgressBar;
-import dev.streamrec.ops.DlqHeaders;
+import dev.streamrec.topics.DlqHeaders;
 import dev.streamrec.ops.KafkaCalls;
 import dev.streamrec.ops.OpsException;
 import org.apache.kafka.clients.admin.Admin;

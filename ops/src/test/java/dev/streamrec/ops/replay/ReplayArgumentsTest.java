@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 import dev.streamrec.avro.EventType;
-import dev.streamrec.ops.DlqHeaders;
+import dev.streamrec.topics.DlqHeaders;
 import dev.streamrec.serde.Serdes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;

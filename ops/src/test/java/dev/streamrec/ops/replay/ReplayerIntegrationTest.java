@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.kafka.testing.KafkaTestCluster;
 import dev.streamrec.ops.CommandErrors;
-import dev.streamrec.ops.DlqHeaders;
+import dev.streamrec.topics.DlqHeaders;
 import dev.streamrec.ops.OpsException;
 import dev.streamrec.serde.Serdes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

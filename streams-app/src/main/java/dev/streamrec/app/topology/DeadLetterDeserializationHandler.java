@@ -24,31 +24,26 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
 
-    private String dlqTopic;
-    private String userEventsTopic;
-    private TopologyMetrics metrics = TopologyMetrics.NOOP;
+    private DeadLetters.Target target = DeadLetters.Target.NONE;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        dlqTopic = DeadLetters.dlqTopic(configs);
-        Object t = configs.get(DeadLetters.USER_EVENTS_TOPIC_CONFIG);
-        userEventsTopic = t == null ? null : t.toString();
-        metrics = DeadLetters.metrics(configs);
+        target = DeadLetters.Target.from(configs);
     }
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         String detail = exception instanceof RecordDecodingException rde ? rde.reason().name()
                 : exception.getClass().getSimpleName();
-        boolean deadLetter = dlqTopic != null && record.topic().equals(userEventsTopic);
+        boolean deadLetter = target.deadLetters(record.topic());
         LOG.warn("undecodable record topic={} partition={} offset={} reason={} detail={} action={}: {}",
                 record.topic(), record.partition(), record.offset(), RejectReason.UNDECODABLE, detail,
-                deadLetter ? "dead-lettered to " + dlqTopic : "skipped", DeadLetters.truncate(String.valueOf(exception.getMessage())));
-        metrics.rejected(RejectReason.UNDECODABLE);
+                deadLetter ? "dead-lettered to " + target.dlqTopic() : "skipped", DeadLetters.truncate(String.valueOf(exception.getMessage())));
+        target.metrics().rejected(RejectReason.UNDECODABLE);
         if (!deadLetter) {
             return Response.resume();
         }
-        return Response.resume(List.of(DeadLetters.record(dlqTopic, record.key(), record.value(), record.headers(),
+        return Response.resume(List.of(DeadLetters.record(target.dlqTopic(), record.key(), record.value(), record.headers(),
                 context, exception, RejectReason.UNDECODABLE, detail, false, System.currentTimeMillis())));
     }
 }

@@ -26,24 +26,19 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
 
-    private String dlqTopic;
-    private String userEventsTopic;
-    private TopologyMetrics metrics = TopologyMetrics.NOOP;
+    private DeadLetters.Target target = DeadLetters.Target.NONE;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        dlqTopic = DeadLetters.dlqTopic(configs);
-        Object t = configs.get(DeadLetters.USER_EVENTS_TOPIC_CONFIG);
-        userEventsTopic = t == null ? null : t.toString();
-        metrics = DeadLetters.metrics(configs);
+        target = DeadLetters.Target.from(configs);
     }
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         boolean expected = exception instanceof InvalidEventException;
         RejectReason reason = exception instanceof InvalidEventException e ? e.reason() : RejectReason.PROCESSING_ERROR;
-        boolean deadLetter = dlqTopic != null && context.topic() != null && context.topic().equals(userEventsTopic);
-        String action = deadLetter ? "dead-lettered to " + dlqTopic : "skipped";
+        boolean deadLetter = target.deadLetters(context.topic());
+        String action = deadLetter ? "dead-lettered to " + target.dlqTopic() : "skipped";
         if (expected) {
             LOG.warn("rejected record topic={} partition={} offset={} processor={} reason={} action={}: {}",
                     context.topic(), context.partition(), context.offset(), context.processorNodeId(), reason, action,
@@ -53,11 +48,11 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
                     context.topic(), context.partition(), context.offset(), context.processorNodeId(), context.taskId(),
                     reason, action, exception);
         }
-        metrics.rejected(reason);
+        target.metrics().rejected(reason);
         if (!deadLetter) {
             return Response.resume();
         }
-        return Response.resume(List.of(DeadLetters.record(dlqTopic, context.sourceRawKey(), context.sourceRawValue(),
+        return Response.resume(List.of(DeadLetters.record(target.dlqTopic(), context.sourceRawKey(), context.sourceRawValue(),
                 context.headers(), context, exception, reason, null, !expected, System.currentTimeMillis())));
     }
 }

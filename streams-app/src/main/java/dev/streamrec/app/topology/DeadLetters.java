@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
+import dev.streamrec.topics.DlqHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -18,20 +19,6 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
  * header names, and a stack trace only for unexpected errors.
  */
 public final class DeadLetters {
-
-    /** Kafka Streams' DLQ header names (same as {@code ExceptionHandlerUtils}). */
-    public static final String EXCEPTION = "__streams.errors.exception";
-    public static final String MESSAGE = "__streams.errors.message";
-    public static final String STACKTRACE = "__streams.errors.stacktrace";
-    public static final String TOPIC = "__streams.errors.topic";
-    public static final String PARTITION = "__streams.errors.partition";
-    public static final String OFFSET = "__streams.errors.offset";
-    /** The app's bounded reason, a {@link RejectReason} name (the name the ops tools read). */
-    public static final String REASON = "streamrec.error.reason";
-    /** A finer bounded detail where there is one, e.g. the {@code RecordDecodingException.Reason}. */
-    public static final String DETAIL = "streamrec.error.detail";
-    /** When the record was dead-lettered, ISO-8601 UTC. */
-    public static final String TIME = "streamrec.error.time";
 
     /** Longest message kept in a header; longer ones are cut. */
     static final int MAX_MESSAGE_CHARS = 1_000;
@@ -71,32 +58,45 @@ public final class DeadLetters {
             }
         }
         Headers h = dlq.headers();
-        put(h, EXCEPTION, error.getClass().getName());
-        put(h, MESSAGE, truncate(String.valueOf(error.getMessage())));
+        put(h, DlqHeaders.STREAMS_EXCEPTION, error.getClass().getName());
+        put(h, DlqHeaders.STREAMS_MESSAGE, truncate(String.valueOf(error.getMessage())));
         if (withStack) {
             java.io.StringWriter w = new java.io.StringWriter();
             error.printStackTrace(new java.io.PrintWriter(w));
-            put(h, STACKTRACE, w.toString());
+            put(h, DlqHeaders.STREAMS_STACKTRACE, w.toString());
         }
-        put(h, TOPIC, context.topic());
-        put(h, PARTITION, String.valueOf(context.partition()));
-        put(h, OFFSET, String.valueOf(context.offset()));
-        put(h, REASON, reason.name());
+        put(h, DlqHeaders.STREAMS_TOPIC, context.topic());
+        put(h, DlqHeaders.STREAMS_PARTITION, String.valueOf(context.partition()));
+        put(h, DlqHeaders.STREAMS_OFFSET, String.valueOf(context.offset()));
+        put(h, DlqHeaders.REASON, reason.name());
         if (detail != null) {
-            put(h, DETAIL, detail);
+            put(h, DlqHeaders.DETAIL, detail);
         }
-        put(h, TIME, Instant.ofEpochMilli(nowMs).toString());
+        put(h, DlqHeaders.TIME, Instant.ofEpochMilli(nowMs).toString());
         return dlq;
     }
 
-    /** The DLQ topic from the handler configuration, or null when none is configured. */
-    static String dlqTopic(Map<String, ?> configs) {
-        Object t = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
-        return t == null || t.toString().isBlank() ? null : t.toString();
-    }
+    /**
+     * Where the two exception handlers send dead letters, read once from their configuration: the DLQ
+     * topic (null when none is configured), the user-events topic whose records alone are
+     * dead-lettered, and the metrics to count them in.
+     */
+    record Target(String dlqTopic, String userEventsTopic, TopologyMetrics metrics) {
 
-    static TopologyMetrics metrics(Map<String, ?> configs) {
-        return configs.get(METRICS_CONFIG) instanceof TopologyMetrics m ? m : TopologyMetrics.NOOP;
+        static final Target NONE = new Target(null, null, TopologyMetrics.NOOP);
+
+        static Target from(Map<String, ?> configs) {
+            Object dlq = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+            Object source = configs.get(USER_EVENTS_TOPIC_CONFIG);
+            return new Target(dlq == null || dlq.toString().isBlank() ? null : dlq.toString(),
+                    source == null ? null : source.toString(),
+                    configs.get(METRICS_CONFIG) instanceof TopologyMetrics m ? m : TopologyMetrics.NOOP);
+        }
+
+        /** Whether a record read from {@code sourceTopic} goes to the DLQ (else it is logged, counted and skipped). */
+        boolean deadLetters(String sourceTopic) {
+            return dlqTopic != null && sourceTopic != null && sourceTopic.equals(userEventsTopic);
+        }
     }
 
     static String truncate(String s) {

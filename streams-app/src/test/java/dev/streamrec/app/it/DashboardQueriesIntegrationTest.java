@@ -56,39 +56,38 @@ class DashboardQueriesIntegrationTest {
         Map<String, String> expressions = dashboardExpressions();
         assertThat(expressions).as("expressions found in " + DASHBOARDS.toAbsolutePath()).isNotEmpty();
 
-        try (KafkaTestCluster kafka = KafkaTestCluster.start()) {
-            TestApp app = new TestApp(kafka.bootstrapServers(), Map.of());
-            app.start();
-            AtomicBoolean flowing = new AtomicBoolean(true);
-            Thread traffic = startTraffic(app, flowing);
-            int port = freePort();
-            Process server = startPrometheus(prometheus, app, port);
-            try {
-                String api = "http://127.0.0.1:" + port + "/api/v1/query?query=";
-                await(Duration.ofSeconds(60), () -> hasData(api, "up{job=\"streamrec\"} == 1"), "Prometheus scraping the app");
+        KafkaTestCluster kafka = SharedKafka.cluster();
+        TestApp app = new TestApp(kafka.bootstrapServers(), Map.of());
+        app.start();
+        AtomicBoolean flowing = new AtomicBoolean(true);
+        Thread traffic = startTraffic(app, flowing);
+        int port = freePort();
+        Process server = startPrometheus(prometheus, app, port);
+        try {
+            String api = "http://127.0.0.1:" + port + "/api/v1/query?query=";
+            await(Duration.ofSeconds(60), () -> hasData(api, "up{job=\"streamrec\"} == 1"), "Prometheus scraping the app");
 
-                // rate(...[1m]) needs two scrapes with traffic between them; retry the set until all answer.
-                Map<String, String> failures = new LinkedHashMap<>();
-                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                do {
-                    Thread.sleep(3_000);
-                    failures.clear();
-                    for (Map.Entry<String, String> e : expressions.entrySet()) {
-                        String problem = evaluate(api, e.getValue());
-                        if (problem != null) {
-                            failures.put(e.getKey() + ": " + e.getValue(), problem);
-                        }
+            // rate(...[1m]) needs two scrapes with traffic between them; retry the set until all answer.
+            Map<String, String> failures = new LinkedHashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            do {
+                Thread.sleep(3_000);
+                failures.clear();
+                for (Map.Entry<String, String> e : expressions.entrySet()) {
+                    String problem = evaluate(api, e.getValue());
+                    if (problem != null) {
+                        failures.put(e.getKey() + ": " + e.getValue(), problem);
                     }
-                } while (!failures.isEmpty() && System.nanoTime() < deadline);
+                }
+            } while (!failures.isEmpty() && System.nanoTime() < deadline);
 
-                assertThat(failures).as("dashboard expressions that errored or returned no data "
-                        + "(out of " + expressions.size() + ")").isEmpty();
-            } finally {
-                flowing.set(false);
-                traffic.join(10_000);
-                server.destroy();
-                app.stop();
-            }
+            assertThat(failures).as("dashboard expressions that errored or returned no data "
+                    + "(out of " + expressions.size() + ")").isEmpty();
+        } finally {
+            flowing.set(false);
+            traffic.join(10_000);
+            server.destroy();
+            app.stop();
         }
     }
 

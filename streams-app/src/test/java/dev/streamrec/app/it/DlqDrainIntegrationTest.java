@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.kafka.testing.KafkaTestCluster;
-import dev.streamrec.ops.DlqHeaders;
+import dev.streamrec.topics.DlqHeaders;
 import dev.streamrec.ops.replay.HeaderMatch;
 import dev.streamrec.ops.replay.ReplayResult;
 import dev.streamrec.ops.replay.ReplaySpec;
@@ -45,46 +45,45 @@ class DlqDrainIntegrationTest {
     @Test
     @Timeout(240)
     void shouldPutEveryDrainedEventInItsUsersHistoryAfterAFix() throws Exception {
-        try (KafkaTestCluster kafka = KafkaTestCluster.start()) {
-            // given an app whose validation is too strict: events 10 minutes ahead are "from the future"
-            TestApp app = new TestApp(kafka.bootstrapServers(), Map.of("streamrec.validation.max-future", "1m"));
-            app.start();
-            ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults().withUsers(5).withItems(50));
-            long ahead = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
-            List<UserEvent> rejected = new ArrayList<>();
-            try (var producer = app.producer()) {
-                for (int i = 0; i < 40; i++) {
-                    UserEvent e = sim.next(ahead + i);
-                    rejected.add(e);
-                    producer.send(new ProducerRecord<>(app.topic("user-events"), e.getUserId().getBytes(StandardCharsets.UTF_8),
-                            Serdes.USER_EVENT.toBytes(e)));
-                }
+        KafkaTestCluster kafka = SharedKafka.cluster();
+        // given an app whose validation is too strict: events 10 minutes ahead are "from the future"
+        TestApp app = new TestApp(kafka.bootstrapServers(), Map.of("streamrec.validation.max-future", "1m"));
+        app.start();
+        ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults().withUsers(5).withItems(50));
+        long ahead = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
+        List<UserEvent> rejected = new ArrayList<>();
+        try (var producer = app.producer()) {
+            for (int i = 0; i < 40; i++) {
+                UserEvent e = sim.next(ahead + i);
+                rejected.add(e);
+                producer.send(new ProducerRecord<>(app.topic("user-events"), e.getUserId().getBytes(StandardCharsets.UTF_8),
+                        Serdes.USER_EVENT.toBytes(e)));
             }
-            try (var dlq = app.consumer(app.topic("user-events-dlq"))) {
-                List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
-                TestApp.readUntil(dlq, seen, r -> r.size() >= rejected.size(), Duration.ofSeconds(60), "dead letters");
-                assertThat(seen).as("every future-dated event dead-lettered").hasSize(rejected.size());
-                assertThat(new String(seen.getFirst().headers().lastHeader(DlqHeaders.REASON).value(), StandardCharsets.UTF_8))
-                        .isEqualTo("FUTURE_TIMESTAMP");
-            }
-
-            // when the fix is deployed and the DLQ drained by reason, twice
-            app.stop();
-            app.properties.put("streamrec.validation.max-future", "1d");
-            app.start();
-            Replayer replayer = new Replayer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), null);
-            ReplaySpec drain = ReplaySpec.builder(app.topic("user-events-dlq"), app.topic("user-events"))
-                    .headerMatch(HeaderMatch.parse(DlqHeaders.REASON + "=^FUTURE_TIMESTAMP$")).build();
-            ReplayResult first = replayer.replay(drain);
-            assertThat(first.written()).as("drained records").isEqualTo(rejected.size());
-
-            // then every drained event is in its user's history exactly once
-            Map<String, Integer> expected = awaitHistories(app, rejected);
-            replayer.replay(drain);
-            Thread.sleep(3_000); // give a duplicate time to show up, were it not dropped
-            assertThat(awaitHistories(app, rejected)).as("a second drain changes nothing").isEqualTo(expected);
-            app.stop();
         }
+        try (var dlq = app.consumer(app.topic("user-events-dlq"))) {
+            List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+            TestApp.readUntil(dlq, seen, r -> r.size() >= rejected.size(), Duration.ofSeconds(60), "dead letters");
+            assertThat(seen).as("every future-dated event dead-lettered").hasSize(rejected.size());
+            assertThat(new String(seen.getFirst().headers().lastHeader(DlqHeaders.REASON).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("FUTURE_TIMESTAMP");
+        }
+
+        // when the fix is deployed and the DLQ drained by reason, twice
+        app.stop();
+        app.properties.put("streamrec.validation.max-future", "1d");
+        app.start();
+        Replayer replayer = new Replayer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), null);
+        ReplaySpec drain = ReplaySpec.builder(app.topic("user-events-dlq"), app.topic("user-events"))
+                .headerMatch(HeaderMatch.parse(DlqHeaders.REASON + "=^FUTURE_TIMESTAMP$")).build();
+        ReplayResult first = replayer.replay(drain);
+        assertThat(first.written()).as("drained records").isEqualTo(rejected.size());
+
+        // then every drained event is in its user's history exactly once
+        Map<String, Integer> expected = awaitHistories(app, rejected);
+        replayer.replay(drain);
+        Thread.sleep(3_000); // give a duplicate time to show up, were it not dropped
+        assertThat(awaitHistories(app, rejected)).as("a second drain changes nothing").isEqualTo(expected);
+        app.stop();
     }
 
     /** eventId → occurrences in its user's history, once every drained event is there. */

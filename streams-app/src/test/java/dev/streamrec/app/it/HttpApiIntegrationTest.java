@@ -19,7 +19,6 @@ import dev.streamrec.app.metrics.StreamrecMetrics;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.events.ShopperSimulator;
-import dev.streamrec.kafka.testing.KafkaTestCluster;
 import dev.streamrec.serde.Serdes;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,8 +27,6 @@ import dev.streamrec.app.topology.StreamrecTopology;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,24 +36,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class HttpApiIntegrationTest {
 
-    private static KafkaTestCluster cluster;
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void startBroker() {
-        cluster = KafkaTestCluster.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void shouldServeRecommendationsHistoryHealthAndGrowingMetrics() throws Exception {
-        TestApp app = new TestApp(cluster.bootstrapServers(), Map.of());
+        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of());
         try {
             app.start();
             ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults().withUsers(50).withSeed(7));

@@ -15,11 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.streamrec.app.scoring.TrainedModels;
 import dev.streamrec.avro.UserEvent;
-import dev.streamrec.kafka.testing.KafkaTestCluster;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,24 +32,11 @@ import org.junit.jupiter.api.Timeout;
 class KillRestartIntegrationTest {
 
     static final int EVENTS = 30_000;
-    private static KafkaTestCluster cluster;
-
-    @BeforeAll
-    static void startBroker() {
-        cluster = KafkaTestCluster.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void shouldNeitherLoseNorDoubleAListWhenKilledWithEventsInTheScoringBuffer() throws Exception {
         Path work = Files.createTempDirectory("streamrec-kill-it-");
-        TestApp app = new TestApp(cluster.bootstrapServers(), Map.of(
+        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of(
                 "streamrec.scoring.warmup-runs", 1,
                 "streamrec.scoring.batch-size", 32,
                 "streamrec.scoring.max-wait", "50ms",
@@ -65,8 +49,8 @@ class KillRestartIntegrationTest {
         try (OutputStream out = Files.newOutputStream(props)) {
             p.store(out, "kill-restart test");
         }
-        cluster.createTopics(1, app.topic("model-updates"));
-        cluster.createTopics(2, app.topic("user-events")); // as the app would (streamrec.topics.default-partitions)
+        SharedKafka.cluster().createTopics(1, app.topic("model-updates"));
+        SharedKafka.cluster().createTopics(2, app.topic("user-events")); // as the app would (streamrec.topics.default-partitions)
         SwapWorkload.publish(app, TrainedModels.announcement(TrainedModels.export(work, "v1", 1L)));
         List<UserEvent> events = SwapWorkload.events(EVENTS, 31L);
         SwapWorkload.produce(app, events);

@@ -18,12 +18,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamrec.app.scoring.TrainedModels;
 import dev.streamrec.avro.ModelPublished;
-import dev.streamrec.kafka.testing.KafkaTestCluster;
 import dev.streamrec.serde.Serdes;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,31 +35,18 @@ class ModelAdminIntegrationTest {
 
     private static final String TOKEN = "s3cret-admin-token";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static KafkaTestCluster cluster;
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void startBroker() {
-        cluster = KafkaTestCluster.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void shouldFollowModelUpdatesAndLetOnlyTheTokenHolderPinAndRollBack() throws Exception {
         Path models = Files.createTempDirectory("streamrec-admin-it-");
-        TestApp app = new TestApp(cluster.bootstrapServers(), Map.of(
+        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of(
                 "streamrec.admin.token", TOKEN,
                 "streamrec.scoring.warmup-runs", 1,
                 "streamrec.models.artifact-cache-dir", models.resolve("cache").toString()));
         try {
             // given v1 announced before the app starts
-            cluster.createTopics(1, app.topic("model-updates"));
+            SharedKafka.cluster().createTopics(1, app.topic("model-updates"));
             publish(app, TrainedModels.announcement(TrainedModels.export(models, "v1", 1L)));
             app.start();
 

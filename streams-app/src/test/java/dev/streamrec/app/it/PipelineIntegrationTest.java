@@ -14,7 +14,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import dev.streamrec.app.topology.DeadLetters;
 import dev.streamrec.app.topology.RejectReason;
 import dev.streamrec.app.topology.StreamrecTopology;
 import dev.streamrec.avro.Recommendations;
@@ -22,8 +21,8 @@ import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.HistoryEntry;
 import dev.streamrec.avro.internal.UserHistory;
 import dev.streamrec.events.ShopperSimulator;
-import dev.streamrec.kafka.testing.KafkaTestCluster;
 import dev.streamrec.serde.Serdes;
+import dev.streamrec.topics.DlqHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,8 +33,6 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,19 +46,6 @@ import org.junit.jupiter.api.Timeout;
 class PipelineIntegrationTest {
 
     private static final int EVENTS = 20_000;
-    private static KafkaTestCluster cluster;
-
-    @BeforeAll
-    static void startBroker() {
-        cluster = KafkaTestCluster.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     /** What was sent: the valid events, the corrupted records, the duplicates. */
     record Workload(List<ProducerRecord<byte[], byte[]>> records, Map<String, UserEvent> valid,
@@ -70,7 +54,7 @@ class PipelineIntegrationTest {
 
     @Test
     void shouldProcessEveryValidEventExactlyOnceAndDeadLetterEveryCorruptedOne() {
-        TestApp app = new TestApp(cluster.bootstrapServers(), Map.of("streamrec.history.max-events", 10_000));
+        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of("streamrec.history.max-events", 10_000));
         Workload w = workload(app, 11L);
         try {
             app.start();
@@ -83,7 +67,7 @@ class PipelineIntegrationTest {
 
     @Test
     void shouldRestoreStateAndKeepExactlyOnceAcrossARestartMidStream() {
-        TestApp app = new TestApp(cluster.bootstrapServers(), Map.of("streamrec.history.max-events", 10_000));
+        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of("streamrec.history.max-events", 10_000));
         Workload w = workload(app, 12L);
         int half = w.records().size() / 2;
         try {
@@ -181,10 +165,10 @@ class PipelineIntegrationTest {
                 .as("the corrupted records, each once, with their original bytes")
                 .containsExactlyInAnyOrderElementsOf(w.corruptedValues());
         assertThat(dead).allSatisfy(r -> {
-            assertThat(TestApp.headerValues(r, DeadLetters.REASON)).containsExactly(RejectReason.UNDECODABLE.name());
-            assertThat(TestApp.headerValues(r, DeadLetters.TOPIC)).containsExactly(app.topic("user-events"));
-            assertThat(TestApp.headerValues(r, DeadLetters.OFFSET)).hasSize(1);
-            assertThat(TestApp.headerValues(r, DeadLetters.EXCEPTION)).hasSize(1);
+            assertThat(TestApp.headerValues(r, DlqHeaders.REASON)).containsExactly(RejectReason.UNDECODABLE.name());
+            assertThat(TestApp.headerValues(r, DlqHeaders.STREAMS_TOPIC)).containsExactly(app.topic("user-events"));
+            assertThat(TestApp.headerValues(r, DlqHeaders.STREAMS_OFFSET)).hasSize(1);
+            assertThat(TestApp.headerValues(r, DlqHeaders.STREAMS_EXCEPTION)).hasSize(1);
         });
 
         // Every valid event is in its user's history exactly once (state restored where it restarted).

@@ -17,11 +17,8 @@ import dev.streamrec.app.scoring.ScoringMetrics;
 import dev.streamrec.app.scoring.TrainedModels;
 import dev.streamrec.avro.ModelPublished;
 import dev.streamrec.avro.UserEvent;
-import dev.streamrec.kafka.testing.KafkaTestCluster;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,24 +34,11 @@ import org.junit.jupiter.api.Timeout;
 class SwapUnderLoadIntegrationTest {
 
     static final int EVENTS = 50_000;
-    private static KafkaTestCluster cluster;
-
-    @BeforeAll
-    static void startBroker() {
-        cluster = KafkaTestCluster.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void shouldKeepExactlyOneListPerEventAndMoveOnlyThroughGoodModelsWhileSwappingUnderLoad() throws Exception {
         Path models = Files.createTempDirectory("streamrec-swap-it-");
-        TestApp app = new TestApp(cluster.bootstrapServers(), Map.of(
+        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of(
                 "streamrec.scoring.warmup-runs", 1,
                 "streamrec.scoring.batch-size", 64,
                 "streamrec.scoring.max-wait", "20ms"));
@@ -64,7 +48,7 @@ class SwapUnderLoadIntegrationTest {
         ModelPublished v3 = TrainedModels.wrongContractVersion(models, "v3", 2L);
         ModelPublished v4 = TrainedModels.announcement(TrainedModels.export(models, "v4", 2L));
         List<UserEvent> events = SwapWorkload.events(EVENTS, 21L);
-        cluster.createTopics(1, app.topic("model-updates"));
+        SharedKafka.cluster().createTopics(1, app.topic("model-updates"));
         try {
             app.start();
             SwapWorkload.produce(app, events);

@@ -20,6 +20,7 @@ import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.NeighbourScore;
 import dev.streamrec.avro.internal.TrendingEntry;
 import dev.streamrec.avro.internal.TrendingItems;
+import dev.streamrec.topics.DlqHeaders;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -54,9 +55,9 @@ class StreamrecTopologyTest {
             assertThat(dead.value()).as("original value").isEqualTo(value);
             assertThat(header(dead.headers(), "trace-id")).as("original header kept").isEqualTo("t-1");
             assertDeadLetterHeaders(dead.headers(), RejectReason.UNDECODABLE, 0);
-            assertThat(header(dead.headers(), DeadLetters.DETAIL)).isEqualTo("NOT_SINGLE_OBJECT_ENCODED");
-            assertThat(header(dead.headers(), DeadLetters.EXCEPTION)).contains("RecordDecodingException");
-            assertThat(dead.headers().lastHeader(DeadLetters.STACKTRACE)).as("no stack trace for bad input").isNull();
+            assertThat(header(dead.headers(), DlqHeaders.DETAIL)).isEqualTo("NOT_SINGLE_OBJECT_ENCODED");
+            assertThat(header(dead.headers(), DlqHeaders.STREAMS_EXCEPTION)).contains("RecordDecodingException");
+            assertThat(dead.headers().lastHeader(DlqHeaders.STREAMS_STACKTRACE)).as("no stack trace for bad input").isNull();
             assertThat(f.dlq.isEmpty()).isTrue();
             assertThat(f.drainRecommendations()).as("the next valid event is processed").hasSize(1);
             assertThat(f.metrics.rejectedCount(RejectReason.UNDECODABLE)).isEqualTo(1);
@@ -91,7 +92,7 @@ class StreamrecTopologyTest {
             assertThat(dead.key()).as("original key").isEqualTo(keyBytes);
             assertThat(dead.value()).as("original value bytes").isEqualTo(valueBytes);
             assertDeadLetterHeaders(dead.headers(), reason, 0);
-            assertThat(header(dead.headers(), DeadLetters.EXCEPTION)).isEqualTo(InvalidEventException.class.getName());
+            assertThat(header(dead.headers(), DlqHeaders.STREAMS_EXCEPTION)).isEqualTo(InvalidEventException.class.getName());
             assertThat(f.drainRecommendations()).as("no recommendation for an invalid event").isEmpty();
             assertThat(f.history(key)).as("no history for an invalid event").isNull();
             assertThat(f.metrics.rejectedCount(reason)).isEqualTo(1);
@@ -122,7 +123,7 @@ class StreamrecTopologyTest {
             TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
             assertThat(dead.value()).isEqualTo(bytes(bad));
             assertDeadLetterHeaders(dead.headers(), RejectReason.PROCESSING_ERROR, 0);
-            assertThat(header(dead.headers(), DeadLetters.STACKTRACE)).contains("ranker exploded");
+            assertThat(header(dead.headers(), DlqHeaders.STREAMS_STACKTRACE)).contains("ranker exploded");
             assertThat(f.drainRecommendations()).extracting(Recommendations::getUserId).containsExactly("user-good");
         }
     }
@@ -362,13 +363,13 @@ class StreamrecTopologyTest {
     }
 
     private static void assertDeadLetterHeaders(Headers headers, RejectReason reason, long offset) {
-        assertThat(header(headers, DeadLetters.REASON)).as("reason").isEqualTo(reason.name());
-        assertThat(header(headers, DeadLetters.TOPIC)).as("source topic").isEqualTo("user-events");
-        assertThat(header(headers, DeadLetters.PARTITION)).as("source partition").isEqualTo("0");
-        assertThat(header(headers, DeadLetters.OFFSET)).as("source offset").isEqualTo(String.valueOf(offset));
-        assertThat(header(headers, DeadLetters.EXCEPTION)).as("error class").isNotBlank();
-        assertThat(header(headers, DeadLetters.MESSAGE)).as("message").isNotBlank();
-        assertThat(header(headers, DeadLetters.TIME)).as("time").matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(header(headers, DlqHeaders.REASON)).as("reason").isEqualTo(reason.name());
+        assertThat(header(headers, DlqHeaders.STREAMS_TOPIC)).as("source topic").isEqualTo("user-events");
+        assertThat(header(headers, DlqHeaders.STREAMS_PARTITION)).as("source partition").isEqualTo("0");
+        assertThat(header(headers, DlqHeaders.STREAMS_OFFSET)).as("source offset").isEqualTo(String.valueOf(offset));
+        assertThat(header(headers, DlqHeaders.STREAMS_EXCEPTION)).as("error class").isNotBlank();
+        assertThat(header(headers, DlqHeaders.STREAMS_MESSAGE)).as("message").isNotBlank();
+        assertThat(header(headers, DlqHeaders.TIME)).as("time").matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
     }
 
     private static String header(Headers headers, String name) {

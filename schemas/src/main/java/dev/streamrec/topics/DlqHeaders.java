@@ -1,4 +1,4 @@
-package dev.streamrec.ops;
+package dev.streamrec.topics;
 
 import java.util.List;
 
@@ -7,8 +7,8 @@ import java.util.List;
  * writes them) and the on-call tools (which read, filter and strip them) agree.
  *
  * <p>The {@code __streams.errors.*} names are the ones Kafka Streams 4.2's dead-letter-queue support
- * writes ({@code org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils}); they are copied
- * here because the ops module does not depend on kafka-streams.
+ * writes ({@code org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils}); they are spelled
+ * out here because neither this module nor the ops tools depend on kafka-streams.
  */
 public final class DlqHeaders {
 
