@@ -1,25 +1,26 @@
 package dev.streamrec.trainer.eval;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
-import dev.streamrec.model.ModelContract;
+import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EvalCase;
 import dev.streamrec.trainer.model.History;
 import dev.streamrec.trainer.model.SeqRecModel;
+import dev.streamrec.trainer.model.Vocabulary;
 
 /**
- * Scores with the Java model directly. Used for early stopping during training (no export per
- * epoch) and as the reference the ONNX export is checked against; reported metrics come from
- * {@link OnnxScorer}.
+ * Scores with the Java model directly, over its own vocabulary (catalogue row {@code r} is
+ * vocabulary row {@code r + 1}). Used for early stopping during training (no export per epoch) and as
+ * the reference the ONNX export is checked against; reported test metrics come from {@link OnnxScorer}.
  */
-public final class ModelScorer implements Scorer {
+public final class ModelScorer implements DenseScorer {
 
     private final SeqRecModel model;
+    private final Catalogue catalogue;
 
     public ModelScorer(SeqRecModel model) {
         this.model = model;
+        this.catalogue = Catalogue.inOrder(model.vocabulary.ids());
     }
 
     @Override
@@ -27,44 +28,28 @@ public final class ModelScorer implements Scorer {
         return "model-java";
     }
 
-    /** The user vector of one case. */
-    private float[] encode(EvalCase c, History hist, SeqRecModel.Workspace ws) {
-        hist.fill(c.history(), c.timestamp(), model.vocabulary, model.ageBoundaries);
-        model.encode(hist, ws);
-        return ws.u;
+    @Override
+    public Catalogue catalogue() {
+        return catalogue;
     }
 
     @Override
-    public float[][] scoreCandidates(List<EvalCase> cases, List<List<String>> candidates) {
-        History hist = new History(model.maxHistory);
-        SeqRecModel.Workspace ws = new SeqRecModel.Workspace(model);
-        float[][] out = new float[cases.size()][];
-        for (int b = 0; b < cases.size(); b++) {
-            float[] u = encode(cases.get(b), hist, ws);
-            List<String> row = candidates.get(b);
-            out[b] = new float[row.size()];
-            for (int c = 0; c < row.size(); c++) {
-                int item = model.vocabulary.index(row.get(c));
-                out[b][c] = item == 0 ? ModelContract.UNKNOWN_ITEM_SCORE : model.score(u, item);
-            }
-        }
-        return out;
+    public boolean knows(String itemId) {
+        return model.vocabulary.index(itemId) != Vocabulary.UNKNOWN;
     }
 
     @Override
-    public List<List<Ranked>> topItems(List<EvalCase> cases, List<List<String>> exclude, int k) {
+    public void scoreAll(List<EvalCase> cases, float[][] out) {
         History hist = new History(model.maxHistory);
         SeqRecModel.Workspace ws = new SeqRecModel.Workspace(model);
-        List<List<Ranked>> out = new ArrayList<>(cases.size());
-        float[] scores = new float[model.vocabulary.rows()];
         for (int b = 0; b < cases.size(); b++) {
-            float[] u = encode(cases.get(b), hist, ws);
-            for (int r = 1; r < scores.length; r++) {
-                scores[r] = model.score(u, r);
+            EvalCase c = cases.get(b);
+            hist.fill(c.history(), c.timestamp(), model.vocabulary, model.ageBoundaries);
+            model.encode(hist, ws);
+            float[] row = out[b];
+            for (int r = 0; r < row.length; r++) {
+                row[r] = model.score(ws.u, r + 1);
             }
-            Set<Integer> ex = TopK.rows(exclude.get(b), model.vocabulary::index);
-            out.add(TopK.of(scores, model.vocabulary::id, ex::contains, k));
         }
-        return out;
     }
 }
