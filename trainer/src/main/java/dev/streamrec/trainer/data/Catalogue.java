@@ -3,6 +3,7 @@ package dev.streamrec.trainer.data;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -46,14 +47,16 @@ public final class Catalogue {
 
     /** Every item of a split: its training events, its targets and its negatives. */
     public static Catalogue of(Split split) {
-        TreeSet<String> items = new TreeSet<>();
+        HashSet<String> items = new HashSet<>();
         split.train().users().values().forEach(l -> l.forEach(e -> items.add(e.itemId())));
         for (EvalCase c : split.holdout()) {
             items.add(c.target());
             c.history().forEach(e -> items.add(e.itemId()));
             items.addAll(c.negatives());
         }
-        return new Catalogue(items.toArray(String[]::new));
+        String[] ids = items.toArray(String[]::new);
+        Arrays.sort(ids);
+        return new Catalogue(ids);
     }
 
     /** The row of an item, or -1 when it is not in the catalogue. */

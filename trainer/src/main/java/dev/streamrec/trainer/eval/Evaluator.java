@@ -154,6 +154,7 @@ public final class Evaluator {
         int batches = (cases.size() + DENSE_BATCH - 1) / DENSE_BATCH;
         int workers = scorer.parallel() ? Math.min(threads, Math.max(1, batches)) : 1;
         AtomicInteger next = new AtomicInteger();
+        Encoded enc = encode(scorer.catalogue(), cases);
         Runnable worker = () -> {
             float[][] buffer = new float[DENSE_BATCH][scorer.catalogue().size()];
             int k;
@@ -163,7 +164,7 @@ public final class Evaluator {
                 float[][] scores = Arrays.copyOf(buffer, to - from);
                 scorer.scoreAll(cases.subList(from, to), scores);
                 for (int i = from; i < to; i++) {
-                    denseCase(scorer, cases.get(i), scores[i - from], full, out, i);
+                    denseCase(scorer, enc, i, scores[i - from], full, out);
                 }
                 if (bar != null) {
                     bar.step(to - from);
@@ -197,16 +198,46 @@ public final class Evaluator {
         }
     }
 
+    /**
+     * One case list's items as rows of one catalogue (-1: not in it), and whether each target is
+     * excluded; kept for the next scorer over the same catalogue and cases (the baselines share both).
+     */
+    private record Encoded(Catalogue catalogue, List<EvalCase> cases, int[] target, int[][] negatives, int[][] excluded,
+                           boolean[] targetExcluded) {
+    }
+
+    private Encoded lastEncoded;
+
+    private synchronized Encoded encode(Catalogue catalogue, List<EvalCase> cases) {
+        Encoded e = lastEncoded;
+        if (e != null && e.catalogue() == catalogue && e.cases() == cases) {
+            return e;
+        }
+        int n = cases.size();
+        int[] target = new int[n];
+        int[][] negatives = new int[n][];
+        int[][] excluded = new int[n][];
+        boolean[] targetExcluded = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            EvalCase c = cases.get(i);
+            target[i] = catalogue.row(c.target());
+            negatives[i] = c.negatives().stream().mapToInt(catalogue::row).toArray();
+            List<String> ex = policy.excluded(c);
+            targetExcluded[i] = ex.contains(c.target());
+            excluded[i] = ex.stream().mapToInt(catalogue::row).filter(r -> r >= 0).toArray();
+        }
+        lastEncoded = new Encoded(catalogue, cases, target, negatives, excluded, targetExcluded);
+        return lastEncoded;
+    }
+
     /** Counts over one case's full score vector ({@code s} is overwritten at excluded rows). */
-    private void denseCase(DenseScorer scorer, EvalCase c, float[] s, boolean full, Outcomes out, int i) {
-        Catalogue catalogue = scorer.catalogue();
-        int t = catalogue.row(c.target());
-        out.unknown[i] = t < 0 || !scorer.knows(c.target());
+    private static void denseCase(DenseScorer scorer, Encoded enc, int i, float[] s, boolean full, Outcomes out) {
+        int t = enc.target()[i];
+        out.unknown[i] = t < 0 || !scorer.knows(enc.cases().get(i).target());
         float target = t < 0 ? ModelContract.UNKNOWN_ITEM_SCORE : s[t];
         long above = 0;
         long ties = 0;
-        for (String negative : c.negatives()) {
-            int r = catalogue.row(negative);
+        for (int r : enc.negatives()[i]) {
             float v = r < 0 ? ModelContract.UNKNOWN_ITEM_SCORE : s[r];
             if (v > target) {
                 above++;
@@ -218,19 +249,15 @@ public final class Evaluator {
         if (!full) {
             return;
         }
-        List<String> excluded = policy.excluded(c);
-        if (excluded.contains(c.target())) {
+        if (enc.targetExcluded()[i]) {
             out.excluded[i] = true;
             return;
         }
         if (t < 0) {
             return; // not in the scorer's catalogue: it can never list it
         }
-        for (String id : excluded) {
-            int r = catalogue.row(id);
-            if (r >= 0) {
-                s[r] = Float.NaN; // compares false both ways: neither above nor tied
-            }
+        for (int r : enc.excluded()[i]) {
+            s[r] = Float.NaN; // compares false both ways: neither above nor tied
         }
         int higher = 0;
         int equal = 0;
