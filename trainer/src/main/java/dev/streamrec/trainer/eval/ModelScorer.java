@@ -38,17 +38,42 @@ public final class ModelScorer implements DenseScorer {
         return model.vocabulary.index(itemId) != Vocabulary.UNKNOWN;
     }
 
+    /**
+     * The batch's user vectors side by side ({@code users[k * B + b]}), then every item's score for
+     * all of them: the inner loop runs over the batch, element-wise, which the JIT vectorises. Each
+     * score still adds {@code bias + u[0] i[0] + u[1] i[1] + ...} in that order, exactly as
+     * {@link SeqRecModel#score}.
+     */
     @Override
     public void scoreAll(List<EvalCase> cases, float[][] out) {
+        int n = cases.size();
+        int d = model.dim;
         History hist = new History(model.maxHistory);
         SeqRecModel.Workspace ws = new SeqRecModel.Workspace(model);
-        for (int b = 0; b < cases.size(); b++) {
+        float[] users = new float[d * n];
+        for (int b = 0; b < n; b++) {
             EvalCase c = cases.get(b);
             hist.fill(c.history(), c.timestamp(), model.vocabulary, model.ageBoundaries);
             model.encode(hist, ws);
-            float[] row = out[b];
-            for (int r = 0; r < row.length; r++) {
-                row[r] = model.score(ws.u, r + 1);
+            for (int k = 0; k < d; k++) {
+                users[k * n + b] = ws.u[k];
+            }
+        }
+        float[] acc = new float[n];
+        float[] itemOut = model.itemOut;
+        for (int r = 0; r < catalogue.size(); r++) {
+            int item = r + 1;
+            java.util.Arrays.fill(acc, model.itemBias[item]);
+            int off = item * d;
+            for (int k = 0; k < d; k++) {
+                float w = itemOut[off + k];
+                int base = k * n;
+                for (int b = 0; b < n; b++) {
+                    acc[b] += users[base + b] * w;
+                }
+            }
+            for (int b = 0; b < n; b++) {
+                out[b][r] = acc[b];
             }
         }
     }
