@@ -102,7 +102,9 @@ public final class DeadLetters {
         errors.forEach(headers::add);
         // What truncation adds: up to three small headers.
         long reserve = 3 * (PER_HEADER_OVERHEAD_BYTES + 48L + 20);
-        if (size(key, value, headers) > maxBytes && original != null && original.toArray().length > 0) {
+        // The original headers go only when they alone leave no room: a value is cheaper to lose.
+        if (size(key, value, headers) > maxBytes && size(key, null, headers) + reserve > maxBytes
+                && original != null && original.toArray().length > 0) {
             int dropped = original.toArray().length;
             headers = new RecordHeaders();
             errors.forEach(headers::add);
