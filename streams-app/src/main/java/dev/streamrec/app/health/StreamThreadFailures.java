@@ -61,7 +61,7 @@ public class StreamThreadFailures implements ApplicationEventListener<BeforeKafk
                 root = root.getCause();
             }
             LOG.error("stream thread {} died ({} in the last {}), response {}: {}", Thread.currentThread().getName(),
-                    inWindow, window, response, root);
+                    inWindow, window, response, root.toString());
             return response;
         };
     }

@@ -25,6 +25,7 @@ final class EventValidator implements FixedKeyProcessor<String, UserEvent, UserE
     private final InputLimits limits;
     private final TopologyMetrics metrics;
     private FixedKeyProcessorContext<String, UserEvent> context;
+    private PoisonRecords poison;
 
     EventValidator(TopologySettings settings, TopologyMetrics metrics) {
         this.maxFutureMs = settings.maxFutureSkew().toMillis();
@@ -35,6 +36,7 @@ final class EventValidator implements FixedKeyProcessor<String, UserEvent, UserE
     @Override
     public void init(FixedKeyProcessorContext<String, UserEvent> context) {
         this.context = context;
+        this.poison = PoisonRecords.from(context.appConfigs());
     }
 
     @Override
@@ -44,6 +46,14 @@ final class EventValidator implements FixedKeyProcessor<String, UserEvent, UserE
             throw new InvalidEventException(RejectReason.MISSING_VALUE, "null value (tombstone) on user-events");
         }
         checkLimits(record.key(), e);
+        if (poison != null) {
+            context.recordMetadata().ifPresent(m -> {
+                if (poison.contains(m.topic(), m.partition(), m.offset())) {
+                    throw new InvalidEventException(RejectReason.OUTPUT_TOO_LARGE, "processing this event produced a record"
+                            + " larger than the broker accepts (see the earlier 'could not write' line); not retried");
+                }
+            });
+        }
         metrics.eventIn(e.getType());
         if (e.getType() == EventType.UNKNOWN) {
             throw new InvalidEventException(RejectReason.UNKNOWN_TYPE, "event " + e.getEventId() + " has an unknown type");

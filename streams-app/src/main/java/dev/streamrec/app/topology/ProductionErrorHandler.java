@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link RecordTooLargeException}: one log line (topic, sizes, the input record it came from),
  *       counted in {@code streamrec_production_errors_total}, and the record is dropped: processing
- *       continues ({@code streamrec.errors.record-too-large: continue}, the default). With
+ *       continues ({@code streamrec.errors.record-too-large: continue}, the default). Under
+ *       exactly-once the producer's transaction aborts after any failed send, whatever this handler
+ *       answers, so the input record is also marked in {@link PoisonRecords}: the task's retry sends it
+ *       to the DLQ ({@link RejectReason#OUTPUT_TOO_LARGE}) instead of failing again. With
  *       {@code fail} the stream thread stops instead, with the same one line; under the default
  *       {@code REPLACE_THREAD} policy it is replaced and fails on the same record again, which the
  *       liveness check reports.</li>
@@ -41,6 +44,7 @@ public final class ProductionErrorHandler implements ProductionExceptionHandler 
 
     private DeadLetters.Target target = DeadLetters.Target.NONE;
     private boolean continueWhenTooLarge = true;
+    private PoisonRecords poison;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -51,6 +55,7 @@ public final class ProductionErrorHandler implements ProductionExceptionHandler 
             throw new IllegalArgumentException(RECORD_TOO_LARGE_POLICY_CONFIG + " must be continue or fail, was " + policy);
         }
         continueWhenTooLarge = p.equals("continue");
+        poison = PoisonRecords.from(configs);
     }
 
     @Override
@@ -63,6 +68,9 @@ public final class ProductionErrorHandler implements ProductionExceptionHandler 
         }
         target.metrics().productionError(role, error);
         boolean resume = exception instanceof RecordTooLargeException && continueWhenTooLarge;
+        if (resume && poison != null) {
+            poison.mark(context); // under exactly-once the transaction aborts anyway: the retry dead-letters it
+        }
         String line = "could not write to topic={} ({}) key+value={} bytes, from input topic={} partition={} offset={}"
                 + " processor={} error={} action={}: {}";
         Object[] args = {record.topic(), role, bytes(record), context.topic(), context.partition(), context.offset(),

@@ -16,6 +16,11 @@ public enum RejectReason {
     FIELD_TOO_LONG,
     /** The context map has more entries, or a longer key or value, than its limits allow. */
     CONTEXT_TOO_LARGE,
+    /**
+     * Processing the event produced a record the broker refused as too large (only possible with the
+     * input limits raised); dead-lettered when the task retries it, see {@link PoisonRecords}.
+     */
+    OUTPUT_TOO_LARGE,
     /** A tombstone (null value) on user-events. */
     MISSING_VALUE,
     /** The event type is one this reader does not know (Avro resolves it to {@code UNKNOWN}). */

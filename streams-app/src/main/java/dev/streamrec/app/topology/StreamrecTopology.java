@@ -192,6 +192,7 @@ public final class StreamrecTopology {
         props.put(DeadLetters.USER_EVENTS_TOPIC_CONFIG, topics.userEvents().name());
         props.put(DeadLetters.OUTPUT_TOPIC_CONFIG, topics.recommendations().name());
         props.put(DeadLetters.METRICS_CONFIG, metrics);
+        props.putIfAbsent(PoisonRecords.CONFIG, new PoisonRecords());
         return props;
     }
 
