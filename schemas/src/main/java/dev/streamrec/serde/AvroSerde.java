@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -32,6 +32,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>Instances are immutable and thread-safe (Avro's encoder and decoder keep per-thread buffers).
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+    static {
+        AvroLimits.install(); // before the first decode anywhere in the JVM
+    }
 
     private final Schema schema;
     private final BinaryMessageEncoder<T> encoder;
@@ -70,7 +74,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
     }
 
-    /** Decodes one record; every failure is a {@link RecordDecodingException} with a clear message. */
+    /**
+     * Decodes one record; every failure is a {@link RecordDecodingException} with a clear message and
+     * a {@link RecordDecodingException.Reason}, whatever Avro threw (a length or count beyond
+     * {@link AvroLimits}, a count beyond what Java can hold, missing bytes, garbage).
+     */
     public T fromBytes(byte[] bytes) {
         if (bytes.length < 10 || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
             throw new RecordDecodingException(RecordDecodingException.Reason.NOT_SINGLE_OBJECT_ENCODED,
@@ -87,14 +95,50 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         } catch (BadHeaderException e) {
             throw new RecordDecodingException(RecordDecodingException.Reason.NOT_SINGLE_OBJECT_ENCODED,
                     "bad single-object header for " + schema.getName() + ": " + e.getMessage(), e);
-        } catch (EOFException e) {
-            throw new RecordDecodingException(RecordDecodingException.Reason.TRUNCATED,
-                    "truncated " + schema.getName() + " record (" + bytes.length + " bytes)", e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-                 | ClassCastException | IllegalArgumentException e) {
-            throw new RecordDecodingException(RecordDecodingException.Reason.MALFORMED,
-                    "malformed " + schema.getName() + " record (" + bytes.length + " bytes): " + e, e);
+        } catch (IOException | RuntimeException e) {
+            throw classify(e, bytes.length);
         }
+    }
+
+    /**
+     * Maps what Avro threw to the one typed error. Avro wraps some causes (an {@link EOFException}
+     * in an {@code AvroRuntimeException}), so the whole cause chain is looked at.
+     */
+    private RecordDecodingException classify(Exception e, int length) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EOFException) {
+                return new RecordDecodingException(RecordDecodingException.Reason.TRUNCATED,
+                        "truncated " + schema.getName() + " record (" + length + " bytes)", e);
+            }
+            if (t instanceof SystemLimitException || t instanceof UnsupportedOperationException) {
+                // A length or item count over the configured limit, or over what a Java array can hold.
+                return new RecordDecodingException(RecordDecodingException.Reason.LIMIT_EXCEEDED,
+                        "malformed " + schema.getName() + " record (" + length + " bytes) claims more than the read limit: "
+                                + t.getMessage(), e);
+            }
+        }
+        // AvroRuntimeException, IndexOutOfBounds, NegativeArraySize, ClassCast, IllegalArgument...:
+        // whatever garbage makes the decoder throw is the same outcome for the caller.
+        return new RecordDecodingException(RecordDecodingException.Reason.MALFORMED,
+                "malformed " + schema.getName() + " record (" + length + " bytes): " + e, e);
+    }
+
+    /**
+     * A deserializer that refuses values longer than {@code maxBytes} before decoding them
+     * ({@link RecordDecodingException.Reason#RECORD_TOO_LARGE}); otherwise as {@link #deserializer()}.
+     */
+    public Deserializer<T> deserializer(int maxBytes) {
+        return (topic, data) -> {
+            if (data == null) {
+                return null;
+            }
+            if (data.length > maxBytes) {
+                throw new RecordDecodingException(RecordDecodingException.Reason.RECORD_TOO_LARGE,
+                        schema.getName() + " record of " + data.length + " bytes is over the limit of " + maxBytes + " bytes",
+                        null);
+            }
+            return fromBytes(data);
+        };
     }
 
     private static String fingerprint(Schema s) {

@@ -38,6 +38,16 @@ public final class DlqHeaders {
     public static final String DETAIL = APP_ERRORS_PREFIX + "detail";
     /** When the record was dead-lettered, ISO-8601 UTC. */
     public static final String TIME = APP_ERRORS_PREFIX + "time";
+    /**
+     * Present when the dead-letter value is only the first bytes of the original: the original value's
+     * length in bytes. The app cuts a value whose DLQ record (value + headers) would not fit
+     * {@code streamrec.dlq.max-record-bytes}; such a record cannot be replayed as it is.
+     */
+    public static final String VALUE_TRUNCATED_FROM = APP_ERRORS_PREFIX + "value-truncated-from";
+    /** As {@link #VALUE_TRUNCATED_FROM}, for the key. */
+    public static final String KEY_TRUNCATED_FROM = APP_ERRORS_PREFIX + "key-truncated-from";
+    /** Present when the original record's headers were left out to make the DLQ record fit: how many. */
+    public static final String ORIGINAL_HEADERS_DROPPED = APP_ERRORS_PREFIX + "original-headers-dropped";
 
     /**
      * Added by {@code replay} to every record it writes: {@code <topic>:<partition>:<offset>} of the

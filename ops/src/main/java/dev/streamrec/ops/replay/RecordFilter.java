@@ -15,18 +15,27 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * The record filters of a {@link ReplaySpec}, combined with AND. Values are decoded as
  * {@link UserEvent} only when a filter needs it, at most once per record. A value that does not decode
  * (dead-letter bytes, another record type) never matches an event-type filter and matches a user filter
- * only by its key; with no such filter it is replayed as it is.
+ * only by its key; with no such filter it is replayed as it is. Such values are counted
+ * ({@link #undecodable()}): on a dead-letter topic they are the records that were undecodable in the
+ * first place, and a length bomb or forged count among them is refused by the decoder's limits
+ * ({@code AvroLimits}) like any other, never an error that stops the replay.
  */
 public final class RecordFilter implements Predicate<ConsumerRecord<byte[], byte[]>> {
 
     private final Set<String> userIds;
     private final Set<EventType> eventTypes;
     private final List<HeaderMatch> headerMatches;
+    private long undecodable;
 
     public RecordFilter(Set<String> userIds, Set<EventType> eventTypes, List<HeaderMatch> headerMatches) {
         this.userIds = Set.copyOf(userIds);
         this.eventTypes = Set.copyOf(eventTypes);
         this.headerMatches = List.copyOf(headerMatches);
+    }
+
+    /** Records a filter had to decode whose value is not a decodable {@code UserEvent}, so far. */
+    public long undecodable() {
+        return undecodable;
     }
 
     public static RecordFilter of(ReplaySpec spec) {
@@ -54,7 +63,7 @@ public final class RecordFilter implements Predicate<ConsumerRecord<byte[], byte
     }
 
     /** A value decoded on first use. */
-    private static final class Decoded {
+    private final class Decoded {
         private final byte[] bytes;
         private boolean tried;
         private UserEvent event;
@@ -70,6 +79,7 @@ public final class RecordFilter implements Predicate<ConsumerRecord<byte[], byte
                     try {
                         event = Serdes.USER_EVENT.fromBytes(bytes);
                     } catch (RecordDecodingException e) {
+                        undecodable++;
                         event = null; // not a UserEvent: only filters that need one reject it
                     }
                 }

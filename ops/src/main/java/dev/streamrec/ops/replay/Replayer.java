@@ -163,14 +163,18 @@ public final class Replayer {
                     progress.close();
                 }
             }
+            if (filter.undecodable() > 0) {
+                notes.add(filter.undecodable() + " records do not decode as UserEvent (dead-letter bytes, another "
+                        + "record type); the --user/--type filters skipped them (a --user match by key still replays)");
+            }
             ReplayResult result = result(spec, counts, notes, started);
             Exception e = sendError.get();
             if (e != null) {
                 throw new ReplayException("failed to write to " + spec.targetTopic() + " after " + result.written()
                         + " records: " + e.getMessage(), result, e);
             }
-            LOG.info("replay {} -> {}: read {}, matched {}, written {}", spec.sourceTopic(), spec.targetTopic(),
-                    result.read(), result.matched(), result.written());
+            LOG.info("replay {} -> {}: read {}, matched {}, written {}, undecodable {}", spec.sourceTopic(),
+                    spec.targetTopic(), result.read(), result.matched(), result.written(), filter.undecodable());
             return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.streamrec.app.topology.AppTopics;
+import dev.streamrec.app.topology.InputLimits;
 import dev.streamrec.app.topology.TopologySettings;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.kafka.TopicSettings;
@@ -58,7 +59,8 @@ public class StreamrecConfiguration {
                 .trendingWeight(env.getProperty("streamrec.recommend.trending-weight", Double.class)
                         .orElse(d.trendingWeight()))
                 .maxCandidates(integer("streamrec.recommend.max-candidates", d.maxCandidates()))
-                .qualityWindow(duration("streamrec.quality.window", d.qualityWindow()));
+                .qualityWindow(duration("streamrec.quality.window", d.qualityWindow()))
+                .limits(inputLimits(d.limits()));
         for (EventType t : EventType.values()) {
             if (t != EventType.UNKNOWN) {
                 String key = "streamrec.covisit.weights." + t.name().toLowerCase().replace('_', '-');
@@ -66,6 +68,15 @@ public class StreamrecConfiguration {
             }
         }
         return b.build();
+    }
+
+    private InputLimits inputLimits(InputLimits d) {
+        String p = "streamrec.validation.limits.";
+        return new InputLimits(integer(p + "max-record-bytes", d.maxRecordBytes()),
+                integer(p + "max-id-chars", d.maxIdChars()),
+                integer(p + "max-context-entries", d.maxContextEntries()),
+                integer(p + "max-context-key-chars", d.maxContextKeyChars()),
+                integer(p + "max-context-value-chars", d.maxContextValueChars()));
     }
 
     @Singleton

@@ -1,6 +1,8 @@
 package dev.streamrec.app.config;
 
 import dev.streamrec.app.topology.AppTopics;
+import dev.streamrec.app.topology.DeadLetters;
+import dev.streamrec.app.topology.ProductionErrorHandler;
 import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.app.topology.HeuristicRanker;
 import dev.streamrec.app.topology.MicroBatching;
@@ -12,6 +14,7 @@ import dev.streamrec.avro.Recommendations;
 import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Secondary;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.kafka.streams.kstream.KStream;
@@ -36,8 +39,14 @@ public class TopologyFactory {
     @Named("streamrec")
     KStream<String, Recommendations> streamrecTopology(@Named("default") ConfiguredStreamBuilder builder,
                                                        TopologySettings settings, AppTopics topics, Ranker ranker,
-                                                       TopologyMetrics metrics, ScoringSettings scoring) {
-        StreamrecTopology.configure(builder.getConfiguration(), topics, metrics);
+                                                       TopologyMetrics metrics, ScoringSettings scoring,
+                                                       @Value("${streamrec.dlq.max-record-bytes:"
+                                                               + DeadLetters.DEFAULT_MAX_RECORD_BYTES + "}") int dlqMaxBytes,
+                                                       @Value("${streamrec.errors.record-too-large:continue}") String tooLarge) {
+        java.util.Properties config = builder.getConfiguration();
+        config.put(DeadLetters.MAX_RECORD_BYTES_CONFIG, String.valueOf(dlqMaxBytes));
+        config.put(ProductionErrorHandler.RECORD_TOO_LARGE_POLICY_CONFIG, tooLarge);
+        StreamrecTopology.configure(config, topics, metrics);
         return StreamrecTopology.define(builder, settings, topics, ranker, metrics,
                 new MicroBatching(scoring.batchSize(), scoring.maxWait()));
     }

@@ -20,6 +20,10 @@ import jakarta.inject.Singleton;
  *       included ({@code type} = VIEW, CLICK, ADD_TO_CART, PURCHASE, UNKNOWN);</li>
  *   <li>{@code streamrec_dlq_records_total{reason}}: records dead-lettered (reason = a {@link RejectReason});</li>
  *   <li>{@code streamrec_duplicates_total}: duplicate deliveries dropped;</li>
+ *   <li>{@code streamrec_production_errors_total{topic,error}}: records the app could not write
+ *       ({@code topic} = dead-letter, output, internal; {@code error} = RECORD_TOO_LARGE, SERIALIZATION or
+ *       the exception's simple name), see {@code ProductionErrorHandler};</li>
+ *   <li>{@code streamrec_dlq_truncated_total}: dead-letter records whose value was cut to fit;</li>
  *   <li>{@code streamrec_recommendations_out_total{source}}: Recommendations records produced, by who ranked
  *       them ({@code model}, or {@code heuristic} without a model or when scoring failed);</li>
  *   <li>{@code streamrec_recommendation_candidates} (summary): candidates per ranking;</li>
@@ -36,6 +40,8 @@ public class StreamrecMetrics implements TopologyMetrics {
     public static final String DUPLICATES = "streamrec.duplicates";
     public static final String RECOMMENDATIONS_OUT = "streamrec.recommendations.out";
     public static final String CANDIDATES = "streamrec.recommendation.candidates";
+    public static final String PRODUCTION_ERRORS = "streamrec.production.errors";
+    public static final String DLQ_TRUNCATED = "streamrec.dlq.truncated";
 
     private final Map<EventType, Counter> eventsIn = new EnumMap<>(EventType.class);
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
@@ -43,11 +49,20 @@ public class StreamrecMetrics implements TopologyMetrics {
     private final Counter modelOut;
     private final Counter heuristicOut;
     private final DistributionSummary candidates;
+    private final MeterRegistry registry;
+    private final Counter dlqTruncated;
 
     private final QualityMetrics quality;
 
     public StreamrecMetrics(MeterRegistry registry, TopologySettings settings) {
+        this.registry = registry;
         quality = new QualityMetrics(registry, settings.qualityWindow());
+        for (String role : List.of("dead-letter", "output", "internal")) {
+            productionErrorCounter(role, "RECORD_TOO_LARGE");
+        }
+        dlqTruncated = Counter.builder(DLQ_TRUNCATED)
+                .description("Dead-letter records whose value was cut to fit streamrec.dlq.max-record-bytes")
+                .register(registry);
         for (EventType t : EventType.values()) {
             eventsIn.put(t, Counter.builder(EVENTS_IN).tag("type", t.name())
                     .description("Decoded user-events records by type, valid or not, duplicates included")
@@ -75,6 +90,33 @@ public class StreamrecMetrics implements TopologyMetrics {
     @Override
     public void rejected(RejectReason reason) {
         rejected.get(reason).increment();
+    }
+
+    @Override
+    public void productionError(String topicRole, String error) {
+        productionErrorCounter(topicRole, error).increment();
+    }
+
+    @Override
+    public void deadLetterTruncated() {
+        dlqTruncated.increment();
+    }
+
+    /** Records the app could not write to a topic of this role, all errors, since start. */
+    public long productionErrors(String topicRole) {
+        return (long) registry.find(PRODUCTION_ERRORS).tag("topic", topicRole).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    /** Dead-letter records cut to fit, since start. */
+    public long deadLettersTruncated() {
+        return (long) dlqTruncated.count();
+    }
+
+    private Counter productionErrorCounter(String topicRole, String error) {
+        // Micrometer returns the registered counter for the same name and tags; both labels are bounded.
+        return Counter.builder(PRODUCTION_ERRORS).tag("topic", topicRole).tag("error", error)
+                .description("Records the app could not write, by topic role and error").register(registry);
     }
 
     @Override

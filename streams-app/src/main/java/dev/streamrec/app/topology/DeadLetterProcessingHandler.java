@@ -52,7 +52,7 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
         if (!deadLetter) {
             return Response.resume();
         }
-        return Response.resume(List.of(DeadLetters.record(target.dlqTopic(), context.sourceRawKey(), context.sourceRawValue(),
-                context.headers(), context, exception, reason, null, !expected, System.currentTimeMillis())));
+        return Response.resume(List.of(target.deadLetter(context.sourceRawKey(), context.sourceRawValue(), context.headers(),
+                context, exception, reason, null, !expected)));
     }
 }

@@ -1,5 +1,7 @@
 package dev.streamrec.app.topology;
 
+import java.util.Map;
+
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.UserEvent;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -11,21 +13,30 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * Kafka Streams hands to {@link DeadLetterProcessingHandler} (the dead-letter path lives in the
  * exception handler, not in the DSL). The future-timestamp check uses the task's wall clock
  * ({@code currentSystemTimeMs}, mockable in tests).
+ *
+ * <p>The length limits ({@link InputLimits}) come first: this is the first processor after the
+ * source, so nothing oversized reaches the history, the repartition topic or a log line (messages
+ * give lengths, never the over-long values). The record size itself is checked earlier still, by
+ * the source's deserializer.
  */
 final class EventValidator implements FixedKeyProcessor<String, UserEvent, UserEvent> {
 
     private final long maxFutureMs;
+    private final InputLimits limits;
     private final TopologyMetrics metrics;
     private FixedKeyProcessorContext<String, UserEvent> context;
+    private PoisonRecords poison;
 
     EventValidator(TopologySettings settings, TopologyMetrics metrics) {
         this.maxFutureMs = settings.maxFutureSkew().toMillis();
+        this.limits = settings.limits();
         this.metrics = metrics;
     }
 
     @Override
     public void init(FixedKeyProcessorContext<String, UserEvent> context) {
         this.context = context;
+        this.poison = PoisonRecords.from(context.appConfigs());
     }
 
     @Override
@@ -33,6 +44,15 @@ final class EventValidator implements FixedKeyProcessor<String, UserEvent, UserE
         UserEvent e = record.value();
         if (e == null) {
             throw new InvalidEventException(RejectReason.MISSING_VALUE, "null value (tombstone) on user-events");
+        }
+        checkLimits(record.key(), e);
+        if (poison != null) {
+            context.recordMetadata().ifPresent(m -> {
+                if (poison.contains(m.topic(), m.partition(), m.offset())) {
+                    throw new InvalidEventException(RejectReason.OUTPUT_TOO_LARGE, "processing this event produced a record"
+                            + " larger than the broker accepts (see the earlier 'could not write' line); not retried");
+                }
+            });
         }
         metrics.eventIn(e.getType());
         if (e.getType() == EventType.UNKNOWN) {
@@ -56,6 +76,40 @@ final class EventValidator implements FixedKeyProcessor<String, UserEvent, UserE
                     + (e.getTimestamp() - now) + " ms in the future (limit " + maxFutureMs + " ms)");
         }
         context.forward(record);
+    }
+
+    private void checkLimits(String key, UserEvent e) {
+        idLength("key", key);
+        idLength("eventId", e.getEventId());
+        idLength("userId", e.getUserId());
+        idLength("itemId", e.getItemId());
+        idLength("sessionId", e.getSessionId());
+        Map<String, String> entries = e.getContext();
+        if (entries == null) {
+            return;
+        }
+        if (entries.size() > limits.maxContextEntries()) {
+            throw new InvalidEventException(RejectReason.CONTEXT_TOO_LARGE, "context has " + entries.size()
+                    + " entries (limit " + limits.maxContextEntries() + ")");
+        }
+        for (Map.Entry<String, String> c : entries.entrySet()) {
+            if (c.getKey() != null && c.getKey().length() > limits.maxContextKeyChars()) {
+                throw new InvalidEventException(RejectReason.CONTEXT_TOO_LARGE, "a context key is " + c.getKey().length()
+                        + " chars (limit " + limits.maxContextKeyChars() + ")");
+            }
+            if (c.getValue() != null && c.getValue().length() > limits.maxContextValueChars()) {
+                throw new InvalidEventException(RejectReason.CONTEXT_TOO_LARGE, "context value '"
+                        + (c.getKey() == null ? "" : c.getKey()) + "' is " + c.getValue().length() + " chars (limit "
+                        + limits.maxContextValueChars() + ")");
+            }
+        }
+    }
+
+    private void idLength(String field, String value) {
+        if (value != null && value.length() > limits.maxIdChars()) {
+            throw new InvalidEventException(RejectReason.FIELD_TOO_LONG, field + " is " + value.length()
+                    + " chars (limit " + limits.maxIdChars() + ")");
+        }
     }
 
     private static boolean blank(String s) {

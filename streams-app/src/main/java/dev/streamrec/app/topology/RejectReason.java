@@ -5,8 +5,22 @@ package dev.streamrec.app.topology;
  * {@code streamrec_dlq_records_total} metric and the {@code streamrec.error.reason} DLQ header.
  */
 public enum RejectReason {
-    /** The bytes are not a decodable {@code UserEvent} (bad marker, unknown schema, truncated, malformed). */
+    /**
+     * The bytes are not a decodable {@code UserEvent} (bad marker, unknown schema, truncated, a length
+     * or count over Avro's read limits, malformed); the {@code streamrec.error.detail} header says which.
+     */
     UNDECODABLE,
+    /** The serialized value is longer than {@code streamrec.validation.limits.max-record-bytes}; not decoded. */
+    RECORD_TOO_LARGE,
+    /** The key or an id (eventId, userId, itemId, sessionId) is longer than {@code max-id-chars}. */
+    FIELD_TOO_LONG,
+    /** The context map has more entries, or a longer key or value, than its limits allow. */
+    CONTEXT_TOO_LARGE,
+    /**
+     * Processing the event produced a record the broker refused as too large (only possible with the
+     * input limits raised); dead-lettered when the task retries it, see {@link PoisonRecords}.
+     */
+    OUTPUT_TOO_LARGE,
     /** A tombstone (null value) on user-events. */
     MISSING_VALUE,
     /** The event type is one this reader does not know (Avro resolves it to {@code UNKNOWN}). */

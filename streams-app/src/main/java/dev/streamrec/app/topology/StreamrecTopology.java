@@ -10,6 +10,7 @@ import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.ItemSignal;
 import dev.streamrec.avro.internal.TrendingItems;
 import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.serde.AvroSerde;
 import dev.streamrec.serde.Serdes;
 import dev.streamrec.topics.Topic;
 import org.apache.kafka.common.serialization.Serde;
@@ -35,7 +36,7 @@ import org.apache.kafka.streams.state.Stores;
  * well and stay stable across versions.
  *
  * <pre>
- * user-events ─ validate-events ─ dedupe-events ─ update-history ─┬─ recommend ─ recommendations (+ user-recommendations store)
+ * user-events ─ validate-events (size and length limits first) ─ dedupe-events ─ update-history ─┬─ recommend ─ recommendations (+ user-recommendations store)
  *  (undecodable/invalid ─▶ user-events-dlq)  [event-ids] [user-history] │     reads global: item-neighbours-global, trending-global, item-catalog-global
  *                                                                  └─ emit-item-signals ─▶ &lt;app&gt;-item-signals-repartition (by item)
  *                                                                        ├─ aggregate-covisits [item-covisits, item-covisits-dirty] ─▶ item-neighbours topic ─▶ item-neighbours-global
@@ -126,7 +127,8 @@ public final class StreamrecTopology {
 
         Topic<String, UserEvent> userEvents = topics.userEvents();
         KStream<String, ValidEvent> valid = builder
-                .stream(userEvents.name(), Consumed.with(userEvents.keySerde(), userEvents.valueSerde())
+                .stream(userEvents.name(), Consumed.with(userEvents.keySerde(), sizeLimited(userEvents.valueSerde(),
+                                settings.limits().maxRecordBytes()))
                         .withName(USER_EVENTS_SOURCE))
                 .processValues(() -> new EventValidator(settings, metrics), Named.as(VALIDATE))
                 .processValues(() -> new EventDeduplicator(settings.dedupeRetention(), metrics), Named.as(DEDUPE),
@@ -174,18 +176,35 @@ public final class StreamrecTopology {
 
     /**
      * Adds what the topology relies on to a Streams configuration: the dead-letter exception
-     * handlers and topic (KIP-1033/1034), and the values the handlers read. Settings already present
-     * (e.g. from {@code kafka.streams.default.*}) win, except the two handler inputs.
+     * handlers and topic (KIP-1033/1034), the production exception handler, and the values the
+     * handlers read. Settings already present (e.g. from {@code kafka.streams.default.*}) win, except
+     * the handler inputs that name this topology's topics and metrics.
      */
     public static Properties configure(Properties props, AppTopics topics, TopologyMetrics metrics) {
         props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterDeserializationHandler.class.getName());
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterProcessingHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorHandler.class.getName());
         props.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.userEventsDlq().name());
+        props.putIfAbsent(DeadLetters.MAX_RECORD_BYTES_CONFIG, String.valueOf(DeadLetters.DEFAULT_MAX_RECORD_BYTES));
+        props.putIfAbsent(ProductionErrorHandler.RECORD_TOO_LARGE_POLICY_CONFIG, "continue");
         props.put(DeadLetters.USER_EVENTS_TOPIC_CONFIG, topics.userEvents().name());
+        props.put(DeadLetters.OUTPUT_TOPIC_CONFIG, topics.recommendations().name());
         props.put(DeadLetters.METRICS_CONFIG, metrics);
+        props.putIfAbsent(PoisonRecords.CONFIG, new PoisonRecords());
         return props;
+    }
+
+    /**
+     * The user-events value serde whose deserializer refuses a value over {@code maxBytes} before
+     * decoding it, so an oversized record goes to the DLQ as {@link RejectReason#RECORD_TOO_LARGE}.
+     */
+    private static Serde<UserEvent> sizeLimited(Serde<UserEvent> serde, int maxBytes) {
+        if (serde instanceof AvroSerde<UserEvent> avro) {
+            return org.apache.kafka.common.serialization.Serdes.serdeFrom(avro.serializer(), avro.deserializer(maxBytes));
+        }
+        return serde;
     }
 
     private static void addStores(StreamsBuilder builder, TopologySettings s) {

@@ -52,6 +52,18 @@ public interface TopologyMetrics {
     default void seen(String itemId) {
     }
 
+    /**
+     * A record the app could not write ({@code topicRole}: {@code dead-letter}, {@code output} or
+     * {@code internal}; {@code error}: a bounded name such as {@code RECORD_TOO_LARGE}), handled by
+     * {@link ProductionErrorHandler}.
+     */
+    default void productionError(String topicRole, String error) {
+    }
+
+    /** A dead-letter record whose value (or key) was cut to fit the size bound. */
+    default void deadLetterTruncated() {
+    }
+
     /** Does nothing. */
     TopologyMetrics NOOP = new TopologyMetrics() {
         @Override

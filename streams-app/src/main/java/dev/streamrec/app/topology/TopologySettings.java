@@ -30,6 +30,8 @@ import dev.streamrec.avro.EventType;
  * @param seedItems                most recent distinct items of the user whose neighbours are candidates ({@code streamrec.recommend.seed-items})
  * @param trendingWeight           score of the top trending item relative to the top co-visited one ({@code streamrec.recommend.trending-weight})
  * @param maxCandidates            candidates handed to the ranker at most ({@code streamrec.recommend.max-candidates})
+ * @param qualityWindow            window of the online hit rate and coverage ({@code streamrec.quality.window})
+ * @param limits                   bounds on one input record ({@code streamrec.validation.limits.*})
  */
 public record TopologySettings(
         int historySize,
@@ -51,9 +53,11 @@ public record TopologySettings(
         int seedItems,
         double trendingWeight,
         int maxCandidates,
-        Duration qualityWindow) {
+        Duration qualityWindow,
+        InputLimits limits) {
 
     public TopologySettings {
+        Objects.requireNonNull(limits, "streamrec.validation.limits");
         positive("history.max-events", historySize);
         positive("quality.window", qualityWindow);
         positive("history.max-purchases", maxPurchases);
@@ -102,7 +106,7 @@ public record TopologySettings(
                 Duration.ofMinutes(30), Duration.ofHours(6), 20, 100, 20,
                 Map.of(EventType.VIEW, 1.0, EventType.CLICK, 2.0, EventType.ADD_TO_CART, 4.0, EventType.PURCHASE, 8.0),
                 Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofMinutes(1), 20, Duration.ofSeconds(1),
-                10, 10, 0.3, 200, Duration.ofMinutes(30));
+                10, 10, 0.3, 200, Duration.ofMinutes(30), InputLimits.DEFAULTS);
     }
 
     /** Weight of an event type for co-visitation (0 for UNKNOWN, which never gets this far). */
@@ -149,6 +153,7 @@ public record TopologySettings(
         private double trendingWeight;
         private int maxCandidates;
         private Duration qualityWindow;
+        private InputLimits limits;
 
         private Builder(TopologySettings s) {
             historySize = s.historySize;
@@ -171,6 +176,7 @@ public record TopologySettings(
             trendingWeight = s.trendingWeight;
             maxCandidates = s.maxCandidates;
             qualityWindow = s.qualityWindow;
+            limits = s.limits;
         }
 
         public Builder historySize(int v) { historySize = v; return this; }
@@ -193,12 +199,13 @@ public record TopologySettings(
         public Builder trendingWeight(double v) { trendingWeight = v; return this; }
         public Builder maxCandidates(int v) { maxCandidates = v; return this; }
         public Builder qualityWindow(Duration v) { qualityWindow = v; return this; }
+        public Builder limits(InputLimits v) { limits = v; return this; }
 
         public TopologySettings build() {
             return new TopologySettings(historySize, maxPurchases, dedupeRetention, maxFutureSkew, covisitWindow,
                     covisitHalfLife, covisitTopM, covisitTracked, covisitMaxSources, typeWeights, covisitPublishInterval,
                     trendingWindow, trendingBucket, trendingTopN, trendingPublishInterval, recommendK, seedItems,
-                    trendingWeight, maxCandidates, qualityWindow);
+                    trendingWeight, maxCandidates, qualityWindow, limits);
         }
     }
 }

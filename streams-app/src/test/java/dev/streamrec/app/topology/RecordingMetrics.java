@@ -44,6 +44,17 @@ final class RecordingMetrics implements TopologyMetrics {
         }
     }
 
+    final java.util.List<String> productionErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void productionError(String topicRole, String error) {
+        productionErrors.add(topicRole + "/" + error);
+    }
+
+    java.util.List<String> productionErrors() {
+        return productionErrors;
+    }
+
     long rejectedCount(RejectReason reason) {
         AtomicLong n = rejected.get(reason);
         return n == null ? 0 : n.get();

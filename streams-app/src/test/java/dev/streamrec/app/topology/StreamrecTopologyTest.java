@@ -76,7 +76,61 @@ class StreamrecTopologyTest {
                 Arguments.of(RejectReason.FUTURE_TIMESTAMP, "user-1", UserEvent.newBuilder(ok)
                         .setTimestamp(T0.plus(Duration.ofDays(1)).plusSeconds(1).toEpochMilli()).build()),
                 Arguments.of(RejectReason.NEGATIVE_TIMESTAMP, "user-1", UserEvent.newBuilder(ok).setTimestamp(-5).build()),
-                Arguments.of(RejectReason.MISSING_VALUE, "user-1", null));
+                Arguments.of(RejectReason.MISSING_VALUE, "user-1", null),
+                // the input limits (defaults: ids 256 chars, context 32 entries, keys 64, values 1024)
+                Arguments.of(RejectReason.FIELD_TOO_LONG, "user-1", UserEvent.newBuilder(ok).setItemId("i".repeat(257)).build()),
+                Arguments.of(RejectReason.FIELD_TOO_LONG, "user-1", UserEvent.newBuilder(ok).setEventId("e".repeat(257)).build()),
+                Arguments.of(RejectReason.FIELD_TOO_LONG, "user-1", UserEvent.newBuilder(ok).setSessionId("s".repeat(257)).build()),
+                Arguments.of(RejectReason.FIELD_TOO_LONG, "u".repeat(257), UserEvent.newBuilder(ok).setUserId("u".repeat(257)).build()),
+                Arguments.of(RejectReason.FIELD_TOO_LONG, "u".repeat(300), ok),
+                Arguments.of(RejectReason.CONTEXT_TOO_LARGE, "user-1", UserEvent.newBuilder(ok).setContext(manyEntries(33)).build()),
+                Arguments.of(RejectReason.CONTEXT_TOO_LARGE, "user-1", UserEvent.newBuilder(ok)
+                        .setContext(Map.of("k".repeat(65), "v")).build()),
+                Arguments.of(RejectReason.CONTEXT_TOO_LARGE, "user-1", UserEvent.newBuilder(ok)
+                        .setContext(Map.of("page", "v".repeat(1025))).build()));
+    }
+
+    private static Map<String, String> manyEntries(int n) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            m.put("k" + i, "v");
+        }
+        return m;
+    }
+
+    @Test
+    void shouldAcceptEventsAtTheLimits() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            String user = "u".repeat(256);
+            f.send(UserEvent.newBuilder(f.event(user, "i".repeat(256), EventType.VIEW, MIN)).setSessionId("s".repeat(256))
+                    .setContext(manyEntries(32)).build());
+            assertThat(f.dlq.isEmpty()).isTrue();
+            assertThat(f.drainRecommendations()).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAnOversizedRecordBeforeDecodingItAndKeepGoing() {
+        TopologySettings settings = TopologySettings.defaults().toBuilder()
+                .limits(new InputLimits(1024, 1_000_000, 32, 64, 1024)).build();
+        try (TopologyFixture f = new TopologyFixture(settings)) {
+            // given a valid-looking event whose item id alone is 2 KB (allowed by the id limit here)
+            UserEvent big = f.event("user-1", "i".repeat(2048), EventType.VIEW, MIN);
+
+            // when
+            f.send(big);
+            f.send("user-1", "item-1", EventType.VIEW, MIN);
+
+            // then it never reached the history or the item side, and the next event did
+            TestRecord<byte[], byte[]> dead = f.dlq.readRecord();
+            assertThat(dead.value()).isEqualTo(bytes(big));
+            assertDeadLetterHeaders(dead.headers(), RejectReason.RECORD_TOO_LARGE, 0);
+            assertThat(header(dead.headers(), DlqHeaders.DETAIL)).isEqualTo("RECORD_TOO_LARGE");
+            assertThat(f.drainRecommendations()).extracting(Recommendations::getTriggerEventId).doesNotContain(big.getEventId())
+                    .hasSize(1);
+            assertThat(f.history("user-1").getEvents()).extracting(HistoryEntry::getItemId).containsExactly("item-1");
+            assertThat(f.metrics.rejectedCount(RejectReason.RECORD_TOO_LARGE)).isEqualTo(1);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

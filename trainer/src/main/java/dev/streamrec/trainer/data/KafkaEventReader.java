@@ -44,6 +44,7 @@ public final class KafkaEventReader {
 
     private final String bootstrapServers;
     private final Topic<String, UserEvent> topic;
+    private volatile long lastSkipped;
 
     public KafkaEventReader(String bootstrapServers, Topic<String, UserEvent> topic) {
         this.bootstrapServers = bootstrapServers;
@@ -62,6 +63,7 @@ public final class KafkaEventReader {
             }
             List<UserEvent> events = new ArrayList<>();
             long undecodable = 0;
+            Map<RecordDecodingException.Reason, Long> skipped = new java.util.EnumMap<>(RecordDecodingException.Reason.class);
             Map<TopicPartition, Long> remaining = new HashMap<>();
             for (TopicPartition tp : partitions) {
                 if (consumer.position(tp) < end.get(tp)) {
@@ -82,8 +84,13 @@ public final class KafkaEventReader {
                             if (e != null && window.contains(e.getTimestamp())) {
                                 events.add(e);
                             }
-                        } catch (RecordDecodingException | IllegalArgumentException badRecord) {
+                        } catch (RecordDecodingException badRecord) {
+                            // Every decode failure is this one type (length bombs and forged counts included,
+                            // refused by AvroLimits): skipping it must never fail a training run.
                             undecodable++;
+                            if (badRecord.reason() != null) {
+                                skipped.merge(badRecord.reason(), 1L, Long::sum);
+                            }
                         }
                     }
                     for (TopicPartition tp : List.copyOf(remaining.keySet())) {
@@ -94,11 +101,17 @@ public final class KafkaEventReader {
                 }
             }
             if (undecodable > 0) {
-                LOG.warn("skipped {} undecodable records on {}", undecodable, topic.name());
+                LOG.warn("skipped {} undecodable records on {} (by reason: {})", undecodable, topic.name(), skipped);
             }
             LOG.info("read {} events from {} (window {}..{})", events.size(), topic.name(), window.start(), window.end());
+            lastSkipped = undecodable;
             return EventLog.of(events, topic.name());
         }
+    }
+
+    /** Records the last {@link #read} skipped because they do not decode. */
+    public long lastSkipped() {
+        return lastSkipped;
     }
 
     /** Current end offsets summed over partitions: how many records the topic has ever held. */
