@@ -44,6 +44,9 @@ record ErrorBody(String error, String message, int status, String userId, List<S
 
     /** The code of a status without a more specific one: its reason phrase in snake case ({@code not_found}). */
     static String code(HttpStatus status) {
+        if (status == HttpStatus.REQUEST_URI_TOO_LONG) {
+            return "uri_too_long"; // the name RFC 9110 gives it, and what the controllers answer
+        }
         return status.getReason().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
     }
 }
