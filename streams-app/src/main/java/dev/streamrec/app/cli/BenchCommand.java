@@ -176,6 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private String trainAndPublish(String bootstrap, List<UserEvent> simulated) throws Exception {
         Path root = Files.createTempDirectory("streamrec-bench-models-");
+        modelRoot = root;
         TrainingSettings training = TrainingSettings.defaults().withDim(16).withMaxHistory(10).withMaxEpochs(1)
                 .withOptimiser(128, 32, 0.01f, 1e-5f).withSeed(42L);
         TrainingPipeline.Settings settings = TrainingPipeline.Settings.defaults(root, "seqrec").withTraining(training);
@@ -270,6 +271,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static final String MODEL_UPDATES = "bench-model-updates";
+    /** Where {@link #trainAndPublish} wrote the bench model; null before. */
+    private Path modelRoot;
 
     /**
      * The streams app on the same events; done when every recommendation is readable (read_committed).
@@ -290,6 +293,10 @@ public final class BenchCommand implements Callable<Integer> {
                 "streamrec.topics.user-events-dlq.name", dlq,
                 "streamrec.topics.item-catalog.name", "bench-item-catalog",
                 "streamrec.topics.model-updates.name", MODEL_UPDATES));
+        if (modelRoot != null) { // the app loads only artifacts under its roots, and keeps its model state per pass
+            props.put("streamrec.models.artifact-roots", modelRoot.toString());
+            props.put("streamrec.models.artifact-cache-dir", state.resolve("model-cache").toString());
+        }
         props.putAll(appProperties);
         props.putAll(extra);
         Properties c = new Properties();

@@ -111,7 +111,10 @@ public final class DevCommand implements Callable<Integer> {
                  ApplicationContext ctx = Application.start(Map.of(
                          "kafka.bootstrap.servers", broker.bootstrapServers(),
                          "micronaut.server.port", port == 0 ? -1 : port,
-                         "kafka.streams.default.state.dir", dataDir.resolve("streams").toAbsolutePath().toString()))) {
+                         "kafka.streams.default.state.dir", dataDir.resolve("streams").toAbsolutePath().toString(),
+                         // the trainer below writes its artifacts there; the app trusts no other local path
+                         "streamrec.models.artifact-roots", dataDir.resolve("models").toAbsolutePath().toString(),
+                         "streamrec.models.artifact-cache-dir", dataDir.resolve("model-cache").toAbsolutePath().toString()))) {
                 context.set(ctx);
                 Thread source = startEventSource(broker.bootstrapServers());
                 try (TrainerService trainer = startTrainer(broker.bootstrapServers())) {

@@ -10,12 +10,11 @@ import jakarta.inject.Singleton;
 /** 503 with a JSON body and {@code Retry-After} when a store cannot be queried yet. */
 @Produces
 @Singleton
-class StoreUnavailableHandler implements ExceptionHandler<StoreUnavailableException, HttpResponse<Views.ErrorView>> {
+class StoreUnavailableHandler implements ExceptionHandler<StoreUnavailableException, HttpResponse<ErrorBody>> {
 
     @Override
-    public HttpResponse<Views.ErrorView> handle(HttpRequest request, StoreUnavailableException exception) {
-        return HttpResponse.<Views.ErrorView>status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header("Retry-After", "1")
-                .body(new Views.ErrorView("unavailable", exception.getMessage(), null));
+    public HttpResponse<ErrorBody> handle(HttpRequest request, StoreUnavailableException exception) {
+        return ErrorBody.response(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", exception.getMessage())
+                .header("Retry-After", "1");
     }
 }

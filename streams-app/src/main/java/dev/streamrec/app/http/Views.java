@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.micronaut.serde.annotation.Serdeable;
 
-/** JSON bodies of the HTTP API. */
+/** JSON bodies of the HTTP API (errors: {@link ErrorBody}). */
 final class Views {
 
     private Views() {
@@ -25,10 +25,5 @@ final class Views {
 
     @Serdeable
     record HistoryView(String userId, List<EventView> events, List<String> purchased) {
-    }
-
-    /** Every error body: a stable code, a human message, and the user concerned when there is one. */
-    @Serdeable
-    record ErrorView(String error, String message, String userId) {
     }
 }

@@ -2,6 +2,7 @@ package dev.streamrec.app.model;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,86 +12,127 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import dev.streamrec.app.scoring.ModelRejectedException;
 import dev.streamrec.app.scoring.ModelRejectedException.Reason;
+import dev.streamrec.model.ManifestSignature;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.onnx.ModelArtifact;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns an announcement's {@code uri} into a local artifact directory: a plain path or a
- * {@code file:} URL is used in place; an {@code http(s):} URL (the artifact directory) has its
- * {@link ModelContract#MANIFEST_FILE} and {@link ModelContract#MODEL_FILE} downloaded into
- * {@code <cacheDir>/<name>/<version>/}, through a temporary directory renamed into place, so a
- * half-finished download is never taken for an artifact. A cached copy whose model file has the
- * announced sha256 is reused. Failures are {@link Reason#DOWNLOAD}.
+ * Turns an announcement's {@code uri} into a local artifact directory, under the rules of an
+ * {@link ArtifactPolicy}:
+ * <ul>
+ *   <li>a plain path or a {@code file:} URL is used in place, once resolved inside an artifact root;</li>
+ *   <li>an {@code http(s):} URL of an allowed host (the artifact directory) has its
+ *       {@link ModelContract#MANIFEST_FILE}, {@link ModelContract#MODEL_FILE} and, when a signing key is
+ *       configured, {@link ManifestSignature#SIGNATURE_FILE} downloaded into
+ *       {@code <cacheDir>/<name>/<version>/} through a temporary directory renamed into place, so a
+ *       half-finished download is never taken for an artifact. Redirects are not followed; the
+ *       files together may not exceed {@link ArtifactPolicy#maxBytes}; the whole download, not only
+ *       the response headers, must finish within {@link ArtifactPolicy#downloadTimeout} (a watchdog
+ *       closes a stream that trickles). Partial downloads are deleted, and so is a downloaded
+ *       artifact that is refused later ({@link #discard}).</li>
+ * </ul>
+ * A cached copy whose model file has the announced sha256 is reused.
  */
 public final class ArtifactFetcher {
 
-    private final Path cacheDir;
-    private final Duration timeout;
+    private static final Logger LOG = LoggerFactory.getLogger(ArtifactFetcher.class);
+    /** Closes streams that outlive their deadline (one shared daemon thread). */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "streamrec-download-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final long MANIFEST_MAX_BYTES = 16L << 20;
+
+    /** A local artifact directory; {@code downloaded} when it lies in the cache (and may be deleted). */
+    public record Fetched(Path directory, boolean downloaded) {
+    }
+
+    private final ArtifactPolicy policy;
     private final HttpClient http;
 
-    public ArtifactFetcher(Path cacheDir, Duration timeout) {
-        this.cacheDir = cacheDir;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+    public ArtifactFetcher(ArtifactPolicy policy) {
+        this.policy = policy;
+        Duration connect = policy.downloadTimeout().compareTo(Duration.ofSeconds(10)) < 0 ? policy.downloadTimeout()
+                : Duration.ofSeconds(10);
+        this.http = HttpClient.newBuilder().connectTimeout(connect).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    public Path fetch(String name, String version, String uri, String sha256) {
-        String scheme = scheme(uri);
-        if (scheme.equals("http") || scheme.equals("https")) {
-            return download(name, version, uri, sha256);
+    public ArtifactPolicy policy() {
+        return policy;
+    }
+
+    public Fetched fetch(String name, String version, String uri, String sha256) {
+        ArtifactPolicy.checkNames(name, version);
+        if (uri == null || uri.isBlank()) {
+            throw new ModelRejectedException(Reason.UNTRUSTED, "model " + name + " " + version + " has no artifact uri");
         }
-        Path dir;
+        String scheme = ArtifactPolicy.scheme(uri);
+        if (scheme.equals("file")) {
+            return new Fetched(policy.localDirectory(name, version, uri), false);
+        }
+        URI base = policy.remoteDirectory(name, version, uri);
+        return new Fetched(download(name, version, base, sha256), true);
+    }
+
+    /** Deletes a downloaded artifact that was refused after its download; local artifacts are never touched. */
+    public void discard(Fetched fetched) {
+        if (!fetched.downloaded()) {
+            return;
+        }
+        Path dir = fetched.directory();
+        if (!dir.startsWith(policy.cacheDir()) && !startsWithReal(dir)) {
+            LOG.error("not deleting {}: outside the artifact cache {}", dir, policy.cacheDir());
+            return;
+        }
         try {
-            dir = scheme.equals("file") ? Path.of(URI.create(uri)) : Path.of(uri);
-        } catch (IllegalArgumentException e) { // InvalidPathException included
-            throw new ModelRejectedException(Reason.DOWNLOAD, "artifact uri '" + uri + "' of model " + name + " "
-                    + version + " is neither a path nor a file:/http(s): URL", e);
+            deleteRecursively(dir);
+        } catch (IOException e) {
+            LOG.warn("could not delete the refused download {}: {}", dir, e.toString());
         }
-        if (!Files.isDirectory(dir)) {
-            throw new ModelRejectedException(Reason.DOWNLOAD, "artifact directory " + dir + " of model " + name + " "
-                    + version + " does not exist");
-        }
-        return dir;
     }
 
-    private static String scheme(String uri) {
-        int colon = uri.indexOf(':');
-        if (colon < 2) { // no scheme, or a Windows drive letter
-            return "";
+    private boolean startsWithReal(Path dir) {
+        try {
+            return dir.startsWith(policy.cacheDir().toRealPath());
+        } catch (IOException e) {
+            return false;
         }
-        return uri.substring(0, colon).toLowerCase(Locale.ROOT);
     }
 
-    private Path download(String name, String version, String uri, String sha256) {
-        Path target = cacheDir.resolve(safe(name)).resolve(safe(version));
-        Path cachedModel = target.resolve(ModelContract.MODEL_FILE);
-        if (Files.isRegularFile(cachedModel) && Files.isRegularFile(target.resolve(ModelContract.MANIFEST_FILE))
-                && ModelArtifact.sha256(cachedModel).equalsIgnoreCase(sha256)) {
+    private Path download(String name, String version, URI base, String sha256) {
+        Path target = policy.cacheTarget(name, version);
+        List<String> files = new ArrayList<>(List.of(ModelContract.MANIFEST_FILE, ModelContract.MODEL_FILE));
+        if (policy.signingKey() != null) {
+            files.add(ManifestSignature.SIGNATURE_FILE);
+        }
+        if (cached(target, files, sha256)) {
             return target;
         }
-        String base = uri.endsWith("/") ? uri : uri + "/";
+        long deadline = System.nanoTime() + policy.downloadTimeout().toNanos();
         Path tmp = null;
         try {
-            Files.createDirectories(target.getParent());
-            tmp = Files.createTempDirectory(target.getParent(), "." + safe(version) + "-download-");
-            for (String file : List.of(ModelContract.MANIFEST_FILE, ModelContract.MODEL_FILE)) {
-                URI from = URI.create(base + file);
-                HttpResponse<InputStream> resp = http.send(HttpRequest.newBuilder(from).timeout(timeout).GET().build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-                try (InputStream in = resp.body()) {
-                    if (resp.statusCode() != 200) {
-                        throw new ModelRejectedException(Reason.DOWNLOAD, "downloading " + from + " for model " + name
-                                + " " + version + " answered HTTP " + resp.statusCode());
-                    }
-                    Files.copy(in, tmp.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-                }
+            tmp = Files.createTempDirectory(target.getParent(), ".download-" + version + "-");
+            long left = policy.maxBytes();
+            for (String file : files) {
+                long cap = file.equals(ModelContract.MODEL_FILE) ? left : Math.min(left, MANIFEST_MAX_BYTES);
+                left -= get(base.resolve(file), tmp.resolve(file), cap, deadline, name, version);
             }
             deleteRecursively(target);
             try {
@@ -100,26 +142,117 @@ public final class ArtifactFetcher {
             }
             tmp = null;
             return target;
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
             throw new ModelRejectedException(Reason.DOWNLOAD, "failed to download model " + name + " " + version
-                    + " from " + uri + " into " + target + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelRejectedException(Reason.DOWNLOAD, "interrupted downloading model " + name + " " + version
-                    + " from " + uri, e);
+                    + " from " + base + " into " + target + ": " + e, e);
         } finally {
             if (tmp != null) {
                 try {
                     deleteRecursively(tmp);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temp directory is never taken for an artifact
+                } catch (IOException e) {
+                    LOG.warn("could not delete the partial download {}: {}", tmp, e.toString());
                 }
             }
         }
     }
 
-    private static String safe(String s) {
-        return s.replaceAll("[^A-Za-z0-9._-]", "_");
+    private static boolean cached(Path target, List<String> files, String sha256) {
+        for (String f : files) {
+            if (!Files.isRegularFile(target.resolve(f))) {
+                return false;
+            }
+        }
+        return sha256 != null && ModelArtifact.sha256(target.resolve(ModelContract.MODEL_FILE)).equalsIgnoreCase(sha256);
+    }
+
+    /** Streams one file to {@code to}; at most {@code cap} bytes, done by {@code deadline}; returns the bytes written. */
+    private long get(URI from, Path to, long cap, long deadline, String name, String version) throws IOException {
+        String what = "downloading " + from + " for model " + name + " " + version;
+        if (!policy.hostAllowed(from)) { // base.resolve keeps the host; checked again all the same
+            throw new ModelRejectedException(Reason.UNTRUSTED, what + ": host not allowed");
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            throw deadlineExceeded(what);
+        }
+        CompletableFuture<HttpResponse<InputStream>> pending = http.sendAsync(
+                HttpRequest.newBuilder(from).timeout(Duration.ofNanos(remaining)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> resp;
+        try {
+            resp = pending.get(remaining, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw deadlineExceeded(what);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ModelRejectedException(Reason.DOWNLOAD, "interrupted " + what, e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof java.net.http.HttpTimeoutException) {
+                throw deadlineExceeded(what);
+            }
+            throw new ModelRejectedException(Reason.DOWNLOAD, what + " failed: " + c, c);
+        }
+        InputStream in = resp.body();
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> closeQuietly(in),
+                Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        try (in; OutputStream out = Files.newOutputStream(to)) {
+            int status = resp.statusCode();
+            if (status >= 300 && status < 400) {
+                throw new ModelRejectedException(Reason.UNTRUSTED, what + ": HTTP " + status + " redirect to '"
+                        + ArtifactPolicy.printable(resp.headers().firstValue("Location").orElse("")) + "' not followed");
+            }
+            if (status != 200) {
+                throw new ModelRejectedException(Reason.DOWNLOAD, what + " answered HTTP " + status);
+            }
+            long declared = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (declared > cap) {
+                throw tooLarge(what, declared, cap);
+            }
+            byte[] buffer = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                total += n;
+                if (total > cap) {
+                    throw tooLarge(what, total, cap);
+                }
+                out.write(buffer, 0, n);
+                if (System.nanoTime() - deadline > 0) {
+                    throw deadlineExceeded(what);
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw deadlineExceeded(what); // the watchdog closed the stream: a short read, not the file
+            }
+            return total;
+        } catch (IOException e) {
+            if (System.nanoTime() - deadline > 0) {
+                throw deadlineExceeded(what);
+            }
+            throw e;
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    private ModelRejectedException deadlineExceeded(String what) {
+        return new ModelRejectedException(Reason.DOWNLOAD, what + ": not finished within "
+                + policy.downloadTimeout() + " (streamrec.models.download-timeout covers the whole download)");
+    }
+
+    private static ModelRejectedException tooLarge(String what, long bytes, long cap) {
+        return new ModelRejectedException(Reason.DOWNLOAD, what + ": " + bytes + " bytes, over the limit of " + cap
+                + " (streamrec.models.max-artifact-bytes)");
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // closing only to unblock a read past the deadline
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

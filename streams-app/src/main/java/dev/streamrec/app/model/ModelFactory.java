@@ -3,13 +3,17 @@ package dev.streamrec.app.model;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 import dev.streamrec.app.config.StreamrecConfiguration;
 import dev.streamrec.app.scoring.ScoringMetrics;
 import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.app.topology.AppTopics;
 import dev.streamrec.app.topology.TopologySettings;
+import dev.streamrec.model.ManifestSignature;
+import io.micronaut.core.type.Argument;
 import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -29,24 +33,56 @@ import org.apache.kafka.streams.StreamsConfig;
 @Factory
 public class ModelFactory {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelFactory.class);
+
     @Singleton
-    ModelSettings modelSettings(Environment env) {
+    ArtifactPolicy artifactPolicy(Environment env) {
+        Path cacheDir = env.getProperty("streamrec.models.artifact-cache-dir", String.class).map(Path::of)
+                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "streamrec-models"));
+        List<Path> roots = ArtifactPolicy.paths(list(env, "streamrec.models.artifact-roots", List.of("models")));
+        ArtifactPolicy policy = ArtifactPolicy.localOnly(roots, cacheDir)
+                .withRemote(Set.copyOf(list(env, "streamrec.models.allowed-schemes", List.of("file", "https"))),
+                        Set.copyOf(list(env, "streamrec.models.allowed-hosts", List.of())))
+                .withLimits(env.getProperty("streamrec.models.max-artifact-bytes", Long.class).orElse(2L << 30),
+                        env.getProperty("streamrec.models.download-timeout", Duration.class).orElse(Duration.ofMinutes(5)));
+        String key = env.getProperty("streamrec.models.signing-public-key", String.class).orElse("");
+        if (!key.isBlank()) {
+            try {
+                policy = policy.withSigningKey(ManifestSignature.publicKey(key));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("streamrec.models.signing-public-key: " + e.getMessage(), e);
+            }
+        }
+        LOG.info("model artifacts: local under {}, remote {} from hosts {}, at most {} bytes within {}, cache {}, {}",
+                policy.roots(), policy.schemes(), policy.hosts(), policy.maxBytes(), policy.downloadTimeout(),
+                policy.cacheDir(), policy.signingKey() == null ? "signatures not checked"
+                        : "manifests must be signed (" + policy.signingKey().getAlgorithm() + ")");
+        return policy;
+    }
+
+    @Singleton
+    ModelSettings modelSettings(Environment env, ArtifactPolicy policy) {
         ModelSettings d = ModelSettings.defaults();
         return new ModelSettings(
                 env.getProperty("streamrec.models.follow", Boolean.class).orElse(d.follow()),
                 env.getProperty("streamrec.models.name", String.class).orElse(d.name()),
-                env.getProperty("streamrec.models.artifact-cache-dir", String.class).map(Path::of).orElse(d.cacheDir()),
-                env.getProperty("streamrec.models.download-timeout", Duration.class).orElse(d.downloadTimeout()),
-                env.getProperty("streamrec.models.admin-timeout", Duration.class).orElse(d.adminTimeout()));
+                env.getProperty("streamrec.models.admin-timeout", Duration.class).orElse(d.adminTimeout()),
+                env.getProperty("streamrec.models.state-file", String.class).filter(s -> !s.isBlank()).map(Path::of)
+                        .orElse(policy.cacheDir().resolve("model-state.json")),
+                env.getProperty("streamrec.models.nonfinite-threshold", Integer.class).orElse(d.nonFiniteThreshold()));
     }
 
     @Singleton
     @Bean(preDestroy = "close")
-    ModelManager modelManager(ModelSettings settings, ScoringSettings scoring, ScoringMetrics metrics,
-                              TopologySettings topology) {
-        ModelLoader loader = new ModelLoader(new ArtifactFetcher(settings.cacheDir(), settings.downloadTimeout()), scoring,
-                2 * topology.recommendK(), Clock.systemUTC());
+    ModelManager modelManager(ModelSettings settings, ArtifactPolicy policy, ScoringSettings scoring,
+                              ScoringMetrics metrics, TopologySettings topology) {
+        ModelLoader loader = new ModelLoader(new ArtifactFetcher(policy), scoring, 2 * topology.recommendK(),
+                Clock.systemUTC());
         return new ModelManager(loader, settings, metrics);
+    }
+
+    private static List<String> list(Environment env, String key, List<String> fallback) {
+        return env.getProperty(key, Argument.listOf(String.class)).orElse(fallback);
     }
 
     @Context

@@ -3,6 +3,7 @@ package dev.streamrec.app.model;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 
 import dev.streamrec.app.scoring.ModelRejectedException;
@@ -10,6 +11,7 @@ import dev.streamrec.app.scoring.ModelRejectedException.Reason;
 import dev.streamrec.app.scoring.ScoringSession;
 import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.avro.ModelPublished;
+import dev.streamrec.model.ManifestSignature;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.ModelArtifact;
@@ -19,7 +21,9 @@ import dev.streamrec.onnx.ModelLoadException;
  * Everything between an announcement and a model fit to serve, in order, each failure with its
  * {@link Reason}:
  * <ol>
+ *   <li>name and version pattern, artifact roots, scheme and host ({@link ArtifactPolicy}; UNTRUSTED);</li>
  *   <li>fetch the artifact ({@link ArtifactFetcher}; DOWNLOAD);</li>
+ *   <li>when a signing key is configured, the manifest's detached signature ({@link ManifestSignature}; SIGNATURE);</li>
  *   <li>{@link ModelArtifact#load}: contract version and declared signature (CONTRACT), the model
  *       file's sha256 against the manifest (CHECKSUM); then the announced sha256 against the
  *       manifest's, so the file matches the announcement (CHECKSUM), and the announced name and
@@ -29,6 +33,7 @@ import dev.streamrec.onnx.ModelLoadException;
  *   <li>warm up at batch 1 and at the configured batch size (LOAD).</li>
  * </ol>
  * Runs on the caller's thread: the manager calls it on its own loader thread, never on a stream thread.
+ * A downloaded artifact that fails a later check is deleted from the cache.
  */
 public final class ModelLoader {
 
@@ -46,7 +51,24 @@ public final class ModelLoader {
     }
 
     public LoadedModel load(ModelPublished p) {
-        Path dir = fetcher.fetch(p.getName(), p.getVersion(), p.getUri(), p.getSha256());
+        ArtifactFetcher.Fetched fetched = fetcher.fetch(p.getName(), p.getVersion(), p.getUri(), p.getSha256());
+        try {
+            return open(fetched.directory(), p);
+        } catch (RuntimeException e) {
+            fetcher.discard(fetched);
+            throw e;
+        }
+    }
+
+    private LoadedModel open(Path dir, ModelPublished p) {
+        PublicKey key = fetcher.policy().signingKey();
+        if (key != null) {
+            String problem = ManifestSignature.problem(dir, key);
+            if (problem != null) {
+                throw new ModelRejectedException(Reason.SIGNATURE, "model " + p.getName() + " " + p.getVersion()
+                        + " refused: " + problem + " (streamrec.models.signing-public-key is set)");
+            }
+        }
         ModelArtifact artifact = verify(dir, p);
         ScoringSession session = ScoringSession.open(artifact, scoring);
         try {

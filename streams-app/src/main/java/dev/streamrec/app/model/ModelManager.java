@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamrec.app.scoring.ModelLease;
@@ -34,18 +36,26 @@ import org.slf4j.LoggerFactory;
  * threads, when a newer version is announced.
  *
  * <p>All loads and swaps run one at a time on one loader thread ({@code streamrec-model-loader}):
- * announcements from {@link ModelUpdatesFollower} and admin pin/rollback calls are queued there,
- * so they never race. A swap loads and checks the new model completely ({@link ModelLoader}), then
- * sets the reference, then retires the old model, whose session closes when its last lease (an
- * in-flight scoring call) is returned. A model that fails any check is counted by reason and the
- * current one keeps serving.
+ * announcements from {@link ModelUpdatesFollower} and admin calls are queued there, so they never
+ * race. A swap loads and checks the new model completely ({@link ModelLoader}), then sets the
+ * reference, then retires the old model, whose session closes when its last lease (an in-flight
+ * scoring call) is returned. A model that fails any check is counted by reason, logged in one line,
+ * and the current one keeps serving.
  *
  * <p>Versions only move forward: an announcement whose version (sortable text) is not above the
- * serving one is recorded but not loaded, and so is a version that failed before (unless the
- * failure was a download, which may be transient). Admins can move backwards: {@link #pin} serves
- * a given announced version and stops following; {@link #rollback} goes back to the version served
- * before this one, pins it and withdraws the one it left (it is not loaded again automatically);
+ * serving one is recorded but not loaded. A refused announcement is never fetched again, not even
+ * after a restart, unless an admin asks for it ({@link #retry}) or the same version is announced
+ * with another name, uri or checksum. Admins can move backwards: {@link #pin} serves a given
+ * announced version and stops following; {@link #rollback} goes back to the version served before
+ * this one, pins it and withdraws the one it left (it is not loaded again automatically);
  * {@link #unpin} resumes following and moves to the newest acceptable version.
+ *
+ * <p>A serving model whose scores come out non-finite for {@link ModelSettings#nonFiniteThreshold}
+ * lists ({@link #nonFinite}, reported by the scorer, which ranks those lists by the heuristic) is
+ * withdrawn as unhealthy: the version served before it takes over, else the heuristic.
+ *
+ * <p>The pin, the withdrawn versions and the refusals are kept in {@link ModelSettings#stateFile}
+ * ({@link ModelStateFile}), so a restart honours them.
  */
 public final class ModelManager implements ModelSource, AutoCloseable {
 
@@ -56,21 +66,29 @@ public final class ModelManager implements ModelSource, AutoCloseable {
     private final ScoringMetrics metrics;
     private final ExecutorService executor;
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
+    private final ModelStateFile stateFile;
 
     /** Announcements seen, by version (newest last). */
     private final NavigableMap<String, ModelPublished> known = new ConcurrentSkipListMap<>();
-    /** Versions that failed a check, with why. */
-    private final Map<String, Reason> rejected = new ConcurrentHashMap<>();
-    /** Versions an admin rolled back from: never loaded again by following. */
+    /** Announcements refused, by version, with why. */
+    private final Map<String, ModelStateFile.Refusal> rejected = new ConcurrentHashMap<>();
+    /** Versions an admin rolled back from, or withdrawn as unhealthy: never loaded again by following. */
     private final Set<String> withdrawn = ConcurrentHashMap.newKeySet();
     /** Versions this instance served, in order (loader thread only). */
     private final List<ModelPublished> served = new ArrayList<>();
+    /** Lists with non-finite scores, per version. */
+    private final Map<String, AtomicLong> nonFinite = new ConcurrentHashMap<>();
     private volatile String pinned;
 
     public ModelManager(ModelLoader loader, ModelSettings settings, ScoringMetrics metrics) {
         this.loader = loader;
         this.settings = settings;
         this.metrics = metrics;
+        this.stateFile = new ModelStateFile(settings.stateFile());
+        ModelStateFile.State state = stateFile.load();
+        this.pinned = state.pinned();
+        this.withdrawn.addAll(state.withdrawn());
+        this.rejected.putAll(state.refused());
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "streamrec-model-loader");
             t.setDaemon(true);
@@ -95,6 +113,16 @@ public final class ModelManager implements ModelSource, AutoCloseable {
         }
     }
 
+    /** Counts lists with non-finite scores; at the threshold, withdraws the version (on the loader thread). */
+    @Override
+    public void nonFinite(String version, int lists) {
+        int threshold = settings.nonFiniteThreshold();
+        long before = nonFinite.computeIfAbsent(version, v -> new AtomicLong()).getAndAdd(lists);
+        if (threshold > 0 && before < threshold && before + lists >= threshold) {
+            executor.submit(() -> withdrawUnhealthy(version, before + lists));
+        }
+    }
+
     /** The serving model, if any (a snapshot: it may be retired right after). */
     public Optional<LoadedModel> current() {
         return Optional.ofNullable(current.get());
@@ -112,19 +140,38 @@ public final class ModelManager implements ModelSource, AutoCloseable {
     }
 
     /**
-     * Everything on model-updates when the instance starts: records them all, then loads the newest
-     * acceptable version, trying older ones (up to three) if it fails, so a fresh instance serves the
-     * latest good model.
+     * Everything on model-updates when the instance starts: records them all, then serves the pinned
+     * version if there is one, else loads the newest acceptable version, trying older ones (up to
+     * three) if it fails, so a fresh instance serves the latest good model.
      */
     public Future<?> catchUp(Collection<ModelPublished> records, long receivedNanos) {
         return executor.submit(() -> {
+            List<String> refusedBefore = new ArrayList<>();
             for (ModelPublished p : records) {
-                if (settings.accepts(p.getName())) {
+                if (!settings.accepts(p.getName())) {
+                    continue;
+                }
+                if (refusedBefore(p)) {
+                    refusedBefore.add(ArtifactPolicy.printable(p.getName() + " " + p.getVersion()));
+                }
+                if (admissible(p)) {
                     known.put(p.getVersion(), p);
                 }
             }
+            if (!refusedBefore.isEmpty()) {
+                LOG.info("not fetching {} announcement(s) refused before ({}): {}; POST /models/retry/{{version}} fetches one again",
+                        refusedBefore.size(), settings.stateFile(), refusedBefore);
+            }
             if (pinned != null) {
-                return;
+                ModelPublished p = known.get(pinned);
+                if (p != null && !refusedBefore(p) && swapTo(p, receivedNanos, true)) {
+                    LOG.info("pinned to model version {} (from {})", pinned, settings.stateFile());
+                    return;
+                }
+                LOG.warn("pinned model version {} is {}; following model-updates instead", pinned,
+                        p == null ? "no longer on model-updates" : "refused");
+                pinned = null;
+                save();
             }
             int tries = 0;
             for (ModelPublished p : known.descendingMap().values()) {
@@ -140,7 +187,16 @@ public final class ModelManager implements ModelSource, AutoCloseable {
 
     private void onAnnouncement(ModelPublished p, long receivedNanos) {
         if (!settings.accepts(p.getName())) {
-            LOG.debug("ignoring model {} {}: following only '{}'", p.getName(), p.getVersion(), settings.name());
+            LOG.debug("ignoring model {} {}: following only '{}'", ArtifactPolicy.printable(p.getName()),
+                    ArtifactPolicy.printable(p.getVersion()), settings.name());
+            return;
+        }
+        if (refusedBefore(p)) {
+            LOG.info("ignoring model {} version {}: refused before ({})", ArtifactPolicy.printable(p.getName()),
+                    ArtifactPolicy.printable(p.getVersion()), rejected.get(p.getVersion()).reason());
+            return;
+        }
+        if (!admissible(p)) {
             return;
         }
         known.put(p.getVersion(), p);
@@ -155,21 +211,39 @@ public final class ModelManager implements ModelSource, AutoCloseable {
             return;
         }
         if (!eligible(p)) {
-            LOG.info("ignoring model {} version {}: {}", p.getName(), p.getVersion(),
-                    withdrawn.contains(p.getVersion()) ? "rolled back from" : "refused before (" + rejected.get(p.getVersion()) + ")");
+            LOG.info("ignoring model {} version {}: rolled back from or withdrawn", p.getName(), p.getVersion());
             return;
         }
         swapTo(p, receivedNanos, true);
     }
 
-    /** Not refused (except for download failures, which may pass on a retry) and not withdrawn. */
+    /** Name and version are safe to use ({@link ArtifactPolicy#NAME}); refuses (once) those that are not. */
+    private boolean admissible(ModelPublished p) {
+        try {
+            ArtifactPolicy.checkNames(p.getName(), p.getVersion());
+            return true;
+        } catch (ModelRejectedException e) {
+            if (!refusedBefore(p)) {
+                refuse(p, e.reason(), e);
+            }
+            return false;
+        }
+    }
+
+    /** Refused before, and announced again with the same name, uri and checksum. */
+    private boolean refusedBefore(ModelPublished p) {
+        ModelStateFile.Refusal r = p.getVersion() == null ? null : rejected.get(p.getVersion());
+        return r != null && Objects.equals(r.name(), p.getName()) && Objects.equals(r.uri(), p.getUri())
+                && Objects.equals(r.sha256(), p.getSha256());
+    }
+
+    /** Newer than the serving version, not refused before, not withdrawn. */
     private boolean eligible(ModelPublished p) {
         LoadedModel cur = current.get();
         if (cur != null && p.getVersion().compareTo(cur.version()) <= 0) {
             return false;
         }
-        Reason r = rejected.get(p.getVersion());
-        return (r == null || r == Reason.DOWNLOAD) && !withdrawn.contains(p.getVersion());
+        return !refusedBefore(p) && !withdrawn.contains(p.getVersion());
     }
 
     /** Loads, checks and swaps in {@code p} (loader thread). False, counted and logged, when refused. */
@@ -188,7 +262,9 @@ public final class ModelManager implements ModelSource, AutoCloseable {
         if (record) {
             served.add(p);
         }
-        rejected.remove(p.getVersion());
+        if (rejected.remove(p.getVersion()) != null) {
+            save();
+        }
         long took = System.nanoTime() - startNanos;
         metrics.serving(next.name(), next.version());
         metrics.device(next.session().device());
@@ -202,13 +278,57 @@ public final class ModelManager implements ModelSource, AutoCloseable {
         return true;
     }
 
+    /** Records, persists, counts and logs (one line; the stack trace only for unexpected errors, at debug) a refusal. */
     private void refuse(ModelPublished p, Reason reason, RuntimeException e) {
-        rejected.put(p.getVersion(), reason);
+        rejected.put(String.valueOf(p.getVersion()), new ModelStateFile.Refusal(p.getName(), p.getUri(), p.getSha256(),
+                reason, e.getMessage()));
+        save();
         metrics.loadFailed(reason);
         LoadedModel cur = current.get();
-        LOG.warn("refused model {} version {} from {} ({}): {}; still serving {}", p.getName(), p.getVersion(), p.getUri(),
-                reason, e.getMessage(), cur == null ? "the heuristic (no model yet)" : "version " + cur.version(),
-                e.getCause() != null ? e : null);
+        LOG.warn("refused model {} version {} from {} ({}): {}; still serving {}; not fetched again unless retried",
+                ArtifactPolicy.printable(p.getName()), ArtifactPolicy.printable(p.getVersion()),
+                ArtifactPolicy.printable(p.getUri()), reason, e.getMessage(),
+                cur == null ? "the heuristic (no model yet)" : "version " + cur.version());
+        if (!(e instanceof ModelRejectedException)) {
+            LOG.debug("unexpected error loading model version {}", ArtifactPolicy.printable(p.getVersion()), e);
+        }
+    }
+
+    /** Withdraws the serving {@code version} after non-finite scores: the version served before it takes over, else the heuristic. */
+    private void withdrawUnhealthy(String version, long lists) {
+        LoadedModel cur = current.get();
+        if (cur == null || !cur.version().equals(version)) {
+            return;
+        }
+        withdrawn.add(version);
+        if (version.equals(pinned)) {
+            pinned = null;
+        }
+        save();
+        metrics.unhealthy();
+        served.removeIf(p -> p.getVersion().equals(version));
+        for (int i = served.size() - 1; i >= 0; i--) {
+            ModelPublished previous = served.get(i);
+            if (!withdrawn.contains(previous.getVersion()) && !refusedBefore(previous)
+                    && swapTo(previous, System.nanoTime(), false)) {
+                LOG.warn("model {} version {} withdrawn as unhealthy: {} list(s) with non-finite scores (threshold {}, "
+                        + "streamrec.models.nonfinite-threshold); serving version {} again", cur.name(), version, lists,
+                        settings.nonFiniteThreshold(), previous.getVersion());
+                return;
+            }
+        }
+        LoadedModel old = current.getAndSet(null);
+        if (old != null) {
+            old.retire();
+        }
+        metrics.serving(null, null);
+        LOG.warn("model {} version {} withdrawn as unhealthy: {} list(s) with non-finite scores (threshold {}, "
+                + "streamrec.models.nonfinite-threshold); no earlier model, the heuristic ranks", cur.name(), version,
+                lists, settings.nonFiniteThreshold());
+    }
+
+    private void save() {
+        stateFile.save(new ModelStateFile.State(pinned, withdrawn, rejected));
     }
 
     // ---- admin ----------------------------------------------------------------------------------
@@ -227,17 +347,25 @@ public final class ModelManager implements ModelSource, AutoCloseable {
         record Impossible(String message) implements AdminResult {
         }
 
-        /** The version was refused while loading; the previous model serves. */
+        /** The version was refused while loading (now or before); the previous model serves. */
         record Refused(String version, Reason reason, String message) implements AdminResult {
         }
     }
 
-    /** Serves {@code version} (announced on model-updates) and stops following newer ones until {@link #unpin}. */
+    /**
+     * Serves {@code version} (announced on model-updates) and stops following newer ones until
+     * {@link #unpin}. A version refused before is not fetched again: {@link #retry} it first.
+     */
     public AdminResult pin(String version) {
         return onLoader(() -> {
             ModelPublished p = known.get(version);
             if (p == null) {
                 return new AdminResult.UnknownVersion(version, availableVersions());
+            }
+            if (refusedBefore(p)) {
+                ModelStateFile.Refusal r = rejected.get(version);
+                return new AdminResult.Refused(version, r.reason(), "model version " + version + " was refused before ("
+                        + r.reason() + ": " + r.message() + "); POST /models/retry/" + version + " fetches it again");
             }
             LoadedModel cur = current.get();
             if (cur == null || !cur.version().equals(version)) {
@@ -247,6 +375,8 @@ public final class ModelManager implements ModelSource, AutoCloseable {
                 }
             }
             pinned = version;
+            withdrawn.remove(version);
+            save();
             LOG.info("pinned to model version {}", version);
             return new AdminResult.Serving(status().orElseThrow());
         });
@@ -268,6 +398,7 @@ public final class ModelManager implements ModelSource, AutoCloseable {
             served.removeLast();
             withdrawn.add(cur.version());
             pinned = previous.getVersion();
+            save();
             LOG.info("rolled back from model version {} to {} (pinned)", cur.version(), previous.getVersion());
             return new AdminResult.Serving(status().orElseThrow());
         });
@@ -277,6 +408,7 @@ public final class ModelManager implements ModelSource, AutoCloseable {
     public AdminResult unpin() {
         return onLoader(() -> {
             pinned = null;
+            save();
             for (ModelPublished p : known.descendingMap().values()) {
                 if (eligible(p)) {
                     swapTo(p, System.nanoTime(), true);
@@ -288,13 +420,41 @@ public final class ModelManager implements ModelSource, AutoCloseable {
         });
     }
 
+    /**
+     * Forgets that {@code version} was refused and, when following would load it (not pinned, newer
+     * than the serving version, not withdrawn), fetches and loads it now.
+     */
+    public AdminResult retry(String version) {
+        return onLoader(() -> {
+            ModelPublished p = known.get(version);
+            if (p == null) {
+                return new AdminResult.UnknownVersion(version, availableVersions());
+            }
+            if (rejected.remove(version) != null) {
+                save();
+                LOG.info("refusal of model version {} cleared by an admin", version);
+            }
+            if (pinned != null) {
+                return new AdminResult.Impossible("refusal of " + version + " cleared; pinned to " + pinned
+                        + ", so not loading it: pin it to serve it");
+            }
+            if (!eligible(p)) {
+                return new AdminResult.Impossible("refusal of " + version + " cleared; not loading it: it is not newer "
+                        + "than the serving version, or was withdrawn: pin it to serve it");
+            }
+            AdminResult failed = adminSwap(p, true);
+            return failed != null ? failed : new AdminResult.Serving(status().orElseThrow());
+        });
+    }
+
     private AdminResult adminSwap(ModelPublished p, boolean record) {
         if (swapTo(p, System.nanoTime(), record)) {
             return null;
         }
-        Reason r = rejected.getOrDefault(p.getVersion(), Reason.LOAD);
-        return new AdminResult.Refused(p.getVersion(), r, "model " + p.getName() + " version " + p.getVersion()
-                + " was refused (" + r + "); see the log for details");
+        ModelStateFile.Refusal r = rejected.get(p.getVersion());
+        Reason reason = r == null ? Reason.LOAD : r.reason();
+        return new AdminResult.Refused(p.getVersion(), reason, "model " + p.getName() + " version " + p.getVersion()
+                + " was refused (" + reason + ")" + (r == null ? "" : ": " + r.message()));
     }
 
     private AdminResult onLoader(Callable<AdminResult> task) {
@@ -333,9 +493,11 @@ public final class ModelManager implements ModelSource, AutoCloseable {
         return List.copyOf(known.keySet());
     }
 
-    /** Versions refused so far, with why. */
+    /** Versions refused so far (including before a restart), with why. */
     public Map<String, Reason> refused() {
-        return Map.copyOf(rejected);
+        Map<String, Reason> out = new java.util.TreeMap<>();
+        rejected.forEach((v, r) -> out.put(v, r.reason()));
+        return out;
     }
 
     public String pinnedVersion() {

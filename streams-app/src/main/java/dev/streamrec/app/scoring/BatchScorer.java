@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Without a model, or when the call fails, the batch is ranked by {@link HeuristicRanker}
  * (version {@value HeuristicRanker#VERSION}) and the failure is logged: recommendations keep
- * flowing.
+ * flowing. A request whose row of scores holds a NaN or an infinity is ranked by the heuristic too
+ * (a non-finite score is never served), counted in
+ * {@code streamrec_scoring_nonfinite_fallbacks_total}, logged (the first time and every 1000th),
+ * and reported to the {@link ModelSource}, which withdraws a version that keeps doing it.
  */
 public final class BatchScorer {
 
@@ -34,6 +37,7 @@ public final class BatchScorer {
     private final ScoringMetrics metrics;
     private final HeuristicRanker heuristic = new HeuristicRanker();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong nonFinite = new AtomicLong();
 
     public BatchScorer(ModelSource models, ScoringSettings settings, ScoringMetrics metrics) {
         this.models = models;
@@ -83,6 +87,7 @@ public final class BatchScorer {
         int rows = RequestEncoder.rows(mode, chunk.size());
         HistoryBatch history = RequestEncoder.history(chunk, rows, session.maxHistory());
         List<Ranking> out = new ArrayList<>(chunk.size());
+        int broken = 0;
         if (mode == ScoringMode.CANDIDATES) {
             int width = RequestEncoder.candidateWidth(chunk);
             String[] candidates = RequestEncoder.candidates(chunk, rows, width);
@@ -90,7 +95,13 @@ public final class BatchScorer {
             float[] scores = session.scoreCandidates(history, candidates, width);
             metrics.call(chunk.size(), System.nanoTime() - start);
             for (int i = 0; i < chunk.size(); i++) {
-                out.add(new Ranking(lease.version(), RankingDecoder.candidates(chunk.get(i), scores, i, width, available)));
+                ScoreRequest r = chunk.get(i);
+                if (RankingDecoder.finite(r, scores, i, width)) {
+                    out.add(new Ranking(lease.version(), RankingDecoder.candidates(r, scores, i, width, available)));
+                } else {
+                    out.add(heuristic(r, available));
+                    broken++;
+                }
             }
         } else {
             int k = 0;
@@ -105,19 +116,42 @@ public final class BatchScorer {
             ScoringSession.TopResult top = session.topItems(history, exclude, width, fetch);
             metrics.call(chunk.size(), System.nanoTime() - start);
             for (int i = 0; i < chunk.size(); i++) {
-                out.add(new Ranking(lease.version(), RankingDecoder.top(chunk.get(i), top, i, available)));
+                ScoreRequest r = chunk.get(i);
+                if (RankingDecoder.finite(top, i)) {
+                    out.add(new Ranking(lease.version(), RankingDecoder.top(r, top, i, available)));
+                } else {
+                    out.add(heuristic(r, available));
+                    broken++;
+                }
             }
         }
+        if (broken > 0) {
+            nonFiniteScores(lease.version(), broken, chunk.size());
+        }
         return out;
+    }
+
+    private void nonFiniteScores(String version, int lists, int batch) {
+        metrics.nonFiniteFallbacks(lists);
+        long before = nonFinite.getAndAdd(lists);
+        if (before == 0 || before / 1000 != (before + lists) / 1000) {
+            LOG.warn("model {} gave non-finite scores for {} of {} users in a batch ({} lists so far); those lists were "
+                    + "ranked by the heuristic", version, lists, batch, before + lists);
+        }
+        models.nonFinite(version, lists);
+    }
+
+    private Ranking heuristic(ScoreRequest r, Predicate<String> available) {
+        List<Candidate> eligible = r.candidates().stream()
+                .filter(c -> !r.exclude().contains(c.itemId()) && available.test(c.itemId()))
+                .toList();
+        return heuristic.rank(new RankingRequest(r.userId(), List.of(), eligible, r.k(), r.scoringTime()));
     }
 
     private List<Ranking> heuristic(List<ScoreRequest> chunk, Predicate<String> available) {
         List<Ranking> out = new ArrayList<>(chunk.size());
         for (ScoreRequest r : chunk) {
-            List<Candidate> eligible = r.candidates().stream()
-                    .filter(c -> !r.exclude().contains(c.itemId()) && available.test(c.itemId()))
-                    .toList();
-            out.add(heuristic.rank(new RankingRequest(r.userId(), List.of(), eligible, r.k(), r.scoringTime())));
+            out.add(heuristic(r, available));
         }
         return out;
     }

@@ -21,8 +21,12 @@ public final class ModelRejectedException extends ModelLoadException {
         GOLDEN,
         /** ONNX Runtime could not open or run the graph (or warm-up failed). */
         LOAD,
-        /** The artifact could not be fetched (missing path, HTTP error, I/O). */
-        DOWNLOAD;
+        /** The artifact could not be fetched (missing path, HTTP error, I/O, over the size cap or the deadline). */
+        DOWNLOAD,
+        /** Not allowed: bad name or version, a path outside the artifact roots, a scheme or host not allowed. */
+        UNTRUSTED,
+        /** A signing key is configured and the manifest's signature is missing or wrong. */
+        SIGNATURE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

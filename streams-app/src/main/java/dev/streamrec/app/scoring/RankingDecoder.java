@@ -11,7 +11,8 @@ import dev.streamrec.model.ModelContract;
 
 /**
  * Output tensors to ranked items (the output transform; {@link RequestEncoder} is the input one).
- * Excluded and unavailable (out-of-stock) items never appear.
+ * Excluded and unavailable (out-of-stock) items never appear. A row with a non-finite score
+ * ({@link #finite}) must not be decoded at all: the scorer ranks it by the heuristic instead.
  */
 public final class RankingDecoder {
 
@@ -26,6 +27,31 @@ public final class RankingDecoder {
             .thenComparing(Comparator.comparingDouble((Scored s) -> s.score()).reversed())
             .thenComparing(Comparator.comparingDouble((Scored s) -> s.candidate().heuristicScore()).reversed())
             .thenComparing(s -> s.candidate().itemId());
+
+    /**
+     * Whether every score the model gave request {@code row}'s candidates is finite (padding columns
+     * are not looked at). A NaN or infinity anywhere in the row means the model is broken for this
+     * user, even where the item would have been filtered.
+     */
+    public static boolean finite(ScoreRequest request, float[] scores, int row, int width) {
+        int used = Math.min(width, request.candidates().size());
+        for (int j = 0; j < used; j++) {
+            if (!Float.isFinite(scores[row * width + j])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether every top score of row {@code row} is finite. */
+    public static boolean finite(ScoringSession.TopResult top, int row) {
+        for (int r = 0; r < top.k(); r++) {
+            if (!Float.isFinite(top.score(row, r))) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * Candidate mode, one request: its candidates by model score, best first, each with its own

@@ -237,8 +237,8 @@ public final class ScorerBenchCommand implements Callable<Integer> {
                 .withBatching(b, java.time.Duration.ofMillis(20));
         ScoringMetrics metrics = new ScoringMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         dev.streamrec.app.model.ModelManager manager = new dev.streamrec.app.model.ModelManager(
-                new dev.streamrec.app.model.ModelLoader(new dev.streamrec.app.model.ArtifactFetcher(dir.resolve("cache"),
-                        java.time.Duration.ofSeconds(30)), settings, 2 * k, java.time.Clock.systemUTC()),
+                new dev.streamrec.app.model.ModelLoader(new dev.streamrec.app.model.ArtifactFetcher(
+                        dev.streamrec.app.model.ArtifactPolicy.localOnly(List.of(dir), dir.resolve("cache"))), settings, 2 * k, java.time.Clock.systemUTC()),
                 dev.streamrec.app.model.ModelSettings.defaults(), metrics);
         try (manager) {
             manager.announce(versions.getFirst(), System.nanoTime());

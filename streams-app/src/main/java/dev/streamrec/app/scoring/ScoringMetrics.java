@@ -25,7 +25,12 @@ import io.micrometer.core.instrument.Timer;
  *   <li>{@code streamrec.model.info{model,version}}: 1 for the served version, the old series removed on a swap;</li>
  *   <li>{@code streamrec.model.swaps} → {@code streamrec_model_swaps_total};</li>
  *   <li>{@code streamrec.model.swap.duration} → {@code streamrec_model_swap_duration_seconds}: announcement to serving (histogram);</li>
- *   <li>{@code streamrec.model.load.failures{reason}} → {@code streamrec_model_load_failures_total}: CHECKSUM, CONTRACT, GOLDEN, LOAD, DOWNLOAD.</li>
+ *   <li>{@code streamrec.model.load.failures{reason}} → {@code streamrec_model_load_failures_total}: CHECKSUM, CONTRACT, GOLDEN, LOAD,
+ *       DOWNLOAD, UNTRUSTED, SIGNATURE;</li>
+ *   <li>{@code streamrec.scoring.nonfinite.fallbacks} → {@code streamrec_scoring_nonfinite_fallbacks_total}: lists whose
+ *       model scores had a NaN or infinity and were ranked by the heuristic instead;</li>
+ *   <li>{@code streamrec.model.unhealthy} → {@code streamrec_model_unhealthy_total}: model versions withdrawn from
+ *       serving for non-finite scores.</li>
  * </ul>
  * Everything except the model and device info series is registered at construction, at zero; the
  * device series as soon as the factory has probed the device (at start-up).
@@ -39,6 +44,8 @@ public final class ScoringMetrics {
     public static final String SWAPS = "streamrec.model.swaps";
     public static final String SWAP_DURATION = "streamrec.model.swap.duration";
     public static final String LOAD_FAILURES = "streamrec.model.load.failures";
+    public static final String NONFINITE_FALLBACKS = "streamrec.scoring.nonfinite.fallbacks";
+    public static final String UNHEALTHY = "streamrec.model.unhealthy";
 
     private final Timer latency;
     private final DistributionSummary batchSize;
@@ -47,6 +54,8 @@ public final class ScoringMetrics {
     private final Counter swaps;
     private final Timer swapDuration;
     private final Map<Reason, Counter> failures = new EnumMap<>(Reason.class);
+    private final Counter nonFiniteFallbacks;
+    private final Counter unhealthy;
 
     public ScoringMetrics(MeterRegistry registry) {
         latency = Timer.builder(LATENCY).description("Duration of one ONNX Runtime call (one batch)")
@@ -70,6 +79,11 @@ public final class ScoringMetrics {
             failures.put(r, Counter.builder(LOAD_FAILURES).tag("reason", r.name())
                     .description("Model artifacts refused; the previous model keeps serving").register(registry));
         }
+        nonFiniteFallbacks = Counter.builder(NONFINITE_FALLBACKS)
+                .description("Lists whose model scores were NaN or infinite, ranked by the heuristic instead")
+                .register(registry);
+        unhealthy = Counter.builder(UNHEALTHY)
+                .description("Model versions withdrawn from serving for non-finite scores").register(registry);
     }
 
     /** One ONNX Runtime call of {@code rows} requests took {@code nanos}. */
@@ -96,6 +110,24 @@ public final class ScoringMetrics {
 
     public void loadFailed(Reason reason) {
         failures.get(reason).increment();
+    }
+
+    /** {@code lists} lists fell back to the heuristic because of non-finite model scores. */
+    public void nonFiniteFallbacks(int lists) {
+        nonFiniteFallbacks.increment(lists);
+    }
+
+    /** A model version was withdrawn as unhealthy. */
+    public void unhealthy() {
+        unhealthy.increment();
+    }
+
+    public long nonFiniteFallbacks() {
+        return (long) nonFiniteFallbacks.count();
+    }
+
+    public long unhealthyModels() {
+        return (long) unhealthy.count();
     }
 
     public long swaps() {

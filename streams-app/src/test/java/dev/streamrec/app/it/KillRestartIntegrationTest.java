@@ -37,6 +37,7 @@ class KillRestartIntegrationTest {
     void shouldNeitherLoseNorDoubleAListWhenKilledWithEventsInTheScoringBuffer() throws Exception {
         Path work = Files.createTempDirectory("streamrec-kill-it-");
         TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of(
+                "streamrec.models.artifact-roots", work.toString(),
                 "streamrec.scoring.warmup-runs", 1,
                 "streamrec.scoring.batch-size", 32,
                 "streamrec.scoring.max-wait", "50ms",

@@ -41,6 +41,7 @@ class ModelAdminIntegrationTest {
     void shouldFollowModelUpdatesAndLetOnlyTheTokenHolderPinAndRollBack() throws Exception {
         Path models = Files.createTempDirectory("streamrec-admin-it-");
         TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of(
+                "streamrec.models.artifact-roots", models.toString(),
                 "streamrec.admin.token", TOKEN,
                 "streamrec.scoring.warmup-runs", 1,
                 "streamrec.models.artifact-cache-dir", models.resolve("cache").toString()));

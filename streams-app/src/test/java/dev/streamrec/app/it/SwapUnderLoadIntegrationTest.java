@@ -39,6 +39,7 @@ class SwapUnderLoadIntegrationTest {
     void shouldKeepExactlyOneListPerEventAndMoveOnlyThroughGoodModelsWhileSwappingUnderLoad() throws Exception {
         Path models = Files.createTempDirectory("streamrec-swap-it-");
         TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of(
+                "streamrec.models.artifact-roots", models.toString(),
                 "streamrec.scoring.warmup-runs", 1,
                 "streamrec.scoring.batch-size", 64,
                 "streamrec.scoring.max-wait", "20ms"));

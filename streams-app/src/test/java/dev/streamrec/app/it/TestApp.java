@@ -59,7 +59,10 @@ final class TestApp {
     /** A new, empty state directory: the next start must restore every store from its changelog. */
     void freshStateDir() {
         try {
-            properties.put("kafka.streams.default.state.dir", Files.createTempDirectory("streamrec-it-state-").toString());
+            java.nio.file.Path state = Files.createTempDirectory("streamrec-it-state-");
+            properties.put("kafka.streams.default.state.dir", state.toString());
+            // model downloads and the model state file (pins, withdrawals, refusals) per deployment too
+            properties.putIfAbsent("streamrec.models.artifact-cache-dir", state.resolve("model-cache").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

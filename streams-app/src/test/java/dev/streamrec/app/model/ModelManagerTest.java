@@ -62,8 +62,10 @@ class ModelManagerTest {
 
     private ModelManager manager(ModelSettings settings) {
         ScoringSettings scoring = ScoringSettings.defaults().withBatching(16, Duration.ofMillis(5)).withWarmupRuns(1);
-        ModelLoader loader = new ModelLoader(new ArtifactFetcher(root.resolve("cache"), Duration.ofSeconds(10)), scoring,
-                20, Clock.systemUTC());
+        ArtifactPolicy policy = ArtifactPolicy.localOnly(List.of(root), root.resolve("cache"))
+                .withRemote(Set.of("file", "http"), Set.of("127.0.0.1"))
+                .withLimits(64L << 20, Duration.ofSeconds(10));
+        ModelLoader loader = new ModelLoader(new ArtifactFetcher(policy), scoring, 20, Clock.systemUTC());
         return new ModelManager(loader, settings, metrics);
     }
 

@@ -135,4 +135,62 @@ public final class TrainedModels {
                 .write(a.directory().resolve(ModelContract.MANIFEST_FILE));
         return announcement(ModelArtifact.load(a.directory()));
     }
+
+    /**
+     * A good export whose input embeddings ({@code item_in}) are NaN for {@code poisoned} items: a
+     * user with one of them in the history gets NaN for every score, anyone else normal scores. The
+     * load checks' inputs avoid them (the caller keeps them out of {@link #goldenItems}), so the
+     * artifact passes every load check; manifest and announcement carry the edited file's sha256.
+     */
+    public static ModelPublished nanForHistoriesWith(Path root, String version, long seed, java.util.Set<String> poisoned) {
+        ModelArtifact a = export(root, version, seed);
+        SeqRecModel model = trained(seed);
+        try {
+            OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(a.modelFile()));
+            OnnxMl.GraphProto.Builder g = proto.getGraph().toBuilder();
+            int edited = 0;
+            for (int i = 0; i < g.getInitializerCount(); i++) {
+                OnnxMl.TensorProto t = g.getInitializer(i);
+                if (!t.getName().equals("item_in")) {
+                    continue;
+                }
+                int dim = (int) t.getDims(1);
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(t.getRawData().toByteArray())
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                for (String item : poisoned) {
+                    int row = model.vocabulary.index(item);
+                    if (row == dev.streamrec.trainer.model.Vocabulary.UNKNOWN) {
+                        throw new IllegalArgumentException(item + " is not in the model's vocabulary");
+                    }
+                    for (int d = 0; d < dim; d++) {
+                        buf.putFloat((row * dim + d) * Float.BYTES, Float.NaN);
+                    }
+                }
+                g.setInitializer(i, t.toBuilder().setRawData(com.google.protobuf.ByteString.copyFrom(buf.array())));
+                edited++;
+            }
+            if (edited != 1) {
+                throw new IllegalStateException("expected one item_in initializer, found " + edited);
+            }
+            Files.write(a.modelFile(), proto.toBuilder().setGraph(g).build().toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ModelManifest m = a.manifest();
+        new ModelManifest(m.contractVersion(), m.name(), m.version(), m.createdAt(), ModelArtifact.sha256(a.modelFile()),
+                m.vocabularySize(), m.embeddingDim(), m.maxHistory(), m.inputs(), m.outputs(), m.metrics(), m.trainedOn(),
+                m.golden()).write(a.directory().resolve(ModelContract.MANIFEST_FILE));
+        return announcement(ModelArtifact.load(a.directory()));
+    }
+
+    /**
+     * The item ids of the golden input (history and expected top items) of seed's model: the load
+     * checks replay them (golden check, warm-up), so a model {@link #nanForHistoriesWith} them is refused.
+     */
+    public static List<String> goldenItems(Path root, long seed) {
+        ModelManifest.Golden g = export(root, "golden-probe", seed).manifest().golden();
+        List<String> out = new ArrayList<>(g.historyItems());
+        out.addAll(g.topItems());
+        return out;
+    }
 }

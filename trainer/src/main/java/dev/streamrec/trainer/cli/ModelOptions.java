@@ -2,6 +2,7 @@ package dev.streamrec.trainer.cli;
 
 import java.nio.file.Path;
 
+import dev.streamrec.model.ManifestSignature;
 import dev.streamrec.onnx.OnnxDevice;
 import dev.streamrec.onnx.SessionSettings;
 import dev.streamrec.trainer.eval.Metrics;
@@ -61,6 +62,10 @@ final class ModelOptions {
             description = "Publish unless worse than the current model by more than this (default: ${DEFAULT-VALUE}).")
     double gateTolerance;
 
+    @Option(names = "--signing-key", description = "PKCS#8 PEM private key (Ed25519 or EC) that signs each manifest "
+            + "(manifest.json.sig); the streams app checks it when streamrec.models.signing-public-key is set.")
+    Path signingKey;
+
     @Option(names = "--device", defaultValue = "auto", description = "ONNX Runtime device for evaluation: auto, cpu, cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -74,6 +79,7 @@ final class ModelOptions {
                 .withTraining(training())
                 .withGate(new Gate(gateMetric, gateTolerance))
                 .withWarmStart(warmStart)
-                .withOnnx(SessionSettings.defaults().withDevice(OnnxDevice.parse(device)));
+                .withOnnx(SessionSettings.defaults().withDevice(OnnxDevice.parse(device)))
+                .withSigningKey(signingKey == null ? null : ManifestSignature.privateKey(signingKey.toString()));
     }
 }

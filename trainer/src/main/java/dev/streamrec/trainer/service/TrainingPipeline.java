@@ -1,12 +1,14 @@
 package dev.streamrec.trainer.service;
 
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import dev.streamrec.avro.ModelPublished;
+import dev.streamrec.model.ManifestSignature;
 import dev.streamrec.avro.TrainingWindow;
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.ModelArtifact;
@@ -49,29 +51,41 @@ public final class TrainingPipeline {
      * @param holdoutNegatives  sampled negatives per holdout and validation case (100 as in the literature)
      * @param maxHoldoutUsers   users evaluated per run (keeps evaluation time bounded on big logs)
      * @param warmStart         continue from the current artifact's weights
+     * @param signingKey        signs each artifact's manifest ({@link ManifestSignature}); null: unsigned
      */
     public record Settings(Path artifactRoot, String modelName, TrainingSettings training, Gate gate,
-                           int holdoutNegatives, int maxHoldoutUsers, boolean warmStart, SessionSettings onnx) {
+                           int holdoutNegatives, int maxHoldoutUsers, boolean warmStart, SessionSettings onnx,
+                           PrivateKey signingKey) {
+
+        public Settings(Path artifactRoot, String modelName, TrainingSettings training, Gate gate, int holdoutNegatives,
+                        int maxHoldoutUsers, boolean warmStart, SessionSettings onnx) {
+            this(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, warmStart, onnx, null);
+        }
 
         public static Settings defaults(Path artifactRoot, String modelName) {
             return new Settings(artifactRoot, modelName, TrainingSettings.defaults(), Gate.defaults(), 100, 5_000,
                     false, SessionSettings.defaults());
         }
 
+        public Settings withSigningKey(PrivateKey key) {
+            return new Settings(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, warmStart, onnx,
+                    key);
+        }
+
         public Settings withTraining(TrainingSettings t) {
-            return new Settings(artifactRoot, modelName, t, gate, holdoutNegatives, maxHoldoutUsers, warmStart, onnx);
+            return new Settings(artifactRoot, modelName, t, gate, holdoutNegatives, maxHoldoutUsers, warmStart, onnx, signingKey);
         }
 
         public Settings withGate(Gate g) {
-            return new Settings(artifactRoot, modelName, training, g, holdoutNegatives, maxHoldoutUsers, warmStart, onnx);
+            return new Settings(artifactRoot, modelName, training, g, holdoutNegatives, maxHoldoutUsers, warmStart, onnx, signingKey);
         }
 
         public Settings withWarmStart(boolean w) {
-            return new Settings(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, w, onnx);
+            return new Settings(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, w, onnx, signingKey);
         }
 
         public Settings withOnnx(SessionSettings s) {
-            return new Settings(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, warmStart, s);
+            return new Settings(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, warmStart, s, signingKey);
         }
     }
 
@@ -127,6 +141,9 @@ public final class TrainingPipeline {
         // Same weights, now with the holdout metrics in the graph's metadata and the manifest.
         ArtifactWriter.write(trained.model(), new OnnxExporter.Metadata(settings.modelName(), version, window,
                 metrics.asMap()), created, staged);
+        if (settings.signingKey() != null) {
+            ManifestSignature.sign(staged, settings.signingKey());
+        }
         Path finalDir;
         if (decision.publish()) {
             finalDir = store.publish(staged);
