@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
 final class EvaluateCommand implements Callable<Integer> {
 
     /** Scorers run when --scorers is not given. */
-    static final List<String> DEFAULT_SCORERS = List.of("model", "popularity", "markov", "cooccurrence", "item_knn");
+    static final List<String> DEFAULT_SCORERS = List.of("model", "popularity", "markov", "cooccurrence",
+            "cooccurrence_symmetric", "item_knn");
 
     @Option(names = "--dataset", required = true, description = "Dataset directory or event file.")
     Path dataset;
@@ -62,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
     String exclude;
 
     @Option(names = "--scorers", split = ",", description = "Scorers to run, comma-separated, from: model, popularity, "
-            + "markov, cooccurrence, cooccurrence_symmetric, item_knn (default: model,popularity,markov,cooccurrence,item_knn).")
+            + "markov, cooccurrence, cooccurrence_symmetric, item_knn (default: all of them).")
     List<String> scorers = DEFAULT_SCORERS;
 
     @Mixin

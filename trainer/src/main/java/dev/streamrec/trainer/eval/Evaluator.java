@@ -83,7 +83,7 @@ public final class Evaluator {
         }
     }
 
-    /** Only the sampled metrics (full-ranking fields NaN). */
+    /** Only the sampled metrics (full-ranking fields NaN): scores only each case's target and negatives. */
     public Metrics evaluateSampled(Scorer scorer, List<EvalCase> cases) {
         return run(scorer, cases, false, null);
     }
@@ -140,7 +140,7 @@ public final class Evaluator {
 
     private Metrics run(Scorer scorer, List<EvalCase> cases, boolean full, ProgressBar bar) {
         Outcomes out = new Outcomes(cases.size());
-        if (scorer instanceof DenseScorer dense) {
+        if (full && scorer instanceof DenseScorer dense) {
             runDense(dense, cases, full, out, bar);
         } else {
             runLists(scorer, cases, full, out, bar);

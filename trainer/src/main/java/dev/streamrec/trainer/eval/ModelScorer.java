@@ -2,6 +2,7 @@ package dev.streamrec.trainer.eval;
 
 import java.util.List;
 
+import dev.streamrec.model.ModelContract;
 import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EvalCase;
 import dev.streamrec.trainer.model.History;
@@ -36,6 +37,26 @@ public final class ModelScorer implements DenseScorer {
     @Override
     public boolean knows(String itemId) {
         return model.vocabulary.index(itemId) != Vocabulary.UNKNOWN;
+    }
+
+    /** Only the candidates' rows: what early stopping on sampled metrics needs, far less than the whole catalogue. */
+    @Override
+    public float[][] scoreCandidates(List<EvalCase> cases, List<List<String>> candidates) {
+        History hist = new History(model.maxHistory);
+        SeqRecModel.Workspace ws = new SeqRecModel.Workspace(model);
+        float[][] out = new float[cases.size()][];
+        for (int b = 0; b < cases.size(); b++) {
+            EvalCase c = cases.get(b);
+            hist.fill(c.history(), c.timestamp(), model.vocabulary, model.ageBoundaries);
+            model.encode(hist, ws);
+            List<String> row = candidates.get(b);
+            out[b] = new float[row.size()];
+            for (int i = 0; i < row.size(); i++) {
+                int item = model.vocabulary.index(row.get(i));
+                out[b][i] = item == Vocabulary.UNKNOWN ? ModelContract.UNKNOWN_ITEM_SCORE : model.score(ws.u, item);
+            }
+        }
+        return out;
     }
 
     /**

@@ -267,6 +267,9 @@ class EvaluatorTest {
         Metrics lists = new Evaluator(ExclusionPolicy.HISTORY, 1).evaluate(new ListTable(new Table(scores)), cases);
         assertThat(lists.fullNdcgAt20()).isCloseTo(one.fullNdcgAt20(), within(1e-12));
         assertThat(lists.fullMrrAt20()).isCloseTo(one.fullMrrAt20(), within(1e-12));
+        Metrics sampledOnly = new Evaluator(ExclusionPolicy.HISTORY, 1).evaluateSampled(scorer, cases);
+        assertThat(sampledOnly.ndcgAt10()).isEqualTo(one.ndcgAt10());
+        assertThat(sampledOnly.fullHrAt20()).isNaN();
     }
 
     @Test
