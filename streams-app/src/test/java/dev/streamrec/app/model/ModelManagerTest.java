@@ -25,6 +25,7 @@ import dev.streamrec.app.scoring.ModelRejectedException.Reason;
 import dev.streamrec.app.scoring.ScoreRequest;
 import dev.streamrec.app.scoring.ScoringMetrics;
 import dev.streamrec.app.scoring.ScoringSession;
+import dev.streamrec.app.scoring.ScoringMode;
 import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.app.scoring.TrainedModels;
 import dev.streamrec.app.topology.Candidate;
@@ -272,6 +273,91 @@ class ModelManagerTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void shouldKeepThePinWithdrawalsAndRefusalsAcrossARestartAndFetchARefusedVersionOnlyWhenRetried() {
+        // given v1, v2 served, v3 refused (corrupted file), then a rollback: v1 pinned, v2 withdrawn
+        ModelSettings settings = ModelSettings.defaults().withStateFile(root.resolve("state/model-state.json"));
+        manager.close();
+        manager = manager(settings);
+        List<ModelPublished> onTopic = List.of(TrainedModels.announcement(TrainedModels.export(root, "v1", 1L)),
+                TrainedModels.announcement(TrainedModels.export(root, "v2", 2L)), TrainedModels.corrupted(root, "v3", 1L));
+        onTopic.forEach(this::announce);
+        assertThat(manager.rollback()).isInstanceOf(ModelManager.AdminResult.Serving.class);
+        assertThat(metrics.loadFailures(Reason.CHECKSUM)).isEqualTo(1);
+
+        // when the instance restarts and finds the same announcements on model-updates
+        manager.close();
+        manager = manager(settings);
+        manager.catchUp(onTopic, System.nanoTime());
+        manager.awaitIdle(WAIT);
+
+        // then it serves the pinned v1, without trying v3 again
+        assertThat(serving()).isEqualTo("v1");
+        assertThat(manager.pinnedVersion()).isEqualTo("v1");
+        assertThat(manager.refused()).containsExactlyEntriesOf(Map.of("v3", Reason.CHECKSUM));
+        assertThat(metrics.loadFailures(Reason.CHECKSUM)).as("no second fetch of v3").isEqualTo(1);
+
+        // and following again skips both the withdrawn v2 and the refused v3
+        manager.unpin();
+        assertThat(serving()).isEqualTo("v1");
+        assertThat(manager.pin("v3")).isInstanceOfSatisfying(ModelManager.AdminResult.Refused.class,
+                r -> assertThat(r.message()).contains("/models/retry/v3"));
+        assertThat(metrics.loadFailures(Reason.CHECKSUM)).isEqualTo(1);
+
+        // when an admin retries v3: refused again while the file is bad, loaded once it is fixed
+        assertThat(manager.retry("v3")).isInstanceOf(ModelManager.AdminResult.Refused.class);
+        assertThat(metrics.loadFailures(Reason.CHECKSUM)).isEqualTo(2);
+        TrainedModels.export(root, "v3", 1L);
+        assertThat(manager.retry("v3")).isInstanceOf(ModelManager.AdminResult.Serving.class);
+        assertThat(serving()).isEqualTo("v3");
+        assertThat(manager.refused()).isEmpty();
+        assertThat(manager.retry("v9")).isInstanceOf(ModelManager.AdminResult.UnknownVersion.class);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(ScoringMode.class)
+    void shouldRankNonFiniteListsByTheHeuristicAndWithdrawTheModelAtTheThreshold(ScoringMode mode) {
+        // given v1 serving, then v2: NaN for every user with one of some items in the history
+        manager.close();
+        manager = manager(ModelSettings.defaults().withNonFiniteThreshold(3));
+        announce(TrainedModels.announcement(TrainedModels.export(root, "v1", 1L)));
+        List<ScoreRequest> requests = requests(16);
+        List<String> golden = TrainedModels.goldenItems(root.resolve("probe"), 1L);
+        Set<String> poisoned = new java.util.HashSet<>();
+        for (ScoreRequest r : requests.subList(0, 4)) { // users 0-3 (the simulator's histories do not overlap)
+            for (HistoryEvent e : r.history()) {
+                if (!golden.contains(e.itemId())) {
+                    poisoned.add(e.itemId());
+                }
+            }
+        }
+        announce(TrainedModels.nanForHistoriesWith(root, "v2", 1L, poisoned));
+        assertThat(serving()).as("it passes the load checks").isEqualTo("v2");
+
+        // when a batch is scored
+        BatchScorer scorer = new BatchScorer(manager, ScoringSettings.defaults().withMode(mode)
+                .withBatching(16, Duration.ZERO), metrics);
+        List<Ranking> out = scorer.rank(requests, id -> true);
+
+        // then those users' lists come from the heuristic, the others' from v2, and no score is non-finite
+        int broken = 0;
+        for (int u = 0; u < requests.size(); u++) {
+            boolean hit = requests.get(u).history().stream().anyMatch(e -> poisoned.contains(e.itemId()));
+            broken += hit ? 1 : 0;
+            assertThat(out.get(u).modelVersion()).as("user %d", u).isEqualTo(hit ? "heuristic" : "v2");
+            assertThat(out.get(u).items()).allSatisfy(i -> assertThat(Double.isFinite(i.score())).isTrue());
+        }
+        assertThat(broken).isBetween(3, 15);
+        assertThat(metrics.nonFiniteFallbacks()).isEqualTo(broken);
+
+        // and, past the threshold, v2 is withdrawn and v1 serves again; v2 is not loaded again
+        manager.awaitIdle(WAIT);
+        assertThat(serving()).isEqualTo("v1");
+        assertThat(metrics.unhealthyModels()).isEqualTo(1);
+        announce(TrainedModels.announcement(ModelArtifact.load(root.resolve("seqrec/v2"))));
+        assertThat(serving()).isEqualTo("v1");
     }
 
     /** Users' requests with histories and candidates from the simulator's items. */
