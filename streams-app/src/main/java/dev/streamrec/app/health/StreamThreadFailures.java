@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micronaut.configuration.kafka.streams.event.BeforeKafkaStreamStart;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
-import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -25,8 +25,7 @@ import org.slf4j.LoggerFactory;
  * one-off failure from a record that kills every replacement thread. Under REPLACE_THREAD the
  * client stays RUNNING through such a loop, so its state alone never shows it.
  *
- * <p>Prometheus: {@code streamrec_stream_thread_failures_total} (a gauge of the running total, since
- * it is read from this object).
+ * <p>Prometheus: {@code streamrec_stream_thread_failures_total}.
  */
 @Singleton
 public class StreamThreadFailures implements ApplicationEventListener<BeforeKafkaStreamStart> {
@@ -43,7 +42,7 @@ public class StreamThreadFailures implements ApplicationEventListener<BeforeKafk
                                 MeterRegistry registry) {
         this.response = StreamThreadExceptionResponse.valueOf(response.trim().toUpperCase(Locale.ROOT));
         this.window = window;
-        Gauge.builder("streamrec.stream.thread.failures.total", total, AtomicLong::get)
+        FunctionCounter.builder("streamrec.stream.thread.failures", total, AtomicLong::get)
                 .description("Stream threads that died of an uncaught exception since start").register(registry);
     }
 
