@@ -2,6 +2,7 @@ package dev.streamrec.console;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * A progress line for long work: done/total, rate and ETA. On a terminal it redraws one line; when
@@ -14,6 +15,7 @@ public final class ProgressBar implements AutoCloseable {
     private final String label;
     private final long total;
     private final PrintStream out;
+    private final Consumer<String> sink;
     private final boolean interactive;
     private final long startNanos = System.nanoTime();
     private final long intervalNanos;
@@ -22,15 +24,20 @@ public final class ProgressBar implements AutoCloseable {
 
     /** @param total expected units of work, or -1 when unknown */
     public ProgressBar(String label, long total) {
-        this(label, total, System.err, System.console() != null);
+        this(label, total, System.err, System.console() != null, route);
     }
 
     public ProgressBar(String label, long total, PrintStream out, boolean interactive) {
+        this(label, total, out, interactive, null);
+    }
+
+    private ProgressBar(String label, long total, PrintStream out, boolean interactive, Consumer<String> sink) {
         this.label = label;
         this.total = total;
         this.out = out;
-        this.interactive = interactive;
-        this.intervalNanos = interactive ? 200_000_000L : 5_000_000_000L;
+        this.sink = sink;
+        this.interactive = interactive || sink != null;
+        this.intervalNanos = this.interactive ? 200_000_000L : 5_000_000_000L;
     }
 
     public synchronized void step(long n) {
@@ -64,6 +71,10 @@ public final class ProgressBar implements AutoCloseable {
             line.append(String.format(Locale.ROOT, "  in %s", duration(secs)));
         } else if (total > 0 && rate > 0) {
             line.append("  ETA ").append(duration((total - done) / rate));
+        }
+        if (sink != null) {
+            sink.accept(line.toString());
+            return;
         }
         if (interactive) {
             out.print("\r" + line + "\u001b[K" + (last ? "\n" : ""));
