@@ -7,8 +7,19 @@ import java.util.function.Consumer;
 /**
  * A progress line for long work: done/total, rate and ETA. On a terminal it redraws one line; when
  * output goes to a file or CI log it prints a plain line every few seconds instead. Thread-safe.
+ *
+ * <p>A program that owns the console with a live view of its own ({@code dev}) can {@link #routeTo route}
+ * the bars' lines into that view instead, so that background work (a retrain's epochs) shows as one
+ * changing field rather than a line per bar.
  */
 public final class ProgressBar implements AutoCloseable {
+
+    private static volatile Consumer<String> route;
+
+    /** From now on, bars created with {@link #ProgressBar(String, long)} hand each drawn line to {@code sink}; null restores the console. */
+    public static void routeTo(Consumer<String> sink) {
+        route = sink;
+    }
 
     private static final int WIDTH = 30;
 
