@@ -52,6 +52,7 @@ public final class DevCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DevCommand.class);
     private static final String MODEL_NAME = "streamrec";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration TRAINER_START_LATEST = Duration.ofSeconds(30);
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the app, 0 for a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -142,9 +143,9 @@ public final class DevCommand implements Callable<Integer> {
                          "kafka.streams.default.state.dir", dataDir.resolve("streams").toAbsolutePath().toString()))) {
                 context.set(ctx);
                 Thread source = startEventSource(broker.bootstrapServers(), imported);
-                try (TrainerService trainer = startTrainer(broker.bootstrapServers())) {
+                try (TrainerService trainer = noTrainer ? null : newTrainer(broker.bootstrapServers())) {
                     printBanner(ctx, broker, logFile);
-                    reportProgressUntilStopped(ctx);
+                    reportProgressUntilStopped(ctx, trainer);
                     producing = false; // the publisher drains what it has sent, then closes
                     source.join(30_000);
                 }
@@ -221,16 +222,11 @@ public final class DevCommand implements Callable<Integer> {
         return t;
     }
 
-    /** The trainer on a short schedule, writing artifacts under the data directory; null when disabled. */
-    private TrainerService startTrainer(String bootstrapServers) {
-        if (noTrainer) {
-            return null;
-        }
-        TrainerService trainer = new TrainerService(TrainerService.Settings
+    /** The trainer on a short schedule, writing artifacts under the data directory; started by the progress loop. */
+    private TrainerService newTrainer(String bootstrapServers) {
+        return new TrainerService(TrainerService.Settings
                 .defaults(bootstrapServers, dataDir.resolve("models").toAbsolutePath(), MODEL_NAME)
                 .withSchedule(trainEvery, trainAfterEvents));
-        trainer.start();
-        return trainer;
     }
 
     private void printBanner(ApplicationContext ctx, EmbeddedKafkaBroker broker, Path logFile) {
@@ -266,7 +262,12 @@ public final class DevCommand implements Callable<Integer> {
         return "http://localhost:" + ctx.getBean(EmbeddedServer.class).getPort();
     }
 
-    private void reportProgressUntilStopped(ApplicationContext ctx) throws InterruptedException {
+    /**
+     * Redraws the live line every 2 s until stopped. Starts the trainer once the app serves (or after
+     * {@link #TRAINER_START_LATEST}): a retrain at once would take the CPU of a small machine from the
+     * app just when it starts, or restarts on a backlog (every event in the topic is new to the trainer).
+     */
+    private void reportProgressUntilStopped(ApplicationContext ctx, TrainerService trainer) throws InterruptedException {
         MeterRegistry registry = ctx.getBean(MeterRegistry.class);
         ModelManager models = ctx.getBean(ModelManager.class);
         String base = baseUrl(ctx);
@@ -275,7 +276,9 @@ public final class DevCommand implements Callable<Integer> {
         double lastOut = 0;
         boolean duplicatesNoted = false;
         String sampleUser = null;
-        long lastNanos = System.nanoTime();
+        long startedNanos = System.nanoTime();
+        boolean trainerStarted = trainer == null;
+        long lastNanos = startedNanos;
         while (!stop.await(2, java.util.concurrent.TimeUnit.SECONDS) && System.nanoTime() < deadline) {
             double in = count(registry, StreamrecMetrics.EVENTS_IN);
             double out = count(registry, StreamrecMetrics.RECOMMENDATIONS_OUT);
@@ -288,6 +291,10 @@ public final class DevCommand implements Callable<Integer> {
                 if (sampleUser != null) {
                     view.note("dev: first recommendations: " + base + "/recommendations/" + sampleUser + "?k=10");
                 }
+            }
+            if (!trainerStarted && (out > 0 || now - startedNanos > TRAINER_START_LATEST.toNanos())) {
+                trainer.start();
+                trainerStarted = true;
             }
             if (!duplicatesNoted && duplicates > 0) {
                 duplicatesNoted = true;
