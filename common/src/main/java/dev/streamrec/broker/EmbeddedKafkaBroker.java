@@ -6,9 +6,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
@@ -16,6 +20,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.streamrec.console.CommandError;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -34,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>The quorum is static ({@code controller.quorum.voters}), so a broker restarted on the same
  * data directory and ports comes back with its topics; with port 0 both ports are picked free.
  * Internal topics get replication factor 1, without which Kafka Streams never leaves REBALANCING.
+ * A fixed port pair in use, or a data directory another broker holds, fails at once with one
+ * {@link CommandError} line.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -57,6 +64,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Files.createDirectories(dir);
             int clientPort = port == 0 ? freePort() : port;
             int controllerPort = port == 0 ? freePort() : port + 1;
+            if (port != 0) {
+                requireFreePort(clientPort, "its client port");
+                requireFreePort(controllerPort, "its controller port, the client port + 1");
+            }
+            requireUnlocked(dir);
             Properties props = brokerProperties(dir, clientPort, controllerPort, overrides);
             format(dir, props);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
@@ -155,6 +167,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 }
                 sleep(100);
             }
+        }
+    }
+
+    /** Kafka fails deep in startup, after pages of log lines, when a fixed port is taken; say it first. */
+    private static void requireFreePort(int port, String role) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", port));
+        } catch (IOException e) {
+            throw new CommandError("port " + port + " is in use, and the in-process Kafka broker needs it ("
+                    + role + "): stop what holds it or choose another port");
+        }
+    }
+
+    /** Kafka locks {@code .lock} in its log directory; a second broker on the same directory would fail in startup. */
+    private static void requireUnlocked(Path dir) throws IOException {
+        Path lock = dir.resolve(".lock");
+        if (!Files.exists(lock)) {
+            return; // never started here
+        }
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock held = channel.tryLock();
+            if (held == null) {
+                throw new OverlappingFileLockException();
+            }
+            held.release();
+        } catch (OverlappingFileLockException e) {
+            throw new CommandError("Kafka data directory " + dir.toAbsolutePath()
+                    + " is in use by another broker (it holds " + lock.getFileName() + "): stop it or use another directory");
         }
     }
 

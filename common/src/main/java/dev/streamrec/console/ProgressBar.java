@@ -2,18 +2,31 @@ package dev.streamrec.console;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * A progress line for long work: done/total, rate and ETA. On a terminal it redraws one line; when
  * output goes to a file or CI log it prints a plain line every few seconds instead. Thread-safe.
+ *
+ * <p>A program that owns the console with a live view of its own ({@code dev}) can {@link #routeTo route}
+ * the bars' lines into that view instead, so that background work (a retrain's epochs) shows as one
+ * changing field rather than a line per bar.
  */
 public final class ProgressBar implements AutoCloseable {
+
+    private static volatile Consumer<String> route;
+
+    /** From now on, bars created with {@link #ProgressBar(String, long)} hand each drawn line to {@code sink}; null restores the console. */
+    public static void routeTo(Consumer<String> sink) {
+        route = sink;
+    }
 
     private static final int WIDTH = 30;
 
     private final String label;
     private final long total;
     private final PrintStream out;
+    private final Consumer<String> sink;
     private final boolean interactive;
     private final long startNanos = System.nanoTime();
     private final long intervalNanos;
@@ -22,15 +35,20 @@ public final class ProgressBar implements AutoCloseable {
 
     /** @param total expected units of work, or -1 when unknown */
     public ProgressBar(String label, long total) {
-        this(label, total, System.err, System.console() != null);
+        this(label, total, System.err, System.console() != null, route);
     }
 
     public ProgressBar(String label, long total, PrintStream out, boolean interactive) {
+        this(label, total, out, interactive, null);
+    }
+
+    private ProgressBar(String label, long total, PrintStream out, boolean interactive, Consumer<String> sink) {
         this.label = label;
         this.total = total;
         this.out = out;
-        this.interactive = interactive;
-        this.intervalNanos = interactive ? 200_000_000L : 5_000_000_000L;
+        this.sink = sink;
+        this.interactive = interactive || sink != null;
+        this.intervalNanos = this.interactive ? 200_000_000L : 5_000_000_000L;
     }
 
     public synchronized void step(long n) {
@@ -64,6 +82,10 @@ public final class ProgressBar implements AutoCloseable {
             line.append(String.format(Locale.ROOT, "  in %s", duration(secs)));
         } else if (total > 0 && rate > 0) {
             line.append("  ETA ").append(duration((total - done) / rate));
+        }
+        if (sink != null) {
+            sink.accept(line.toString());
+            return;
         }
         if (interactive) {
             out.print("\r" + line + "\u001b[K" + (last ? "\n" : ""));

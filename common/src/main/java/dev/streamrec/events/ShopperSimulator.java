@@ -17,7 +17,11 @@ import dev.streamrec.avro.UserEvent;
  * one of the user's clusters with probability {@code loyalty}, otherwise wanders to a globally
  * popular item; each viewed item may go down the funnel VIEW, CLICK, ADD_TO_CART, PURCHASE.
  *
- * <p>Deterministic for a seed. Not thread-safe: one simulator per producing thread.
+ * <p>Deterministic for a seed. The shop (item clusters, users' tastes) comes from
+ * {@link Settings#seed()}; the event stream (who shops what, event ids) from the same seed, or, with
+ * {@link #ShopperSimulator(Settings, long)}, from a run seed as well: the same shoppers then produce
+ * new events with new ids, which a restarted {@code dev} or a second {@code simulate} needs (the app
+ * drops repeated event ids as duplicates). Not thread-safe: one simulator per producing thread.
  */
 public final class ShopperSimulator {
 
@@ -71,8 +75,16 @@ public final class ShopperSimulator {
     }
 
     public ShopperSimulator(Settings settings) {
+        this(settings, 0L);
+    }
+
+    /**
+     * @param runSeed 0 for the stream of {@code settings.seed()} alone; any other value gives another
+     *                stream (other sessions, other event ids) from the same shop and shoppers
+     */
+    public ShopperSimulator(Settings settings, long runSeed) {
         this.settings = settings;
-        this.random = new SplittableRandom(settings.seed());
+        SplittableRandom shop = new SplittableRandom(settings.seed());
         int clusters = settings.clusters();
         clusterItems = new int[clusters][];
         clusterCdf = new double[clusters][];
@@ -87,9 +99,11 @@ public final class ShopperSimulator {
         globalCdf = zipfCdf(settings.items(), settings.zipfExponent());
         taste = new int[settings.users()][2];
         for (int u = 0; u < settings.users(); u++) {
-            taste[u][0] = random.nextInt(clusters);
-            taste[u][1] = (taste[u][0] + 1 + random.nextInt(clusters - 1)) % clusters;
+            taste[u][0] = shop.nextInt(clusters);
+            taste[u][1] = (taste[u][0] + 1 + shop.nextInt(clusters - 1)) % clusters;
         }
+        // runSeed 0 continues the shop's generator, so a seed alone gives the same events as always.
+        this.random = runSeed == 0 ? shop : new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L ^ runSeed);
     }
 
     public Settings settings() {

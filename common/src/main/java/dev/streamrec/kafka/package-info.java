@@ -1,2 +1,2 @@
-/** Kafka administration helpers shared by the apps: topic creation from configuration. */
+/** Kafka helpers shared by the apps: topic creation from configuration, a reachability check before a command starts. */
 package dev.streamrec.kafka;

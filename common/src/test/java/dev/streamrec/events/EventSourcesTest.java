@@ -70,4 +70,21 @@ class EventSourcesTest {
         assertThat(types).containsExactlyInAnyOrder(EventType.VIEW, EventType.CLICK, EventType.ADD_TO_CART, EventType.PURCHASE);
         assertThat(inTaste / 5_000.0).as("share of events inside the user's tastes").isGreaterThan(0.7);
     }
+
+    @Test
+    void shouldGiveNewEventIdsButTheSameShoppersForAnotherRunSeed() {
+        ShopperSimulator first = new ShopperSimulator(ShopperSimulator.Settings.defaults(), 1L);
+        ShopperSimulator restarted = new ShopperSimulator(ShopperSimulator.Settings.defaults(), 2L);
+        Set<String> firstIds = new HashSet<>();
+        for (int i = 0; i < 1_000; i++) {
+            firstIds.add(first.next(i).getEventId());
+        }
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(firstIds).as("event ids of a second run").doesNotContain(restarted.next(i).getEventId());
+        }
+        for (int u = 0; u < 100; u++) {
+            assertThat(restarted.tasteOf(ShopperSimulator.userId(u))).as("tastes do not depend on the run seed")
+                    .isEqualTo(first.tasteOf(ShopperSimulator.userId(u)));
+        }
+    }
 }

@@ -1,7 +1,10 @@
 package dev.streamrec.app;
 
+import java.net.BindException;
 import java.util.Map;
 
+import dev.streamrec.console.CommandError;
+import dev.streamrec.kafka.BrokerProbe;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.EmbeddedApplication;
 
@@ -23,7 +26,21 @@ import io.micronaut.runtime.EmbeddedApplication;
  */
 public final class Application {
 
+    private static final String BOOTSTRAP = "kafka.bootstrap.servers";
+
     private Application() {
+    }
+
+    /** A bind failure of the HTTP server, said in one line; any other failure as it was. */
+    private static RuntimeException portInUse(RuntimeException e, ApplicationContext ctx) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof BindException) {
+                String port = ctx.getEnvironment().getProperty("micronaut.server.port", String.class).orElse("8080");
+                return new CommandError("HTTP port " + port + " is in use (micronaut.server.port, MICRONAUT_SERVER_PORT):"
+                        + " stop what holds it or choose another port");
+            }
+        }
+        return e;
     }
 
     /**
@@ -40,16 +57,22 @@ public final class Application {
                 .mainClass(Application.class)
                 .banner(false)
                 .properties(properties)
-                .start();
+                .build();
+        // Kafka's clients would retry an unreachable broker for minutes, then fail in a bean's constructor.
+        ctx.getEnvironment().start().getProperty(BOOTSTRAP, String.class).ifPresent(servers ->
+                BrokerProbe.requireReachable(servers, BOOTSTRAP + " (application.yml, KAFKA_BOOTSTRAP_SERVERS, MICRONAUT_CONFIG_FILES)"));
         try {
+            ctx.start();
             ctx.findBean(EmbeddedApplication.class).ifPresent(app -> {
                 if (!app.isRunning()) {
                     app.start();
                 }
             });
         } catch (RuntimeException e) {
-            ctx.close();
-            throw e;
+            if (ctx.isRunning()) {
+                ctx.close();
+            }
+            throw portInUse(e, ctx);
         }
         return ctx;
     }

@@ -6,6 +6,7 @@ import dev.streamrec.app.cli.ImportCommand;
 import dev.streamrec.app.cli.ServeCommand;
 import dev.streamrec.app.cli.SimulateCommand;
 import dev.streamrec.app.scoring.ScorerBenchCommand;
+import dev.streamrec.console.CommandError;
 import dev.streamrec.ops.OpsCli;
 import dev.streamrec.ops.replay.ReplayCommand;
 import dev.streamrec.ops.reset.ResetCommand;
@@ -28,7 +29,23 @@ public final class Main implements Runnable {
 
     /** The configured command line; tests execute it in-process. */
     public static CommandLine commandLine() {
-        return OpsCli.shortUsageErrors(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true));
+        return oneLineErrors(OpsCli.shortUsageErrors(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)));
+    }
+
+    /**
+     * Expected failures ({@link CommandError}: unreachable broker, bad input file, port or directory in
+     * use) print as one line {@code <command>: <cause>} with exit code 1; anything else keeps its stack trace.
+     */
+    static CommandLine oneLineErrors(CommandLine cli) {
+        return cli.setExecutionExceptionHandler((ex, failed, parseResult) -> {
+            CommandError error = CommandError.in(ex);
+            if (error == null) {
+                throw ex;
+            }
+            failed.getErr().println(failed.getCommandName() + ": " + error.getMessage());
+            failed.getErr().flush();
+            return 1;
+        });
     }
 
     @Override

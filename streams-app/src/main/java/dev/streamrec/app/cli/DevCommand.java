@@ -1,25 +1,28 @@
 package dev.streamrec.app.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import dev.streamrec.app.Application;
 import dev.streamrec.app.metrics.StreamrecMetrics;
+import dev.streamrec.app.model.ModelManager;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.broker.EmbeddedKafkaBroker;
-import dev.streamrec.events.EventCsv;
+import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.service.TrainerService;
@@ -36,6 +39,11 @@ import picocli.CommandLine.Option;
  * {@code dev}: the embedded default. Starts an in-process Kafka broker, the streams app, the
  * trainer on a short schedule and an event source (the simulator, or a file), prints where to look
  * and a live progress line, and stops everything cleanly on Ctrl-C.
+ *
+ * <p>The console is a live view ({@link LiveView}): the banner, one status line (events, recommendations,
+ * duplicates, dead letters, model, training progress) and short notes above it; every log line goes to
+ * {@code <data-dir>/logs/dev.log}. Expected failures (a bad {@code --import} file, a data directory or
+ * port in use) are found before anything starts and reported in one line ({@link DevPreflight}).
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
         description = "Run everything on this machine: in-process Kafka broker, streams app, trainer, event simulator (or --import FILE).")
@@ -43,17 +51,19 @@ public final class DevCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DevCommand.class);
     private static final String MODEL_NAME = "streamrec";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration TRAINER_START_LATEST = Duration.ofSeconds(30);
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the app, 0 for a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--kafka-port", defaultValue = "19092", description = "Port of the in-process broker, 0 for a free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-port", defaultValue = "19092", description = "Port of the in-process broker; its controller listens on this port + 1 (default: ${DEFAULT-VALUE}), 0 picks free ones.")
     int kafkaPort;
 
-    @Option(names = "--data-dir", defaultValue = "data", description = "Where the broker log, streams state and models live (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "data", description = "Where the broker log, streams state, models and logs (logs/dev.log) live (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--fresh", description = "Delete the data directory first.")
+    @Option(names = "--fresh", description = "Empty the data directory first (broker log, streams state, models, logs).")
     boolean fresh;
 
     @Option(names = "--rate", defaultValue = "200", description = "Simulated events per second (default: ${DEFAULT-VALUE}).")
@@ -86,15 +96,32 @@ public final class DevCommand implements Callable<Integer> {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<ApplicationContext> context = new AtomicReference<>();
-    private volatile String lastUser;
+    /**
+     * The first users this run sent events for: candidates for the sample URL, since the app, which may lag
+     * behind the source, processes their events first.
+     */
+    private final Set<String> firstUsers = ConcurrentHashMap.newKeySet();
     private volatile boolean producing = true;
+    private LiveView view;
 
     @Override
     public Integer call() throws Exception {
-        if (fresh) {
-            deleteRecursively(dataDir);
+        // Everything that can be checked is checked before anything starts: one line naming the cause.
+        List<UserEvent> imported = importFile == null ? null : DevPreflight.readImport(importFile);
+        try (AutoCloseable lock = DevPreflight.lockDataDir(dataDir)) {
+            if (fresh) {
+                DevPreflight.wipe(dataDir);
+            }
+            DevPreflight.requireFreePorts(port, kafkaPort);
+            Path logFile = dataDir.resolve("logs").resolve("dev.log").toAbsolutePath();
+            try (DevLogging logging = DevLogging.toFile(logFile)) {
+                return run(imported, logFile);
+            }
         }
-        Files.createDirectories(dataDir);
+    }
+
+    private int run(List<UserEvent> imported, Path logFile) throws Exception {
+        view = new LiveView(System.err, System.console() != null);
         // On Ctrl-C the JVM exits once the hooks return, so the hook waits for the cleanup below.
         Thread hook = new Thread(() -> {
             stop.countDown();
@@ -105,7 +132,9 @@ public final class DevCommand implements Callable<Integer> {
             }
         }, "dev-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-
+        System.err.println("streamrec dev: starting (logs in " + logFile + ")");
+        printJvmWarningsNow();
+        ProgressBar.routeTo(view::training); // the trainer's epoch bars become one field of the live line
         try {
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaPort, dataDir.resolve("kafka").toAbsolutePath(), Map.of());
                  ApplicationContext ctx = Application.start(Map.of(
@@ -116,13 +145,16 @@ public final class DevCommand implements Callable<Integer> {
                          "streamrec.models.artifact-roots", dataDir.resolve("models").toAbsolutePath().toString(),
                          "streamrec.models.artifact-cache-dir", dataDir.resolve("model-cache").toAbsolutePath().toString()))) {
                 context.set(ctx);
-                Thread source = startEventSource(broker.bootstrapServers());
-                try (TrainerService trainer = startTrainer(broker.bootstrapServers())) {
-                    printBanner(ctx, broker);
-                    reportProgressUntilStopped(ctx);
+                Thread source = startEventSource(broker.bootstrapServers(), imported);
+                try (TrainerService trainer = noTrainer ? null : newTrainer(broker.bootstrapServers())) {
+                    printBanner(ctx, broker, logFile);
+                    reportProgressUntilStopped(ctx, trainer);
                     producing = false; // the publisher drains what it has sent, then closes
                     source.join(30_000);
                 }
+            } finally {
+                view.close();
+                ProgressBar.routeTo(null);
             }
             System.err.println("dev: stopped cleanly");
             return 0;
@@ -147,16 +179,18 @@ public final class DevCommand implements Callable<Integer> {
         return context.get();
     }
 
-    private Thread startEventSource(String bootstrapServers) {
+    private Thread startEventSource(String bootstrapServers, List<UserEvent> imported) {
         Iterator<UserEvent> events;
         double eventsPerSecond;
-        if (importFile != null) {
-            List<UserEvent> all = EventCsv.read(importFile, EventCsv.Format.AUTO);
-            LOG.info("importing {} events from {}", all.size(), importFile);
-            events = all.iterator();
+        if (imported != null) {
+            LOG.info("importing {} events from {}", imported.size(), importFile);
+            events = imported.iterator();
             eventsPerSecond = importRate;
         } else {
-            ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults().withUsers(users).withItems(items));
+            // A new run seed each start: the same shoppers, but events with new ids, which the app
+            // would otherwise drop as duplicates of the previous run's when restarted on ./data.
+            ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults().withUsers(users).withItems(items),
+                    System.currentTimeMillis());
             events = SimulateCommand.events(sim, 0);
             eventsPerSecond = rate;
         }
@@ -172,85 +206,136 @@ public final class DevCommand implements Callable<Integer> {
                     @Override
                     public UserEvent next() {
                         UserEvent e = source.next();
-                        lastUser = e.getUserId();
+                        if (firstUsers.size() < 32) {
+                            firstUsers.add(e.getUserId());
+                        }
                         return e;
                     }
                 }, eventsPerSecond, null);
                 publisher.flush();
+                if (imported != null && producing) {
+                    view.note("dev: all " + imported.size() + " events of " + importFile + " sent");
+                }
             } catch (RuntimeException e) {
-                LOG.error("event source stopped: {}", e.getMessage());
+                LOG.error("event source stopped", e);
+                view.note("dev: the event source stopped: " + e.getMessage());
             }
         }, "dev-event-source");
         t.start();
         return t;
     }
 
-    /** The trainer on a short schedule, writing artifacts under the data directory; null when disabled. */
-    private TrainerService startTrainer(String bootstrapServers) {
-        if (noTrainer) {
-            return null;
-        }
-        TrainerService trainer = new TrainerService(TrainerService.Settings
+    /** The trainer on a short schedule, writing artifacts under the data directory; started by the progress loop. */
+    private TrainerService newTrainer(String bootstrapServers) {
+        return new TrainerService(TrainerService.Settings
                 .defaults(bootstrapServers, dataDir.resolve("models").toAbsolutePath(), MODEL_NAME)
                 .withSchedule(trainEvery, trainAfterEvents));
-        trainer.start();
-        return trainer;
     }
 
-    private void printBanner(ApplicationContext ctx, EmbeddedKafkaBroker broker) {
-        int httpPort = ctx.getBean(EmbeddedServer.class).getPort();
-        String base = "http://localhost:" + httpPort;
+    private void printBanner(ApplicationContext ctx, EmbeddedKafkaBroker broker, Path logFile) {
+        String base = baseUrl(ctx);
         System.err.println();
         System.err.println("streamrec dev is running (Ctrl-C stops it)");
-        System.err.println("  Kafka bootstrap     " + broker.bootstrapServers());
-        System.err.println("  recommendations     " + base + "/recommendations/user-1?k=10");
-        System.err.println("  a user's history    " + base + "/users/user-1/history");
+        System.err.println("  Kafka bootstrap     " + broker.bootstrapServers() + " (controller on the next port)");
+        System.err.println("  recommendations     " + base + "/recommendations/{userId}?k=10 (a user's URL follows once one has some)");
+        System.err.println("  a user's history    " + base + "/users/{userId}/history");
         System.err.println("  health              " + base + "/health");
         System.err.println("  metrics             " + base + "/prometheus");
         System.err.println("  models              " + (noTrainer ? "(trainer off)" : dataDir.resolve("models").toAbsolutePath()
                 + " (retrained every " + trainEvery.toMinutes() + " min or " + trainAfterEvents + " new events)"));
         System.err.println("  data                " + dataDir.toAbsolutePath());
+        System.err.println("  logs                " + logFile);
         System.err.println();
     }
 
-    private void reportProgressUntilStopped(ApplicationContext ctx) throws InterruptedException {
+    /**
+     * Java 25 warns on stderr the first time protobuf (ONNX export and model loading) touches
+     * sun.misc.Unsafe; have it do so now, before the live view, rather than in the middle of it.
+     * ({@code ./streamrec} passes {@code --sun-misc-unsafe-memory-access=allow}, which silences it.)
+     */
+    private static void printJvmWarningsNow() {
+        try {
+            Class.forName("com.google.protobuf.UnsafeUtil", true, DevCommand.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError absent) {
+            // no protobuf on the class path: nothing will warn
+        }
+    }
+
+    private static String baseUrl(ApplicationContext ctx) {
+        return "http://localhost:" + ctx.getBean(EmbeddedServer.class).getPort();
+    }
+
+    /**
+     * Redraws the live line every 2 s until stopped. Starts the trainer once the app serves (or after
+     * {@link #TRAINER_START_LATEST}): a retrain at once would take the CPU of a small machine from the
+     * app just when it starts, or restarts on a backlog (every event in the topic is new to the trainer).
+     */
+    private void reportProgressUntilStopped(ApplicationContext ctx, TrainerService trainer) throws InterruptedException {
         MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+        ModelManager models = ctx.getBean(ModelManager.class);
+        String base = baseUrl(ctx);
         long deadline = durationSeconds > 0 ? System.nanoTime() + durationSeconds * 1_000_000_000L : Long.MAX_VALUE;
         double lastIn = 0;
         double lastOut = 0;
-        long lastNanos = System.nanoTime();
-        boolean tty = System.console() != null;
+        boolean duplicatesNoted = false;
+        String sampleUser = null;
+        long startedNanos = System.nanoTime();
+        boolean trainerStarted = trainer == null;
+        long lastNanos = startedNanos;
         while (!stop.await(2, java.util.concurrent.TimeUnit.SECONDS) && System.nanoTime() < deadline) {
             double in = count(registry, StreamrecMetrics.EVENTS_IN);
             double out = count(registry, StreamrecMetrics.RECOMMENDATIONS_OUT);
             double dlq = count(registry, StreamrecMetrics.DLQ_RECORDS);
+            double duplicates = count(registry, StreamrecMetrics.DUPLICATES);
             long now = System.nanoTime();
             double secs = (now - lastNanos) / 1e9;
-            String line = String.format(Locale.ROOT,
-                    "events in %,.0f (%,.0f/s) | recommendations %,.0f (%,.0f/s) | dead letters %,.0f | try /recommendations/%s",
-                    in, (in - lastIn) / secs, out, (out - lastOut) / secs, dlq, lastUser == null ? "user-1" : lastUser);
-            System.err.print(tty ? "\r" + line + "\u001b[K" : line + "\n");
+            if (sampleUser == null && out > 0) {
+                sampleUser = userWithRecommendations(base);
+                if (sampleUser != null) {
+                    view.note("dev: first recommendations: " + base + "/recommendations/" + sampleUser + "?k=10");
+                }
+            }
+            if (!trainerStarted && (out > 0 || now - startedNanos > TRAINER_START_LATEST.toNanos())) {
+                trainer.start();
+                trainerStarted = true;
+            }
+            if (!duplicatesNoted && duplicates > 0) {
+                duplicatesNoted = true;
+                view.note("dev: events are being dropped as duplicates: their event ids were seen before (within "
+                        + "streamrec.dedupe.retention); importing the same file again repeats every id");
+            }
+            String training = view.trainingProgress();
+            String model = models.current().map(m -> "model " + m.version()).orElse("heuristic");
+            view.status(String.format(Locale.ROOT,
+                    "events in %,.0f (%,.0f/s) | recommendations %,.0f (%,.0f/s) | duplicates %,.0f | dead letters %,.0f | %s%s",
+                    in, (in - lastIn) / secs, out, (out - lastOut) / secs, duplicates, dlq, model,
+                    training.isEmpty() ? "" : " | training " + training));
             lastIn = in;
             lastOut = out;
             lastNanos = now;
         }
-        if (tty) {
-            System.err.println();
+    }
+
+    /** One of the first users of this run whose recommendations the app serves now, or null. */
+    private String userWithRecommendations(String base) {
+        for (String user : List.copyOf(firstUsers)) {
+            try {
+                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/recommendations/" + user))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return user;
+                }
+            } catch (IOException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
+        return null;
     }
 
     private static double count(MeterRegistry registry, String name) {
         return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("failed to delete " + dir, e);
-        }
     }
 }

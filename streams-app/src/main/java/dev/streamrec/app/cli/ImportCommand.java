@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.streamrec.avro.UserEvent;
+import dev.streamrec.console.CommandError;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.EventCsv;
+import dev.streamrec.kafka.BrokerProbe;
 import dev.streamrec.topics.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,17 +40,16 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isReadable(file)) {
-            System.err.println("import: cannot read " + file);
-            return 2;
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new CommandError(file + ": " + (Files.exists(file) ? "not a readable file" : "no such file"));
         }
         List<UserEvent> events;
         try {
             events = EventCsv.read(file, format);
         } catch (EventCsv.BadLineException e) {
-            System.err.println("import: " + e.getMessage());
-            return 2;
+            throw new CommandError(e.getMessage());
         }
+        BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
         try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.DEFAULT.userEvents().withName(topic));
              ProgressBar progress = new ProgressBar("import " + file.getFileName(), events.size())) {
             publisher.publish(events.iterator(), rate, progress);

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.ShopperSimulator;
+import dev.streamrec.kafka.BrokerProbe;
 import dev.streamrec.topics.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,13 +34,18 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--items", defaultValue = "1000", description = "Catalogue size (default: ${DEFAULT-VALUE}).")
     int items;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed gives the same events (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the shop: item clusters and users' tastes (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--run-seed", description = "Seed of the event stream; the same seeds give the same events and event ids."
+            + " Default: a new one each run, so a second run's events are not dropped as duplicates of the first's.")
+    Long runSeed;
 
     @Override
     public Integer call() {
+        BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
         ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults()
-                .withUsers(users).withItems(items).withSeed(seed));
+                .withUsers(users).withItems(items).withSeed(seed), runSeed != null ? runSeed : System.nanoTime() | 1L);
         try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.DEFAULT.userEvents().withName(topic));
              ProgressBar progress = new ProgressBar("simulate", count > 0 ? count : -1)) {
             publisher.publish(events(sim, count), rate, progress);

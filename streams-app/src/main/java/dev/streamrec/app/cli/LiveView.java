@@ -1,0 +1,58 @@
+package dev.streamrec.app.cli;
+
+import java.io.PrintStream;
+
+/**
+ * The console of {@code dev}: one status line redrawn in place, with notes printed above it, so
+ * that nothing glues onto the status line. On a terminal the line is redrawn with a carriage return;
+ * otherwise (CI, a pipe) each status is a line of its own. Logs go to a file, not here.
+ */
+final class LiveView {
+
+    private final PrintStream out;
+    private final boolean tty;
+    private String status = "";
+    private volatile String training = "";
+    private volatile long trainingAtNanos;
+
+    LiveView(PrintStream out, boolean tty) {
+        this.out = out;
+        this.tty = tty;
+    }
+
+    /** Replaces the status line. */
+    synchronized void status(String line) {
+        status = line;
+        out.print(tty ? "\r" + line + "\u001b[K" : line + "\n");
+        out.flush();
+    }
+
+    /** Prints a line above the status line, which is then drawn again. */
+    synchronized void note(String line) {
+        if (tty) {
+            out.print("\r\u001b[K" + line + "\n" + status + "\u001b[K");
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /** The latest progress line of a background task (a retrain's epochs); shown while it is fresh. */
+    void training(String progress) {
+        training = progress;
+        trainingAtNanos = System.nanoTime();
+    }
+
+    /** The training progress if drawn in the last few seconds, else empty. */
+    String trainingProgress() {
+        return System.nanoTime() - trainingAtNanos < 5_000_000_000L ? training : "";
+    }
+
+    /** Ends the status line so that what follows starts on a line of its own. */
+    synchronized void close() {
+        if (tty && !status.isEmpty()) {
+            out.println();
+        }
+        status = "";
+    }
+}

@@ -1,0 +1,137 @@
+package dev.streamrec.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.streamrec.app.Main;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every expected failure of a command is one line naming its cause, with no stack trace and long
+ * before Kafka's clients would give up (60 s and more). Each case runs the real command line in a
+ * child JVM with the shipped logging configuration, and looks at everything it printed.
+ */
+class CommandErrorsTest {
+
+    /** Far below the minute Kafka's clients retry an unreachable broker; a JVM start on a busy machine fits easily. */
+    private static final Duration PROMPT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private int closedPort;
+
+    @BeforeEach
+    void findAClosedPort() throws IOException {
+        closedPort = freePort(); // nothing listens there once the probe socket is closed
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNameTheUnreachableBrokerInOneLine() throws Exception {
+        String address = "127.0.0.1:" + closedPort;
+        Path events = Files.writeString(dir.resolve("events.csv"), "u1,i1,VIEW,1\n");
+
+        assertOneLine(run(Map.of("KAFKA_BOOTSTRAP_SERVERS", address), "serve"),
+                "serve: cannot reach Kafka at " + address, "KAFKA_BOOTSTRAP_SERVERS");
+        assertOneLine(run(Map.of(), "simulate", "--bootstrap-servers", address, "--count", "10"),
+                "simulate: cannot reach Kafka at " + address, "--bootstrap-servers");
+        assertOneLine(run(Map.of(), "import", events.toString(), "--bootstrap-servers", address),
+                "import: cannot reach Kafka at " + address, "connection refused");
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNameTheFileAndLineOfABadImportBeforeStartingAnything() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "u1,i1,VIEW,1\nu1,i1,LIKE,2\n");
+        Path data = dir.resolve("data");
+
+        assertOneLine(run(Map.of(), "dev", "--data-dir", data.toString(), "--port", "0", "--kafka-port", "0", "--import", bad.toString()),
+                "dev: --import " + bad + ":2", "LIKE");
+        assertThat(data).as("nothing started, not even the data directory").doesNotExist();
+        assertOneLine(run(Map.of(), "dev", "--data-dir", data.toString(), "--import", dir.resolve("missing.csv").toString()),
+                "dev: --import " + dir.resolve("missing.csv"), "no such file");
+        assertOneLine(run(Map.of(), "import", bad.toString(), "--bootstrap-servers", "127.0.0.1:" + closedPort),
+                "import: " + bad + ":2", "LIKE");
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldNameThePortOrDataDirectoryInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = taken.getLocalPort();
+            Path data = dir.resolve("data");
+
+            assertOneLine(run(Map.of(), "dev", "--data-dir", data.toString(), "--kafka-port", "0", "--port", String.valueOf(port)),
+                    "dev: port " + port + " (the HTTP port, --port) is in use", "--port");
+            assertOneLine(run(Map.of(), "dev", "--data-dir", data.toString(), "--port", "0", "--kafka-port", String.valueOf(port)),
+                    "dev: port " + port + " (the Kafka port, --kafka-port) is in use", "--kafka-port");
+            assertOneLine(run(Map.of(), "dev", "--data-dir", data.toString(), "--port", "0", "--kafka-port", String.valueOf(port - 1)),
+                    "dev: port " + port + " (the Kafka controller port, --kafka-port + 1) is in use", "--kafka-port");
+        }
+        Path busy = Files.createDirectories(dir.resolve("busy"));
+        try (FileChannel channel = FileChannel.open(busy.resolve(DevPreflight.LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+            assertOneLine(run(Map.of(), "dev", "--data-dir", busy.toString(), "--port", "0", "--kafka-port", "0"),
+                    "dev: data directory " + busy.toAbsolutePath() + " is in use by another dev", "--data-dir");
+        }
+    }
+
+    private record Outcome(int exitCode, List<String> lines, Duration took) {
+    }
+
+    private static void assertOneLine(Outcome outcome, String start, String alsoNames) {
+        assertThat(outcome.lines()).as("everything the command printed").hasSize(1);
+        String line = outcome.lines().get(0);
+        assertThat(line).as("the one line").startsWith(start).contains(alsoNames)
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(outcome.exitCode()).as("exit code of " + line).isEqualTo(1);
+        assertThat(outcome.took()).as("time to the error: " + line).isLessThan(PROMPT);
+    }
+
+    /** The streams-app command line in a child JVM with the shipped logback.xml; stdout and stderr together. */
+    private Outcome run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Dlogback.configurationFile=logback.xml", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out-", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+        pb.environment().putAll(env);
+        long started = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", args) + " still running after 90 s:\n" + Files.readString(out));
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        return new Outcome(p.exitValue(), lines, took);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+}
