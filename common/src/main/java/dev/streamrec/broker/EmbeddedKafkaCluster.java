@@ -115,7 +115,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             String voters = CONTROLLER_ID + "@127.0.0.1:" + controllerPort;
             Uuid clusterId = clusterId(root);
             NodeSpec controller = node(CONTROLLER_ID, -1, controllerPort, -1, root.resolve("controller"),
-                    controllerProperties(voters, controllerPort, secure), clusterId, secure);
+                    controllerProperties(voters, controllerPort, root.resolve("controller"), secure), clusterId, secure);
             List<NodeSpec> brokers = new ArrayList<>();
             for (int id = 1; id <= count; id++) {
                 int client = basePort == 0 ? freePort() : basePort + id - 1;
@@ -246,8 +246,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /** The controller: one voter, so the quorum is never what a broker test takes down. */
-    private static Properties controllerProperties(String voters, int controllerPort, SecureListener secure) {
+    private static Properties controllerProperties(String voters, int controllerPort, Path dir, SecureListener secure) {
         Properties p = new Properties();
+        p.put("log.dirs", dir.toAbsolutePath().toString());
         p.put("process.roles", "controller");
         p.put("node.id", String.valueOf(CONTROLLER_ID));
         p.put("controller.quorum.voters", voters);
