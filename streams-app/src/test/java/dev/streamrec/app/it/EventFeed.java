@@ -32,13 +32,19 @@ final class EventFeed implements AutoCloseable {
 
     /** Starts sending {@code events} in order to {@code topic} at {@code perSecond}. */
     EventFeed(String bootstrap, String topic, List<UserEvent> events, int perSecond) {
+        this(bootstrap, topic, events, perSecond, Map.of());
+    }
+
+    /** The same with extra client settings (security). */
+    EventFeed(String bootstrap, String topic, List<UserEvent> events, int perSecond, Map<String, String> clientSettings) {
         this.events = events;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        Map<String, Object> config = new java.util.HashMap<>(clientSettings);
+        config.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 // longer than any outage a test makes: the producer retries instead of dropping
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 180_000),
-                new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 180_000));
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(() -> run(topic, perSecond), "event-feed");
         thread.setDaemon(true);
         thread.start();
