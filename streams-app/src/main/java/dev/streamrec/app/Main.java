@@ -1,6 +1,7 @@
 package dev.streamrec.app;
 
 import dev.streamrec.app.cli.BenchCommand;
+import dev.streamrec.app.cli.BrokerCommand;
 import dev.streamrec.app.cli.DevCommand;
 import dev.streamrec.app.cli.ImportCommand;
 import dev.streamrec.app.cli.ServeCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code streams-app.jar}: one command per thing an operator does. */
 @Command(name = "streams-app", mixinStandardHelpOptions = true, version = "streamrec 0.1.0",
         description = "Real-time recommendations on Kafka Streams with ONNX Runtime scoring.",
-        subcommands = {ServeCommand.class, DevCommand.class, SimulateCommand.class, ImportCommand.class,
+        subcommands = {ServeCommand.class, BrokerCommand.class, DevCommand.class, SimulateCommand.class, ImportCommand.class,
                 BenchCommand.class, ScorerBenchCommand.class, ReplayCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

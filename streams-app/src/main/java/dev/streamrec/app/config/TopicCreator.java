@@ -1,14 +1,10 @@
 package dev.streamrec.app.config;
 
-import java.util.Properties;
-
 import dev.streamrec.kafka.TopicAdmin;
 import io.micronaut.configuration.kafka.streams.event.BeforeKafkaStreamStart;
 import io.micronaut.context.event.ApplicationEventListener;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +33,7 @@ public class TopicCreator implements ApplicationEventListener<BeforeKafkaStreamS
             LOG.info("streamrec.topics.create-on-start is false: not creating topics");
             return;
         }
-        Properties streams = builder.getConfiguration();
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streams.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        for (String key : streams.stringPropertyNames()) { // security settings travel with the admin client
-            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
-                p.put(key, streams.getProperty(key));
-            }
-        }
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(KafkaAccessCheck.adminConfig(builder.getConfiguration()))) {
             TopicAdmin.ensureTopics(admin, plan.topics());
         }
     }

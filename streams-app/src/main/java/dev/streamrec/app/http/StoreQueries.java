@@ -17,8 +17,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Reads one key from a key-value store of the running topology. With several instances, each holds
  * the partitions it owns; when {@code kafka.streams.default.application.server} (host:port of this
- * instance's HTTP server) is set, Kafka Streams knows which instance owns a key, and a key owned
- * elsewhere is answered with that instance as a {@link Lookup.Elsewhere}.
+ * instance's HTTP server) is set, Kafka Streams knows which instance owns a key
+ * ({@link KafkaStreams#queryMetadataForKey}), and a key owned elsewhere is answered with that
+ * instance as a {@link Lookup.Elsewhere} (the controller redirects there: the client follows one
+ * 307, no instance proxies another's answer). While a rebalance leaves a key without a known owner,
+ * the answer is "unavailable" (503, retry), never a 404 that a missing local partition would give.
+ * Standby replicas are not read: a query sees only the active, up-to-date copy.
  */
 @Singleton
 class StoreQueries {
@@ -52,14 +56,18 @@ class StoreQueries {
                     + " cannot be queried", null);
         }
         KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, Serdes.String().serializer());
-        if (self.isPresent() && owner != null && owner != KeyQueryMetadata.NOT_AVAILABLE
-                && !owner.activeHost().equals(self.get())) {
+        boolean ownerKnown = owner != null && owner != KeyQueryMetadata.NOT_AVAILABLE;
+        if (self.isPresent() && !ownerKnown) {
+            throw new StoreUnavailableException("no instance owns the partition of this key in " + storeName
+                    + " right now (Kafka Streams is " + state + "); retry shortly", null);
+        }
+        if (self.isPresent() && !owner.activeHost().equals(self.get())) {
             return new Lookup.Elsewhere<>(owner.activeHost());
         }
         try {
             StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> params =
                     StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore());
-            if (owner != null && owner != KeyQueryMetadata.NOT_AVAILABLE) {
+            if (ownerKnown) {
                 params = params.withPartition(owner.partition());
             }
             V value = streams.store(params).get(key);

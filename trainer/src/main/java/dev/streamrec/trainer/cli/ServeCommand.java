@@ -1,10 +1,12 @@
 package dev.streamrec.trainer.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import dev.streamrec.kafka.ClientProperties;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.service.TrainerService;
 import picocli.CommandLine.Command;
@@ -29,6 +31,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--lookback-hours", defaultValue = "0", description = "Train on the last N hours of events; 0 = all (default: ${DEFAULT-VALUE}).")
     double lookbackHours;
 
+    @Option(names = "--command-config", paramLabel = "FILE",
+            description = "Kafka client properties file (security.protocol, sasl.*, ssl.*), as for Kafka's own tools.")
+    Path commandConfig;
+
     @Option(names = "--user-events-topic", defaultValue = "user-events", description = "Default: ${DEFAULT-VALUE}.")
     String userEventsTopic;
 
@@ -44,7 +50,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withTopics(Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic)))
                 .withSchedule(Duration.ofMillis((long) (intervalMinutes * 60_000)), minNewEvents)
                 .withLookback(Duration.ofMillis((long) (lookbackHours * 3_600_000)))
-                .withPipeline(model.pipeline(true));
+                .withPipeline(model.pipeline(true))
+                .withKafkaClient(ClientProperties.load(commandConfig));
         CountDownLatch stopped = new CountDownLatch(1);
         TrainerService service = new TrainerService(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.streamrec.kafka.ClientProperties;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.data.CsvEventSource;
 import dev.streamrec.trainer.data.EventLog;
@@ -45,6 +46,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Kafka to read user-events from (without --input) and announce to.")
     String bootstrapServers;
 
+    @Option(names = "--command-config", paramLabel = "FILE",
+            description = "Kafka client properties file (security.protocol, sasl.*, ssl.*), as for Kafka's own tools.")
+    Path commandConfig;
+
     @Option(names = "--user-events-topic", defaultValue = "user-events", description = "Default: ${DEFAULT-VALUE}.")
     String userEventsTopic;
 
@@ -69,10 +74,10 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             KafkaEventReader.Window w = window == null ? KafkaEventReader.Window.ALL : new KafkaEventReader.Window(
                     window.start == null ? 0 : window.start, window.end == null ? Long.MAX_VALUE : window.end);
-            events = new KafkaEventReader(bootstrapServers, topics.userEvents()).read(w);
+            events = new KafkaEventReader(bootstrapServers, ClientProperties.load(commandConfig), topics.userEvents()).read(w);
         }
         try (ModelPublisher publisher = bootstrapServers == null ? null
-                : new ModelPublisher(bootstrapServers, topics.modelUpdates())) {
+                : new ModelPublisher(bootstrapServers, ClientProperties.load(commandConfig), topics.modelUpdates())) {
             TrainingPipeline.Outcome outcome = new TrainingPipeline(model.pipeline(warmStart), publisher, Clock.systemUTC())
                     .run(events);
             System.out.println((outcome.published() ? "published " : "rejected ") + outcome.artifact() + ": " + outcome.reason());

@@ -10,6 +10,7 @@ import java.util.Properties;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.serde.RecordDecodingException;
+import dev.streamrec.kafka.ClientProperties;
 import dev.streamrec.topics.Topic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,16 +44,23 @@ public final class KafkaEventReader {
     }
 
     private final String bootstrapServers;
+    private final Map<String, String> clientSettings;
     private final Topic<String, UserEvent> topic;
     private volatile long lastSkipped;
 
     public KafkaEventReader(String bootstrapServers, Topic<String, UserEvent> topic) {
+        this(bootstrapServers, Map.of(), topic);
+    }
+
+    /** @param clientSettings extra consumer settings (security: {@code security.protocol}, {@code sasl.*}, {@code ssl.*}) */
+    public KafkaEventReader(String bootstrapServers, Map<String, String> clientSettings, Topic<String, UserEvent> topic) {
         this.bootstrapServers = bootstrapServers;
+        this.clientSettings = Map.copyOf(clientSettings);
         this.topic = topic;
     }
 
     public EventLog read(Window window) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
             List<TopicPartition> partitions = partitions(consumer);
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -116,7 +124,7 @@ public final class KafkaEventReader {
 
     /** Current end offsets summed over partitions: how many records the topic has ever held. */
     public long endOffsetSum() {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
             return consumer.endOffsets(partitions(consumer)).values().stream().mapToLong(Long::longValue).sum();
         }
     }
@@ -145,9 +153,8 @@ public final class KafkaEventReader {
         }
     }
 
-    private static Properties consumerProperties(String bootstrapServers) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private Properties consumerProperties() {
+        Properties p = ClientProperties.with(bootstrapServers, clientSettings);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -1,11 +1,13 @@
 package dev.streamrec.trainer.publish;
 
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.streamrec.avro.ModelPublished;
+import dev.streamrec.kafka.ClientProperties;
 import dev.streamrec.topics.Topic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,8 +29,12 @@ public final class ModelPublisher implements AutoCloseable {
     private final Topic<String, ModelPublished> topic;
 
     public ModelPublisher(String bootstrapServers, Topic<String, ModelPublished> topic) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(bootstrapServers, Map.of(), topic);
+    }
+
+    /** @param clientSettings extra producer settings (security: {@code security.protocol}, {@code sasl.*}, {@code ssl.*}) */
+    public ModelPublisher(String bootstrapServers, Map<String, String> clientSettings, Topic<String, ModelPublished> topic) {
+        Properties p = ClientProperties.with(bootstrapServers, clientSettings);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "streamrec-trainer-publisher");

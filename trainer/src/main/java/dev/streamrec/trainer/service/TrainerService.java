@@ -3,6 +3,7 @@ package dev.streamrec.trainer.service;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,33 +47,40 @@ public final class TrainerService implements AutoCloseable {
      * @param lookback         train on the last this-much of event time; {@link Duration#ZERO} for all
      * @param checkEvery       how often the triggers are checked
      * @param pipeline         artifact root, model name, training and gate settings (warm start is forced on)
+     * @param kafkaClient      extra settings of its Kafka clients (security: {@code security.protocol}, {@code sasl.*}, {@code ssl.*})
      */
     public record Settings(String bootstrapServers, Topics topics, Duration interval, long minNewEvents,
-                           Duration lookback, Duration checkEvery, TrainingPipeline.Settings pipeline) {
+                           Duration lookback, Duration checkEvery, TrainingPipeline.Settings pipeline,
+                           Map<String, String> kafkaClient) {
 
         public static Settings defaults(String bootstrapServers, Path artifactRoot, String modelName) {
             return new Settings(bootstrapServers, Topics.DEFAULT, Duration.ofMinutes(15), 10_000, Duration.ZERO,
-                    Duration.ofSeconds(5), TrainingPipeline.Settings.defaults(artifactRoot, modelName));
+                    Duration.ofSeconds(5), TrainingPipeline.Settings.defaults(artifactRoot, modelName), Map.of());
         }
 
         public Settings withSchedule(Duration newInterval, long newMinEvents) {
-            return new Settings(bootstrapServers, topics, newInterval, newMinEvents, lookback, checkEvery, pipeline);
+            return new Settings(bootstrapServers, topics, newInterval, newMinEvents, lookback, checkEvery, pipeline, kafkaClient);
         }
 
         public Settings withTopics(Topics t) {
-            return new Settings(bootstrapServers, t, interval, minNewEvents, lookback, checkEvery, pipeline);
+            return new Settings(bootstrapServers, t, interval, minNewEvents, lookback, checkEvery, pipeline, kafkaClient);
         }
 
         public Settings withLookback(Duration d) {
-            return new Settings(bootstrapServers, topics, interval, minNewEvents, d, checkEvery, pipeline);
+            return new Settings(bootstrapServers, topics, interval, minNewEvents, d, checkEvery, pipeline, kafkaClient);
         }
 
         public Settings withCheckEvery(Duration d) {
-            return new Settings(bootstrapServers, topics, interval, minNewEvents, lookback, d, pipeline);
+            return new Settings(bootstrapServers, topics, interval, minNewEvents, lookback, d, pipeline, kafkaClient);
+        }
+
+        public Settings withKafkaClient(Map<String, String> settings) {
+            return new Settings(bootstrapServers, topics, interval, minNewEvents, lookback, checkEvery, pipeline,
+                    Map.copyOf(settings));
         }
 
         public Settings withPipeline(TrainingPipeline.Settings p) {
-            return new Settings(bootstrapServers, topics, interval, minNewEvents, lookback, checkEvery, p);
+            return new Settings(bootstrapServers, topics, interval, minNewEvents, lookback, checkEvery, p, kafkaClient);
         }
     }
 
@@ -93,7 +101,7 @@ public final class TrainerService implements AutoCloseable {
     public TrainerService(Settings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.reader = new KafkaEventReader(settings.bootstrapServers(), settings.topics().userEvents());
+        this.reader = new KafkaEventReader(settings.bootstrapServers(), settings.kafkaClient(), settings.topics().userEvents());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "trainer-service");
             t.setDaemon(true);
@@ -106,7 +114,7 @@ public final class TrainerService implements AutoCloseable {
         if (publisher != null) {
             throw new IllegalStateException("already started");
         }
-        publisher = new ModelPublisher(settings.bootstrapServers(), settings.topics().modelUpdates());
+        publisher = new ModelPublisher(settings.bootstrapServers(), settings.kafkaClient(), settings.topics().modelUpdates());
         lastRunMillis = clock.millis();
         long every = settings.checkEvery().toMillis();
         scheduler.scheduleWithFixedDelay(this::check, 0, every, TimeUnit.MILLISECONDS);

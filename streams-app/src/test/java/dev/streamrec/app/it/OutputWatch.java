@@ -1,0 +1,152 @@
+package dev.streamrec.app.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import dev.streamrec.avro.Recommendations;
+import dev.streamrec.serde.Serdes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the recommendations topic read_committed from the beginning in a background thread, and
+ * notes when each list became visible, so a test can tell when the output stopped and resumed while
+ * its main thread stops brokers or instances.
+ */
+final class OutputWatch implements AutoCloseable {
+
+    /** One committed list and the wall-clock time this reader saw it. */
+    record Seen(ConsumerRecord<byte[], byte[]> record, String triggerEventId, long atMillis) {
+    }
+
+    private final List<Seen> seen = new ArrayList<>();
+    private final Map<String, Long> firstSeenAt = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    OutputWatch(String bootstrap, String topic) {
+        this(bootstrap, topic, Map.of());
+    }
+
+    OutputWatch(String bootstrap, String topic, Map<String, String> clientSettings) {
+        Map<String, Object> config = new java.util.HashMap<>(clientSettings);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // assigned, not subscribed: no consumer group, so the reader's own coordinator never stalls it
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        thread = new Thread(() -> {
+            try (consumer) {
+                while (!stopped) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        long now = System.currentTimeMillis();
+                        String trigger = Serdes.RECOMMENDATIONS.fromBytes(r.value()).getTriggerEventId();
+                        synchronized (seen) {
+                            seen.add(new Seen(r, trigger, now));
+                        }
+                        firstSeenAt.putIfAbsent(trigger, now);
+                    }
+                }
+            }
+        }, "output-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    List<Seen> seen() {
+        synchronized (seen) {
+            return List.copyOf(seen);
+        }
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> records() {
+        return seen().stream().map(Seen::record).toList();
+    }
+
+    int count() {
+        synchronized (seen) {
+            return seen.size();
+        }
+    }
+
+    /** When the list for {@code eventId} was first seen, or null. */
+    Long seenAt(String eventId) {
+        return firstSeenAt.get(eventId);
+    }
+
+    Recommendations last() {
+        synchronized (seen) {
+            return seen.isEmpty() ? null : Serdes.RECOMMENDATIONS.fromBytes(seen.get(seen.size() - 1).record().value());
+        }
+    }
+
+    /**
+     * Lists seen per {@code bucketMillis} since {@code originMillis}, as "+0s:200 +1s:198 ...": shows
+     * when the output stalled and how it caught up.
+     */
+    String timeline(long originMillis, long bucketMillis) {
+        java.util.TreeMap<Long, Integer> buckets = new java.util.TreeMap<>();
+        for (Seen s : seen()) {
+            if (s.atMillis() >= originMillis) {
+                buckets.merge((s.atMillis() - originMillis) / bucketMillis, 1, Integer::sum);
+            }
+        }
+        long last = buckets.isEmpty() ? 0 : buckets.lastKey();
+        StringBuilder out = new StringBuilder();
+        for (long b = 0; b <= last; b++) {
+            out.append(String.format("+%ds:%d ", b * bucketMillis / 1000, buckets.getOrDefault(b, 0)));
+        }
+        return out.toString().trim();
+    }
+
+    /** Waits until {@code done} holds for the lists seen so far, or fails at the deadline. */
+    void await(Predicate<List<Seen>> done, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(seen())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + " (have " + count() + " lists)");
+            }
+            sleep(50);
+        }
+    }
+
+    /** Waits until a list has been seen for each of {@code eventIds}. */
+    void awaitLists(List<String> eventIds, Duration timeout, String what) {
+        await(s -> eventIds.stream().allMatch(firstSeenAt::containsKey), timeout, what);
+    }
+
+    /** Waits until no new list has appeared for {@code quiet}: anything doubled would have shown by then. */
+    void settle(Duration quiet) {
+        int before;
+        do {
+            before = count();
+            sleep(quiet.toMillis());
+        } while (count() != before);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stopped = true;
+        thread.join(10_000);
+    }
+}
