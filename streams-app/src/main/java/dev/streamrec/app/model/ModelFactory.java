@@ -8,6 +8,7 @@ import java.util.Properties;
 import dev.streamrec.app.config.StreamrecConfiguration;
 import dev.streamrec.app.scoring.ScoringMetrics;
 import dev.streamrec.app.scoring.ScoringSettings;
+import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.app.topology.AppTopics;
 import dev.streamrec.app.topology.TopologySettings;
 import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
@@ -42,10 +43,10 @@ public class ModelFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    ModelManager modelManager(ModelSettings settings, ScoringSettings scoring, ScoringMetrics metrics,
-                              TopologySettings topology) {
+    ModelManager modelManager(ModelSettings settings, ScoringSettings scoring, SessionFactory sessions,
+                              ScoringMetrics metrics, TopologySettings topology) {
         ModelLoader loader = new ModelLoader(new ArtifactFetcher(settings.cacheDir(), settings.downloadTimeout()), scoring,
-                2 * topology.recommendK(), Clock.systemUTC());
+                sessions, 2 * topology.recommendK(), Clock.systemUTC());
         return new ModelManager(loader, settings, metrics);
     }
 

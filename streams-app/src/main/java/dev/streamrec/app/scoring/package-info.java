@@ -3,12 +3,12 @@
  * has a usable GPU, else the CPU, per {@code streamrec.scoring.device = auto | cpu | cuda}.
  *
  * <ul>
- *   <li>{@link dev.streamrec.app.scoring.ScoringSession}: the model holder around one
- *       {@code OrtSession} (device choice and fallback, tuned options, contract/golden checks,
- *       warm-up, reusable direct buffers per call shape);</li>
- *   <li>transforms kept apart from it: {@link dev.streamrec.app.scoring.RequestEncoder} (requests to
- *       flat tensors, {@link dev.streamrec.app.scoring.HistoryBatch}) and
- *       {@link dev.streamrec.app.scoring.RankingDecoder} (scores to ranked items);</li>
+ *   <li>the session itself is the shared ONNX layer of {@code dev.streamrec.onnx}
+ *       ({@code RecommenderSession}, opened by the one {@code SessionFactory} bean that owns the
+ *       device choice);</li>
+ *   <li>this app's transforms around it: {@link dev.streamrec.app.scoring.RequestEncoder} (requests to
+ *       flat tensors, rounded to few shapes) and {@link dev.streamrec.app.scoring.RankingDecoder}
+ *       (scores to ranked items with their reasons);</li>
  *   <li>{@link dev.streamrec.app.scoring.BatchScorer}: the batched API (many users, one call),
  *       with the heuristic fallback; {@link dev.streamrec.app.scoring.ModelRanker}: the topology's
  *       {@code Ranker} on top of it;</li>

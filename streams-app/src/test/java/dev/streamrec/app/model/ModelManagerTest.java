@@ -24,7 +24,6 @@ import dev.streamrec.app.scoring.BatchScorer;
 import dev.streamrec.app.scoring.ModelRejectedException.Reason;
 import dev.streamrec.app.scoring.ScoreRequest;
 import dev.streamrec.app.scoring.ScoringMetrics;
-import dev.streamrec.app.scoring.ScoringSession;
 import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.app.scoring.TrainedModels;
 import dev.streamrec.app.topology.Candidate;
@@ -34,6 +33,7 @@ import dev.streamrec.avro.ModelPublished;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.onnx.HistoryEvent;
 import dev.streamrec.onnx.ModelArtifact;
+import dev.streamrec.onnx.SessionFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +63,7 @@ class ModelManagerTest {
     private ModelManager manager(ModelSettings settings) {
         ScoringSettings scoring = ScoringSettings.defaults().withBatching(16, Duration.ofMillis(5)).withWarmupRuns(1);
         ModelLoader loader = new ModelLoader(new ArtifactFetcher(root.resolve("cache"), Duration.ofSeconds(10)), scoring,
-                20, Clock.systemUTC());
+                new SessionFactory(scoring.session()), 20, Clock.systemUTC());
         return new ModelManager(loader, settings, metrics);
     }
 

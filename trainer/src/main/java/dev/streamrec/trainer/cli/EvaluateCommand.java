@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.ModelArtifact;
+import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.trainer.data.CsvEventSource;
 import dev.streamrec.trainer.data.HoldoutSplit;
 import dev.streamrec.trainer.data.MovieLensSplit;
@@ -73,7 +74,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     split.train().eventCount(), split.train().source()), Map.of()), System.currentTimeMillis(), dir);
             Evaluator evaluator = new Evaluator();
             Map<String, Object> models = new LinkedHashMap<>();
-            try (Scorer onnx = new OnnxScorer(artifact, model.pipeline(false).onnx(), "model")) {
+            try (Scorer onnx = new OnnxScorer(artifact, new SessionFactory(model.pipeline(false).onnx()), "model")) {
                 models.put("model", evaluator.evaluate(onnx, split.holdout(), "evaluating model (ONNX Runtime)").asMap());
             }
             for (Scorer baseline : new Scorer[] {new PopularityScorer(split.train()),
