@@ -13,11 +13,10 @@
  *       with the heuristic fallback; {@link dev.streamrec.app.scoring.ModelRanker}: the topology's
  *       {@code Ranker} on top of it;</li>
  *   <li>{@link dev.streamrec.app.scoring.ScoringMetrics}: the {@code streamrec_scoring_*} and
- *       {@code streamrec_model_*} meters;</li>
- *   <li>{@link dev.streamrec.app.scoring.ScorerBenchCommand}: the scorer benchmark
- *       ({@code streams-app.jar bench-scorer}, or its own {@code main}).</li>
+ *       {@code streamrec_model_*} meters.</li>
  * </ul>
  * The model to use comes from a {@link dev.streamrec.app.scoring.ModelSource} as a
- * {@link dev.streamrec.app.scoring.ModelLease}; hot-swapping lives in {@code dev.streamrec.app.model}.
+ * {@link dev.streamrec.app.scoring.ModelLease}; hot-swapping lives in {@code dev.streamrec.app.model}. The scorer
+ * benchmark ({@code streamrec.jar bench-scorer}) lives in the launcher module, which may use the trainer.
  */
 package dev.streamrec.app.scoring;

@@ -40,8 +40,8 @@ import picocli.CommandLine.Option;
  * candidate mode (C candidates per user) and full-catalog mode (top k inside the graph). Prints a
  * Markdown table: users scored per second, and per-call p50/p99.
  *
- * <p>Registered as {@code streams-app.jar bench-scorer}; also runs without Micronaut:
- * {@code java --enable-native-access=ALL-UNNAMED -cp 'streams-app.jar:lib/*' dev.streamrec.app.scoring.ScorerBenchCommand --items 100000}.
+ * <p>Registered as {@code streamrec.jar bench-scorer}; also runs without Micronaut:
+ * {@code java --enable-native-access=ALL-UNNAMED -cp 'streamrec.jar:lib/*' dev.streamrec.app.scoring.ScorerBenchCommand --items 100000}.
  * CUDA rows appear when the CUDA provider loads (device {@code cuda} is skipped with a note otherwise).
  */
 @Command(name = "bench-scorer", mixinStandardHelpOptions = true,
