@@ -29,6 +29,7 @@ import dev.streamrec.trainer.export.OnnxExporter;
 import dev.streamrec.trainer.model.AgeBuckets;
 import dev.streamrec.trainer.model.SeqRecModel;
 import dev.streamrec.trainer.model.Vocabulary;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -357,10 +358,8 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Utils.delete(dir.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("failed to delete " + dir, e);
         }

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -30,6 +28,7 @@ import dev.streamrec.trainer.export.ArtifactWriter;
 import dev.streamrec.trainer.export.OnnxExporter;
 import dev.streamrec.trainer.train.Trainer;
 import dev.streamrec.trainer.train.TrainingSettings;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -127,10 +126,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Utils.delete(dir.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("failed to delete temporary artifact " + dir, e);
         }
