@@ -169,9 +169,9 @@ def check_dockerfile():
     p.ok(3)
     expected = {
         "streams-app": ('ENTRYPOINT ["java","--enable-native-access=ALL-UNNAMED","-jar",'
-                        '"/app/streams-app.jar"]', 'CMD ["serve"]'),
+                        '"/app/streamrec.jar"]', 'CMD ["serve"]'),
         "trainer": ('ENTRYPOINT ["java","--enable-native-access=ALL-UNNAMED","-jar",'
-                    '"/app/trainer.jar"]', 'CMD ["serve",'),
+                    '"/app/streamrec.jar","trainer"]', 'CMD ["serve",'),
     }
     for stage, (entrypoint, cmd) in expected.items():
         block = blocks.get(stage, "")

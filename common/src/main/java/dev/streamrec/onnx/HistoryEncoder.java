@@ -6,9 +6,10 @@ import java.util.List;
 import dev.streamrec.model.ModelContract;
 
 /**
- * Turns user histories (oldest first, as a state store keeps them) into {@link ModelInput}: the
- * latest {@code maxHistory} events, most recent first, ages in seconds before the scoring time.
- * The trainer uses the same code for its training examples, so serving and training can't drift.
+ * The input transform: user histories (oldest first, as a state store keeps them) to the history
+ * tensors of one call ({@link HistoryBatch}): the latest {@code length} events, most recent first,
+ * ages in seconds before the scoring time. The trainer uses the same code for its golden input and
+ * its evaluation, so serving and training can't drift.
  */
 public final class HistoryEncoder {
 
@@ -21,47 +22,53 @@ public final class HistoryEncoder {
     }
 
     /**
+     * One row per history, as wide as the longest one (at most {@code maxHistory}, at least 1: ONNX
+     * Runtime accepts {@code [B, 0]} poorly and an all-padding row is valid input).
+     *
      * @param histories    per user, oldest first (any length; only the latest {@code maxHistory} are used)
      * @param scoringTimes per user, epoch ms
      */
-    public static ModelInput encode(List<? extends List<HistoryEvent>> histories, long[] scoringTimes, int maxHistory) {
-        int b = histories.size();
-        if (scoringTimes.length != b) {
-            throw new IllegalArgumentException(b + " histories but " + scoringTimes.length + " scoring times");
-        }
-        // At least one column: ONNX Runtime accepts [B, 0] poorly and an all-padding row is valid input.
+    public static HistoryBatch encode(List<? extends List<HistoryEvent>> histories, long[] scoringTimes, int maxHistory) {
         int l = 1;
         for (List<HistoryEvent> h : histories) {
             l = Math.max(l, Math.min(h.size(), maxHistory));
         }
-        String[][] items = new String[b][l];
-        long[][] types = new long[b][l];
-        float[][] ages = new float[b][l];
-        for (int i = 0; i < b; i++) {
-            Arrays.fill(items[i], ModelContract.PAD_ITEM);
-            List<HistoryEvent> h = histories.get(i);
-            int n = Math.min(h.size(), maxHistory);
-            for (int j = 0; j < n; j++) {
-                HistoryEvent e = h.get(h.size() - 1 - j);
-                items[i][j] = e.itemId();
-                types[i][j] = ModelContract.typeCode(e.type());
-                ages[i][j] = ageSeconds(scoringTimes[i], e.timestamp());
-            }
-        }
-        return new ModelInput(items, types, ages);
+        return encode(histories, scoringTimes, histories.size(), l);
     }
 
-    /** Rows of item ids padded with {@link ModelContract#PAD_ITEM} to one width (at least 1): candidates or exclusions. */
-    public static String[][] padded(List<? extends List<String>> rows) {
-        int width = Math.max(1, rows.stream().mapToInt(List::size).max().orElse(1));
-        String[][] out = new String[rows.size()][width];
-        for (int i = 0; i < rows.size(); i++) {
-            Arrays.fill(out[i], ModelContract.PAD_ITEM);
-            List<String> r = rows.get(i);
-            for (int j = 0; j < r.size(); j++) {
-                out[i][j] = r.get(j);
+    /**
+     * A fixed {@code [rows, length]} shape, so that a session sees few distinct shapes and reuses its
+     * buffers: rows past the histories are padding (no history), every row is padded to {@code length}.
+     * Padding follows {@link ModelContract}: {@link ModelContract#PAD_ITEM}, type 0, age 0; a padded
+     * slot adds nothing to the user vector.
+     *
+     * @param histories    one per real row ({@code histories.size() <= rows}), oldest first
+     * @param scoringTimes epoch ms per history (ages are measured from it)
+     * @param length       columns: the model's {@code maxHistory} (longer histories are cut)
+     */
+    public static HistoryBatch encode(List<? extends List<HistoryEvent>> histories, long[] scoringTimes, int rows,
+                                      int length) {
+        int b = histories.size();
+        if (scoringTimes.length != b) {
+            throw new IllegalArgumentException(b + " histories but " + scoringTimes.length + " scoring times");
+        }
+        if (b > rows) {
+            throw new IllegalArgumentException(b + " histories for " + rows + " rows");
+        }
+        String[] items = new String[rows * length];
+        Arrays.fill(items, ModelContract.PAD_ITEM);
+        long[] types = new long[rows * length];
+        float[] ages = new float[rows * length];
+        for (int i = 0; i < b; i++) {
+            List<HistoryEvent> h = histories.get(i);
+            int n = Math.min(h.size(), length);
+            for (int j = 0; j < n; j++) {
+                HistoryEvent e = h.get(h.size() - 1 - j);
+                items[i * length + j] = e.itemId();
+                types[i * length + j] = ModelContract.typeCode(e.type());
+                ages[i * length + j] = ageSeconds(scoringTimes[i], e.timestamp());
             }
         }
-        return out;
+        return new HistoryBatch(rows, length, items, types, ages);
     }
 }

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
+import dev.streamrec.onnx.ModelLoadException.Reason;
 
 /**
  * A verified model artifact: the directory {@code <root>/<model>/<version>/} with
@@ -43,32 +44,46 @@ public record ModelArtifact(Path directory, ModelManifest manifest) {
         return directory.resolve(ModelContract.MODEL_FILE);
     }
 
-    /** Reads and verifies the artifact in {@code directory}; throws {@link ModelLoadException} saying what is wrong. */
+    /**
+     * Reads and verifies the artifact in {@code directory}, checks in this order: both files present
+     * (MISSING_FILE), the manifest readable (BAD_MANIFEST), contract version and declared signature
+     * (CONTRACT_MISMATCH), the model file's sha256 (CHECKSUM_MISMATCH, or MISSING_FILE when it cannot
+     * be read).
+     *
+     * @throws ModelLoadException saying what is wrong, with that {@link ModelLoadException.Reason}
+     */
     public static ModelArtifact load(Path directory) {
         Path manifestFile = directory.resolve(ModelContract.MANIFEST_FILE);
         Path modelFile = directory.resolve(ModelContract.MODEL_FILE);
         if (!Files.isRegularFile(manifestFile) || !Files.isRegularFile(modelFile)) {
-            throw new ModelLoadException("not a model artifact: " + directory + " needs " + ModelContract.MODEL_FILE
-                    + " and " + ModelContract.MANIFEST_FILE);
+            throw new ModelLoadException(Reason.MISSING_FILE, "not a model artifact: " + directory + " needs "
+                    + ModelContract.MODEL_FILE + " and " + ModelContract.MANIFEST_FILE);
         }
         ModelManifest manifest;
         try {
             manifest = ModelManifest.read(manifestFile);
         } catch (UncheckedIOException e) {
-            throw new ModelLoadException("unreadable manifest " + manifestFile + ": " + e.getCause().getMessage(), e);
+            throw new ModelLoadException(Reason.BAD_MANIFEST, "unreadable manifest " + manifestFile + ": "
+                    + e.getCause().getMessage(), e);
         }
         if (manifest.contractVersion() != ModelContract.CONTRACT_VERSION) {
-            throw new ModelLoadException("artifact " + directory + " has contract version " + manifest.contractVersion()
-                    + ", this code speaks " + ModelContract.CONTRACT_VERSION);
+            throw new ModelLoadException(Reason.CONTRACT_MISMATCH, "artifact " + directory + " has contract version "
+                    + manifest.contractVersion() + ", this code speaks " + ModelContract.CONTRACT_VERSION);
         }
         if (!INPUT_SIGNATURE.equals(manifest.inputs()) || !OUTPUT_SIGNATURE.equals(manifest.outputs())) {
-            throw new ModelLoadException("artifact " + directory + " declares inputs " + manifest.inputs() + " and outputs "
-                    + manifest.outputs() + ", the contract is " + INPUT_SIGNATURE + " -> " + OUTPUT_SIGNATURE);
+            throw new ModelLoadException(Reason.CONTRACT_MISMATCH, "artifact " + directory + " declares inputs "
+                    + manifest.inputs() + " and outputs " + manifest.outputs() + ", the contract is " + INPUT_SIGNATURE
+                    + " -> " + OUTPUT_SIGNATURE);
         }
-        String actual = sha256(modelFile);
+        String actual;
+        try {
+            actual = sha256(modelFile);
+        } catch (UncheckedIOException e) {
+            throw new ModelLoadException(Reason.MISSING_FILE, e.getMessage() + ": " + e.getCause().getMessage(), e);
+        }
         if (!actual.equalsIgnoreCase(manifest.sha256())) {
-            throw new ModelLoadException("checksum mismatch for " + modelFile + ": manifest says " + manifest.sha256()
-                    + ", file is " + actual);
+            throw new ModelLoadException(Reason.CHECKSUM_MISMATCH, "checksum mismatch for " + modelFile
+                    + ": manifest says " + manifest.sha256() + ", file is " + actual);
         }
         return new ModelArtifact(directory, manifest);
     }

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ONNX Runtime checks shared by every session wrapper (the trainer's {@link RecommenderSession} and
- * the streams app's scorer), so that both accept and refuse exactly the same models.
+ * ONNX Runtime helpers of {@link SessionFactory} and {@link RecommenderSession}: whether the host
+ * has an NVIDIA driver, the graph's signature against the contract, native error messages.
  */
 public final class OrtSupport {
 

@@ -1,12 +1,19 @@
 package dev.streamrec.onnx;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -14,193 +21,262 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.streamrec.onnx.ModelLoadException.Reason;
 
 /**
- * An ONNX Runtime session over one verified {@link ModelArtifact}, with the contract's two scoring
- * modes for a batch of users:
+ * The one wrapper of an ONNX Runtime session over a verified {@link ModelArtifact}, for the
+ * trainer's evaluation and the streams app's scorer alike: the contract's two scoring modes on flat
+ * batches, and the checks a model passes before it is trusted (graph signature, golden input,
+ * warm-up). Opened by a {@link SessionFactory}, which chooses the device. A model holder:
+ * {@link #close()} frees the native session; a hot-swapping owner closes it only after the last
+ * in-flight call returned.
  * <ul>
- *   <li>{@link #scoreCandidates}: a score per given candidate ({@link ModelContract#SCORES});
- *       a candidate outside the vocabulary scores {@link ModelContract#UNKNOWN_ITEM_SCORE};</li>
+ *   <li>{@link #scoreCandidates}: a score per given candidate ({@link ModelContract#SCORES}); a
+ *       candidate outside the vocabulary scores {@link ModelContract#UNKNOWN_ITEM_SCORE};</li>
  *   <li>{@link #topItems}: the best {@code k} items of the whole catalogue, excluded items never
  *       among them unless fewer remain ({@link ModelContract#TOP_ITEMS}, {@link ModelContract#TOP_SCORES}).</li>
  * </ul>
  * Each call asks ONNX Runtime only for its mode's outputs, and the other mode's inputs get a
- * {@code [B, 1]} padding tensor, as the contract says.
+ * {@code [B, 1]} padding tensor, as the contract says. Inputs and outputs are plain arrays:
+ * turning histories into them ({@link HistoryEncoder}) and scores into ranked items
+ * ({@link TopItems#ranked}, the app's decoder) happens outside.
  *
- * <p>{@link #open} checks the graph's inputs and outputs against the contract and, unless switched
- * off, replays the manifest's golden input (same top items, scores within 1e-3, nothing NaN or
- * infinite, right shapes), so a session that opened is fit to serve. Device {@code auto} asks for
- * the CUDA execution provider and falls back to the CPU with one log line (ONNX Runtime also prints
- * its own native error line); after one failure, later {@code auto} opens in this process use the
- * CPU directly. Which one runs is {@link #executionProvider()}.
+ * <p>Hot path: ONNX Runtime's Java API copies string tensors (item ids) into native memory on
+ * every call, but numeric inputs and outputs can live in direct buffers that a tensor wraps without
+ * copying. So each distinct call shape gets a {@link Workspace}: direct buffers for the type codes,
+ * ages and {@code k}, the {@code [B, 1]} padding tensor of the unused mode's input, and a pinned
+ * float output ({@code scores} or {@code top_scores}) that ONNX Runtime writes into. Workspaces are
+ * pooled per shape (one thread uses one at a time) up to {@value #MAX_WORKSPACES}; rarer shapes
+ * get a throw-away one.
  *
- * <p>Thread-safe: ONNX Runtime allows concurrent {@code run} calls on one session. {@link #close()}
- * must wait until in-flight calls have returned (a hot-swapping caller reference-counts them).
+ * <p>Thread-safe: ONNX Runtime allows concurrent {@code run} calls on one session.
  */
 public final class RecommenderSession implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RecommenderSession.class);
     private static final float GOLDEN_TOLERANCE = 1e-3f;
-    /** Set after the CUDA provider failed once under AUTO: later opens go straight to the CPU, without retrying. */
-    private static volatile boolean cudaUnavailable = !OrtSupport.nvidiaDriverPresent();
-
+    static final int MAX_WORKSPACES = 64;
     private final OrtEnvironment env;
     private final OrtSession session;
     private final ModelArtifact artifact;
-    private final String executionProvider;
+    private final String device;
+    private final int maxHistory;
+    private final int catalogRows;
+    private final Map<Shape, Queue<Workspace>> pool = new ConcurrentHashMap<>();
+    private final AtomicInteger pooled = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RecommenderSession(OrtEnvironment env, OrtSession session, ModelArtifact artifact, String executionProvider) {
+    private RecommenderSession(OrtEnvironment env, OrtSession session, ModelArtifact artifact, String device) {
         this.env = env;
         this.session = session;
         this.artifact = artifact;
-        this.executionProvider = executionProvider;
+        this.device = device;
+        this.maxHistory = Math.max(1, artifact.manifest().maxHistory());
+        this.catalogRows = artifact.manifest().vocabularySize() + 1; // row 0: unknown/padding
     }
 
-    /** Opens a session over the artifact, checking contract and golden input; {@link ModelLoadException} if unfit. */
-    public static RecommenderSession open(ModelArtifact artifact, SessionSettings settings) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        String path = artifact.modelFile().toString();
-        OrtSession session = null;
-        String provider = "CPU";
-        if (settings.device() == OnnxDevice.CUDA || (settings.device() == OnnxDevice.AUTO && !cudaUnavailable)) {
-            try (OrtSession.SessionOptions options = options(settings)) {
-                options.addCUDA(settings.cudaDeviceId());
-                session = env.createSession(path, options);
-                provider = "CUDA";
-            } catch (OrtException e) {
-                if (settings.device() == OnnxDevice.CUDA) {
-                    throw new ModelLoadException("failed to open " + path + " on CUDA device " + settings.cudaDeviceId()
-                            + ": " + e.getMessage(), e);
-                }
-                cudaUnavailable = true;
-                LOG.info("CUDA execution provider unavailable ({}); scoring on the CPU", OrtSupport.firstLine(e.getMessage()));
-            }
-        }
-        if (session == null) {
-            try (OrtSession.SessionOptions options = options(settings)) {
-                session = env.createSession(path, options);
-            } catch (OrtException e) {
-                throw new ModelLoadException("failed to load model " + path + ": " + e.getMessage(), e);
-            }
-        }
-        RecommenderSession opened = new RecommenderSession(env, session, artifact, provider);
+    /** Wraps a freshly opened session and checks its signature (closing it when that fails). */
+    static RecommenderSession checked(OrtEnvironment env, OrtSession session, ModelArtifact artifact, String device) {
+        RecommenderSession opened = new RecommenderSession(env, session, artifact, device);
         try {
             opened.checkSignature();
-            if (settings.verifyGolden()) {
-                opened.verifyGolden();
-            }
         } catch (RuntimeException e) {
             opened.close();
             throw e;
         }
-        LOG.info("opened model {} version {} ({} items) on {}", artifact.manifest().name(), artifact.manifest().version(),
-                artifact.manifest().vocabularySize(), provider);
         return opened;
-    }
-
-    private static OrtSession.SessionOptions options(SessionSettings settings) throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        if (settings.intraOpThreads() > 0) {
-            options.setIntraOpNumThreads(settings.intraOpThreads());
-        }
-        return options;
-    }
-
-    public ModelManifest manifest() {
-        return artifact.manifest();
     }
 
     public ModelArtifact artifact() {
         return artifact;
     }
 
-    /** "CUDA" or "CPU". */
-    public String executionProvider() {
-        return executionProvider;
+    public ModelManifest manifest() {
+        return artifact.manifest();
     }
 
-    /** Candidate mode: {@code result[b][c]} scores {@code candidates[b][c]} for user {@code b}. */
-    public float[][] scoreCandidates(ModelInput input, String[][] candidates) {
-        checkBatch(input, candidates.length, "candidates");
-        try (Tensors t = new Tensors(input, candidates, padding(input.batchSize()), 1);
-             OrtSession.Result r = session.run(t.map, Set.of(ModelContract.SCORES))) {
-            return (float[][]) r.get(ModelContract.SCORES).orElseThrow().getValue();
+    /** {@value SessionFactory#CPU} or {@value SessionFactory#CUDA}. */
+    public String device() {
+        return device;
+    }
+
+    /** Columns of the history tensors this model reads. */
+    public int maxHistory() {
+        return maxHistory;
+    }
+
+    /** Rows of the graph's catalogue matrix (vocabulary + the unknown row): the most full-catalog mode can return. */
+    public int catalogRows() {
+        return catalogRows;
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Candidate mode: scores {@code [rows * width]}, row-major, for {@code candidates} (same layout;
+     * padding ids score {@link ModelContract#UNKNOWN_ITEM_SCORE}).
+     */
+    public float[] scoreCandidates(HistoryBatch history, ItemRows candidates) {
+        checkRows(history, candidates, "candidates");
+        int width = candidates.width();
+        Workspace ws = borrow(new Shape(ScoringMode.CANDIDATES, history.rows(), history.length(), width));
+        try (OnnxTensor items = strings(history.items(), history.rows(), history.length());
+             OnnxTensor cands = strings(candidates.ids(), history.rows(), width)) {
+            ws.fill(history, 1);
+            Map<String, OnnxTensor> inputs = ws.inputs(items);
+            inputs.put(ModelContract.CANDIDATES, cands);
+            inputs.put(ModelContract.EXCLUDE, ws.padding);
+            try (OrtSession.Result ignored = session.run(inputs, Set.of(), Map.of(ModelContract.SCORES, ws.output))) {
+                float[] out = new float[history.rows() * width];
+                ws.outputBuffer.get(0, out);
+                return out;
+            }
         } catch (OrtException e) {
-            throw new IllegalStateException("candidate scoring failed for model " + artifact.manifest().version()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException("candidate scoring of " + history.rows() + " x " + width + " failed for model "
+                    + manifest().name() + " " + manifest().version() + " on " + device + ": "
+                    + OrtSupport.firstLine(e.getMessage()), e);
+        } finally {
+            giveBack(ws);
         }
     }
 
-    /** Full-catalog mode: the best {@code k} items for each user, never one of {@code exclude[b]} while others remain. */
-    public TopItems topItems(ModelInput input, String[][] exclude, int k) {
-        checkBatch(input, exclude.length, "exclude");
+    /**
+     * Full-catalog mode: the best {@code min(k, catalogRows)} items per row, never one of that row's
+     * {@code exclude} ids while others remain.
+     */
+    public TopItems topItems(HistoryBatch history, ItemRows exclude, int k) {
+        checkRows(history, exclude, "exclude");
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
-        try (Tensors t = new Tensors(input, padding(input.batchSize()), exclude, k);
-             OrtSession.Result r = session.run(t.map, Set.of(ModelContract.TOP_ITEMS, ModelContract.TOP_SCORES))) {
-            String[][] items = (String[][]) r.get(ModelContract.TOP_ITEMS).orElseThrow().getValue();
-            float[][] scores = (float[][]) r.get(ModelContract.TOP_SCORES).orElseThrow().getValue();
-            return new TopItems(items, scores);
+        int effectiveK = Math.min(k, catalogRows); // the graph clamps k the same way
+        Workspace ws = borrow(new Shape(ScoringMode.FULL, history.rows(), history.length(), effectiveK));
+        try (OnnxTensor items = strings(history.items(), history.rows(), history.length());
+             OnnxTensor excl = strings(exclude.ids(), history.rows(), exclude.width())) {
+            ws.fill(history, effectiveK);
+            Map<String, OnnxTensor> inputs = ws.inputs(items);
+            inputs.put(ModelContract.CANDIDATES, ws.padding);
+            inputs.put(ModelContract.EXCLUDE, excl);
+            try (OrtSession.Result r = session.run(inputs, Set.of(ModelContract.TOP_ITEMS),
+                    Map.of(ModelContract.TOP_SCORES, ws.output))) {
+                String[][] top = (String[][]) r.get(ModelContract.TOP_ITEMS).orElseThrow().getValue();
+                float[] scores = new float[history.rows() * effectiveK];
+                ws.outputBuffer.get(0, scores);
+                return new TopItems(top, scores, effectiveK);
+            }
         } catch (OrtException e) {
-            throw new IllegalStateException("full-catalog scoring failed for model " + artifact.manifest().version()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException("full-catalog scoring of " + history.rows() + " rows failed for model "
+                    + manifest().name() + " " + manifest().version() + " on " + device + ": "
+                    + OrtSupport.firstLine(e.getMessage()), e);
+        } finally {
+            giveBack(ws);
         }
     }
 
     /**
      * Replays the manifest's golden history in both modes: the top items must be those recorded at
-     * export with scores within 1e-3, every score finite, the shapes [1, k], and candidate mode must
-     * give the same scores to those items.
+     * export with scores within 1e-3 (relative above 1), every score finite, the shapes {@code [1, k]},
+     * and candidate mode must give those items the same scores.
+     *
+     * @throws ModelLoadException GOLDEN_MISMATCH otherwise
      */
     public void verifyGolden() {
-        ModelManifest.Golden g = artifact.manifest().golden();
-        String where = "golden input of " + artifact.directory();
-        if (g == null || g.topItems() == null || g.topItems().isEmpty()) {
-            throw new ModelLoadException(where + ": the manifest has none");
+        ModelManifest.Golden g = manifest().golden();
+        String where = "golden input of model " + manifest().name() + " " + manifest().version() + " ("
+                + artifact.directory() + ")";
+        if (g == null || g.topItems() == null || g.topItems().isEmpty() || g.historyItems() == null) {
+            throw new ModelLoadException(Reason.GOLDEN_MISMATCH, where + ": the manifest has none");
         }
-        int l = g.historyItems().size();
-        if (g.historyTypes().size() != l || g.historyAges().size() != l || l == 0) {
-            throw new ModelLoadException(where + ": history lists differ in length");
-        }
-        String[][] items = {g.historyItems().toArray(String[]::new)};
-        long[][] types = {g.historyTypes().stream().mapToLong(Long::longValue).toArray()};
-        float[][] ages = new float[1][l];
-        for (int j = 0; j < l; j++) {
-            ages[0][j] = g.historyAges().get(j);
-        }
-        ModelInput input = new ModelInput(items, types, ages);
         int k = g.topItems().size();
-        TopItems top;
-        float[][] candidateScores;
+        HistoryBatch history;
         try {
-            top = topItems(input, new String[][] {{ModelContract.PAD_ITEM}}, k);
-            candidateScores = scoreCandidates(input, new String[][] {g.topItems().toArray(String[]::new)});
+            history = HistoryBatch.single(g.historyItems(), g.historyTypes(), g.historyAges());
         } catch (RuntimeException e) {
-            throw new ModelLoadException(where + " failed to run: " + e.getMessage(), e);
+            throw new ModelLoadException(Reason.GOLDEN_MISMATCH, where + ": " + e.getMessage(), e);
         }
-        if (top.items().length != 1 || top.items()[0].length != k || top.scores()[0].length != k
-                || candidateScores.length != 1 || candidateScores[0].length != k) {
-            throw new ModelLoadException(where + ": wrong output shapes");
+        TopItems top;
+        float[] candidateScores;
+        try {
+            top = topItems(history, ItemRows.padding(1, 1), k);
+            candidateScores = scoreCandidates(history, ItemRows.padded(List.of(g.topItems())));
+        } catch (RuntimeException e) {
+            throw new ModelLoadException(Reason.GOLDEN_MISMATCH, where + " failed to run: " + OrtSupport.firstLine(e.getMessage()), e);
+        }
+        if (top.k() != k || top.items().length != 1 || top.items()[0].length != k || candidateScores.length != k) {
+            throw new ModelLoadException(Reason.GOLDEN_MISMATCH, where + ": wrong output shapes (top " + top.items().length
+                    + " x " + (top.items().length == 0 ? 0 : top.items()[0].length) + ", expected 1 x " + k + ")");
         }
         for (int r = 0; r < k; r++) {
-            float s = top.scores()[0][r];
-            float c = candidateScores[0][r];
+            float s = top.score(0, r);
+            float c = candidateScores[r];
             if (!Float.isFinite(s) || !Float.isFinite(c)) {
-                throw new ModelLoadException(where + ": non-finite score at rank " + r);
+                throw new ModelLoadException(Reason.GOLDEN_MISMATCH, where + ": non-finite score at rank " + r + " (" + s
+                        + ", candidate mode " + c + ")");
             }
             if (!top.items()[0][r].equals(g.topItems().get(r))) {
-                throw new ModelLoadException(where + ": rank " + r + " is " + top.items()[0][r] + ", expected "
-                        + g.topItems().get(r));
+                throw new ModelLoadException(Reason.GOLDEN_MISMATCH, where + ": rank " + r + " is " + top.items()[0][r]
+                        + ", expected " + g.topItems().get(r));
             }
             float expected = g.topScores().get(r);
             float tol = GOLDEN_TOLERANCE * Math.max(1f, Math.abs(expected));
             if (Math.abs(s - expected) > tol || Math.abs(c - expected) > tol) {
-                throw new ModelLoadException(where + ": score at rank " + r + " is " + s + " (candidate mode " + c
-                        + "), expected " + expected);
+                throw new ModelLoadException(Reason.GOLDEN_MISMATCH, where + ": score at rank " + r + " is " + s
+                        + " (candidate mode " + c + "), expected " + expected);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code runs} calls of a synthetic {@code rows}-row batch (the golden history, its top items as
+     * candidates) in {@code mode}, so that ONNX Runtime has planned its memory and the buffers of that
+     * shape exist before traffic arrives. Results must be finite.
+     *
+     * @throws ModelLoadException WARM_UP_FAILED when a call fails
+     */
+    public void warmUp(ScoringMode mode, int rows, int k, int runs) {
+        if (runs <= 0) {
+            return;
+        }
+        ModelManifest.Golden g = manifest().golden();
+        List<String> seed = g == null || g.topItems() == null || g.topItems().isEmpty() ? List.of("warm-up")
+                : g.topItems();
+        int width = ItemRows.bucket(Math.max(1, seed.size()));
+        String[] history = new String[rows * maxHistory];
+        long[] types = new long[rows * maxHistory];
+        float[] ages = new float[rows * maxHistory];
+        ItemRows candidates = ItemRows.padding(rows, width);
+        for (int b = 0; b < rows; b++) {
+            for (int j = 0; j < maxHistory; j++) {
+                history[b * maxHistory + j] = seed.get((b + j) % seed.size());
+                types[b * maxHistory + j] = 1 + (b + j) % (ModelContract.TYPE_CODES - 1);
+                ages[b * maxHistory + j] = 60f * (j + 1);
+            }
+            for (int c = 0; c < seed.size(); c++) {
+                candidates.ids()[b * width + c] = seed.get(c);
+            }
+        }
+        HistoryBatch batch = new HistoryBatch(rows, maxHistory, history, types, ages);
+        ItemRows noExclusion = ItemRows.padding(rows, 1);
+        try {
+            for (int i = 0; i < runs; i++) {
+                if (mode == ScoringMode.CANDIDATES) {
+                    float[] s = scoreCandidates(batch, candidates);
+                    checkFinite(s, seed.size(), width);
+                } else {
+                    topItems(batch, noExclusion, k);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new ModelLoadException(Reason.WARM_UP_FAILED, "warm-up of model " + manifest().name() + " "
+                    + manifest().version() + " (" + mode + ", batch " + rows + ") failed: " + OrtSupport.firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static void checkFinite(float[] scores, int used, int width) {
+        for (int i = 0; i < scores.length; i++) {
+            if (i % width < used && !Float.isFinite(scores[i])) {
+                throw new IllegalStateException("non-finite score " + scores[i] + " at " + i);
             }
         }
     }
@@ -210,83 +286,158 @@ public final class RecommenderSession implements AutoCloseable {
         try {
             mismatch = OrtSupport.signatureMismatch(session);
         } catch (OrtException e) {
-            throw new ModelLoadException("failed to read the signature of " + artifact.modelFile() + ": " + e.getMessage(), e);
+            throw new ModelLoadException(Reason.OPEN_FAILED, "failed to read the signature of " + artifact.modelFile()
+                    + ": " + e.getMessage(), e);
         }
         if (mismatch != null) {
-            throw new ModelLoadException("graph " + artifact.modelFile() + " " + mismatch);
+            throw new ModelLoadException(Reason.SIGNATURE_MISMATCH, "graph " + artifact.modelFile() + " " + mismatch);
         }
     }
 
-    private static void checkBatch(ModelInput input, int rows, String what) {
-        if (rows != input.batchSize()) {
-            throw new IllegalArgumentException(what + " has " + rows + " rows for a batch of " + input.batchSize());
+    private static void checkRows(HistoryBatch history, ItemRows ids, String what) {
+        if (ids.rows() != history.rows()) {
+            throw new IllegalArgumentException(what + " has " + ids.rows() + " rows for a batch of " + history.rows());
         }
     }
 
-    private static String[][] padding(int batch) {
-        String[][] p = new String[batch][1];
-        for (String[] row : p) {
-            row[0] = ModelContract.PAD_ITEM;
-        }
-        return p;
+    private OnnxTensor strings(String[] flat, int rows, int width) throws OrtException {
+        return OnnxTensor.createTensor(env, flat, new long[] {rows, width});
     }
 
-    /** The six input tensors of one call, closed together. */
-    private final class Tensors implements AutoCloseable {
-        final Map<String, OnnxTensor> map = new HashMap<>();
-        private final List<OnnxTensor> all = new ArrayList<>();
+    private Workspace borrow(Shape shape) {
+        if (closed.get()) {
+            throw new IllegalStateException("session of model " + manifest().version() + " is closed");
+        }
+        Queue<Workspace> q = pool.get(shape);
+        Workspace ws = q == null ? null : q.poll();
+        if (ws != null) {
+            return ws;
+        }
+        try {
+            ws = new Workspace(shape);
+        } catch (OrtException e) {
+            throw new IllegalStateException("failed to allocate tensors of shape " + shape + ": " + e.getMessage(), e);
+        }
+        ws.pooled = pooled.incrementAndGet() <= MAX_WORKSPACES;
+        if (!ws.pooled) {
+            pooled.decrementAndGet();
+        }
+        return ws;
+    }
 
-        Tensors(ModelInput in, String[][] candidates, String[][] exclude, long k) throws OrtException {
+    private void giveBack(Workspace ws) {
+        if (!ws.pooled || closed.get()) {
+            ws.close();
+            return;
+        }
+        Queue<Workspace> q = pool.computeIfAbsent(ws.shape, s -> new ConcurrentLinkedQueue<>());
+        q.add(ws);
+        if (closed.get() && q.remove(ws)) { // close() ran meanwhile and may have missed it
+            ws.close();
+        }
+    }
+
+    /** Workspaces pooled now (tests). */
+    public int pooledWorkspaces() {
+        return pool.values().stream().mapToInt(Queue::size).sum();
+    }
+
+    /** A call shape: mode, rows, history length, and candidate width (candidates) or k (full). */
+    private record Shape(ScoringMode mode, int rows, int length, int width) {
+    }
+
+    /** Reusable direct buffers and the tensors that wrap them, for one shape; one thread at a time. */
+    private final class Workspace implements AutoCloseable {
+        final Shape shape;
+        final LongBuffer typesBuffer;
+        final FloatBuffer agesBuffer;
+        final LongBuffer kBuffer;
+        final FloatBuffer outputBuffer;
+        final OnnxTensor types;
+        final OnnxTensor ages;
+        final OnnxTensor k;
+        final OnnxTensor padding;
+        final OnnxTensor output;
+        boolean pooled;
+
+        Workspace(Shape shape) throws OrtException {
+            this.shape = shape;
+            int n = shape.rows() * shape.length();
+            typesBuffer = direct(n * Long.BYTES).asLongBuffer();
+            agesBuffer = direct(n * Float.BYTES).asFloatBuffer();
+            kBuffer = direct(Long.BYTES).asLongBuffer();
+            outputBuffer = direct(shape.rows() * shape.width() * Float.BYTES).asFloatBuffer();
+            long[] historyShape = {shape.rows(), shape.length()};
+            OnnxTensor t = null, a = null, kk = null, p = null, o = null;
             try {
-                int b = in.batchSize();
-                int l = in.historyLength();
-                put(ModelContract.HISTORY_ITEMS, strings(in.historyItems()));
-                long[] types = new long[b * l];
-                float[] ages = new float[b * l];
-                for (int i = 0; i < b; i++) {
-                    System.arraycopy(in.historyTypes()[i], 0, types, i * l, l);
-                    System.arraycopy(in.historyAges()[i], 0, ages, i * l, l);
-                }
-                put(ModelContract.HISTORY_TYPES, OnnxTensor.createTensor(env, LongBuffer.wrap(types), new long[] {b, l}));
-                put(ModelContract.HISTORY_AGES, OnnxTensor.createTensor(env, FloatBuffer.wrap(ages), new long[] {b, l}));
-                put(ModelContract.CANDIDATES, strings(candidates));
-                put(ModelContract.EXCLUDE, strings(exclude));
-                put(ModelContract.K, OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {k}), new long[] {1}));
+                t = OnnxTensor.createTensor(env, typesBuffer, historyShape);
+                a = OnnxTensor.createTensor(env, agesBuffer, historyShape);
+                kk = OnnxTensor.createTensor(env, kBuffer, new long[] {1});
+                String[] pad = new String[shape.rows()];
+                Arrays.fill(pad, ModelContract.PAD_ITEM);
+                p = OnnxTensor.createTensor(env, pad, new long[] {shape.rows(), 1});
+                o = OnnxTensor.createTensor(env, outputBuffer, new long[] {shape.rows(), shape.width()});
             } catch (OrtException | RuntimeException e) {
-                close();
+                for (OnnxTensor x : new OnnxTensor[] {t, a, kk, p, o}) {
+                    if (x != null) {
+                        x.close();
+                    }
+                }
                 throw e;
             }
+            types = t;
+            ages = a;
+            k = kk;
+            padding = p;
+            output = o;
         }
 
-        private OnnxTensor strings(String[][] rows) throws OrtException {
-            int w = rows[0].length;
-            String[] flat = new String[rows.length * w];
-            for (int i = 0; i < rows.length; i++) {
-                if (rows[i].length != w) {
-                    throw new IllegalArgumentException("string rows must have one width");
-                }
-                System.arraycopy(rows[i], 0, flat, i * w, w);
-            }
-            return OnnxTensor.createTensor(env, flat, new long[] {rows.length, w});
+        private static ByteBuffer direct(int bytes) {
+            return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
         }
 
-        private void put(String name, OnnxTensor t) {
-            all.add(t);
-            map.put(name, t);
+        void fill(HistoryBatch h, long kValue) {
+            typesBuffer.put(0, h.types());
+            agesBuffer.put(0, h.ages());
+            kBuffer.put(0, kValue);
+        }
+
+        Map<String, OnnxTensor> inputs(OnnxTensor historyItems) {
+            Map<String, OnnxTensor> m = new HashMap<>(8);
+            m.put(ModelContract.HISTORY_ITEMS, historyItems);
+            m.put(ModelContract.HISTORY_TYPES, types);
+            m.put(ModelContract.HISTORY_AGES, ages);
+            m.put(ModelContract.K, k);
+            return m;
         }
 
         @Override
         public void close() {
-            all.forEach(OnnxTensor::close);
+            types.close();
+            ages.close();
+            k.close();
+            padding.close();
+            output.close();
         }
     }
 
+    /** Frees the native session and pooled buffers. Callers make sure no call is in flight. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (Queue<Workspace> q : pool.values()) {
+            Workspace ws;
+            while ((ws = q.poll()) != null) {
+                ws.close();
+            }
+        }
         try {
             session.close();
         } catch (OrtException e) {
-            throw new IllegalStateException("failed to close the session of " + artifact.modelFile(), e);
+            throw new IllegalStateException("failed to close the session of model " + manifest().version() + " ("
+                    + artifact.modelFile() + ")", e);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
+import dev.streamrec.onnx.ModelLoadException.Reason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,15 +26,33 @@ class ModelArtifactTest {
     }
 
     @Test
-    void shouldRefuseAChecksumMismatchAnOtherContractVersionAndMissingFiles() throws Exception {
+    void shouldRefuseEachBrokenArtifactWithTheReasonOfTheCheckItFailed() throws Exception {
         Path badSum = artifact("v1", ModelContract.CONTRACT_VERSION, "0".repeat(64));
-        assertThatThrownBy(() -> ModelArtifact.load(badSum)).isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("checksum mismatch");
+        assertRefused(badSum, Reason.CHECKSUM_MISMATCH, "checksum mismatch");
         Path oldContract = artifact("v2", ModelContract.CONTRACT_VERSION + 1, null);
-        assertThatThrownBy(() -> ModelArtifact.load(oldContract)).isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("contract version");
-        assertThatThrownBy(() -> ModelArtifact.load(root.resolve("nothing"))).isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("not a model artifact");
+        assertRefused(oldContract, Reason.CONTRACT_MISMATCH, "contract version");
+        assertRefused(root.resolve("nothing"), Reason.MISSING_FILE, "not a model artifact");
+
+        Path noModel = artifact("v3", ModelContract.CONTRACT_VERSION, null);
+        Files.delete(noModel.resolve(ModelContract.MODEL_FILE));
+        assertRefused(noModel, Reason.MISSING_FILE, ModelContract.MODEL_FILE);
+
+        Path garbled = artifact("v4", ModelContract.CONTRACT_VERSION, null);
+        Files.writeString(garbled.resolve(ModelContract.MANIFEST_FILE), "{\"contractVersion\": ");
+        assertRefused(garbled, Reason.BAD_MANIFEST, "unreadable manifest");
+
+        Path otherSignature = artifact("v5", ModelContract.CONTRACT_VERSION, null);
+        ModelManifest m = ModelManifest.read(otherSignature.resolve(ModelContract.MANIFEST_FILE));
+        new ModelManifest(m.contractVersion(), m.name(), m.version(), m.createdAt(), m.sha256(), m.vocabularySize(),
+                m.embeddingDim(), m.maxHistory(), Map.of("x", "float[B,L]"), m.outputs(), m.metrics(), m.trainedOn(),
+                m.golden()).write(otherSignature.resolve(ModelContract.MANIFEST_FILE));
+        assertRefused(otherSignature, Reason.CONTRACT_MISMATCH, "declares inputs");
+    }
+
+    private static void assertRefused(Path dir, Reason reason, String message) {
+        assertThatThrownBy(() -> ModelArtifact.load(dir)).as("loading %s", dir)
+                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .hasMessageContaining(message);
     }
 
     @Test

@@ -1,12 +1,9 @@
 package dev.streamrec.app;
 
-import dev.streamrec.app.cli.BenchCommand;
 import dev.streamrec.app.cli.BrokerCommand;
-import dev.streamrec.app.cli.DevCommand;
 import dev.streamrec.app.cli.ImportCommand;
 import dev.streamrec.app.cli.ServeCommand;
 import dev.streamrec.app.cli.SimulateCommand;
-import dev.streamrec.app.scoring.ScorerBenchCommand;
 import dev.streamrec.console.CommandError;
 import dev.streamrec.ops.OpsCli;
 import dev.streamrec.ops.replay.ReplayCommand;
@@ -14,11 +11,15 @@ import dev.streamrec.ops.reset.ResetCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of {@code streams-app.jar}: one command per thing an operator does. */
+/**
+ * The streams app's commands: serve, simulate, import and the on-call tools. Operators run them
+ * through the launcher module's {@code streamrec.jar}, which adds the commands that need the trainer
+ * too (dev, bench, bench-scorer, trainer).
+ */
 @Command(name = "streams-app", mixinStandardHelpOptions = true, version = "streamrec 0.1.0",
         description = "Real-time recommendations on Kafka Streams with ONNX Runtime scoring.",
-        subcommands = {ServeCommand.class, BrokerCommand.class, DevCommand.class, SimulateCommand.class, ImportCommand.class,
-                BenchCommand.class, ScorerBenchCommand.class, ReplayCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, BrokerCommand.class, SimulateCommand.class, ImportCommand.class,
+                ReplayCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

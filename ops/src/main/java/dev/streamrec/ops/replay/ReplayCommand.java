@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.streamrec.avro.EventType;
+import dev.streamrec.console.TimeArgument;
 import dev.streamrec.ops.CommandErrors;
-import dev.streamrec.topics.DlqHeaders;
 import dev.streamrec.ops.KafkaOptions;
-import dev.streamrec.ops.TimeArgument;
+import dev.streamrec.topics.DlqHeaders;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

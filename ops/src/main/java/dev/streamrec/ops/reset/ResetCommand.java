@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.streamrec.console.TimeArgument;
 import dev.streamrec.ops.CommandErrors;
 import dev.streamrec.ops.KafkaOptions;
-import dev.streamrec.ops.TimeArgument;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.streamrec.app.scoring.ModelLease;
-import dev.streamrec.app.scoring.ScoringSession;
 import dev.streamrec.avro.ModelPublished;
+import dev.streamrec.onnx.RecommenderSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +21,12 @@ public final class LoadedModel {
     private static final Logger LOG = LoggerFactory.getLogger(LoadedModel.class);
 
     private final ModelPublished announcement;
-    private final ScoringSession session;
+    private final RecommenderSession session;
     private final Instant loadedAt;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
 
-    LoadedModel(ModelPublished announcement, ScoringSession session, Instant loadedAt) {
+    LoadedModel(ModelPublished announcement, RecommenderSession session, Instant loadedAt) {
         this.announcement = announcement;
         this.session = session;
         this.loadedAt = loadedAt;
@@ -44,7 +44,7 @@ public final class LoadedModel {
         return announcement.getVersion();
     }
 
-    public ScoringSession session() {
+    public RecommenderSession session() {
         return session;
     }
 
@@ -95,7 +95,7 @@ public final class LoadedModel {
         private final AtomicBoolean open = new AtomicBoolean(true);
 
         @Override
-        public ScoringSession session() {
+        public RecommenderSession session() {
             return session;
         }
 

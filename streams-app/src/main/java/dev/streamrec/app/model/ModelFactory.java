@@ -10,6 +10,7 @@ import java.util.Set;
 import dev.streamrec.app.config.StreamrecConfiguration;
 import dev.streamrec.app.scoring.ScoringMetrics;
 import dev.streamrec.app.scoring.ScoringSettings;
+import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.app.topology.AppTopics;
 import dev.streamrec.app.topology.TopologySettings;
 import dev.streamrec.model.ManifestSignature;
@@ -75,8 +76,8 @@ public class ModelFactory {
     @Singleton
     @Bean(preDestroy = "close")
     ModelManager modelManager(ModelSettings settings, ArtifactPolicy policy, ScoringSettings scoring,
-                              ScoringMetrics metrics, TopologySettings topology) {
-        ModelLoader loader = new ModelLoader(new ArtifactFetcher(policy), scoring, 2 * topology.recommendK(),
+                              SessionFactory sessions, ScoringMetrics metrics, TopologySettings topology) {
+        ModelLoader loader = new ModelLoader(new ArtifactFetcher(policy), scoring, sessions, 2 * topology.recommendK(),
                 Clock.systemUTC());
         return new ModelManager(loader, settings, metrics);
     }

@@ -1,21 +1,19 @@
 package dev.streamrec.app.model;
 
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
 
 import dev.streamrec.app.scoring.ModelRejectedException;
 import dev.streamrec.app.scoring.ModelRejectedException.Reason;
-import dev.streamrec.app.scoring.ScoringSession;
 import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.avro.ModelPublished;
 import dev.streamrec.model.ManifestSignature;
-import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.ModelArtifact;
 import dev.streamrec.onnx.ModelLoadException;
+import dev.streamrec.onnx.RecommenderSession;
+import dev.streamrec.onnx.SessionFactory;
 
 /**
  * Everything between an announcement and a model fit to serve, in order, each failure with its
@@ -24,28 +22,36 @@ import dev.streamrec.onnx.ModelLoadException;
  *   <li>name and version pattern, artifact roots, scheme and host ({@link ArtifactPolicy}; UNTRUSTED);</li>
  *   <li>fetch the artifact ({@link ArtifactFetcher}; DOWNLOAD);</li>
  *   <li>when a signing key is configured, the manifest's detached signature ({@link ManifestSignature}; SIGNATURE);</li>
- *   <li>{@link ModelArtifact#load}: contract version and declared signature (CONTRACT), the model
- *       file's sha256 against the manifest (CHECKSUM); then the announced sha256 against the
- *       manifest's, so the file matches the announcement (CHECKSUM), and the announced name and
- *       version against the manifest's (CONTRACT);</li>
- *   <li>open it in ONNX Runtime (LOAD) and compare the graph's inputs and outputs with the contract (CONTRACT);</li>
+ *   <li>{@link ModelArtifact#load}: both files present (DOWNLOAD), manifest readable, contract
+ *       version and declared signature (CONTRACT), the model file's sha256 against the manifest
+ *       (CHECKSUM); then the announced sha256 against the manifest's, so the file matches the
+ *       announcement (CHECKSUM), and the announced name and version against the manifest's (CONTRACT);</li>
+ *   <li>open it in ONNX Runtime with the app's {@link SessionFactory} (LOAD) and compare the graph's
+ *       inputs and outputs with the contract (CONTRACT);</li>
  *   <li>replay the golden input: same top items, finite scores, right shapes (GOLDEN);</li>
  *   <li>warm up at batch 1 and at the configured batch size (LOAD).</li>
  * </ol>
- * Runs on the caller's thread: the manager calls it on its own loader thread, never on a stream thread.
- * A downloaded artifact that fails a later check is deleted from the cache.
+ * The ONNX layer's {@link ModelLoadException.Reason} says which check failed; {@link ModelRejectedException.Reason#of}
+ * turns it into the metric's label. Runs on the caller's thread: the manager calls it on its own loader thread,
+ * never on a stream thread. A downloaded artifact that fails a later check is deleted from the cache.
  */
 public final class ModelLoader {
 
     private final ArtifactFetcher fetcher;
     private final ScoringSettings scoring;
+    private final SessionFactory sessions;
     private final int warmupK;
     private final Clock clock;
 
-    /** @param warmupK the k full-catalog calls will ask for (twice the recommendation list length) */
-    public ModelLoader(ArtifactFetcher fetcher, ScoringSettings scoring, int warmupK, Clock clock) {
+    /**
+     * @param sessions the process's session factory (it owns the device choice)
+     * @param warmupK  the k full-catalog calls will ask for (twice the recommendation list length)
+     */
+    public ModelLoader(ArtifactFetcher fetcher, ScoringSettings scoring, SessionFactory sessions, int warmupK,
+                       Clock clock) {
         this.fetcher = fetcher;
         this.scoring = scoring;
+        this.sessions = sessions;
         this.warmupK = warmupK;
         this.clock = clock;
     }
@@ -70,7 +76,12 @@ public final class ModelLoader {
             }
         }
         ModelArtifact artifact = verify(dir, p);
-        ScoringSession session = ScoringSession.open(artifact, scoring);
+        RecommenderSession session;
+        try {
+            session = sessions.open(artifact);
+        } catch (ModelLoadException e) {
+            throw ModelRejectedException.of("", e);
+        }
         try {
             if (scoring.verifyGolden()) {
                 session.verifyGolden();
@@ -79,7 +90,7 @@ public final class ModelLoader {
             session.warmUp(scoring.mode(), scoring.batchSize(), warmupK, scoring.warmupRuns());
         } catch (RuntimeException e) {
             session.close();
-            throw e;
+            throw e instanceof ModelLoadException m ? ModelRejectedException.of("", m) : e;
         }
         return new LoadedModel(p, session, clock.instant());
     }
@@ -88,8 +99,8 @@ public final class ModelLoader {
         ModelArtifact artifact;
         try {
             artifact = ModelArtifact.load(dir);
-        } catch (ModelLoadException | UncheckedIOException e) {
-            throw classify(dir, p, e);
+        } catch (ModelLoadException e) {
+            throw ModelRejectedException.of("model " + p.getName() + " " + p.getVersion() + " refused: ", e);
         }
         ModelManifest m = artifact.manifest();
         if (m.sha256() == null || !m.sha256().equalsIgnoreCase(p.getSha256())) {
@@ -101,25 +112,5 @@ public final class ModelLoader {
                     + " but the manifest in " + dir + " says " + m.name() + " " + m.version());
         }
         return artifact;
-    }
-
-    /** Which check {@link ModelArtifact#load} failed, from the manifest it could not accept. */
-    private static ModelRejectedException classify(Path dir, ModelPublished p, RuntimeException e) {
-        String what = "model " + p.getName() + " " + p.getVersion() + " refused: " + e.getMessage();
-        Path manifestFile = dir.resolve(ModelContract.MANIFEST_FILE);
-        if (!Files.isRegularFile(manifestFile) || !Files.isRegularFile(dir.resolve(ModelContract.MODEL_FILE))) {
-            return new ModelRejectedException(Reason.DOWNLOAD, what, e);
-        }
-        ModelManifest m;
-        try {
-            m = ModelManifest.read(manifestFile);
-        } catch (UncheckedIOException unreadable) {
-            return new ModelRejectedException(Reason.CONTRACT, what, e);
-        }
-        if (m.contractVersion() != ModelContract.CONTRACT_VERSION
-                || !ModelArtifact.INPUT_SIGNATURE.equals(m.inputs()) || !ModelArtifact.OUTPUT_SIGNATURE.equals(m.outputs())) {
-            return new ModelRejectedException(Reason.CONTRACT, what, e);
-        }
-        return new ModelRejectedException(Reason.CHECKSUM, what, e);
     }
 }

@@ -9,6 +9,11 @@ import dev.streamrec.app.topology.Candidate;
 import dev.streamrec.app.topology.HeuristicRanker;
 import dev.streamrec.app.topology.Ranking;
 import dev.streamrec.app.topology.RankingRequest;
+import dev.streamrec.onnx.HistoryBatch;
+import dev.streamrec.onnx.ItemRows;
+import dev.streamrec.onnx.RecommenderSession;
+import dev.streamrec.onnx.ScoringMode;
+import dev.streamrec.onnx.TopItems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,17 +87,17 @@ public final class BatchScorer {
     }
 
     private List<Ranking> score(ModelLease lease, List<ScoreRequest> chunk, Predicate<String> available) {
-        ScoringSession session = lease.session();
+        RecommenderSession session = lease.session();
         ScoringMode mode = settings.mode();
         int rows = RequestEncoder.rows(mode, chunk.size());
         HistoryBatch history = RequestEncoder.history(chunk, rows, session.maxHistory());
         List<Ranking> out = new ArrayList<>(chunk.size());
         int broken = 0;
         if (mode == ScoringMode.CANDIDATES) {
-            int width = RequestEncoder.candidateWidth(chunk);
-            String[] candidates = RequestEncoder.candidates(chunk, rows, width);
+            ItemRows candidates = RequestEncoder.candidates(chunk, rows);
+            int width = candidates.width();
             long start = System.nanoTime();
-            float[] scores = session.scoreCandidates(history, candidates, width);
+            float[] scores = session.scoreCandidates(history, candidates);
             metrics.call(chunk.size(), System.nanoTime() - start);
             for (int i = 0; i < chunk.size(); i++) {
                 ScoreRequest r = chunk.get(i);
@@ -110,10 +115,9 @@ public final class BatchScorer {
             }
             // Fetch twice k: out-of-stock items are filtered after the graph's top-k.
             int fetch = 2 * k;
-            int width = RequestEncoder.excludeWidth(chunk);
-            String[] exclude = RequestEncoder.exclude(chunk, rows, width);
+            ItemRows exclude = RequestEncoder.exclude(chunk, rows);
             long start = System.nanoTime();
-            ScoringSession.TopResult top = session.topItems(history, exclude, width, fetch);
+            TopItems top = session.topItems(history, exclude, fetch);
             metrics.call(chunk.size(), System.nanoTime() - start);
             for (int i = 0; i < chunk.size(); i++) {
                 ScoreRequest r = chunk.get(i);

@@ -1,16 +1,13 @@
 package dev.streamrec.app.scoring;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
 
 import dev.streamrec.app.topology.Ranker;
 import dev.streamrec.app.topology.Ranking;
 import dev.streamrec.app.topology.RankingRequest;
 import dev.streamrec.app.topology.UserAction;
-import dev.streamrec.avro.EventType;
 import dev.streamrec.onnx.HistoryEvent;
 
 /**
@@ -51,16 +48,9 @@ public final class ModelRanker implements Ranker {
     /** A topology request as a score request: history as the model sees it, with what must not be returned. */
     public static ScoreRequest toScoreRequest(RankingRequest r) {
         List<HistoryEvent> history = new ArrayList<>(r.history().size());
-        Set<String> exclude = new HashSet<>(r.excluded());
         for (UserAction a : r.history()) {
             history.add(new HistoryEvent(a.itemId(), a.type(), a.timestamp()));
-            if (a.type() == EventType.PURCHASE) {
-                exclude.add(a.itemId());
-            }
         }
-        if (!r.history().isEmpty()) {
-            exclude.add(r.history().getLast().itemId());
-        }
-        return new ScoreRequest(r.userId(), history, r.candidates(), exclude, r.k(), r.eventTime());
+        return new ScoreRequest(r.userId(), history, r.candidates(), r.excluded(), r.k(), r.eventTime());
     }
 }

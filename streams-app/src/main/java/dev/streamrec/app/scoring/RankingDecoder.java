@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 import dev.streamrec.app.topology.Candidate;
 import dev.streamrec.app.topology.RankedItem;
 import dev.streamrec.model.ModelContract;
+import dev.streamrec.onnx.TopItems;
 
 /**
  * Output tensors to ranked items (the output transform; {@link RequestEncoder} is the input one).
@@ -44,7 +45,7 @@ public final class RankingDecoder {
     }
 
     /** Whether every top score of row {@code row} is finite. */
-    public static boolean finite(ScoringSession.TopResult top, int row) {
+    public static boolean finite(TopItems top, int row) {
         for (int r = 0; r < top.k(); r++) {
             if (!Float.isFinite(top.score(row, r))) {
                 return false;
@@ -82,7 +83,7 @@ public final class RankingDecoder {
     }
 
     /** Full-catalog mode, one request: the graph's top items minus masked, excluded and unavailable ones, cut to k. */
-    public static List<RankedItem> top(ScoreRequest request, ScoringSession.TopResult top, int row,
+    public static List<RankedItem> top(ScoreRequest request, TopItems top, int row,
                                        Predicate<String> available) {
         List<RankedItem> out = new ArrayList<>(request.k());
         String[] items = top.items()[row];

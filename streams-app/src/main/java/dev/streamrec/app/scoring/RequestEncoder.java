@@ -1,11 +1,15 @@
 package dev.streamrec.app.scoring;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
+import dev.streamrec.app.topology.Candidate;
 import dev.streamrec.model.ModelContract;
+import dev.streamrec.onnx.HistoryBatch;
+import dev.streamrec.onnx.HistoryEncoder;
 import dev.streamrec.onnx.HistoryEvent;
+import dev.streamrec.onnx.ItemRows;
+import dev.streamrec.onnx.ScoringMode;
 
 /**
  * Score requests to the flat tensors of one call (the input transform; {@link RankingDecoder} is
@@ -19,14 +23,9 @@ public final class RequestEncoder {
     private RequestEncoder() {
     }
 
-    /** The smallest power of two {@code >= n} (at least 1). */
-    public static int bucket(int n) {
-        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
-    }
-
     /** Rows of the call for {@code requests} in {@code mode}. */
     public static int rows(ScoringMode mode, int requests) {
-        return mode == ScoringMode.CANDIDATES ? bucket(requests) : requests;
+        return mode == ScoringMode.CANDIDATES ? ItemRows.bucket(requests) : requests;
     }
 
     public static HistoryBatch history(List<ScoreRequest> requests, int rows, int maxHistory) {
@@ -36,7 +35,7 @@ public final class RequestEncoder {
             histories.add(requests.get(i).history());
             times[i] = requests.get(i).scoringTime();
         }
-        return HistoryBatch.encode(histories, times, rows, maxHistory);
+        return HistoryEncoder.encode(histories, times, rows, maxHistory);
     }
 
     /** Candidate width of the call: the widest request, rounded up to a power of two, at least 16. */
@@ -45,39 +44,33 @@ public final class RequestEncoder {
         for (ScoreRequest r : requests) {
             max = Math.max(max, r.candidates().size());
         }
-        return Math.max(16, bucket(max));
+        return Math.max(16, ItemRows.bucket(max));
     }
 
-    /** {@code [rows, width]} candidate ids, padded. */
-    public static String[] candidates(List<ScoreRequest> requests, int rows, int width) {
-        String[] out = new String[rows * width];
-        Arrays.fill(out, ModelContract.PAD_ITEM);
+    /** {@code [rows, candidateWidth]} candidate ids, padded. */
+    public static ItemRows candidates(List<ScoreRequest> requests, int rows) {
+        int width = candidateWidth(requests);
+        ItemRows out = ItemRows.padding(rows, width);
         for (int i = 0; i < requests.size(); i++) {
-            List<dev.streamrec.app.topology.Candidate> c = requests.get(i).candidates();
+            List<Candidate> c = requests.get(i).candidates();
             for (int j = 0; j < c.size(); j++) {
-                out[i * width + j] = c.get(j).itemId();
+                out.ids()[i * width + j] = c.get(j).itemId();
             }
         }
         return out;
     }
 
-    /** Exclusion width of the call: the longest list (at least 1). */
-    public static int excludeWidth(List<ScoreRequest> requests) {
-        int max = 1;
+    /** {@code [rows, longest list]} excluded ids (at least 1 wide), padded. */
+    public static ItemRows exclude(List<ScoreRequest> requests, int rows) {
+        int width = 1;
         for (ScoreRequest r : requests) {
-            max = Math.max(max, r.exclude().size());
+            width = Math.max(width, r.exclude().size());
         }
-        return max;
-    }
-
-    /** {@code [rows, width]} excluded ids, padded. */
-    public static String[] exclude(List<ScoreRequest> requests, int rows, int width) {
-        String[] out = new String[rows * width];
-        Arrays.fill(out, ModelContract.PAD_ITEM);
+        ItemRows out = ItemRows.padding(rows, width);
         for (int i = 0; i < requests.size(); i++) {
             int j = 0;
             for (String id : requests.get(i).exclude()) {
-                out[i * width + j++] = id;
+                out.ids()[i * width + j++] = id;
             }
         }
         return out;

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import dev.streamrec.app.topology.Ranker;
 import dev.streamrec.onnx.OnnxDevice;
+import dev.streamrec.onnx.ScoringMode;
+import dev.streamrec.onnx.SessionFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Primary;
@@ -11,7 +13,8 @@ import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 
 /**
- * Micronaut wiring of the scorer: {@code streamrec.scoring.*} into {@link ScoringSettings}, the
+ * Micronaut wiring of the scorer: {@code streamrec.scoring.*} into {@link ScoringSettings}, the one
+ * {@link SessionFactory} every model of this process is opened with (it owns the device choice), the
  * meters (registered at start-up, with the device gauge set by a probe of the CUDA provider), the
  * {@link BatchScorer}, and {@link ModelRanker} as the primary {@link Ranker} (it ranks with the
  * heuristic until a model is loaded).
@@ -37,9 +40,14 @@ public class ScoringFactory {
     }
 
     @Singleton
-    ScoringMetrics scoringMetrics(MeterRegistry registry, ScoringSettings settings) {
+    SessionFactory sessionFactory(ScoringSettings settings) {
+        return new SessionFactory(settings.session());
+    }
+
+    @Singleton
+    ScoringMetrics scoringMetrics(MeterRegistry registry, ScoringSettings settings, SessionFactory sessions) {
         ScoringMetrics metrics = new ScoringMetrics(registry);
-        String device = ScoringSession.probeDevice(settings);
+        String device = sessions.probeDevice();
         metrics.device(device);
         LOG.info("scoring on {} (streamrec.scoring.device={}, mode {}, batch size {}, max wait {})", device,
                 settings.device().name().toLowerCase(java.util.Locale.ROOT), settings.mode(), settings.batchSize(),

@@ -3,6 +3,8 @@ package dev.streamrec.app.scoring;
 import java.time.Duration;
 
 import dev.streamrec.onnx.OnnxDevice;
+import dev.streamrec.onnx.ScoringMode;
+import dev.streamrec.onnx.SessionSettings;
 
 /**
  * How the app scores with ONNX Runtime ({@code streamrec.scoring.*}).
@@ -31,6 +33,11 @@ public record ScoringSettings(OnnxDevice device, int cudaDeviceId, long gpuMemor
         if (gpuMemoryLimitBytes < 0 || intraOpThreads < 0 || warmupRuns < 0 || cudaDeviceId < 0) {
             throw new IllegalArgumentException("negative scoring setting in " + this);
         }
+    }
+
+    /** The part that opens sessions ({@link dev.streamrec.onnx.SessionFactory}). */
+    public SessionSettings session() {
+        return new SessionSettings(device, cudaDeviceId, gpuMemoryLimitBytes, intraOpThreads);
     }
 
     public static ScoringSettings defaults() {

@@ -14,7 +14,8 @@ import java.util.function.Predicate;
  * @param k           how many items to return at most
  * @param eventTime   event time of the triggering event, epoch ms
  * @param excluded    items never to return: everything the user purchased and the triggering item
- *                    (a ranker that looks beyond the candidates, e.g. full-catalog scoring, needs it)
+ *                    ({@code Recommender}'s one exclusion rule; a ranker that looks beyond the
+ *                    candidates, e.g. full-catalog scoring, needs it)
  * @param available   false for items the catalogue marks out of stock (same purpose)
  */
 public record RankingRequest(String userId, List<UserAction> history, List<Candidate> candidates, int k,

@@ -204,10 +204,24 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     }
 
     private RankingRequest request(UserEvent event, UserHistory history, List<Candidate> candidates) {
-        Set<String> excluded = new HashSet<>(history.getPurchased());
-        excluded.add(event.getItemId());
         return new RankingRequest(event.getUserId(), actions(history), candidates, settings.recommendK(),
-                event.getTimestamp(), excluded, this::inStock);
+                event.getTimestamp(), excluded(event, history), this::inStock);
+    }
+
+    /**
+     * The exclusion rule, in this one place (candidates, the heuristic and the model ranker all read
+     * it): never recommend what the user purchased (the kept purchases and any purchase still in the
+     * history), nor the item of the triggering event.
+     */
+    static Set<String> excluded(UserEvent event, UserHistory history) {
+        Set<String> excluded = new HashSet<>(history.getPurchased());
+        for (HistoryEntry h : history.getEvents()) {
+            if (EventType.PURCHASE.name().equals(h.getType())) {
+                excluded.add(h.getItemId());
+            }
+        }
+        excluded.add(event.getItemId());
+        return excluded;
     }
 
     private void emit(String key, UserEvent event, int candidateCount, Ranking ranking, long timestamp,
@@ -267,8 +281,7 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     }
 
     List<Candidate> candidates(UserEvent event, UserHistory history) {
-        Set<String> excluded = new HashSet<>(history.getPurchased());
-        excluded.add(event.getItemId());
+        Set<String> excluded = excluded(event, history);
 
         // Seeds: most recent distinct items first.
         Set<String> seeds = new LinkedHashSet<>();

@@ -24,8 +24,7 @@ import dev.streamrec.app.scoring.BatchScorer;
 import dev.streamrec.app.scoring.ModelRejectedException.Reason;
 import dev.streamrec.app.scoring.ScoreRequest;
 import dev.streamrec.app.scoring.ScoringMetrics;
-import dev.streamrec.app.scoring.ScoringSession;
-import dev.streamrec.app.scoring.ScoringMode;
+import dev.streamrec.onnx.ScoringMode;
 import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.app.scoring.TrainedModels;
 import dev.streamrec.app.topology.Candidate;
@@ -35,6 +34,7 @@ import dev.streamrec.avro.ModelPublished;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.onnx.HistoryEvent;
 import dev.streamrec.onnx.ModelArtifact;
+import dev.streamrec.onnx.SessionFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,7 +66,8 @@ class ModelManagerTest {
         ArtifactPolicy policy = ArtifactPolicy.localOnly(List.of(root), root.resolve("cache"))
                 .withRemote(Set.of("file", "http"), Set.of("127.0.0.1"))
                 .withLimits(64L << 20, Duration.ofSeconds(10));
-        ModelLoader loader = new ModelLoader(new ArtifactFetcher(policy), scoring, 20, Clock.systemUTC());
+        ModelLoader loader = new ModelLoader(new ArtifactFetcher(policy), scoring, new SessionFactory(scoring.session()),
+                20, Clock.systemUTC());
         return new ModelManager(loader, settings, metrics);
     }
 

@@ -12,14 +12,15 @@ import dev.streamrec.app.scoring.BatchScorer;
 import dev.streamrec.app.scoring.ModelLease;
 import dev.streamrec.app.scoring.ModelRanker;
 import dev.streamrec.app.scoring.ScoringMetrics;
-import dev.streamrec.app.scoring.ScoringMode;
-import dev.streamrec.app.scoring.ScoringSession;
 import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.app.scoring.TrainedModels;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.RecommendedItem;
+import dev.streamrec.onnx.RecommenderSession;
+import dev.streamrec.onnx.ScoringMode;
+import dev.streamrec.onnx.SessionFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,12 +30,12 @@ import org.junit.jupiter.api.Test;
 class ModelRankingTopologyTest {
 
     private static final Duration MIN = Duration.ofMinutes(1);
-    static ScoringSession session;
+    static RecommenderSession session;
 
     @BeforeAll
     static void openModel() throws Exception {
         Path root = Files.createTempDirectory("streamrec-model-ttd-");
-        session = ScoringSession.open(TrainedModels.export(root, "v1", 1L), ScoringSettings.defaults());
+        session = new SessionFactory(ScoringSettings.defaults().session()).open(TrainedModels.export(root, "v1", 1L));
     }
 
     @AfterAll
@@ -77,10 +78,10 @@ class ModelRankingTopologyTest {
         return r.getItems().stream().map(RecommendedItem::getItemId).toList();
     }
 
-    private static ModelLease lease(ScoringSession s) {
+    private static ModelLease lease(RecommenderSession s) {
         return new ModelLease() {
             @Override
-            public ScoringSession session() {
+            public RecommenderSession session() {
                 return s;
             }
 

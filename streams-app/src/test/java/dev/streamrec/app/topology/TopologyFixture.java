@@ -22,6 +22,7 @@ import dev.streamrec.topics.Topics;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -135,8 +136,8 @@ final class TopologyFixture implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
-        try (var paths = Files.walk(stateDir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            Utils.delete(stateDir.toFile());
         } catch (IOException e) {
             // best effort: a temp dir
         }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -24,6 +23,7 @@ import dev.streamrec.trainer.eval.ExclusionPolicy;
 import dev.streamrec.trainer.eval.Metrics;
 import dev.streamrec.trainer.eval.PoolingModelFactory;
 import dev.streamrec.trainer.eval.ScorerFactory;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -156,10 +156,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Utils.delete(dir.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("failed to delete temporary artifact " + dir, e);
         }

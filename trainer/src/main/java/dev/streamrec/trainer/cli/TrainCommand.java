@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.streamrec.kafka.ClientProperties;
+import dev.streamrec.console.TimeArgument;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.data.CsvEventSource;
 import dev.streamrec.trainer.data.EventLog;
@@ -33,10 +34,12 @@ final class TrainCommand implements Callable<Integer> {
     Window window;
 
     static final class Window {
-        @Option(names = "--start", converter = TimeArg.class, description = "Earliest event time (epoch ms or ISO-8601).")
+        @Option(names = "--start", converter = TimeArgument.EpochMillis.class,
+                description = "Earliest event time: " + TimeArgument.FORMATS + ".")
         Long start;
 
-        @Option(names = "--end", converter = TimeArg.class, description = "Events before this time only (epoch ms or ISO-8601).")
+        @Option(names = "--end", converter = TimeArgument.EpochMillis.class,
+                description = "Events before this time only: " + TimeArgument.FORMATS + ".")
         Long end;
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.ModelArtifact;
+import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.onnx.SessionSettings;
 import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EventLog;
@@ -72,6 +73,6 @@ public final class PoolingModelFactory implements ScorerFactory {
         ModelArtifact artifact = ArtifactWriter.write(r.model(), new OnnxExporter.Metadata(name, "evaluate",
                 new ModelManifest.TrainedOn(train.minTimestamp(), train.maxTimestamp(), train.eventCount(), train.source()),
                 Map.of()), System.currentTimeMillis(), artifactDir);
-        return new OnnxScorer(artifact, onnx, name);
+        return new OnnxScorer(artifact, new SessionFactory(onnx), name);
     }
 }

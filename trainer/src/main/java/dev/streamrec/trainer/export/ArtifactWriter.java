@@ -69,11 +69,11 @@ public final class ArtifactWriter {
                 .limit(k).toList();
         List<Float> ages = new ArrayList<>();
         List<Long> typeCodes = new ArrayList<>();
-        for (int j = 0; j < input.historyLength(); j++) {
-            ages.add(input.historyAges()[0][j]);
-            typeCodes.add(input.historyTypes()[0][j]);
+        for (int j = 0; j < input.length(); j++) { // one row: the flat arrays are row 0
+            ages.add(input.ages()[j]);
+            typeCodes.add(input.types()[j]);
         }
-        return new ModelManifest.Golden(List.of(input.historyItems()[0]), typeCodes, ages,
+        return new ModelManifest.Golden(List.of(input.items()), typeCodes, ages,
                 best.stream().map(model.vocabulary::id).toList(), best.stream().map(r -> scores[r]).toList());
     }
 }

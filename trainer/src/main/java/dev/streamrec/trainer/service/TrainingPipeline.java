@@ -13,6 +13,7 @@ import dev.streamrec.avro.TrainingWindow;
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.ModelArtifact;
 import dev.streamrec.onnx.ModelLoadException;
+import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.onnx.SessionSettings;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.data.HoldoutSplit;
@@ -102,9 +103,12 @@ public final class TrainingPipeline {
     private final Settings settings;
     private final ModelPublisher publisher;   // null: write artifacts, announce nothing
     private final Clock clock;
+    /** One per pipeline: it remembers a failed CUDA provider across training runs. */
+    private final SessionFactory sessions;
 
     public TrainingPipeline(Settings settings, ModelPublisher publisher, Clock clock) {
         this.settings = settings;
+        this.sessions = new SessionFactory(settings.onnx());
         this.publisher = publisher;
         this.clock = clock;
     }
@@ -163,7 +167,7 @@ public final class TrainingPipeline {
     }
 
     private Metrics evaluate(Evaluator evaluator, ModelArtifact artifact, Split split, String label) {
-        try (OnnxScorer scorer = new OnnxScorer(artifact, settings.onnx(), artifact.manifest().version())) {
+        try (OnnxScorer scorer = new OnnxScorer(artifact, sessions, artifact.manifest().version())) {
             Metrics m = evaluator.evaluate(scorer, split.holdout(), label);
             LOG.info("{} {}: {}", label, artifact.manifest().version(), m.asMap());
             return m;

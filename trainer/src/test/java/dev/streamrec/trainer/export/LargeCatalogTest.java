@@ -14,9 +14,11 @@ import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.HistoryEncoder;
 import dev.streamrec.onnx.HistoryEvent;
 import dev.streamrec.onnx.ModelArtifact;
-import dev.streamrec.onnx.ModelInput;
+import dev.streamrec.onnx.HistoryBatch;
+import dev.streamrec.onnx.ItemRows;
 import dev.streamrec.onnx.OnnxDevice;
 import dev.streamrec.onnx.RecommenderSession;
+import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.onnx.SessionSettings;
 import dev.streamrec.trainer.model.AgeBuckets;
 import dev.streamrec.trainer.model.SeqRecModel;
@@ -44,8 +46,9 @@ class LargeCatalogTest {
         // when exported and opened (which replays the golden input)
         ModelArtifact artifact = ArtifactWriter.write(model, new OnnxExporter.Metadata("big", "v1",
                 new ModelManifest.TrainedOn(0, 0, 0, "none"), Map.of()), 1L, dir.resolve("v1"));
-        try (RecommenderSession session = RecommenderSession.open(artifact,
-                SessionSettings.defaults().withDevice(OnnxDevice.CPU))) {
+        try (RecommenderSession session = new SessionFactory(SessionSettings.defaults().withDevice(OnnxDevice.CPU))
+                .open(artifact)) {
+            session.verifyGolden();
             assertThat(session.manifest().vocabularySize()).isEqualTo(ITEMS);
 
             // then candidate mode costs far less than full-catalog mode for the same batch
@@ -53,15 +56,10 @@ class LargeCatalogTest {
             for (int b = 0; b < 16; b++) {
                 histories.add(List.of(new HistoryEvent("i" + (b * 7919), EventType.CLICK, 0L)));
             }
-            ModelInput input = HistoryEncoder.encode(histories, new long[16], 20);
-            String[][] candidates = new String[16][50];
-            for (String[] row : candidates) {
-                Arrays.setAll(row, c -> "i" + (c * 104_729 % ITEMS));
-            }
-            String[][] noExclusion = new String[16][1];
-            for (String[] row : noExclusion) {
-                row[0] = "";
-            }
+            HistoryBatch input = HistoryEncoder.encode(histories, new long[16], 20);
+            ItemRows candidates = ItemRows.padding(16, 50);
+            Arrays.setAll(candidates.ids(), i -> "i" + (i % 50 * 104_729 % ITEMS));
+            ItemRows noExclusion = ItemRows.padding(16, 1);
             long candidate = medianNanos(() -> session.scoreCandidates(input, candidates));
             long full = medianNanos(() -> session.topItems(input, noExclusion, 20));
             LoggerFactory.getLogger(LargeCatalogTest.class).info("1M items, batch 16: candidate mode (50) {} us, full catalog (top 20) {} us",

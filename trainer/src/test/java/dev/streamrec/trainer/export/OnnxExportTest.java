@@ -17,10 +17,12 @@ import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.HistoryEncoder;
 import dev.streamrec.onnx.HistoryEvent;
 import dev.streamrec.onnx.ModelArtifact;
-import dev.streamrec.onnx.ModelInput;
+import dev.streamrec.onnx.HistoryBatch;
+import dev.streamrec.onnx.ItemRows;
 import dev.streamrec.onnx.ModelLoadException;
 import dev.streamrec.onnx.OnnxDevice;
 import dev.streamrec.onnx.RecommenderSession;
+import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.onnx.SessionSettings;
 import dev.streamrec.onnx.TopItems;
 import dev.streamrec.trainer.Fixtures;
@@ -48,7 +50,8 @@ class OnnxExportTest {
         model = new Trainer(Fixtures.quick().withMaxEpochs(1)).train(Fixtures.log(200, 150, 5_000, 21L), List.of(), null).model();
         artifact = ArtifactWriter.write(model, new OnnxExporter.Metadata("seqrec", "v1",
                 new ModelManifest.TrainedOn(1, 2, 3, "test"), Map.of("ndcg_at_10", 0.5)), 42L, dir.resolve("v1"));
-        session = RecommenderSession.open(artifact, SessionSettings.defaults().withDevice(OnnxDevice.CPU));
+        session = new SessionFactory(SessionSettings.defaults().withDevice(OnnxDevice.CPU)).open(artifact);
+        session.verifyGolden();
     }
 
     @AfterAll
@@ -81,15 +84,15 @@ class OnnxExportTest {
 
         // when both score them
         float[][] java = new ModelScorer(model).scoreCandidates(cases, candidates);
-        ModelInput input = HistoryEncoder.encode(cases.stream().map(EvalCase::history).toList(),
+        HistoryBatch input = HistoryEncoder.encode(cases.stream().map(EvalCase::history).toList(),
                 cases.stream().mapToLong(EvalCase::timestamp).toArray(), model.maxHistory);
-        float[][] onnx = session.scoreCandidates(input, HistoryEncoder.padded(candidates));
+        float[] onnx = session.scoreCandidates(input, ItemRows.padded(candidates));
 
         // then they agree within 1e-4 everywhere, unknown candidates included
         double maxDiff = 0;
         for (int b = 0; b < java.length; b++) {
             for (int c = 0; c < java[b].length; c++) {
-                maxDiff = Math.max(maxDiff, Math.abs(java[b][c] - onnx[b][c]));
+                maxDiff = Math.max(maxDiff, Math.abs(java[b][c] - onnx[b * 8 + c]));
             }
         }
         assertThat(maxDiff).as("max |java - onnx|").isLessThanOrEqualTo(1e-4);
@@ -100,10 +103,10 @@ class OnnxExportTest {
         List<List<Scorer.Ranked>> javaTop = new ModelScorer(model).topItems(first, none, 10);
         TopItems onnxTop = session.topItems(HistoryEncoder.encode(first.stream().map(EvalCase::history).toList(),
                 first.stream().mapToLong(EvalCase::timestamp).toArray(), model.maxHistory),
-                HistoryEncoder.padded(none), 10);
+                ItemRows.padded(none), 10);
         for (int b = 0; b < first.size(); b++) {
             for (int r = 0; r < 10; r++) {
-                assertThat((double) onnxTop.scores()[b][r]).as("case %d rank %d", b, r)
+                assertThat((double) onnxTop.score(b, r)).as("case %d rank %d", b, r)
                         .isCloseTo(javaTop.get(b).get(r).score(), org.assertj.core.data.Offset.offset(1e-4));
             }
         }
@@ -119,14 +122,15 @@ class OnnxExportTest {
                 new HistoryEvent("never-seen", EventType.PURCHASE, now - 10));
 
         // when scored: the unknown history item takes the latest slot, shifting the known one to position 1
-        float[][] scores = session.scoreCandidates(HistoryEncoder.encode(List.of(plain, withUnknown),
-                new long[] {now, now}, model.maxHistory), new String[][] {{"never-seen", known}, {"never-seen", known}});
+        float[] scores = session.scoreCandidates(HistoryEncoder.encode(List.of(plain, withUnknown),
+                new long[] {now, now}, model.maxHistory), ItemRows.of(new String[] {"never-seen", known},
+                new String[] {"never-seen", known}));
 
         // then an unknown candidate scores exactly the fallback, never NaN or an error
-        assertThat(scores[0][0]).isEqualTo(ModelContract.UNKNOWN_ITEM_SCORE);
-        assertThat(scores[1][0]).isEqualTo(ModelContract.UNKNOWN_ITEM_SCORE);
-        assertThat(scores[0][1]).isFinite().isGreaterThan(ModelContract.UNKNOWN_ITEM_SCORE);
-        assertThat(scores[1][1]).isFinite();
+        assertThat(scores[0]).isEqualTo(ModelContract.UNKNOWN_ITEM_SCORE);
+        assertThat(scores[2]).isEqualTo(ModelContract.UNKNOWN_ITEM_SCORE);
+        assertThat(scores[1]).isFinite().isGreaterThan(ModelContract.UNKNOWN_ITEM_SCORE);
+        assertThat(scores[3]).isFinite();
     }
 
     @Test
@@ -134,20 +138,20 @@ class OnnxExportTest {
         // given a user and the ten items full-catalog mode likes best for them
         long now = Fixtures.START;
         List<HistoryEvent> history = List.of(new HistoryEvent(model.vocabulary.id(3), EventType.VIEW, now - 5_000));
-        ModelInput input = HistoryEncoder.encode(List.of(history), new long[] {now}, model.maxHistory);
-        TopItems before = session.topItems(input, new String[][] {{ModelContract.PAD_ITEM}}, 10);
+        HistoryBatch input = HistoryEncoder.encode(List.of(history), new long[] {now}, model.maxHistory);
+        TopItems before = session.topItems(input, ItemRows.padding(1, 1), 10);
 
         // when those ten are excluded (plus an unknown id), and k asks for more than the catalogue
         String[] exclude = new String[11];
         System.arraycopy(before.items()[0], 0, exclude, 0, 10);
         exclude[10] = "never-seen";
-        TopItems after = session.topItems(input, new String[][] {exclude}, 10);
-        TopItems all = session.topItems(input, new String[][] {{ModelContract.PAD_ITEM}}, 1_000_000);
+        TopItems after = session.topItems(input, ItemRows.of(exclude), 10);
+        TopItems all = session.topItems(input, ItemRows.padding(1, 1), 1_000_000);
 
         // then none of them comes back, scores still descend, and k is clamped to the catalogue
         assertThat(after.items()[0]).doesNotContain(before.items()[0]);
         for (int r = 1; r < 10; r++) {
-            assertThat(after.scores()[0][r]).isLessThanOrEqualTo(after.scores()[0][r - 1]);
+            assertThat(after.score(0, r)).isLessThanOrEqualTo(after.score(0, r - 1));
         }
         assertThat(all.ranked(0)).hasSize(model.vocabulary.size());
     }

@@ -1,4 +1,4 @@
-package dev.streamrec.ops;
+package dev.streamrec.console;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -13,7 +13,8 @@ import picocli.CommandLine;
 /**
  * A point in time given on the command line: epoch milliseconds ({@code 1795428000000}), an ISO-8601
  * instant or offset date-time ({@code 2026-11-23T10:00:00Z}, {@code 2026-11-23T11:00:00+01:00}), or a
- * local date-time or date, read as UTC ({@code 2026-11-23T10:00}, {@code 2026-11-23}).
+ * local date-time or date, read as UTC ({@code 2026-11-23T10:00}, {@code 2026-11-23}). The one time
+ * parser of every command (ops' replay and reset, the trainer's training window).
  */
 public final class TimeArgument implements CommandLine.ITypeConverter<Instant> {
 
@@ -50,6 +51,14 @@ public final class TimeArgument implements CommandLine.ITypeConverter<Instant> {
             return parse(value);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** The same forms, for options that hold epoch milliseconds. */
+    public static final class EpochMillis implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return new TimeArgument().convert(value).toEpochMilli();
         }
     }
 }

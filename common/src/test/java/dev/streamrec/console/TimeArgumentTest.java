@@ -1,4 +1,4 @@
-package dev.streamrec.ops;
+package dev.streamrec.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +20,15 @@ class TimeArgumentTest {
         assertThat(TimeArgument.parse("2026-11-23T10:00")).as("local date-time is UTC").isEqualTo(T);
         assertThat(TimeArgument.parse("2026-11-23")).as("date is UTC midnight")
                 .isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
+    }
+
+    @Test
+    void shouldGiveTheSameTimesAsEpochMillisForTheTrainersWindow() {
+        TimeArgument.EpochMillis millis = new TimeArgument.EpochMillis();
+        assertThat(millis.convert("2026-11-23T11:00:00+01:00")).isEqualTo(T.toEpochMilli());
+        assertThat(millis.convert("2026-11-23T10:00")).isEqualTo(T.toEpochMilli());
+        assertThatThrownBy(() -> millis.convert("soon")).isInstanceOf(picocli.CommandLine.TypeConversionException.class)
+                .hasMessageContaining("bad time 'soon'");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.streamrec.app.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,35 +19,44 @@ import dev.streamrec.app.topology.RankedItem;
 import dev.streamrec.app.topology.Ranking;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.events.ShopperSimulator;
+import dev.streamrec.onnx.HistoryBatch;
 import dev.streamrec.onnx.HistoryEncoder;
 import dev.streamrec.onnx.HistoryEvent;
+import dev.streamrec.onnx.ItemRows;
 import dev.streamrec.onnx.ModelArtifact;
-import dev.streamrec.onnx.ModelInput;
+import dev.streamrec.onnx.ModelLoadException;
 import dev.streamrec.onnx.OnnxDevice;
+import dev.streamrec.onnx.OrtSupport;
 import dev.streamrec.onnx.RecommenderSession;
-import dev.streamrec.onnx.SessionSettings;
+import dev.streamrec.onnx.ScoringMode;
+import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.onnx.TopItems;
+import dev.streamrec.trainer.data.EvalCase;
+import dev.streamrec.trainer.eval.ModelScorer;
+import dev.streamrec.trainer.eval.Scorer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The scorer on a real trainer-made model: device fallback, both modes against the trainer's reference session, batching. */
-class ScoringSessionTest {
+/**
+ * The ONNX session layer on a real trainer-made model, as the app uses it: device choice and
+ * fallback, both modes against the trainer's Java model with pooled buffers, and the batched scorer.
+ */
+class RecommenderSessionTest {
 
     @TempDir
     static Path root;
     static ModelArtifact artifact;
-    static ScoringSession session;
-    static RecommenderSession reference;
+    static RecommenderSession session;
     static List<List<HistoryEvent>> histories;
 
     @BeforeAll
     static void exportModel() {
         artifact = TrainedModels.export(root, "20260101T000000000Z", 1L);
-        session = ScoringSession.open(artifact, ScoringSettings.defaults());
-        reference = RecommenderSession.open(artifact, SessionSettings.defaults().withDevice(OnnxDevice.CPU));
+        session = new SessionFactory(ScoringSettings.defaults().session()).open(artifact);
+        session.verifyGolden();
         Map<String, List<HistoryEvent>> byUser = new HashMap<>();
         for (UserEvent e : TrainedModels.events(600, 7L)) {
             byUser.computeIfAbsent(e.getUserId(), u -> new ArrayList<>())
@@ -58,53 +68,81 @@ class ScoringSessionTest {
     @AfterAll
     static void close() {
         session.close();
-        reference.close();
     }
 
     @Test
-    void shouldFallBackToTheCpuWhenAutoFindsNoGpuAndSayWhichRuns() {
-        // given device auto on a host without a usable GPU (this one)
+    void shouldFallBackToTheCpuWhenAutoFindsNoGpuDriverAndSayWhichRuns() {
+        // given device auto on a host whose factory was told there is no NVIDIA driver
+        SessionFactory noDriver = new SessionFactory(ScoringSettings.defaults().session(), false);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ScoringMetrics metrics = new ScoringMetrics(registry);
 
         // when the device is probed and a model opened
-        metrics.device(ScoringSession.probeDevice(ScoringSettings.defaults()));
-
-        // then the CPU runs, and the gauge says so
-        assertThat(session.device()).isEqualTo(ScoringSession.CPU);
+        metrics.device(noDriver.probeDevice());
+        try (RecommenderSession s = noDriver.open(artifact)) {
+            // then the CPU runs, and the gauge says so
+            assertThat(s.device()).isEqualTo(SessionFactory.CPU);
+        }
         assertThat(registry.get(ScoringMetrics.DEVICE_INFO).tag("device", "cpu").gauge().value()).isEqualTo(1.0);
         assertThat(registry.find(ScoringMetrics.DEVICE_INFO).tag("device", "cuda").gauge()).as("only the device in use").isNull();
     }
 
     @Test
+    void shouldRememberAFailedCudaProviderPerFactoryNotPerProcess() {
+        assumeFalse(OrtSupport.nvidiaDriverPresent(), "needs a host where the CUDA provider cannot load");
+        // given two factories that believe a driver is present (so auto tries CUDA)
+        SessionFactory first = new SessionFactory(ScoringSettings.defaults().session(), true);
+        SessionFactory second = new SessionFactory(ScoringSettings.defaults().session(), true);
+
+        // when the first opens a model: CUDA fails, the CPU serves
+        try (RecommenderSession s = first.open(artifact)) {
+            assertThat(s.device()).isEqualTo(SessionFactory.CPU);
+        }
+
+        // then the first no longer tries CUDA, while the second, which never failed, still would
+        assertThat(first.cudaKnownUnavailable()).isTrue();
+        assertThat(second.cudaKnownUnavailable()).as("no state shared between factories").isFalse();
+        assertThat(second.probeDevice()).isEqualTo(SessionFactory.CPU);
+        assertThat(second.cudaKnownUnavailable()).isTrue();
+    }
+
+    @Test
     void shouldRefuseToLoadWhenCudaIsDemandedWithoutAGpu() {
-        assertThatThrownBy(() -> ScoringSession.open(artifact, ScoringSettings.defaults().withDevice(OnnxDevice.CUDA)))
-                .isInstanceOf(ModelRejectedException.class)
-                .satisfies(e -> assertThat(((ModelRejectedException) e).reason()).isEqualTo(ModelRejectedException.Reason.LOAD))
+        assumeFalse(OrtSupport.nvidiaDriverPresent(), "needs a host without a GPU");
+        SessionFactory cuda = new SessionFactory(ScoringSettings.defaults().withDevice(OnnxDevice.CUDA).session());
+        assertThatThrownBy(() -> cuda.open(artifact))
+                .isInstanceOfSatisfying(ModelLoadException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ModelLoadException.Reason.OPEN_FAILED))
                 .hasMessageContaining("CUDA");
     }
 
     @Test
-    void shouldScoreLikeTheTrainersReferenceSessionInBothModesWhileReusingBuffers() {
+    void shouldScoreLikeTheTrainersJavaModelInBothModesWhileReusingBuffers() {
+        // given the Java model the artifact was exported from, and five users' histories
+        Scorer java = new ModelScorer(TrainedModels.trained(1L));
+        long now = TrainedModels.START + 3_600_000L;
+        List<EvalCase> cases = histories.stream().map(h -> new EvalCase("u", h, "", now, List.of())).toList();
         long[] times = new long[histories.size()];
-        Arrays.fill(times, TrainedModels.START + 3_600_000L);
-        ModelInput in = HistoryEncoder.encode(histories, times, session.maxHistory());
-        int rows = histories.size();
-        HistoryBatch batch = HistoryBatch.encode(histories, times, rows, session.maxHistory());
+        Arrays.fill(times, now);
+        int users = histories.size();
+        // the app's shape: rows rounded up to a power of two, full history width
+        HistoryBatch batch = HistoryEncoder.encode(histories, times, ItemRows.bucket(users), session.maxHistory());
 
         for (int round = 0; round < 3; round++) { // same shape each round: pooled buffers, new contents
             int offset = round * 7;
-            String[][] cands = new String[rows][16];
-            String[] flat = new String[rows * 16];
-            for (int b = 0; b < rows; b++) {
+            List<List<String>> cands = new ArrayList<>();
+            ItemRows rows = ItemRows.padding(batch.rows(), 16);
+            for (int b = 0; b < users; b++) {
+                List<String> row = new ArrayList<>();
                 for (int c = 0; c < 16; c++) {
-                    cands[b][c] = ShopperSimulator.itemId((offset + b * 16 + c) % TrainedModels.ITEMS);
-                    flat[b * 16 + c] = cands[b][c];
+                    row.add(ShopperSimulator.itemId((offset + b * 16 + c) % TrainedModels.ITEMS));
+                    rows.ids()[b * 16 + c] = row.getLast();
                 }
+                cands.add(row);
             }
-            float[][] want = reference.scoreCandidates(in, cands);
-            float[] got = session.scoreCandidates(batch, flat, 16);
-            for (int b = 0; b < rows; b++) {
+            float[][] want = java.scoreCandidates(cases, cands);
+            float[] got = session.scoreCandidates(batch, rows);
+            for (int b = 0; b < users; b++) {
                 for (int c = 0; c < 16; c++) {
                     assertThat(got[b * 16 + c]).as("round %d row %d candidate %d", round, b, c)
                             .isCloseTo(want[b][c], within(1e-4f));
@@ -113,22 +151,18 @@ class ScoringSessionTest {
         }
         assertThat(session.pooledWorkspaces()).as("one workspace per shape, reused").isGreaterThanOrEqualTo(1);
 
-        String[][] exclude = new String[rows][2];
-        String[] flatExclude = new String[rows * 2];
-        for (int b = 0; b < rows; b++) {
-            exclude[b][0] = histories.get(b).getLast().itemId();
-            exclude[b][1] = histories.get(b).getFirst().itemId();
-            flatExclude[b * 2] = exclude[b][0];
-            flatExclude[b * 2 + 1] = exclude[b][1];
-        }
-        TopItems want = reference.topItems(in, exclude, 10);
-        ScoringSession.TopResult got = session.topItems(batch, flatExclude, 2, 10);
-        for (int b = 0; b < rows; b++) {
-            assertThat(got.items()[b]).as("top items of row %d", b).containsExactly(want.items()[b]);
-            assertThat(got.items()[b]).doesNotContain(exclude[b]);
+        // and full-catalog mode with two exclusions per user gives the Java model's ranking
+        List<List<String>> exclude = histories.stream()
+                .map(h -> List.of(h.getLast().itemId(), h.getFirst().itemId())).toList();
+        HistoryBatch exact = HistoryEncoder.encode(histories, times, users, session.maxHistory());
+        List<List<Scorer.Ranked>> want = java.topItems(cases, exclude, 10);
+        TopItems got = session.topItems(exact, ItemRows.padded(exclude), 10);
+        for (int b = 0; b < users; b++) {
+            assertThat(got.items()[b]).as("top items of row %d", b).doesNotContainAnyElementsOf(exclude.get(b));
             for (int r = 0; r < 10; r++) {
-                assertThat(got.score(b, r)).isCloseTo(want.scores()[b][r], within(1e-4f));
+                assertThat(got.score(b, r)).as("row %d rank %d", b, r).isCloseTo(want.get(b).get(r).score(), within(1e-4f));
             }
+            assertThat(got.ranked(b)).as("row %d, nothing masked", b).hasSize(10);
         }
     }
 
@@ -178,10 +212,10 @@ class ScoringSessionTest {
         });
     }
 
-    static ModelSource fixed(ScoringSession s, String version) {
+    static ModelSource fixed(RecommenderSession s, String version) {
         return () -> new ModelLease() {
             @Override
-            public ScoringSession session() {
+            public RecommenderSession session() {
                 return s;
             }
 

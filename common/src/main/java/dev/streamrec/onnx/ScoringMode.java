@@ -1,11 +1,11 @@
-package dev.streamrec.app.scoring;
+package dev.streamrec.onnx;
 
 import java.util.Locale;
 
 /**
  * How the model ranks for one event: {@link #CANDIDATES} scores the co-visitation and trending
  * candidates the topology proposes (each keeps its reason); {@link #FULL} scores every item of the
- * model's vocabulary and takes the top k inside the graph (reason {@value BatchScorer#MODEL_REASON}).
+ * model's vocabulary and takes the top k inside the graph.
  */
 public enum ScoringMode {
     CANDIDATES, FULL;

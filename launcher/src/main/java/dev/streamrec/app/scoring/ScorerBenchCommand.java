@@ -17,25 +17,32 @@ import java.util.stream.IntStream;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.ModelArtifact;
+import dev.streamrec.onnx.HistoryBatch;
+import dev.streamrec.onnx.ItemRows;
+import dev.streamrec.onnx.ModelLoadException;
 import dev.streamrec.onnx.OnnxDevice;
+import dev.streamrec.onnx.RecommenderSession;
+import dev.streamrec.onnx.ScoringMode;
+import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.trainer.export.ArtifactWriter;
 import dev.streamrec.trainer.export.OnnxExporter;
 import dev.streamrec.trainer.model.AgeBuckets;
 import dev.streamrec.trainer.model.SeqRecModel;
 import dev.streamrec.trainer.model.Vocabulary;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Scorer benchmark: exports the trainer's graph over a random item table (N items x dim), opens it
- * with the app's {@link ScoringSession} on each device, and measures ONNX Runtime calls (what
+ * with the app's {@link RecommenderSession} on each device, and measures ONNX Runtime calls (what
  * {@code streamrec_scoring_latency_seconds} times: tensors in, scores out) for each batch size in
  * candidate mode (C candidates per user) and full-catalog mode (top k inside the graph). Prints a
  * Markdown table: users scored per second, and per-call p50/p99.
  *
- * <p>Registered as {@code streams-app.jar bench-scorer}; also runs without Micronaut:
- * {@code java --enable-native-access=ALL-UNNAMED -cp 'streams-app.jar:lib/*' dev.streamrec.app.scoring.ScorerBenchCommand --items 100000}.
+ * <p>Registered as {@code streamrec.jar bench-scorer}; also runs without Micronaut:
+ * {@code java --enable-native-access=ALL-UNNAMED -cp 'streamrec.jar:lib/*' dev.streamrec.app.scoring.ScorerBenchCommand --items 100000}.
  * CUDA rows appear when the CUDA provider loads (device {@code cuda} is skipped with a note otherwise).
  */
 @Command(name = "bench-scorer", mixinStandardHelpOptions = true,
@@ -154,10 +161,10 @@ public final class ScorerBenchCommand implements Callable<Integer> {
 
     private List<Cell> measure(ModelArtifact artifact, int n, OnnxDevice device, List<String> notes) {
         ScoringSettings settings = ScoringSettings.defaults().withDevice(device).withIntraOpThreads(intraOpThreads);
-        ScoringSession session;
+        RecommenderSession session;
         try {
-            session = ScoringSession.open(artifact, settings);
-        } catch (ModelRejectedException e) {
+            session = new SessionFactory(settings.session()).open(artifact);
+        } catch (ModelLoadException e) {
             notes.add(device.name().toLowerCase(Locale.ROOT) + ": not measured, " + e.getMessage());
             return List.of();
         }
@@ -175,7 +182,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
         return cells;
     }
 
-    private Cell cell(ScoringSession session, int n, ScoringMode mode, int b, SplittableRandom random) {
+    private Cell cell(RecommenderSession session, int n, ScoringMode mode, int b, SplittableRandom random) {
         int l = session.maxHistory();
         String[] hist = new String[b * l];
         long[] types = new long[b * l];
@@ -186,15 +193,14 @@ public final class ScorerBenchCommand implements Callable<Integer> {
             ages[i] = random.nextInt(86_400);
         }
         HistoryBatch batch = new HistoryBatch(b, l, hist, types, ages);
-        String[] cands = new String[b * candidates];
-        for (int i = 0; i < cands.length; i++) {
-            cands[i] = "i" + random.nextInt(n);
+        ItemRows cands = ItemRows.padding(b, candidates);
+        for (int i = 0; i < cands.ids().length; i++) {
+            cands.ids()[i] = "i" + random.nextInt(n);
         }
-        String[] exclude = new String[b];
-        Arrays.fill(exclude, ModelContract.PAD_ITEM);
+        ItemRows exclude = ItemRows.padding(b, 1);
         Runnable call = mode == ScoringMode.CANDIDATES
-                ? () -> session.scoreCandidates(batch, cands, candidates)
-                : () -> session.topItems(batch, exclude, 1, k);
+                ? () -> session.scoreCandidates(batch, cands)
+                : () -> session.topItems(batch, exclude, k);
         call.run(); // warm-up: memory planning, buffers of this shape
         call.run();
         List<Long> times = new ArrayList<>();
@@ -238,7 +244,8 @@ public final class ScorerBenchCommand implements Callable<Integer> {
         ScoringMetrics metrics = new ScoringMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         dev.streamrec.app.model.ModelManager manager = new dev.streamrec.app.model.ModelManager(
                 new dev.streamrec.app.model.ModelLoader(new dev.streamrec.app.model.ArtifactFetcher(
-                        dev.streamrec.app.model.ArtifactPolicy.localOnly(List.of(dir), dir.resolve("cache"))), settings, 2 * k, java.time.Clock.systemUTC()),
+                        dev.streamrec.app.model.ArtifactPolicy.localOnly(List.of(dir), dir.resolve("cache"))), settings,
+                        new SessionFactory(settings.session()), 2 * k, java.time.Clock.systemUTC()),
                 dev.streamrec.app.model.ModelSettings.defaults(), metrics);
         try (manager) {
             manager.announce(versions.getFirst(), System.nanoTime());
@@ -351,10 +358,8 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Utils.delete(dir.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("failed to delete " + dir, e);
         }
