@@ -24,7 +24,8 @@ public final class Serdes {
             new AvroSerde<>(ModelPublished.getClassSchema(), List.of());
 
     // Internal records of the streams app (store values, repartition and global-store topics).
-    public static final AvroSerde<UserHistory> USER_HISTORY = new AvroSerde<>(UserHistory.getClassSchema(), List.of());
+    public static final AvroSerde<UserHistory> USER_HISTORY = new AvroSerde<>(UserHistory.getClassSchema(),
+            List.of(AvroSerde.historySchema("avro-history/UserHistory-v1.avsc")));
     public static final AvroSerde<RecentRecommendations> RECENT_RECOMMENDATIONS =
             new AvroSerde<>(RecentRecommendations.getClassSchema(), List.of());
     public static final AvroSerde<ItemSignal> ITEM_SIGNAL = new AvroSerde<>(ItemSignal.getClassSchema(), List.of());

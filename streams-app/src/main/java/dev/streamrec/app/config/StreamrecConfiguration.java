@@ -58,7 +58,10 @@ public class StreamrecConfiguration {
                 .trendingWeight(env.getProperty("streamrec.recommend.trending-weight", Double.class)
                         .orElse(d.trendingWeight()))
                 .maxCandidates(integer("streamrec.recommend.max-candidates", d.maxCandidates()))
-                .qualityWindow(duration("streamrec.quality.window", d.qualityWindow()));
+                .qualityWindow(duration("streamrec.quality.window", d.qualityWindow()))
+                .userIdleTtl(duration("streamrec.users.idle-ttl", d.userIdleTtl()))
+                .userTtlSweepInterval(duration("streamrec.users.ttl-sweep-interval", d.userTtlSweepInterval()))
+                .userTtlSweepLimit(integer("streamrec.users.ttl-sweep-limit", d.userTtlSweepLimit()));
         for (EventType t : EventType.values()) {
             if (t != EventType.UNKNOWN) {
                 String key = "streamrec.covisit.weights." + t.name().toLowerCase().replace('_', '-');

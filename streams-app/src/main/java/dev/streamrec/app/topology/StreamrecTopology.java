@@ -150,9 +150,9 @@ public final class StreamrecTopology {
 
         KStream<String, Recommendations> recommendations = batching.enabled()
                 ? valid.process(() -> new Recommender(settings, ranker, metrics, batching), Named.as(RECOMMEND),
-                        RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
+                        HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
                 : valid.process(() -> new Recommender(settings, ranker, metrics), Named.as(RECOMMEND),
-                        RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
+                        HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
         recommendations.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
                 topics.recommendations().valueSerde()).withName(RECOMMENDATIONS_SINK));
         return recommendations;

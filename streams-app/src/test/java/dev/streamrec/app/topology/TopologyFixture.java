@@ -108,9 +108,11 @@ final class TopologyFixture implements AutoCloseable {
         driver.advanceWallClockTime(Duration.ofSeconds(1));
     }
 
-    UserHistory history(String user) {
+    /** The user's decoded history, {@code null} when the store has none. */
+    History history(String user) {
         KeyValueStore<String, UserHistory> store = driver.getKeyValueStore(StreamrecTopology.HISTORY_STORE);
-        return store.get(user);
+        UserHistory h = store.get(user);
+        return h == null ? null : History.of(h);
     }
 
     ItemNeighbours globalNeighbours(String item) {
