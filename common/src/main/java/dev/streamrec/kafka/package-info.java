@@ -1,2 +1,2 @@
-/** Kafka administration helpers shared by the apps: topic creation from configuration. */
+/** Kafka administration helpers shared by the apps: topic creation from configuration, write-volume snapshots. */
 package dev.streamrec.kafka;

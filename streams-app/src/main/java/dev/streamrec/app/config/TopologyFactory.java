@@ -12,6 +12,8 @@ import dev.streamrec.avro.Recommendations;
 import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Secondary;
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.kafka.streams.kstream.KStream;
@@ -36,7 +38,9 @@ public class TopologyFactory {
     @Named("streamrec")
     KStream<String, Recommendations> streamrecTopology(@Named("default") ConfiguredStreamBuilder builder,
                                                        TopologySettings settings, AppTopics topics, Ranker ranker,
-                                                       TopologyMetrics metrics, ScoringSettings scoring) {
+                                                       TopologyMetrics metrics, ScoringSettings scoring,
+                                                       Environment env) {
+        StreamsPropertyCheck.check(env.getProperties("kafka.streams", StringConvention.RAW));
         StreamrecTopology.configure(builder.getConfiguration(), topics, metrics);
         return StreamrecTopology.define(builder, settings, topics, ranker, metrics,
                 new MicroBatching(scoring.batchSize(), scoring.maxWait()));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,7 @@ import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.HistoryEntry;
 import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.serde.Serdes;
 
 /**
  * A user's recent events (oldest first) and purchased items, as the topology and the HTTP API read
@@ -85,6 +87,22 @@ public final class History {
             ts[i] = times.get(i);
         }
         return new History(items.toArray(String[]::new), types.toArray(EventType[]::new), ts, purchased);
+    }
+
+    /**
+     * Stored bytes per held event over every value {@code values} yields (the history store's, e.g.
+     * through interactive queries): the {@code history_bytes_per_event} figure of the bench. NaN without
+     * events.
+     */
+    public static double storedBytesPerEvent(Iterator<UserHistory> values) {
+        long bytes = 0;
+        long events = 0;
+        while (values.hasNext()) {
+            UserHistory h = values.next();
+            bytes += Serdes.USER_HISTORY.toBytes(h).length;
+            events += of(h).size();
+        }
+        return events == 0 ? Double.NaN : (double) bytes / events;
     }
 
     /** The store value (version 2). */

@@ -49,9 +49,9 @@ final class ItemSignals {
         List<KeyValue<String, ItemSignal>> out = new ArrayList<>(sources.size() + 1);
         List<CoVisit> all = new ArrayList<>(sources.size());
         sources.forEach((item, w) -> all.add(new CoVisit(item, w)));
-        out.add(KeyValue.pair(e.getItemId(), new ItemSignal(e.getItemId(), e.getTimestamp(), true, all)));
+        out.add(KeyValue.pair(e.getItemId(), new ItemSignal(e.getTimestamp(), true, all)));
         sources.forEach((item, w) -> out.add(KeyValue.pair(item,
-                new ItemSignal(item, e.getTimestamp(), false, List.of(new CoVisit(e.getItemId(), w))))));
+                new ItemSignal(e.getTimestamp(), false, List.of(new CoVisit(e.getItemId(), w))))));
         return out;
     }
 }

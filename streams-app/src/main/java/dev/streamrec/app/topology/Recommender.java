@@ -254,28 +254,19 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     private void trackQuality(String key, UserEvent event, List<RecommendedItem> items) {
         long now = event.getTimestamp();
         long window = settings.qualityWindow().toMillis();
-        RecentRecommendations previous = recent.get(key);
-        Map<String, Long> shown = previous == null ? new HashMap<>() : new HashMap<>(previous.getItems());
+        Map<Integer, Long> shown = RecentlyShown.decode(recent.get(key));
         metrics.seen(event.getItemId());
         if (event.getType() == EventType.CLICK || event.getType() == EventType.PURCHASE) {
-            Long at = shown.get(event.getItemId());
+            Long at = shown.get(event.getItemId().hashCode());
             metrics.interaction(at != null && now - at <= window);
         }
         shown.values().removeIf(at -> now - at > window);
         List<String> ids = new ArrayList<>(items.size());
         for (RecommendedItem item : items) {
-            shown.put(item.getItemId(), now);
+            shown.put(item.getItemId().hashCode(), now);
             ids.add(item.getItemId());
         }
-        if (shown.size() > MAX_RECENT_ITEMS) { // keep the newest: a bound on the store value
-            List<Map.Entry<String, Long>> byAge = new ArrayList<>(shown.entrySet());
-            byAge.sort(Map.Entry.comparingByValue(Comparator.reverseOrder()));
-            shown = new HashMap<>();
-            for (Map.Entry<String, Long> e : byAge.subList(0, MAX_RECENT_ITEMS)) {
-                shown.put(e.getKey(), e.getValue());
-            }
-        }
-        recent.put(key, new RecentRecommendations(shown));
+        recent.put(key, RecentlyShown.encode(shown, MAX_RECENT_ITEMS)); // the newest: a bound on the store value
         metrics.emitted(ids, event.getTimestamp());
     }
 

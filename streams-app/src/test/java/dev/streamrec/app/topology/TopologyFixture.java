@@ -46,6 +46,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, ItemNeighbours> neighbours;
     final TestOutputTopic<String, TrendingItems> trending;
     private final Path stateDir;
+    private final TopologySettings settings;
     private int sequence;
 
     TopologyFixture(TopologySettings settings) {
@@ -57,6 +58,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(TopologySettings settings, Ranker ranker, MicroBatching batching) {
+        this.settings = settings;
         try {
             stateDir = Files.createTempDirectory("streamrec-ttd-");
         } catch (IOException e) {
@@ -121,9 +123,10 @@ final class TopologyFixture implements AutoCloseable {
         return ValueAndTimestamp.getValueOrNull(store.get(item));
     }
 
+    /** The item's tracked neighbours (from the pair store), best first. */
     ItemNeighbours trackedNeighbours(String item) {
-        KeyValueStore<String, ItemNeighbours> store = driver.getKeyValueStore(StreamrecTopology.COVISIT_STORE);
-        return store.get(item);
+        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = driver.getKeyValueStore(StreamrecTopology.COVISIT_STORE);
+        return CoVisitAggregator.tracked(store, item, new Decay(settings.covisitHalfLife()), Integer.MAX_VALUE, false);
     }
 
     List<Recommendations> drainRecommendations() {
