@@ -175,12 +175,10 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         Map<String, Boolean> stock = new HashMap<>(); // one catalogue lookup per item per batch
         List<RankingRequest> requests = new ArrayList<>(batch.size());
         List<Integer> candidateCounts = new ArrayList<>(batch.size());
-        List<History> asOf = new ArrayList<>(batch.size());
         for (Map.Entry<Long, PendingScore> e : batch) {
             PendingScore p = e.getValue();
             History h = p.history() != null ? p.history()
                     : current.computeIfAbsent(p.event().getUserId(), u -> History.of(histories.get(u))).asOf(p.event());
-            asOf.add(h);
             List<Candidate> candidates = candidates(p.event(), h, stock);
             candidateCounts.add(candidates.size());
             requests.add(request(p.event(), h, candidates, stock));
