@@ -24,10 +24,13 @@ public final class Serdes {
             new AvroSerde<>(ModelPublished.getClassSchema(), List.of());
 
     // Internal records of the streams app (store values, repartition and global-store topics).
-    public static final AvroSerde<UserHistory> USER_HISTORY = new AvroSerde<>(UserHistory.getClassSchema(), List.of());
+    public static final AvroSerde<UserHistory> USER_HISTORY = new AvroSerde<>(UserHistory.getClassSchema(),
+            List.of(AvroSerde.historySchema("avro-history/UserHistory-v1.avsc")));
     public static final AvroSerde<RecentRecommendations> RECENT_RECOMMENDATIONS =
-            new AvroSerde<>(RecentRecommendations.getClassSchema(), List.of());
-    public static final AvroSerde<ItemSignal> ITEM_SIGNAL = new AvroSerde<>(ItemSignal.getClassSchema(), List.of());
+            new AvroSerde<>(RecentRecommendations.getClassSchema(),
+                    List.of(AvroSerde.historySchema("avro-history/RecentRecommendations-v1.avsc")));
+    public static final AvroSerde<ItemSignal> ITEM_SIGNAL = new AvroSerde<>(ItemSignal.getClassSchema(),
+            List.of(AvroSerde.historySchema("avro-history/ItemSignal-v1.avsc")));
     public static final AvroSerde<ItemNeighbours> ITEM_NEIGHBOURS =
             new AvroSerde<>(ItemNeighbours.getClassSchema(), List.of());
     public static final AvroSerde<TrendingItems> TRENDING_ITEMS =

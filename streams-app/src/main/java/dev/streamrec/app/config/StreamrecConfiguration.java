@@ -60,6 +60,9 @@ public class StreamrecConfiguration {
                         .orElse(d.trendingWeight()))
                 .maxCandidates(integer("streamrec.recommend.max-candidates", d.maxCandidates()))
                 .qualityWindow(duration("streamrec.quality.window", d.qualityWindow()))
+                .userIdleTtl(duration("streamrec.users.idle-ttl", d.userIdleTtl()))
+                .userTtlSweepInterval(duration("streamrec.users.ttl-sweep-interval", d.userTtlSweepInterval()))
+                .userTtlSweepLimit(integer("streamrec.users.ttl-sweep-limit", d.userTtlSweepLimit()))
                 .limits(inputLimits(d.limits()));
         for (EventType t : EventType.values()) {
             if (t != EventType.UNKNOWN) {

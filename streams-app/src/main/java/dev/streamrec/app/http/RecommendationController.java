@@ -6,6 +6,7 @@ import java.util.List;
 import dev.streamrec.app.topology.StreamrecTopology;
 import dev.streamrec.app.topology.TopologySettings;
 import dev.streamrec.avro.Recommendations;
+import dev.streamrec.app.topology.History;
 import dev.streamrec.avro.internal.UserHistory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpResponse;
@@ -101,9 +102,12 @@ class RecommendationController {
                 r.getTriggerEventId(), items);
     }
 
-    private static Views.HistoryView view(String userId, UserHistory h) {
-        return new Views.HistoryView(userId, h.getEvents().stream()
-                .map(e -> new Views.EventView(e.getEventId(), e.getItemId(), e.getType(), e.getTimestamp())).toList(),
-                List.copyOf(h.getPurchased()));
+    private static Views.HistoryView view(String userId, UserHistory stored) {
+        History h = History.of(stored);
+        List<Views.EventView> events = new java.util.ArrayList<>(h.size());
+        for (int i = 0; i < h.size(); i++) {
+            events.add(new Views.EventView(h.itemId(i), h.type(i).name(), h.timestamp(i)));
+        }
+        return new Views.HistoryView(userId, events, List.copyOf(h.purchased()));
     }
 }

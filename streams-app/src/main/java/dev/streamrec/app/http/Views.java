@@ -20,7 +20,7 @@ final class Views {
     }
 
     @Serdeable
-    record EventView(String eventId, String itemId, String type, long timestamp) {
+    record EventView(String itemId, String type, long timestamp) {
     }
 
     @Serdeable

@@ -54,6 +54,13 @@ public final class BatchScorer {
         return settings;
     }
 
+    /** Whether a model serves now (a snapshot); without one every request is ranked by the heuristic. */
+    public boolean hasModel() {
+        try (ModelLease lease = models.acquire()) {
+            return lease != null;
+        }
+    }
+
     /**
      * Ranks every request.
      *

@@ -25,6 +25,12 @@ public final class ModelRanker implements Ranker {
         this.scorer = scorer;
     }
 
+    /** Batches pay off only while a model serves; the heuristic fallback ranks as cheaply one by one. */
+    @Override
+    public boolean batches() {
+        return scorer.hasModel();
+    }
+
     @Override
     public Ranking rank(RankingRequest request) {
         return scorer.rank(List.of(toScoreRequest(request)), request.available()).getFirst();

@@ -1,5 +1,7 @@
 package dev.streamrec.app.topology;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,6 +13,8 @@ import dev.streamrec.avro.internal.CoVisit;
 import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.ItemSignal;
 import dev.streamrec.avro.internal.NeighbourScore;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,19 +24,36 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The item side of the co-visitation graph (runs in the item-partitioned sub-topology). For each
- * signal it decays the item's tracked neighbour scores to the newest event time seen for the item,
- * adds the new co-visit weights (decayed if older), keeps the best {@code streamrec.covisit.tracked}
- * and marks the item dirty. A wall-clock punctuation publishes the top {@code streamrec.covisit.top-m}
- * of every dirty item to the compacted item-neighbours topic, which every instance reads as a global
- * store, and clears the marks.
+ * The item side of the co-visitation graph (runs in the item-partitioned sub-topology).
  *
- * <p>The dirty marks live in a store of their own (with a changelog), not in memory, so they are
- * part of the task's transaction: after a crash the updates of the last committed transaction are
- * still published. The store is cached, so an item updated many times between two publications is
- * written to its changelog once per commit.
+ * <p>The graph is stored one record per pair, {@code (item, neighbour) → (score, time)} in the
+ * {@value StreamrecTopology#COVISIT_STORE} store, so a co-visit rewrites one small record (about 40
+ * bytes in the changelog) instead of the item's whole neighbour list (up to
+ * {@code streamrec.covisit.tracked} entries, ~1.8 KB). The store is cached: a pair updated several
+ * times between two commits reaches the changelog once. A pair's score is kept as of its own time and
+ * decayed by {@code 2^(-Δt/half-life)} when it is next updated or read, an older co-visit is decayed on
+ * arrival.
+ *
+ * <p>Changed items are marked in {@value StreamrecTopology#COVISIT_DIRTY_STORE} (once until published).
+ * A wall-clock punctuation reads each marked item's pairs (a prefix scan), decays them to the item's
+ * newest time, keeps the best {@code streamrec.covisit.tracked} (deleting the rest: so newcomers can
+ * climb, and an item's pairs stay bounded), and publishes the top {@code streamrec.covisit.top-m} to the
+ * compacted item-neighbours topic, which every instance reads as a global store; unless the published
+ * list would hardly differ from the one published last (same items in the same order, total score
+ * within {@value #REPUBLISH_GROWTH} of it, both decayed to the same time): readers decay the published
+ * scores themselves, so a list that only aged needs no new record.
+ *
+ * <p>The marks live in a store, not in memory, so they are part of the task's transaction: after a
+ * crash the updates of the last committed transaction are still published. The last-published
+ * summaries are in memory only: after a restart each changed item is published once more, which is
+ * harmless.
  */
 final class CoVisitAggregator implements Processor<String, ItemSignal, String, ItemNeighbours> {
+
+    /** Relative growth of a published list's total score that publishes it again. */
+    static final double REPUBLISH_GROWTH = 0.1;
+    /** Items whose last publication is remembered, at most (a bound on memory; forgetting costs a publication). */
+    private static final int MAX_REMEMBERED = 200_000;
 
     private static final Comparator<NeighbourScore> BEST_FIRST = Comparator.comparingDouble(NeighbourScore::getScore)
             .reversed().thenComparing(NeighbourScore::getItemId);
@@ -41,9 +62,14 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private final int tracked;
     private final int topM;
     private final Duration publishInterval;
+    private final Map<String, Published> published = new HashMap<>();
     private ProcessorContext<String, ItemNeighbours> context;
-    private KeyValueStore<String, ItemNeighbours> graph;
+    private KeyValueStore<Bytes, byte[]> pairs;
     private KeyValueStore<String, Long> dirty;
+
+    /** What was last published for an item: its neighbours in order and their total score as of {@code at}. */
+    private record Published(List<String> ids, double total, long at) {
+    }
 
     CoVisitAggregator(TopologySettings settings) {
         this.decay = new Decay(settings.covisitHalfLife());
@@ -55,61 +81,149 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     @Override
     public void init(ProcessorContext<String, ItemNeighbours> context) {
         this.context = context;
-        this.graph = context.getStateStore(StreamrecTopology.COVISIT_STORE);
+        this.pairs = context.getStateStore(StreamrecTopology.COVISIT_STORE);
         this.dirty = context.getStateStore(StreamrecTopology.COVISIT_DIRTY_STORE);
+        published.clear(); // a revived task may have aborted the transaction that published them
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publish());
     }
 
     @Override
     public void process(Record<String, ItemSignal> record) {
         ItemSignal signal = record.value();
-        if (signal.getNeighbours().isEmpty()) {
-            return;
-        }
         String item = record.key();
-        ItemNeighbours updated = merge(graph.get(item), item, signal, decay, tracked);
-        graph.put(item, updated);
-        dirty.put(item, updated.getUpdatedAt());
+        long t = signal.getTimestamp();
+        boolean changed = false;
+        for (CoVisit c : signal.getNeighbours()) {
+            if (c.getItemId().equals(item)) {
+                continue;
+            }
+            Bytes key = pairKey(item, c.getItemId());
+            byte[] old = pairs.get(key);
+            double score;
+            long at;
+            if (old == null) {
+                score = c.getWeight();
+                at = t;
+            } else {
+                ByteBuffer v = ByteBuffer.wrap(old);
+                double oldScore = v.getDouble();
+                long oldAt = v.getLong();
+                at = Math.max(oldAt, t);
+                score = oldScore * decay.factor(at - oldAt) + c.getWeight() * decay.factor(at - t);
+            }
+            pairs.put(key, ByteBuffer.allocate(16).putDouble(score).putLong(at).array());
+            changed = true;
+        }
+        if (changed && dirty.get(item) == null) {
+            dirty.put(item, t);
+        }
     }
 
-    /** The tracked list after adding one signal: decayed, summed, best first, cut to {@code limit}. */
-    static ItemNeighbours merge(ItemNeighbours current, String item, ItemSignal signal, Decay decay, int limit) {
-        long t = signal.getTimestamp();
-        long ref = current == null ? t : Math.max(current.getUpdatedAt(), t);
-        Map<String, Double> scores = new HashMap<>();
-        if (current != null) {
-            double f = decay.factor(ref - current.getUpdatedAt());
-            for (NeighbourScore n : current.getNeighbours()) {
-                scores.put(n.getItemId(), n.getScore() * f);
+    /** Store key of a pair: the item's UTF-8 length (varint) and bytes, then the neighbour's bytes. */
+    static Bytes pairKey(String item, String neighbour) {
+        byte[] n = neighbour.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(withPrefix(prefix(item), n));
+    }
+
+    /** Key prefix of every pair of {@code item}. */
+    static byte[] prefix(String item) {
+        byte[] i = item.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(5 + i.length);
+        int len = i.length;
+        while ((len & ~0x7F) != 0) {
+            b.put((byte) ((len & 0x7F) | 0x80));
+            len >>>= 7;
+        }
+        b.put((byte) len).put(i);
+        return java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
+    private static byte[] withPrefix(byte[] prefix, byte[] rest) {
+        byte[] out = java.util.Arrays.copyOf(prefix, prefix.length + rest.length);
+        System.arraycopy(rest, 0, out, prefix.length, rest.length);
+        return out;
+    }
+
+    /**
+     * The item's tracked neighbours, best first, decayed to the newest pair time; with {@code prune},
+     * pairs beyond {@code limit} are deleted from the store.
+     */
+    static ItemNeighbours tracked(KeyValueStore<Bytes, byte[]> pairs, String item, Decay decay, int limit, boolean prune) {
+        byte[] prefix = prefix(item);
+        List<String> ids = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        List<Bytes> keys = new ArrayList<>();
+        long newest = Long.MIN_VALUE;
+        try (KeyValueIterator<Bytes, byte[]> it = pairs.prefixScan(Bytes.wrap(prefix), new BytesSerializer())) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                byte[] k = kv.key.get();
+                ByteBuffer v = ByteBuffer.wrap(kv.value);
+                keys.add(kv.key);
+                ids.add(new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8));
+                scores.add(v.getDouble());
+                long at = v.getLong();
+                times.add(at);
+                newest = Math.max(newest, at);
             }
         }
-        double f = decay.factor(ref - t);
-        for (CoVisit c : signal.getNeighbours()) {
-            if (!c.getItemId().equals(item)) {
-                scores.merge(c.getItemId(), c.getWeight() * f, Double::sum);
-            }
+        List<NeighbourScore> list = new ArrayList<>(ids.size());
+        Map<String, Bytes> keyOf = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            list.add(new NeighbourScore(ids.get(i), scores.get(i) * decay.factor(newest - times.get(i))));
+            keyOf.put(ids.get(i), keys.get(i));
         }
-        List<NeighbourScore> list = new ArrayList<>(scores.size());
-        scores.forEach((id, s) -> list.add(new NeighbourScore(id, s)));
         list.sort(BEST_FIRST);
-        return new ItemNeighbours(item, ref, list.size() > limit ? new ArrayList<>(list.subList(0, limit)) : list);
+        if (list.size() > limit) {
+            if (prune) {
+                for (NeighbourScore n : list.subList(limit, list.size())) {
+                    pairs.delete(keyOf.get(n.getItemId()));
+                }
+            }
+            list = new ArrayList<>(list.subList(0, limit));
+        }
+        return new ItemNeighbours(item, list.isEmpty() ? 0 : newest, list);
     }
 
     private void publish() {
-        List<String> published = new ArrayList<>();
+        List<String> done = new ArrayList<>();
         try (KeyValueIterator<String, Long> it = dirty.all()) {
             while (it.hasNext()) {
-                KeyValue<String, Long> kv = it.next();
-                ItemNeighbours all = graph.get(kv.key);
-                if (all != null) {
-                    List<NeighbourScore> top = all.getNeighbours().size() > topM
-                            ? new ArrayList<>(all.getNeighbours().subList(0, topM)) : all.getNeighbours();
-                    context.forward(new Record<>(kv.key, new ItemNeighbours(kv.key, all.getUpdatedAt(), top),
-                            all.getUpdatedAt()));
-                }
-                published.add(kv.key);
+                done.add(it.next().key);
             }
         }
-        published.forEach(dirty::delete);
+        for (String item : done) {
+            ItemNeighbours all = tracked(pairs, item, decay, tracked, true);
+            if (!all.getNeighbours().isEmpty()) {
+                List<NeighbourScore> top = all.getNeighbours().size() > topM
+                        ? new ArrayList<>(all.getNeighbours().subList(0, topM)) : all.getNeighbours();
+                if (worthPublishing(item, top, all.getUpdatedAt())) {
+                    context.forward(new Record<>(item, new ItemNeighbours(item, all.getUpdatedAt(), top),
+                            all.getUpdatedAt()));
+                }
+            }
+            dirty.delete(item);
+        }
+    }
+
+    /** Whether {@code top} differs enough from the last list published for the item; remembers it if so. */
+    private boolean worthPublishing(String item, List<NeighbourScore> top, long at) {
+        List<String> ids = new ArrayList<>(top.size());
+        double total = 0;
+        for (NeighbourScore n : top) {
+            ids.add(n.getItemId());
+            total += n.getScore();
+        }
+        Published last = published.get(item);
+        if (last != null && last.ids().equals(ids)
+                && total <= last.total() * decay.factor(at - last.at()) * (1 + REPUBLISH_GROWTH)) {
+            return false;
+        }
+        if (published.size() >= MAX_REMEMBERED) {
+            published.clear();
+        }
+        published.put(item, new Published(ids, total, at));
+        return true;
     }
 }

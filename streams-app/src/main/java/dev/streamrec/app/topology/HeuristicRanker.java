@@ -14,6 +14,12 @@ public final class HeuristicRanker implements Ranker {
     private static final Comparator<Candidate> ORDER = Comparator.comparingDouble(Candidate::heuristicScore).reversed()
             .thenComparing(Candidate::itemId);
 
+    /** Sorting a handful of candidates costs the same alone or in a batch. */
+    @Override
+    public boolean batches() {
+        return false;
+    }
+
     @Override
     public Ranking rank(RankingRequest request) {
         List<RankedItem> items = request.candidates().stream()

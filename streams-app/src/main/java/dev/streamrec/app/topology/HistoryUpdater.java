@@ -1,11 +1,6 @@
 package dev.streamrec.app.topology;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.UserEvent;
-import dev.streamrec.avro.internal.HistoryEntry;
 import dev.streamrec.avro.internal.UserHistory;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -15,7 +10,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Appends the event to the user's history (the last {@code streamrec.history.max-events}, in
  * arrival order) and remembers purchased items (the last {@code streamrec.history.max-purchases}),
- * then passes the event on with the updated history.
+ * then passes the event on with the updated history (decoded once here; the steps after it read
+ * this copy instead of the store).
  */
 final class HistoryUpdater implements FixedKeyProcessor<String, UserEvent, ValidEvent> {
 
@@ -38,22 +34,8 @@ final class HistoryUpdater implements FixedKeyProcessor<String, UserEvent, Valid
     @Override
     public void process(FixedKeyRecord<String, UserEvent> record) {
         UserEvent e = record.value();
-        UserHistory old = store.get(record.key());
-        List<HistoryEntry> events = new ArrayList<>(old == null ? List.of() : old.getEvents());
-        List<String> purchased = new ArrayList<>(old == null ? List.of() : old.getPurchased());
-        events.add(new HistoryEntry(e.getEventId(), e.getItemId(), e.getType().name(), e.getTimestamp()));
-        if (events.size() > maxEvents) {
-            events = new ArrayList<>(events.subList(events.size() - maxEvents, events.size()));
-        }
-        if (e.getType() == EventType.PURCHASE) {
-            purchased.remove(e.getItemId());
-            purchased.add(e.getItemId());
-            if (purchased.size() > maxPurchases) {
-                purchased = new ArrayList<>(purchased.subList(purchased.size() - maxPurchases, purchased.size()));
-            }
-        }
-        UserHistory updated = new UserHistory(events, purchased);
-        store.put(record.key(), updated);
+        History updated = History.of(store.get(record.key())).append(e, maxEvents, maxPurchases);
+        store.put(record.key(), updated.toAvro());
         context.forward(record.withValue(new ValidEvent(e, updated)));
     }
 }

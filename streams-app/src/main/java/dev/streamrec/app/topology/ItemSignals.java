@@ -5,10 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.CoVisit;
-import dev.streamrec.avro.internal.HistoryEntry;
 import dev.streamrec.avro.internal.ItemSignal;
 import org.apache.kafka.streams.KeyValue;
 
@@ -34,26 +32,26 @@ final class ItemSignals {
         double own = settings.weight(e.getType());
         long window = settings.covisitWindow().toMillis();
         Map<String, Double> sources = new LinkedHashMap<>();
-        List<HistoryEntry> events = valid.history().getEvents();
+        History h = valid.history();
         // The last entry is this event itself.
-        for (int i = events.size() - 2; i >= 0; i--) {
-            HistoryEntry h = events.get(i);
-            if (h.getItemId().equals(e.getItemId()) || Math.abs(e.getTimestamp() - h.getTimestamp()) > window) {
+        for (int i = h.size() - 2; i >= 0; i--) {
+            String item = h.itemId(i);
+            if (item.equals(e.getItemId()) || Math.abs(e.getTimestamp() - h.timestamp(i)) > window) {
                 continue;
             }
-            double w = (own + settings.weight(EventType.valueOf(h.getType()))) / 2;
-            Double known = sources.get(h.getItemId());
+            double w = (own + settings.weight(h.type(i))) / 2;
+            Double known = sources.get(item);
             if (known == null && sources.size() >= settings.covisitMaxSources()) {
                 continue;
             }
-            sources.put(h.getItemId(), known == null ? w : Math.max(known, w));
+            sources.put(item, known == null ? w : Math.max(known, w));
         }
         List<KeyValue<String, ItemSignal>> out = new ArrayList<>(sources.size() + 1);
         List<CoVisit> all = new ArrayList<>(sources.size());
         sources.forEach((item, w) -> all.add(new CoVisit(item, w)));
-        out.add(KeyValue.pair(e.getItemId(), new ItemSignal(e.getItemId(), e.getTimestamp(), true, all)));
+        out.add(KeyValue.pair(e.getItemId(), new ItemSignal(e.getTimestamp(), true, all)));
         sources.forEach((item, w) -> out.add(KeyValue.pair(item,
-                new ItemSignal(item, e.getTimestamp(), false, List.of(new CoVisit(e.getItemId(), w))))));
+                new ItemSignal(e.getTimestamp(), false, List.of(new CoVisit(e.getItemId(), w))))));
         return out;
     }
 }

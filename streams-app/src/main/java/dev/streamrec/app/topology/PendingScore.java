@@ -2,27 +2,35 @@ package dev.streamrec.app.topology;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Map;
 
 import dev.streamrec.avro.UserEvent;
-import dev.streamrec.avro.internal.UserHistory;
 import dev.streamrec.serde.Serdes;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A valid event waiting in the scoring buffer: the event, the user's history right after it (so a
- * batch ranks each event with the history it had, even when the same user has later events in the
- * batch), and the input record's timestamp (the output record gets it, as without batching).
+ * A valid event waiting in the scoring buffer, as a reference: the event without its free-form
+ * context (ids, item, type, event time: bounded by the validator's id limits) and the input record's
+ * timestamp (the output record gets it, as without batching). The history is not copied: the flush
+ * reads the user's history from the history store and cuts it back to this event
+ * ({@code History.asOf}), so an entry stays around a hundred bytes however long the history.
  *
- * <p>Stored as {@code [timestamp: 8][event length: 4][event][history]}, event and history in the
- * project's Avro single-object encoding (schema fingerprints inside, so both can evolve as the
- * Avro schemas allow).
+ * <p>Stored as {@code [0x01][timestamp: 8][event]} (event in the project's Avro single-object
+ * encoding). Entries of the first layout, {@code [timestamp: 8][event length: 4][event][history]}
+ * (its first byte is 0 for any timestamp before the year 4000), are still read, with the history they
+ * carry in {@link #history}, so a buffer written before an upgrade drains after it.
+ *
+ * @param history the history to rank with, only for entries of the first layout; {@code null} otherwise
  */
-record PendingScore(UserEvent event, UserHistory history, long timestamp) {
+record PendingScore(UserEvent event, long timestamp, History history) {
 
-    ValidEvent valid() {
-        return new ValidEvent(event, history);
+    private static final byte REFERENCE_LAYOUT = 0x01;
+
+    /** The event as the buffer keeps it: without its context map. */
+    static UserEvent reference(UserEvent e) {
+        return e.getContext().isEmpty() ? e : UserEvent.newBuilder(e).setContext(Map.of()).build();
     }
 
     static final Serde<PendingScore> SERDE = new Serde<>() {
@@ -32,10 +40,8 @@ record PendingScore(UserEvent event, UserHistory history, long timestamp) {
                 if (p == null) {
                     return null;
                 }
-                byte[] e = Serdes.USER_EVENT.toBytes(p.event());
-                byte[] h = Serdes.USER_HISTORY.toBytes(p.history());
-                return ByteBuffer.allocate(12 + e.length + h.length).putLong(p.timestamp()).putInt(e.length).put(e).put(h)
-                        .array();
+                byte[] e = Serdes.USER_EVENT.toBytes(reference(p.event()));
+                return ByteBuffer.allocate(9 + e.length).put(REFERENCE_LAYOUT).putLong(p.timestamp()).put(e).array();
             };
         }
 
@@ -46,11 +52,16 @@ record PendingScore(UserEvent event, UserHistory history, long timestamp) {
                     return null;
                 }
                 ByteBuffer b = ByteBuffer.wrap(bytes);
+                if (bytes[0] == REFERENCE_LAYOUT) {
+                    b.get();
+                    long ts = b.getLong();
+                    return new PendingScore(Serdes.USER_EVENT.fromBytes(Arrays.copyOfRange(bytes, 9, bytes.length)), ts, null);
+                }
                 long ts = b.getLong();
                 int n = b.getInt();
                 byte[] e = Arrays.copyOfRange(bytes, 12, 12 + n);
                 byte[] h = Arrays.copyOfRange(bytes, 12 + n, bytes.length);
-                return new PendingScore(Serdes.USER_EVENT.fromBytes(e), Serdes.USER_HISTORY.fromBytes(h), ts);
+                return new PendingScore(Serdes.USER_EVENT.fromBytes(e), ts, History.of(Serdes.USER_HISTORY.fromBytes(h)));
             };
         }
     };

@@ -17,6 +17,15 @@ public interface Ranker {
     /** At most {@code request.k()} items, best first, each with a score and its candidate's reason. */
     Ranking rank(RankingRequest request);
 
+    /**
+     * Whether a batch of requests is cheaper to rank now than the same requests one by one. With
+     * micro-batching on, the topology buffers events only while this answers true (a model is
+     * loaded); otherwise it ranks each event on arrival, without the buffer round trip.
+     */
+    default boolean batches() {
+        return true;
+    }
+
     /** One ranking per request, in order; by default one {@link #rank} call each. */
     default List<Ranking> rankAll(List<RankingRequest> requests) {
         List<Ranking> out = new ArrayList<>(requests.size());

@@ -1,5 +1,6 @@
 package dev.streamrec.app.topology;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,7 +15,6 @@ import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.RecommendedItem;
 import dev.streamrec.avro.UserEvent;
-import dev.streamrec.avro.internal.HistoryEntry;
 import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.NeighbourScore;
 import dev.streamrec.avro.internal.RecentRecommendations;
@@ -72,15 +72,18 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     private final MicroBatching batching;
     private final Decay decay;
     private ProcessorContext<String, Recommendations> context;
+    private KeyValueStore<String, UserHistory> histories;
     private KeyValueStore<String, Recommendations> latest;
     private KeyValueStore<String, RecentRecommendations> recent;
     private KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours;
     private KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending;
     private KeyValueStore<String, ValueAndTimestamp<Item>> catalog;
     private KeyValueStore<Long, PendingScore> buffer;
-    private Cancellable punctuation;
+    /** What the buffer holds, in sequence order: kept in memory so a flush never scans the store (and its tombstones). */
+    private final ArrayDeque<Map.Entry<Long, PendingScore>> pending = new ArrayDeque<>();
+    private final List<Cancellable> punctuations = new ArrayList<>();
+    private final UserExpiry expiry;
     private long nextSequence;
-    private int buffered;
     private long oldestBufferedAt;
 
     Recommender(TopologySettings settings, Ranker ranker, TopologyMetrics metrics) {
@@ -93,11 +96,13 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         this.metrics = metrics;
         this.batching = batching;
         this.decay = new Decay(settings.covisitHalfLife());
+        this.expiry = new UserExpiry(settings);
     }
 
     @Override
     public void init(ProcessorContext<String, Recommendations> context) {
         this.context = context;
+        this.histories = context.getStateStore(StreamrecTopology.HISTORY_STORE);
         this.latest = context.getStateStore(StreamrecTopology.RECOMMENDATIONS_STORE);
         this.recent = context.getStateStore(StreamrecTopology.RECENT_RECOMMENDATIONS_STORE);
         this.neighbours = context.getStateStore(StreamrecTopology.NEIGHBOURS_GLOBAL_STORE);
@@ -106,72 +111,84 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         if (batching.enabled()) {
             buffer = context.getStateStore(StreamrecTopology.SCORING_BUFFER_STORE);
             // Restored from the changelog before init: events buffered when the task last stopped.
+            // The only full scan of the buffer; from here on the in-memory index knows its keys.
             try (KeyValueIterator<Long, PendingScore> it = buffer.all()) {
                 while (it.hasNext()) {
-                    nextSequence = Math.max(nextSequence, it.next().key + 1);
-                    buffered++;
+                    KeyValue<Long, PendingScore> kv = it.next();
+                    pending.add(Map.entry(kv.key, kv.value));
+                    nextSequence = Math.max(nextSequence, kv.key + 1);
                 }
             }
-            oldestBufferedAt = buffered > 0 ? Long.MIN_VALUE : 0; // restored events flush at the first punctuation
-            if (buffered > 0) {
+            oldestBufferedAt = pending.isEmpty() ? 0 : Long.MIN_VALUE; // restored events flush at the first punctuation
+            if (!pending.isEmpty()) {
                 LOG.info("task {}: {} buffered event(s) restored; ranking them at the first punctuation",
-                        context.taskId(), buffered);
+                        context.taskId(), pending.size());
             }
-            punctuation = context.schedule(batching.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME,
-                    this::punctuate);
+            punctuations.add(context.schedule(batching.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME,
+                    this::punctuate));
         }
+        punctuations.add(context.schedule(settings.userTtlSweepInterval(), PunctuationType.WALL_CLOCK_TIME,
+                now -> expiry.sweep(context.currentStreamTimeMs(), histories, latest, recent)));
     }
 
     @Override
     public void process(Record<String, ValidEvent> record) {
-        if (!batching.enabled()) {
-            UserEvent event = record.value().event();
-            UserHistory history = record.value().history();
-            List<Candidate> candidates = candidates(event, history);
-            Ranking ranking = ranker.rank(request(event, history, candidates));
+        UserEvent event = record.value().event();
+        if (!batching.enabled() || !ranker.batches()) {
+            // Nothing to gain from a batch (batch size 1, or a ranker without a model): rank now, no buffer
+            // round trip. Anything still buffered goes first, so a task's outputs stay in arrival order.
+            if (!pending.isEmpty()) {
+                flush();
+            }
+            History history = record.value().history();
+            Map<String, Boolean> stock = new HashMap<>();
+            List<Candidate> candidates = candidates(event, history, stock);
+            Ranking ranking = ranker.rank(request(event, history, candidates, stock));
             emit(record.key(), event, candidates.size(), ranking, record.timestamp(), record);
             return;
         }
-        buffer.put(nextSequence++, new PendingScore(record.value().event(), record.value().history(), record.timestamp()));
-        if (buffered++ == 0) {
+        // A reference (the event without its context, and the record time), not the history: the flush
+        // reads the history from the store, as of this event.
+        long sequence = nextSequence++;
+        PendingScore entry = new PendingScore(PendingScore.reference(event), record.timestamp(), null);
+        buffer.put(sequence, entry);
+        pending.add(Map.entry(sequence, entry));
+        if (pending.size() == 1) {
             oldestBufferedAt = context.currentSystemTimeMs();
         }
-        if (buffered >= batching.size()) {
+        if (pending.size() >= batching.size()) {
             flush();
         }
     }
 
     private void punctuate(long now) {
-        if (buffered > 0 && (oldestBufferedAt == Long.MIN_VALUE || now - oldestBufferedAt >= batching.maxWait().toMillis())) {
+        if (!pending.isEmpty() && (oldestBufferedAt == Long.MIN_VALUE || now - oldestBufferedAt >= batching.maxWait().toMillis())) {
             flush();
         }
     }
 
     /** Ranks everything buffered in one {@link Ranker#rankAll} call, emits in buffer order, empties the buffer. */
     private void flush() {
-        List<Long> keys = new ArrayList<>(buffered);
-        List<PendingScore> pending = new ArrayList<>(buffered);
-        try (KeyValueIterator<Long, PendingScore> it = buffer.all()) {
-            while (it.hasNext()) {
-                KeyValue<Long, PendingScore> kv = it.next();
-                keys.add(kv.key);
-                pending.add(kv.value);
-            }
-        }
-        List<RankingRequest> requests = new ArrayList<>(pending.size());
-        List<Integer> candidateCounts = new ArrayList<>(pending.size());
-        for (PendingScore p : pending) {
-            List<Candidate> candidates = candidates(p.event(), p.history());
+        List<Map.Entry<Long, PendingScore>> batch = new ArrayList<>(pending);
+        pending.clear();
+        Map<String, History> current = new HashMap<>();
+        Map<String, Boolean> stock = new HashMap<>(); // one catalogue lookup per item per batch
+        List<RankingRequest> requests = new ArrayList<>(batch.size());
+        List<Integer> candidateCounts = new ArrayList<>(batch.size());
+        for (Map.Entry<Long, PendingScore> e : batch) {
+            PendingScore p = e.getValue();
+            History h = p.history() != null ? p.history()
+                    : current.computeIfAbsent(p.event().getUserId(), u -> History.of(histories.get(u))).asOf(p.event());
+            List<Candidate> candidates = candidates(p.event(), h, stock);
             candidateCounts.add(candidates.size());
-            requests.add(request(p.event(), p.history(), candidates));
+            requests.add(request(p.event(), h, candidates, stock));
         }
         List<Ranking> rankings = rankAll(requests);
-        for (int i = 0; i < pending.size(); i++) {
-            PendingScore p = pending.get(i);
+        for (int i = 0; i < batch.size(); i++) {
+            PendingScore p = batch.get(i).getValue();
             emit(p.event().getUserId(), p.event(), candidateCounts.get(i), rankings.get(i), p.timestamp(), null);
-            buffer.delete(keys.get(i));
+            buffer.delete(batch.get(i).getKey());
         }
-        buffered = 0;
         oldestBufferedAt = 0;
     }
 
@@ -203,9 +220,10 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         return out;
     }
 
-    private RankingRequest request(UserEvent event, UserHistory history, List<Candidate> candidates) {
-        return new RankingRequest(event.getUserId(), actions(history), candidates, settings.recommendK(),
-                event.getTimestamp(), excluded(event, history), this::inStock);
+    private RankingRequest request(UserEvent event, History history, List<Candidate> candidates,
+                                   Map<String, Boolean> stock) {
+        return new RankingRequest(event.getUserId(), history.actions(), candidates, settings.recommendK(),
+                event.getTimestamp(), excluded(event, history), item -> inStock(item, stock));
     }
 
     /**
@@ -213,11 +231,11 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
      * it): never recommend what the user purchased (the kept purchases and any purchase still in the
      * history), nor the item of the triggering event.
      */
-    static Set<String> excluded(UserEvent event, UserHistory history) {
-        Set<String> excluded = new HashSet<>(history.getPurchased());
-        for (HistoryEntry h : history.getEvents()) {
-            if (EventType.PURCHASE.name().equals(h.getType())) {
-                excluded.add(h.getItemId());
+    static Set<String> excluded(UserEvent event, History history) {
+        Set<String> excluded = new HashSet<>(history.purchased());
+        for (int i = 0; i < history.size(); i++) {
+            if (history.type(i) == EventType.PURCHASE) {
+                excluded.add(history.itemId(i));
             }
         }
         excluded.add(event.getItemId());
@@ -248,46 +266,34 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     private void trackQuality(String key, UserEvent event, List<RecommendedItem> items) {
         long now = event.getTimestamp();
         long window = settings.qualityWindow().toMillis();
-        RecentRecommendations previous = recent.get(key);
-        Map<String, Long> shown = previous == null ? new HashMap<>() : new HashMap<>(previous.getItems());
+        Map<Integer, Long> shown = RecentlyShown.decode(recent.get(key));
         metrics.seen(event.getItemId());
         if (event.getType() == EventType.CLICK || event.getType() == EventType.PURCHASE) {
-            Long at = shown.get(event.getItemId());
+            Long at = shown.get(event.getItemId().hashCode());
             metrics.interaction(at != null && now - at <= window);
         }
         shown.values().removeIf(at -> now - at > window);
         List<String> ids = new ArrayList<>(items.size());
         for (RecommendedItem item : items) {
-            shown.put(item.getItemId(), now);
+            shown.put(item.getItemId().hashCode(), now);
             ids.add(item.getItemId());
         }
-        if (shown.size() > MAX_RECENT_ITEMS) { // keep the newest: a bound on the store value
-            List<Map.Entry<String, Long>> byAge = new ArrayList<>(shown.entrySet());
-            byAge.sort(Map.Entry.comparingByValue(Comparator.reverseOrder()));
-            shown = new HashMap<>();
-            for (Map.Entry<String, Long> e : byAge.subList(0, MAX_RECENT_ITEMS)) {
-                shown.put(e.getKey(), e.getValue());
-            }
-        }
-        recent.put(key, new RecentRecommendations(shown));
+        recent.put(key, RecentlyShown.encode(shown, MAX_RECENT_ITEMS)); // the newest: a bound on the store value
         metrics.emitted(ids, event.getTimestamp());
     }
 
     @Override
     public void close() {
-        if (punctuation != null) {
-            punctuation.cancel();
-        }
+        punctuations.forEach(Cancellable::cancel);
     }
 
-    List<Candidate> candidates(UserEvent event, UserHistory history) {
+    List<Candidate> candidates(UserEvent event, History history, Map<String, Boolean> stock) {
         Set<String> excluded = excluded(event, history);
 
         // Seeds: most recent distinct items first.
         Set<String> seeds = new LinkedHashSet<>();
-        List<HistoryEntry> events = history.getEvents();
-        for (int i = events.size() - 1; i >= 0 && seeds.size() < settings.seedItems(); i--) {
-            seeds.add(events.get(i).getItemId());
+        for (int i = history.size() - 1; i >= 0 && seeds.size() < settings.seedItems(); i--) {
+            seeds.add(history.itemId(i));
         }
         Map<String, Double> covisit = new HashMap<>();
         Map<String, String> bestSeed = new HashMap<>();
@@ -331,7 +337,7 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         }
         List<Candidate> list = new ArrayList<>(out.size());
         for (Candidate c : out.values()) {
-            if (inStock(c.itemId())) {
+            if (inStock(c.itemId(), stock)) {
                 list.add(c);
             }
         }
@@ -357,16 +363,11 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         return all.size() > settings.trendingTopN() ? all.subList(0, settings.trendingTopN()) : all;
     }
 
-    private boolean inStock(String itemId) {
-        Item item = ValueAndTimestamp.getValueOrNull(catalog.get(itemId));
-        return item == null || item.getInStock();
-    }
-
-    private static List<UserAction> actions(UserHistory history) {
-        List<UserAction> out = new ArrayList<>(history.getEvents().size());
-        for (HistoryEntry h : history.getEvents()) {
-            out.add(new UserAction(h.getEventId(), h.getItemId(), EventType.valueOf(h.getType()), h.getTimestamp()));
-        }
-        return out;
+    /** Catalogue stock, looked up once per item per ranking (or batch) through {@code stock}. */
+    private boolean inStock(String itemId, Map<String, Boolean> stock) {
+        return stock.computeIfAbsent(itemId, id -> {
+            Item item = ValueAndTimestamp.getValueOrNull(catalog.get(id));
+            return item == null || item.getInStock();
+        });
     }
 }

@@ -73,8 +73,12 @@ public final class StreamrecTopology {
     public static final String RECOMMENDATIONS_STORE = "user-recommendations";
     /** userId → items recommended to the user within {@code streamrec.quality.window}, for the online hit rate. */
     public static final String RECENT_RECOMMENDATIONS_STORE = "user-recent-recommendations";
-    /** itemId → tracked {@link ItemNeighbours} (item-partitioned). */
-    public static final String COVISIT_STORE = "item-covisits";
+    /**
+     * (itemId, neighbourId) → score and time, one record per tracked pair (item-partitioned); see
+     * {@link CoVisitAggregator}. Named apart from the former {@code item-covisits} (itemId → whole list),
+     * whose changelog it does not read.
+     */
+    public static final String COVISIT_STORE = "item-covisit-pairs";
     /** itemId → time of the last unpublished change (item-partitioned). */
     public static final String COVISIT_DIRTY_STORE = "item-covisits-dirty";
     /**
@@ -152,9 +156,9 @@ public final class StreamrecTopology {
 
         KStream<String, Recommendations> recommendations = batching.enabled()
                 ? valid.process(() -> new Recommender(settings, ranker, metrics, batching), Named.as(RECOMMEND),
-                        RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
+                        HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
                 : valid.process(() -> new Recommender(settings, ranker, metrics), Named.as(RECOMMEND),
-                        RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
+                        HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
         recommendations.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
                 topics.recommendations().valueSerde()).withName(RECOMMENDATIONS_SINK));
         return recommendations;
@@ -217,8 +221,10 @@ public final class StreamrecTopology {
                 Stores.persistentKeyValueStore(RECOMMENDATIONS_STORE), STRING, Serdes.RECOMMENDATIONS).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_RECOMMENDATIONS_STORE),
                 STRING, Serdes.RECENT_RECOMMENDATIONS).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(COVISIT_STORE), STRING, Serdes.ITEM_NEIGHBOURS).withCachingEnabled());
+        // Cached: a pair updated several times between commits reaches the changelog once.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COVISIT_STORE),
+                org.apache.kafka.common.serialization.Serdes.Bytes(),
+                org.apache.kafka.common.serialization.Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(COVISIT_DIRTY_STORE), STRING, LONG).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(

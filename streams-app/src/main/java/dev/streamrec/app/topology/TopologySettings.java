@@ -31,6 +31,11 @@ import dev.streamrec.avro.EventType;
  * @param trendingWeight           score of the top trending item relative to the top co-visited one ({@code streamrec.recommend.trending-weight})
  * @param maxCandidates            candidates handed to the ranker at most ({@code streamrec.recommend.max-candidates})
  * @param qualityWindow            window of the online hit rate and coverage ({@code streamrec.quality.window})
+ * @param userIdleTtl              a user whose newest event is this much older than the task's stream time is forgotten:
+ *                                 history, latest and recent recommendations deleted, tombstones in the changelogs
+ *                                 ({@code streamrec.users.idle-ttl})
+ * @param userTtlSweepInterval     how often (wall clock) each task checks a slice of its users ({@code streamrec.users.ttl-sweep-interval})
+ * @param userTtlSweepLimit        users checked per sweep and task, at most ({@code streamrec.users.ttl-sweep-limit})
  * @param limits                   bounds on one input record ({@code streamrec.validation.limits.*})
  */
 public record TopologySettings(
@@ -54,12 +59,18 @@ public record TopologySettings(
         double trendingWeight,
         int maxCandidates,
         Duration qualityWindow,
+        Duration userIdleTtl,
+        Duration userTtlSweepInterval,
+        int userTtlSweepLimit,
         InputLimits limits) {
 
     public TopologySettings {
         Objects.requireNonNull(limits, "streamrec.validation.limits");
         positive("history.max-events", historySize);
         positive("quality.window", qualityWindow);
+        positive("users.idle-ttl", userIdleTtl);
+        positive("users.ttl-sweep-interval", userTtlSweepInterval);
+        positive("users.ttl-sweep-limit", userTtlSweepLimit);
         positive("history.max-purchases", maxPurchases);
         positive("dedupe.retention", dedupeRetention);
         positive("validation.max-future", maxFutureSkew);
@@ -106,7 +117,8 @@ public record TopologySettings(
                 Duration.ofMinutes(30), Duration.ofHours(6), 20, 100, 20,
                 Map.of(EventType.VIEW, 1.0, EventType.CLICK, 2.0, EventType.ADD_TO_CART, 4.0, EventType.PURCHASE, 8.0),
                 Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofMinutes(1), 20, Duration.ofSeconds(1),
-                10, 10, 0.3, 200, Duration.ofMinutes(30), InputLimits.DEFAULTS);
+                10, 10, 0.3, 200, Duration.ofMinutes(30), Duration.ofDays(90), Duration.ofSeconds(10), 1000,
+                InputLimits.DEFAULTS);
     }
 
     /** Weight of an event type for co-visitation (0 for UNKNOWN, which never gets this far). */
@@ -153,6 +165,9 @@ public record TopologySettings(
         private double trendingWeight;
         private int maxCandidates;
         private Duration qualityWindow;
+        private Duration userIdleTtl;
+        private Duration userTtlSweepInterval;
+        private int userTtlSweepLimit;
         private InputLimits limits;
 
         private Builder(TopologySettings s) {
@@ -176,6 +191,9 @@ public record TopologySettings(
             trendingWeight = s.trendingWeight;
             maxCandidates = s.maxCandidates;
             qualityWindow = s.qualityWindow;
+            userIdleTtl = s.userIdleTtl;
+            userTtlSweepInterval = s.userTtlSweepInterval;
+            userTtlSweepLimit = s.userTtlSweepLimit;
             limits = s.limits;
         }
 
@@ -199,13 +217,16 @@ public record TopologySettings(
         public Builder trendingWeight(double v) { trendingWeight = v; return this; }
         public Builder maxCandidates(int v) { maxCandidates = v; return this; }
         public Builder qualityWindow(Duration v) { qualityWindow = v; return this; }
+        public Builder userIdleTtl(Duration v) { userIdleTtl = v; return this; }
+        public Builder userTtlSweepInterval(Duration v) { userTtlSweepInterval = v; return this; }
+        public Builder userTtlSweepLimit(int v) { userTtlSweepLimit = v; return this; }
         public Builder limits(InputLimits v) { limits = v; return this; }
 
         public TopologySettings build() {
             return new TopologySettings(historySize, maxPurchases, dedupeRetention, maxFutureSkew, covisitWindow,
                     covisitHalfLife, covisitTopM, covisitTracked, covisitMaxSources, typeWeights, covisitPublishInterval,
                     trendingWindow, trendingBucket, trendingTopN, trendingPublishInterval, recommendK, seedItems,
-                    trendingWeight, maxCandidates, qualityWindow, limits);
+                    trendingWeight, maxCandidates, qualityWindow, userIdleTtl, userTtlSweepInterval, userTtlSweepLimit, limits);
         }
     }
 }

@@ -1,11 +1,10 @@
 package dev.streamrec.app.topology;
 
 import dev.streamrec.avro.UserEvent;
-import dev.streamrec.avro.internal.UserHistory;
 
 /**
  * A valid, first-seen event with the user's history after it was added (its last entry is this
  * event). Flows between processors of one sub-topology only, so it needs no serde.
  */
-record ValidEvent(UserEvent event, UserHistory history) {
+record ValidEvent(UserEvent event, History history) {
 }

@@ -100,6 +100,78 @@ class MicroBatchingTest {
         }
     }
 
+    @Test
+    void shouldRankOnArrivalWithoutTheBufferWhenTheRankerHasNothingToBatch() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), new HeuristicRanker(),
+                new MicroBatching(64, Duration.ofSeconds(5)))) {
+            UserEvent a = f.send("user-1", "item-1", EventType.VIEW, MIN);
+            UserEvent b = f.send("user-2", "item-2", EventType.VIEW, MIN.multipliedBy(2));
+
+            assertThat(f.drainRecommendations()).as("no wait for a batch").extracting(Recommendations::getTriggerEventId)
+                    .containsExactly(a.getEventId(), b.getEventId());
+            assertThat(bufferChangelog(f).isEmpty()).as("no buffer round trip: nothing in its changelog").isTrue();
+        }
+    }
+
+    @Test
+    void shouldFlushWhatIsBufferedBeforeRankingOnArrivalOnceTheRankerStopsBatching() {
+        ToggleRanker ranker = new ToggleRanker();
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), ranker,
+                new MicroBatching(64, Duration.ofSeconds(5)))) {
+            // given two events buffered while a model serves
+            UserEvent a = f.send("user-1", "item-1", EventType.VIEW, MIN);
+            UserEvent b = f.send("user-2", "item-2", EventType.VIEW, MIN.multipliedBy(2));
+            assertThat(f.drainRecommendations()).isEmpty();
+
+            // when the model goes away and an event arrives
+            ranker.batching = false;
+            UserEvent c = f.send("user-1", "item-3", EventType.VIEW, MIN.multipliedBy(3));
+
+            // then the buffered ones come out first, in order, and the buffer is empty
+            assertThat(f.drainRecommendations()).extracting(Recommendations::getTriggerEventId)
+                    .containsExactly(a.getEventId(), b.getEventId(), c.getEventId());
+            assertThat(countEntries(buffer(f))).isZero();
+        }
+    }
+
+    @Test
+    void shouldBufferAReferenceToTheEventNotTheUsersHistory() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), new CountingRanker(),
+                new MicroBatching(1_000, Duration.ofSeconds(5)))) {
+            // given a user with a full history of 50 events, all buffered
+            for (int i = 0; i < 60; i++) {
+                f.send(f.event("user-1", "item-" + (i % 7), EventType.CLICK, MIN.multipliedBy(i)));
+            }
+
+            // then each buffer entry stays small however long the history
+            var entries = bufferChangelog(f).readValuesToList();
+            assertThat(entries).hasSize(60);
+            assertThat(entries).allSatisfy(v -> assertThat(v.length).as("bytes of one buffer entry").isLessThan(120));
+        }
+    }
+
+    /** Batches while {@code batching} is set, like a model ranker while a model serves. */
+    static final class ToggleRanker implements Ranker {
+        volatile boolean batching = true;
+        private final HeuristicRanker heuristic = new HeuristicRanker();
+
+        @Override
+        public boolean batches() {
+            return batching;
+        }
+
+        @Override
+        public Ranking rank(RankingRequest request) {
+            return heuristic.rank(request);
+        }
+    }
+
+    private static org.apache.kafka.streams.TestOutputTopic<Long, byte[]> bufferChangelog(TopologyFixture f) {
+        return f.driver.createOutputTopic("streamrec-ttd-" + StreamrecTopology.SCORING_BUFFER_STORE + "-changelog",
+                new org.apache.kafka.common.serialization.LongDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    }
+
     private static KeyValueStore<Long, PendingScore> buffer(TopologyFixture f) {
         return f.driver.getKeyValueStore(StreamrecTopology.SCORING_BUFFER_STORE);
     }

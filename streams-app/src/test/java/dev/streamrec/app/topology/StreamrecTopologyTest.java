@@ -15,7 +15,6 @@ import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.RecommendedItem;
 import dev.streamrec.avro.UserEvent;
-import dev.streamrec.avro.internal.HistoryEntry;
 import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.NeighbourScore;
 import dev.streamrec.avro.internal.TrendingEntry;
@@ -128,7 +127,7 @@ class StreamrecTopologyTest {
             assertThat(header(dead.headers(), DlqHeaders.DETAIL)).isEqualTo("RECORD_TOO_LARGE");
             assertThat(f.drainRecommendations()).extracting(Recommendations::getTriggerEventId).doesNotContain(big.getEventId())
                     .hasSize(1);
-            assertThat(f.history("user-1").getEvents()).extracting(HistoryEntry::getItemId).containsExactly("item-1");
+            assertThat(f.history("user-1").actions()).extracting(UserAction::itemId).containsExactly("item-1");
             assertThat(f.metrics.rejectedCount(RejectReason.RECORD_TOO_LARGE)).isEqualTo(1);
         }
     }
@@ -192,7 +191,8 @@ class StreamrecTopologyTest {
             f.events.pipeInput(new TestRecord<>(e.getUserId(), e, T0.plus(Duration.ofHours(2)))); // redelivered later
 
             assertThat(f.drainRecommendations()).as("one output for the event").hasSize(1);
-            assertThat(f.history("user-1").getEvents()).extracting(HistoryEntry::getEventId).containsExactly(e.getEventId());
+            assertThat(f.history("user-1").actions()).as("the event once in the history")
+                    .containsExactly(new UserAction(e.getItemId(), e.getType(), e.getTimestamp()));
             assertThat(f.metrics.duplicates.get()).isEqualTo(2);
             assertThat(f.dlq.isEmpty()).isTrue();
         }
@@ -220,9 +220,9 @@ class StreamrecTopologyTest {
                 f.send("user-1", "item-" + i, EventType.VIEW, MIN.multipliedBy(i + 1));
             }
 
-            assertThat(f.history("user-1").getEvents()).extracting(HistoryEntry::getItemId)
+            assertThat(f.history("user-1").actions()).extracting(UserAction::itemId)
                     .containsExactly("item-3", "item-4", "item-5");
-            assertThat(f.history("user-1").getPurchased()).as("purchases outlive the event cap").containsExactly("item-0");
+            assertThat(f.history("user-1").purchased()).as("purchases outlive the event cap").containsExactly("item-0");
         }
     }
 

@@ -47,6 +47,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, ItemNeighbours> neighbours;
     final TestOutputTopic<String, TrendingItems> trending;
     private final Path stateDir;
+    private final TopologySettings settings;
     private int sequence;
 
     TopologyFixture(TopologySettings settings) {
@@ -58,6 +59,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(TopologySettings settings, Ranker ranker, MicroBatching batching) {
+        this.settings = settings;
         try {
             stateDir = Files.createTempDirectory("streamrec-ttd-");
         } catch (IOException e) {
@@ -109,9 +111,11 @@ final class TopologyFixture implements AutoCloseable {
         driver.advanceWallClockTime(Duration.ofSeconds(1));
     }
 
-    UserHistory history(String user) {
+    /** The user's decoded history, {@code null} when the store has none. */
+    History history(String user) {
         KeyValueStore<String, UserHistory> store = driver.getKeyValueStore(StreamrecTopology.HISTORY_STORE);
-        return store.get(user);
+        UserHistory h = store.get(user);
+        return h == null ? null : History.of(h);
     }
 
     ItemNeighbours globalNeighbours(String item) {
@@ -120,9 +124,10 @@ final class TopologyFixture implements AutoCloseable {
         return ValueAndTimestamp.getValueOrNull(store.get(item));
     }
 
+    /** The item's tracked neighbours (from the pair store), best first. */
     ItemNeighbours trackedNeighbours(String item) {
-        KeyValueStore<String, ItemNeighbours> store = driver.getKeyValueStore(StreamrecTopology.COVISIT_STORE);
-        return store.get(item);
+        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> store = driver.getKeyValueStore(StreamrecTopology.COVISIT_STORE);
+        return CoVisitAggregator.tracked(store, item, new Decay(settings.covisitHalfLife()), Integer.MAX_VALUE, false);
     }
 
     List<Recommendations> drainRecommendations() {

@@ -1,0 +1,84 @@
+package dev.streamrec.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamrec.avro.EventType;
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.avro.internal.HistoryEntry;
+import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.serde.Serdes;
+import org.junit.jupiter.api.Test;
+
+/** The packed history: round trip, size, version-1 values, the view as of an earlier event. */
+class HistoryTest {
+
+    private static UserEvent event(String item, EventType type, long t) {
+        return UserEvent.newBuilder().setEventId("00000000-0000-0000-0000-" + t).setUserId("u").setItemId(item)
+                .setType(type).setTimestamp(t).setContext(Map.of()).build();
+    }
+
+    @Test
+    void shouldRoundTripThroughTheStoreValue() {
+        History h = History.EMPTY;
+        long t = 1_764_000_000_000L;
+        EventType[] types = {EventType.VIEW, EventType.CLICK, EventType.ADD_TO_CART, EventType.PURCHASE};
+        for (int i = 0; i < 60; i++) {
+            h = h.append(event("item-" + (i % 9), types[i % 4], t + i * 7_000L - (i % 5) * 100), 50, 200);
+        }
+
+        History back = History.of(Serdes.USER_HISTORY.fromBytes(Serdes.USER_HISTORY.toBytes(h.toAvro())));
+
+        assertThat(back.actions()).isEqualTo(h.actions()).hasSize(50);
+        assertThat(back.purchased()).isEqualTo(h.purchased()).containsExactlyInAnyOrder("item-3", "item-7", "item-2",
+                "item-6", "item-1", "item-5", "item-0", "item-4", "item-8");
+    }
+
+    @Test
+    void shouldStoreAHeldEventInAFewBytes() {
+        History h = History.EMPTY;
+        long t = 1_764_000_000_000L;
+        for (int i = 0; i < 50; i++) {
+            h = h.append(event("item-" + (1000 + i % 20), EventType.VIEW, t + i * 30_000L), 50, 200);
+        }
+
+        int bytes = Serdes.USER_HISTORY.toBytes(h.toAvro()).length;
+        List<HistoryEntry> v1 = new java.util.ArrayList<>();
+        for (UserAction a : h.actions()) {
+            v1.add(new HistoryEntry(java.util.UUID.randomUUID().toString(), a.itemId(), a.type().name(), a.timestamp()));
+        }
+        int v1Bytes = Serdes.USER_HISTORY.toBytes(new UserHistory(v1, List.of(), List.of(), ByteBuffer.allocate(0))).length;
+
+        assertThat((double) bytes / h.size()).as("bytes per held event (%d in all; issue 11's target: 12)", bytes)
+                .isLessThanOrEqualTo(12.0);
+        assertThat(v1Bytes).as("the version 1 layout of the same history").isGreaterThan(5 * bytes);
+    }
+
+    @Test
+    void shouldReadVersionOneValues() {
+        UserHistory v1 = new UserHistory(List.of(new HistoryEntry("e-1", "item-1", "VIEW", 10L),
+                new HistoryEntry("e-2", "item-2", "PURCHASE", 20L)), List.of("item-2"), List.of(), ByteBuffer.allocate(0));
+
+        History h = History.of(v1);
+
+        assertThat(h.actions()).containsExactly(new UserAction("item-1", EventType.VIEW, 10L),
+                new UserAction("item-2", EventType.PURCHASE, 20L));
+        assertThat(h.purchased()).containsExactly("item-2");
+    }
+
+    @Test
+    void shouldCutBackToAnEarlierEventLeavingOutLaterPurchases() {
+        UserEvent a = event("item-1", EventType.VIEW, 10L);
+        UserEvent b = event("item-2", EventType.PURCHASE, 20L);
+        History h = History.EMPTY.append(a, 50, 200).append(b, 50, 200);
+
+        History asOfA = h.asOf(a);
+
+        assertThat(asOfA.actions()).containsExactly(new UserAction("item-1", EventType.VIEW, 10L));
+        assertThat(asOfA.purchased()).as("bought after a").isEmpty();
+        assertThat(h.asOf(b)).isSameAs(h);
+    }
+}
