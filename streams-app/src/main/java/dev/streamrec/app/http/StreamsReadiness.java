@@ -15,8 +15,8 @@ import io.micronaut.core.async.publisher.Publishers;
 /**
  * Readiness ({@code GET /health/readiness}, and part of {@code /health}): UP only while Kafka
  * Streams is RUNNING, so a load balancer sends no queries to an instance that is starting,
- * restoring or rebalancing. Liveness is left to micronaut-kafka's stream health (DOWN once the
- * client is in ERROR or shut down).
+ * restoring or rebalancing. {@code health.BrokerReadiness} adds the cluster's answer to readiness;
+ * liveness is {@code health.StreamsLiveness} (ERROR, stopped, or stream threads that keep dying).
  */
 @Singleton
 @Readiness
