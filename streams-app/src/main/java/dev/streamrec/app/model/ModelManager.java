@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelManager implements ModelSource, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
+    /** Refusals remembered (the lowest versions are forgotten first). */
+    static final int MAX_REFUSALS_KEPT = 1000;
 
     private final ModelLoader loader;
     private final ModelSettings settings;
@@ -282,6 +284,9 @@ public final class ModelManager implements ModelSource, AutoCloseable {
     private void refuse(ModelPublished p, Reason reason, RuntimeException e) {
         rejected.put(String.valueOf(p.getVersion()), new ModelStateFile.Refusal(p.getName(), p.getUri(), p.getSha256(),
                 reason, e.getMessage()));
+        while (rejected.size() > MAX_REFUSALS_KEPT) { // a flood of bogus versions must not grow the state file forever
+            rejected.keySet().stream().min(String::compareTo).ifPresent(rejected::remove);
+        }
         save();
         metrics.loadFailed(reason);
         LoadedModel cur = current.get();
