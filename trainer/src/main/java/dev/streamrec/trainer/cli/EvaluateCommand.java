@@ -1,6 +1,7 @@
 package dev.streamrec.trainer.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,9 @@ import dev.streamrec.trainer.eval.ScorerFactory;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code trainer evaluate --dataset DIR}: every scorer (the model and the baselines) goes through the
@@ -69,6 +72,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         ExclusionPolicy policy = ExclusionPolicy.parse(exclude);
@@ -91,11 +97,13 @@ final class EvaluateCommand implements Callable<Integer> {
                 results.add(Evaluation.run(f, splits, evaluator));
             }
             Map<String, Object> report = report(splits, policy, results, (System.nanoTime() - started) / 1e9);
+            PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
             } else {
-                printTable(results);
+                printTable(results, out);
             }
+            out.flush();
         } finally {
             if (artifactOut == null) {
                 deleteTree(dir);
@@ -144,12 +152,12 @@ final class EvaluateCommand implements Callable<Integer> {
         return report;
     }
 
-    private static void printTable(List<Evaluation.Result> results) {
-        System.out.printf(Locale.ROOT, "%-24s %7s %7s | %7s %7s %7s %7s %7s %7s %7s | %6s %6s %7s%n", "scorer",
+    private static void printTable(List<Evaluation.Result> results, PrintWriter out) {
+        out.printf(Locale.ROOT, "%-24s %7s %7s | %7s %7s %7s %7s %7s %7s %7s | %6s %6s %7s%n", "scorer",
                 "sHR@10", "sND@10", "HR@5", "HR@10", "HR@20", "NDCG@5", "NDCG@10", "NDCG@20", "MRR@20", "excl", "unkn", "s");
         for (Evaluation.Result r : results) {
             Metrics m = r.test();
-            System.out.printf(Locale.ROOT, "%-24s %7.4f %7.4f | %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f | %6d %6d %7.1f%n",
+            out.printf(Locale.ROOT, "%-24s %7.4f %7.4f | %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f | %6d %6d %7.1f%n",
                     r.name(), m.hrAt10(), m.ndcgAt10(), m.fullHrAt5(), m.fullHrAt10(), m.fullHrAt20(), m.fullNdcgAt5(),
                     m.fullNdcgAt10(), m.fullNdcgAt20(), m.fullMrrAt20(), m.excludedTargets(), m.unknownTargets(), r.seconds());
         }

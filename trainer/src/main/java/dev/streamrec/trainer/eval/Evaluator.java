@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.model.ModelContract;
-import dev.streamrec.onnx.HistoryEvent;
 import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EvalCase;
 
@@ -376,10 +375,5 @@ public final class Evaluator {
         float last = list.get(n - 1).score();
         long higher = list.stream().filter(item -> item.score() > last).count();
         return higher >= FULL_CUTOFF ? NO_GAIN : null;
-    }
-
-    /** Distinct items of a case's history. */
-    public static List<String> seenItems(EvalCase c) {
-        return c.history().stream().map(HistoryEvent::itemId).distinct().toList();
     }
 }

@@ -124,12 +124,4 @@ final class ItemGraph {
             out[c[k]] += scale * v[k];
         }
     }
-
-    long nonZeros() {
-        long s = 0;
-        for (int[] c : cols) {
-            s += c.length;
-        }
-        return s;
-    }
 }
