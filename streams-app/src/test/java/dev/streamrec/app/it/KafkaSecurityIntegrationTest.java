@@ -112,7 +112,7 @@ class KafkaSecurityIntegrationTest {
             TestApp noAcls = new TestApp(bootstrap, appSecurity(certs, NOBODY, "nobody-secret"));
             assertThatThrownBy(noAcls::start).satisfies(e -> assertThat(rootCause(e))
                     .isInstanceOf(KafkaAccessCheck.KafkaAccessException.class)
-                    .hasMessageContaining("denies user '" + NOBODY + "' access to topic(s)")
+                    .hasMessageContaining("denies user '" + NOBODY + "' (SASL_SSL, SCRAM-SHA-512) access to topic(s)")
                     .hasMessageContaining(noAcls.topic("user-events")));
 
             // when the app runs with its own principal (it creates its topics), events go in and lists come out

@@ -126,6 +126,28 @@ final class OutputWatch implements AutoCloseable {
         await(s -> eventIds.stream().allMatch(firstSeenAt::containsKey), timeout, what);
     }
 
+    /**
+     * Every event in {@code sent} has exactly one list and there is no other list (what exactly-once
+     * promises), whatever model ranked it.
+     *
+     * @return lists per model version
+     */
+    Map<String, Long> assertExactlyOneListPerEvent(List<dev.streamrec.avro.UserEvent> sent) {
+        Map<String, Long> perTrigger = new java.util.HashMap<>();
+        Map<String, Long> perVersion = new java.util.TreeMap<>();
+        for (Seen s : seen()) {
+            perTrigger.merge(s.triggerEventId(), 1L, Long::sum);
+            perVersion.merge(Serdes.RECOMMENDATIONS.fromBytes(s.record().value()).getModelVersion(), 1L, Long::sum);
+        }
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        sent.forEach(e -> expected.add(e.getEventId()));
+        org.assertj.core.api.Assertions.assertThat(perTrigger.keySet()).as("one list per event sent, none for anything else")
+                .containsExactlyInAnyOrderElementsOf(expected);
+        org.assertj.core.api.Assertions.assertThat(perTrigger.entrySet().stream().filter(e -> e.getValue() != 1)
+                .map(Map.Entry::getKey).toList()).as("events with more than one list").isEmpty();
+        return perVersion;
+    }
+
     /** Waits until no new list has appeared for {@code quiet}: anything doubled would have shown by then. */
     void settle(Duration quiet) {
         int before;
