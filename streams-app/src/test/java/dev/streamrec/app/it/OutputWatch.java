@@ -92,6 +92,24 @@ final class OutputWatch implements AutoCloseable {
     }
 
     /**
+     * The longest time between {@code fromMillis} and {@code toMillis} in which no new list became
+     * visible (from the start of the window to the first list, between lists, from the last to the
+     * end): how long the output stood still, whatever backlog the app was working through.
+     */
+    long longestGapMillis(long fromMillis, long toMillis) {
+        long previous = fromMillis;
+        long longest = 0;
+        for (Seen s : seen()) {
+            if (s.atMillis() < fromMillis || s.atMillis() > toMillis) {
+                continue;
+            }
+            longest = Math.max(longest, s.atMillis() - previous);
+            previous = s.atMillis();
+        }
+        return Math.max(longest, toMillis - previous);
+    }
+
+    /**
      * Lists seen per {@code bucketMillis} since {@code originMillis}, as "+0s:200 +1s:198 ...": shows
      * when the output stalled and how it caught up.
      */
