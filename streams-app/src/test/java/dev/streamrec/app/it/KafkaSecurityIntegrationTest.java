@@ -167,7 +167,7 @@ class KafkaSecurityIntegrationTest {
                         "-t", scratch, "--no-progress");
                 assertThat(denied.code).as("replay without ACLs").isEqualTo(1);
                 assertThat(denied.err.strip()).as("one line").doesNotContain("\n").startsWith("error:")
-                        .contains("Not authorized").contains(userEvents);
+                        .contains("not authorized to access topic(s)").contains(userEvents);
                 Path wrongConfig = propertiesFile(work.resolve("wrong.properties"), certs.clientSettings(OPS, "wrong"));
                 Cli refused = Cli.run("replay", "-b", bootstrap, "--command-config", wrongConfig.toString(), "-s", userEvents,
                         "-t", scratch, "--no-progress");
