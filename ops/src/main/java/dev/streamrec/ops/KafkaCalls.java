@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 
 /** Admin calls with a deadline whose failures become one-line {@link OpsException}s. */
 public final class KafkaCalls {
@@ -47,6 +48,25 @@ public final class KafkaCalls {
         Set<String> missing = new TreeSet<>(topics);
         missing.removeAll(existing);
         if (!missing.isEmpty()) {
+            // listTopics hides topics the principal may not DESCRIBE: say so rather than "unknown"
+            Set<String> denied = new TreeSet<>();
+            admin.describeTopics(missing).topicNameValues().forEach((name, future) -> {
+                try {
+                    future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof TopicAuthorizationException) {
+                        denied.add(name);
+                    }
+                } catch (TimeoutException e) {
+                    // fall through to "unknown"
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            if (!denied.isEmpty()) {
+                throw new OpsException("not authorized to access topic(s) " + String.join(", ", denied)
+                        + " with these client settings: the principal needs ACLs on them (DESCRIBE, and READ or WRITE)");
+            }
             Set<String> sorted = new TreeSet<>(existing);
             String listed = String.join(", ", sorted.stream().limit(MAX_LISTED).toList())
                     + (sorted.size() > MAX_LISTED ? ", ... (" + sorted.size() + " in all)" : "");

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,11 +77,25 @@ class KafkaSecurityIntegrationTest {
                 // given SCRAM users made by the super user, and ACLs for each principal's job
                 admin.alterUserScramCredentials(List.of(scram(APP, "app-secret"), scram(TRAINER, "trainer-secret"),
                         scram(OPS, "ops-secret"), scram(NOBODY, "nobody-secret"))).all().get(30, TimeUnit.SECONDS);
-                admin.createAcls(List.of(
-                        // the app: its topics, internal topics, consumer group and transactional ids all start with its id
-                        allow(APP, ResourceType.TOPIC, app.id, PatternType.PREFIXED, AclOperation.ALL),
-                        allow(APP, ResourceType.GROUP, app.id, PatternType.PREFIXED, AclOperation.ALL),
-                        allow(APP, ResourceType.TRANSACTIONAL_ID, app.id, PatternType.PREFIXED, AclOperation.ALL),
+                List<AclBinding> acls = new ArrayList<>(List.of(
+                        // the app: its internal topics (changelogs, repartitions, item-neighbours, trending-items),
+                        // consumer group and transactional ids all start with its application id
+                        allow(APP, ResourceType.TOPIC, app.id + "-", PatternType.PREFIXED, AclOperation.ALL),
+                        allow(APP, ResourceType.GROUP, app.id, PatternType.LITERAL, AclOperation.READ),
+                        allow(APP, ResourceType.TRANSACTIONAL_ID, app.id + "-", PatternType.PREFIXED, AclOperation.WRITE),
+                        allow(APP, ResourceType.TRANSACTIONAL_ID, app.id + "-", PatternType.PREFIXED, AclOperation.DESCRIBE)));
+                // and the shared topics, each with what the app does to it (CREATE: streamrec.topics.create-on-start)
+                for (String read : List.of("user-events", "item-catalog", "model-updates")) {
+                    for (AclOperation op : List.of(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.CREATE)) {
+                        acls.add(allow(APP, ResourceType.TOPIC, app.topic(read), PatternType.LITERAL, op));
+                    }
+                }
+                for (String written : List.of("recommendations", "user-events-dlq")) {
+                    for (AclOperation op : List.of(AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.CREATE)) {
+                        acls.add(allow(APP, ResourceType.TOPIC, app.topic(written), PatternType.LITERAL, op));
+                    }
+                }
+                acls.addAll(List.of(
                         // the trainer reads events and announces models
                         allow(TRAINER, ResourceType.TOPIC, userEvents, PatternType.LITERAL, AclOperation.READ),
                         allow(TRAINER, ResourceType.TOPIC, userEvents, PatternType.LITERAL, AclOperation.DESCRIBE),
@@ -90,8 +105,8 @@ class KafkaSecurityIntegrationTest {
                         allow(OPS, ResourceType.TOPIC, userEvents, PatternType.LITERAL, AclOperation.READ),
                         allow(OPS, ResourceType.TOPIC, userEvents, PatternType.LITERAL, AclOperation.DESCRIBE),
                         allow(OPS, ResourceType.TOPIC, scratch, PatternType.LITERAL, AclOperation.WRITE),
-                        allow(OPS, ResourceType.TOPIC, scratch, PatternType.LITERAL, AclOperation.DESCRIBE)))
-                        .all().get(30, TimeUnit.SECONDS);
+                        allow(OPS, ResourceType.TOPIC, scratch, PatternType.LITERAL, AclOperation.DESCRIBE)));
+                admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
             }
             try (Admin admin = admin(bootstrap, asAdmin)) {
                 TopicAdmin.ensureTopics(admin, List.of(new TopicSettings(scratch, 1, (short) 1, false)));
@@ -112,7 +127,7 @@ class KafkaSecurityIntegrationTest {
             TestApp noAcls = new TestApp(bootstrap, appSecurity(certs, NOBODY, "nobody-secret"));
             assertThatThrownBy(noAcls::start).satisfies(e -> assertThat(rootCause(e))
                     .isInstanceOf(KafkaAccessCheck.KafkaAccessException.class)
-                    .hasMessageContaining("denies user '" + NOBODY + "' access to topic(s)")
+                    .hasMessageContaining("denies user '" + NOBODY + "' (SASL_SSL, SCRAM-SHA-512) access to topic(s)")
                     .hasMessageContaining(noAcls.topic("user-events")));
 
             // when the app runs with its own principal (it creates its topics), events go in and lists come out
@@ -152,7 +167,7 @@ class KafkaSecurityIntegrationTest {
                         "-t", scratch, "--no-progress");
                 assertThat(denied.code).as("replay without ACLs").isEqualTo(1);
                 assertThat(denied.err.strip()).as("one line").doesNotContain("\n").startsWith("error:")
-                        .contains("Not authorized").contains(userEvents);
+                        .contains("not authorized to access topic(s)").contains(userEvents);
                 Path wrongConfig = propertiesFile(work.resolve("wrong.properties"), certs.clientSettings(OPS, "wrong"));
                 Cli refused = Cli.run("replay", "-b", bootstrap, "--command-config", wrongConfig.toString(), "-s", userEvents,
                         "-t", scratch, "--no-progress");

@@ -150,7 +150,9 @@ class MultiInstanceIntegrationTest {
                     assertThat(feed.failures()).as("events the test's producer gave up on").isEmpty();
                     out.awaitLists(ids(sent, sent.size()), Duration.ofSeconds(180), "every list");
                     out.settle(Duration.ofSeconds(3));
-                    Map<String, Long> perVersion = SwapWorkload.verify(out.records(), sent, List.of("heuristic", "v1", "v2"));
+                    // (model versions are not checked for order: a restarted instance ranks with the heuristic
+                    // until it has reloaded the model, so a partition may go v2, heuristic, v2)
+                    Map<String, Long> perVersion = out.assertExactlyOneListPerEvent(sent);
                     assertHistoriesHoldEachEventOnce(List.of(a, b, c), sent);
                     assertAnyInstanceAnswers(a, List.of(a, b, c), sent, true);
                     System.out.printf("multi-instance: %d events at %d/s, per version %s; model v2 serving after %s ms;"

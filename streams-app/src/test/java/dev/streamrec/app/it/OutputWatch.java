@@ -92,6 +92,24 @@ final class OutputWatch implements AutoCloseable {
     }
 
     /**
+     * The longest time between {@code fromMillis} and {@code toMillis} in which no new list became
+     * visible (from the start of the window to the first list, between lists, from the last to the
+     * end): how long the output stood still, whatever backlog the app was working through.
+     */
+    long longestGapMillis(long fromMillis, long toMillis) {
+        long previous = fromMillis;
+        long longest = 0;
+        for (Seen s : seen()) {
+            if (s.atMillis() < fromMillis || s.atMillis() > toMillis) {
+                continue;
+            }
+            longest = Math.max(longest, s.atMillis() - previous);
+            previous = s.atMillis();
+        }
+        return Math.max(longest, toMillis - previous);
+    }
+
+    /**
      * Lists seen per {@code bucketMillis} since {@code originMillis}, as "+0s:200 +1s:198 ...": shows
      * when the output stalled and how it caught up.
      */
@@ -124,6 +142,28 @@ final class OutputWatch implements AutoCloseable {
     /** Waits until a list has been seen for each of {@code eventIds}. */
     void awaitLists(List<String> eventIds, Duration timeout, String what) {
         await(s -> eventIds.stream().allMatch(firstSeenAt::containsKey), timeout, what);
+    }
+
+    /**
+     * Every event in {@code sent} has exactly one list and there is no other list (what exactly-once
+     * promises), whatever model ranked it.
+     *
+     * @return lists per model version
+     */
+    Map<String, Long> assertExactlyOneListPerEvent(List<dev.streamrec.avro.UserEvent> sent) {
+        Map<String, Long> perTrigger = new java.util.HashMap<>();
+        Map<String, Long> perVersion = new java.util.TreeMap<>();
+        for (Seen s : seen()) {
+            perTrigger.merge(s.triggerEventId(), 1L, Long::sum);
+            perVersion.merge(Serdes.RECOMMENDATIONS.fromBytes(s.record().value()).getModelVersion(), 1L, Long::sum);
+        }
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        sent.forEach(e -> expected.add(e.getEventId()));
+        org.assertj.core.api.Assertions.assertThat(perTrigger.keySet()).as("one list per event sent, none for anything else")
+                .containsExactlyInAnyOrderElementsOf(expected);
+        org.assertj.core.api.Assertions.assertThat(perTrigger.entrySet().stream().filter(e -> e.getValue() != 1)
+                .map(Map.Entry::getKey).toList()).as("events with more than one list").isEmpty();
+        return perVersion;
     }
 
     /** Waits until no new list has appeared for {@code quiet}: anything doubled would have shown by then. */
