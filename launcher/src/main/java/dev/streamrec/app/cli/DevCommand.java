@@ -237,7 +237,8 @@ public final class DevCommand implements Callable<Integer> {
         String base = baseUrl(ctx);
         System.err.println();
         System.err.println("streamrec dev is running (Ctrl-C stops it)");
-        System.err.println("  Kafka bootstrap     " + broker.bootstrapServers() + " (controller on the next port)");
+        System.err.println("  Kafka bootstrap     " + broker.bootstrapServers()
+                + (kafkaPort == 0 ? "" : " (its KRaft controller listens on port " + (kafkaPort + 1) + ")"));
         System.err.println("  recommendations     " + base + "/recommendations/{userId}?k=10 (a user's URL follows once one has some)");
         System.err.println("  a user's history    " + base + "/users/{userId}/history");
         System.err.println("  health              " + base + "/health");
