@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.streamrec.app.Main;
+import dev.streamrec.launcher.Launcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -107,11 +107,11 @@ class CommandErrorsTest {
         assertThat(outcome.took()).as("time to the error: " + line).isLessThan(PROMPT);
     }
 
-    /** The streams-app command line in a child JVM with the shipped logback.xml; stdout and stderr together. */
+    /** The launcher's command line (streamrec.jar) in a child JVM with the shipped logback.xml; stdout and stderr together. */
     private Outcome run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Dlogback.configurationFile=logback.xml", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-cp", System.getProperty("java.class.path"), Launcher.class.getName()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out-", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
