@@ -54,7 +54,18 @@ public final class BrokerCommand implements Callable<Integer> {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
-        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(brokers, port, dataDir, Map.of(), null);
+        EmbeddedKafkaCluster cluster;
+        try {
+            cluster = EmbeddedKafkaCluster.start(brokers, port, dataDir, Map.of(), null);
+        } catch (RuntimeException e) { // a port in use, a data directory of another cluster: one line, not a trace
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            spec.commandLine().getErr().printf("error: could not start %d broker(s) on ports %d-%d (controller %d) with data in %s: %s%n",
+                    brokers, port, port + brokers - 1, port + 100, dataDir, root.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cluster.close();

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,11 +88,5 @@ final class AppInstances {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static List<String> urls(List<TestApp> apps) {
-        List<String> out = new ArrayList<>();
-        apps.forEach(a -> out.add(url(a)));
-        return out;
     }
 }

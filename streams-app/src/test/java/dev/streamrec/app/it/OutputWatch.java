@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
-import dev.streamrec.avro.Recommendations;
 import dev.streamrec.serde.Serdes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -83,12 +82,6 @@ final class OutputWatch implements AutoCloseable {
     /** When the list for {@code eventId} was first seen, or null. */
     Long seenAt(String eventId) {
         return firstSeenAt.get(eventId);
-    }
-
-    Recommendations last() {
-        synchronized (seen) {
-            return seen.isEmpty() ? null : Serdes.RECOMMENDATIONS.fromBytes(seen.get(seen.size() - 1).record().value());
-        }
     }
 
     /**
