@@ -256,7 +256,9 @@ class MultiInstanceIntegrationTest {
     /** Each user's history, asked of any instance, holds its last events (up to 50) once each. */
     private void assertHistoriesHoldEachEventOnce(List<TestApp> apps, List<UserEvent> sent) {
         Map<String, List<String>> perUser = new LinkedHashMap<>();
-        sent.forEach(e -> perUser.computeIfAbsent(e.getUserId(), u -> new ArrayList<>()).add(e.getEventId()));
+        // The history keeps no event ids: an event is its item, type and time within its user.
+        sent.forEach(e -> perUser.computeIfAbsent(e.getUserId(), u -> new ArrayList<>())
+                .add(e.getItemId() + "|" + e.getType() + "|" + e.getTimestamp()));
         int i = 0;
         for (Map.Entry<String, List<String>> user : perUser.entrySet()) {
             if (i++ % 10 != 0) { // every tenth user, asked of the instances in turn
@@ -266,7 +268,8 @@ class MultiInstanceIntegrationTest {
             JsonNode history = getJson(following, url + "/users/" + user.getKey() + "/history", 200);
             assertThat(history).as("history of %s", user.getKey()).isNotNull();
             List<String> ids = new ArrayList<>();
-            history.get("events").forEach(e -> ids.add(e.get("eventId").asText()));
+            history.get("events").forEach(e -> ids.add(e.get("itemId").asText() + "|" + e.get("type").asText() + "|"
+                    + e.get("timestamp").asLong()));
             List<String> all = user.getValue();
             List<String> expected = all.subList(Math.max(0, all.size() - 50), all.size());
             assertThat(ids).as("history of %s: each recent event once", user.getKey()).doesNotHaveDuplicates()
