@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.streamrec.console.CommandError;
+import dev.streamrec.kafka.BrokerProbe;
 import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Option;
 
@@ -23,7 +25,11 @@ public final class KafkaOptions {
             description = "Client properties file (security settings etc.), as for Kafka's own tools.")
     Path commandConfig;
 
-    /** Client settings for Admin, consumers and producers: the file's properties, then the brokers. */
+    /**
+     * Client settings for Admin, consumers and producers: the file's properties, then the brokers.
+     *
+     * @throws OpsException when no bootstrap address accepts a connection
+     */
     public Map<String, Object> clientConfig() {
         Map<String, Object> config = new HashMap<>();
         if (commandConfig != null) {
@@ -36,6 +42,12 @@ public final class KafkaOptions {
             p.stringPropertyNames().forEach(k -> config.put(k, p.getProperty(k)));
         }
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // A plain connect names an unreachable address at once; Kafka's clients would retry it for 30 s, warning each time.
+        try {
+            BrokerProbe.requireReachable(bootstrapServers, "-b/--bootstrap-servers or KAFKA_BOOTSTRAP_SERVERS");
+        } catch (CommandError e) {
+            throw new OpsException(e.getMessage(), e);
+        }
         return config;
     }
 }

@@ -44,7 +44,7 @@ class CommandErrorsTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(240)
     void shouldNameTheUnreachableBrokerInOneLine() throws Exception {
         String address = "127.0.0.1:" + closedPort;
         Path events = Files.writeString(dir.resolve("events.csv"), "u1,i1,VIEW,1\n");
@@ -55,6 +55,12 @@ class CommandErrorsTest {
                 "simulate: cannot reach Kafka at " + address, "--bootstrap-servers");
         assertOneLine(run(Map.of(), "import", events.toString(), "--bootstrap-servers", address),
                 "import: cannot reach Kafka at " + address, "connection refused");
+        // the on-call tools keep their own "error:" prefix
+        assertOneLine(run(Map.of(), "replay", "-b", address, "-s", "user-events", "--dry-run"),
+                "error: cannot reach Kafka at " + address, "--bootstrap-servers");
+        assertOneLine(run(Map.of("KAFKA_BOOTSTRAP_SERVERS", address), "reset", "--application-id", "streamrec",
+                "--input-topics", "user-events", "--to-datetime", "2026-11-23T10:00:00Z", "--dry-run"),
+                "error: cannot reach Kafka at " + address, "KAFKA_BOOTSTRAP_SERVERS");
     }
 
     @Test
