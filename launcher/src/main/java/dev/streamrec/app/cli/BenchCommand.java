@@ -147,8 +147,20 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--log-file", paramLabel = "FILE", description = {"Where the log lines of the broker and the apps "
+            + "under test go, so that the console shows one progress line per phase and the results "
+            + "(default: streamrec-bench.log in the temporary directory)."})
+    Path logFile = Path.of(System.getProperty("java.io.tmpdir"), "streamrec-bench.log");
+
     @Override
     public Integer call() throws Exception {
+        System.err.println("bench: logs in " + logFile.toAbsolutePath());
+        try (DevLogging logging = DevLogging.toFile(logFile)) {
+            return run();
+        }
+    }
+
+    private int run() throws Exception {
         List<Double> loadBefore = LoadAverage.now();
         Map<String, Object> report = new LinkedHashMap<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
@@ -267,6 +279,10 @@ public final class BenchCommand implements Callable<Integer> {
                             + "(%,d unresolved)%n", latency.offeredPerSecond(), latency.sent(), latency.sendSeconds(),
                     latency.served().p50(), latency.served().p99(), latency.served().max(), latency.served().unresolved(),
                     latency.topic().p50(), latency.topic().p99(), latency.topic().max(), latency.topic().unresolved());
+            if (pipeline.eventsPerSecond() < latencyRate) {
+                System.out.printf(Locale.ROOT, "bench: the offered %,.0f events/s is above the %,.0f events/s measured "
+                        + "just before: the latencies above are mostly queueing%n", latencyRate, pipeline.eventsPerSecond());
+            }
             report.put("served_latency_ms", latency.served());
             report.put("topic_latency_ms", latency.topic());
             report.put("latency_offered_events_per_s", latency.offeredPerSecond());
