@@ -64,14 +64,14 @@ public final class LatencyProbe {
     public record Result(double offeredPerSecond, long sent, double sendSeconds, Latency served, Latency topic) {
     }
 
-    private record Sent(String userId, String eventId, long nanos) {
+    record Sent(String userId, String eventId, long nanos) {
     }
 
     /** Events awaiting their reflection, per user in send order. Used by one thread each. */
-    private static final class Pending {
+    static final class Pending {
         private final Map<String, ArrayDeque<Sent>> byUser = new HashMap<>();
-        private final List<Long> latencies = new ArrayList<>();
-        private long count;
+        final List<Long> latencies = new ArrayList<>();
+        long count;
 
         void add(Sent s) {
             byUser.computeIfAbsent(s.userId(), u -> new ArrayDeque<>()).add(s);
