@@ -128,7 +128,8 @@ public final class BenchCommand implements Callable<Integer> {
                     + "id and output topic) with the model scoring (candidates mode). The model loads asynchronously while the "
                     + "app already consumes, so that row is measured only over the lists carrying the model's version, from "
                     + "the first to the last one read; lists ranked heuristically before the load are counted and reported. "
-                    + "--no-with-model skips it (default: ${DEFAULT-VALUE})."})
+                    + "The steady-state phase ranks with the same model in its last window. "
+                    + "--no-with-model skips both (default: ${DEFAULT-VALUE})."})
     boolean withModel;
 
     @Option(names = "--with-full-mode", defaultValue = "false",
@@ -349,16 +350,18 @@ public final class BenchCommand implements Callable<Integer> {
                 AppUnderTest.HistoryFill h = app.history();
                 rows.add(row("users", size[0], "items", size[1], "events_per_s", w.eventsPerSecond(),
                         "records_written_per_event", w.recordsPerEvent(), "bytes_written_per_event", w.bytesPerEvent(),
-                        "history_bytes_per_event", h.bytesPerEvent(), "history_events_per_user", h.eventsPerUser()));
+                        "history_bytes_per_event", h.bytesPerEvent(), "history_users", h.users(),
+                        "history_events_per_user", h.eventsPerUser()));
             }
         }
         System.out.printf(Locale.ROOT, "%nScaling (heuristic, %,d warm-up + %,d measured events per size):%n%n| users | items "
-                + "| events/s | records written / event | bytes written / event | history bytes / event | events held / user |"
-                + "%n|---:|---:|---:|---:|---:|---:|---:|%n", scalingEvents, scalingEvents);
+                + "| events/s | records written / event | bytes written / event | history bytes / event | users held "
+                + "| events held / user |%n|---:|---:|---:|---:|---:|---:|---:|---:|%n", scalingEvents, scalingEvents);
         for (Map<String, Object> r : rows) {
-            System.out.printf(Locale.ROOT, "| %,d | %,d | %,.0f | %.1f | %,.0f | %.1f | %.1f |%n", r.get("users"),
+            System.out.printf(Locale.ROOT, "| %,d | %,d | %,.0f | %.1f | %,.0f | %.1f | %,d | %.1f |%n", r.get("users"),
                     r.get("items"), r.get("events_per_s"), r.get("records_written_per_event"),
-                    r.get("bytes_written_per_event"), r.get("history_bytes_per_event"), r.get("history_events_per_user"));
+                    r.get("bytes_written_per_event"), r.get("history_bytes_per_event"), r.get("history_users"),
+                    r.get("history_events_per_user"));
         }
         return rows;
     }
