@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,7 +14,12 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.streamrec.app.Application;
+import dev.streamrec.app.bench.AppUnderTest;
+import dev.streamrec.app.bench.LatencyProbe;
+import dev.streamrec.app.bench.LoadAverage;
 import dev.streamrec.app.model.ModelManager;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.broker.EmbeddedKafkaBroker;
@@ -49,12 +55,59 @@ import picocli.CommandLine.Option;
  * machines. The passes run one after the other, never at the same time.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure the pipeline's events/s against a plain Kafka consume-produce pass on the same in-process broker.",
-                "Prints a Markdown table for BENCHMARKS.md."})
+        description = {"The performance harness: the pipeline's events/s against a plain Kafka consume-produce pass on the "
+                + "same in-process broker (a Markdown table for BENCHMARKS.md), then the steady state (filled graph and "
+                + "histories: throughput with and without the model, write volume per event, history bytes per event), "
+                + "the latency at an offered rate, and optionally how cost grows with users and catalogue size.",
+                "One progress line per phase on a terminal. Every figure is printed; --json-out FILE writes them as JSON."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--events", defaultValue = "100000", description = "Events to push through each pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--events", defaultValue = "50000", description = {"Events to push through each pass of the table, and "
+            + "through each measured steady-state window (default: ${DEFAULT-VALUE})."})
     int events;
+
+    @Option(names = "--warmup-events", defaultValue = "100000", description = {"Steady state: events fed to a fresh app "
+            + "before its measured windows, so that histories and co-visitation lists are filled; the fill reached "
+            + "is printed (events held per user) (default: ${DEFAULT-VALUE})."})
+    int warmupEvents;
+
+    @Option(names = "--steady", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Run the steady-state phase after the table: one app (candidates mode) is warmed up with "
+                    + "--warmup-events, then timed over --events more with its processing paused while they are "
+                    + "published (heuristic ranking; write volume of every topic but the input by end-offset and "
+                    + "log-size snapshots before and after; history bytes per held event), then offered "
+                    + "--latency-rate events/s for --latency-seconds (latency phase), then, with --with-model, "
+                    + "given the bench model on its own model-updates topic and timed over --events more with the "
+                    + "model ranking. --no-steady prints the table alone (default: ${DEFAULT-VALUE})."})
+    boolean steady;
+
+    @Option(names = "--latency-rate", defaultValue = "1000", description = {"Latency phase: events/s offered "
+            + "(default: ${DEFAULT-VALUE}). served_latency_ms: from the producer's send (linger 0) until the user's "
+            + "entry in the recommendations store (what GET /recommendations/{user} answers; read through "
+            + "interactive queries, swept about every ms) carries the event as its triggerEventId; topic_latency_ms: "
+            + "until a list with that triggerEventId is readable on the recommendations topic (read_committed)."})
+    double latencyRate;
+
+    @Option(names = "--latency-seconds", defaultValue = "20", description = "Latency phase: seconds offered (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--scaling", defaultValue = "false", description = {"After the rest, how cost grows with users "
+            + "(10k / 100k / 1M, catalogue --items) and catalogue size (1k / 100k items, --users users): a fresh app per "
+            + "size, fed --scaling-events, then timed over --scaling-events more as in the steady-state phase "
+            + "(heuristic ranking) (default: ${DEFAULT-VALUE})."})
+    boolean scaling;
+
+    @Option(names = "--scaling-events", defaultValue = "20000", description = "Warm-up and measured events per size "
+            + "with --scaling (default: ${DEFAULT-VALUE}).")
+    int scalingEvents;
+
+    @Option(names = "--json-out", paramLabel = "FILE", description = {"Also write the figures as JSON to FILE: "
+            + "plain_eos_events_per_s (the table's exactly-once copy), pipeline_events_per_s and model_events_per_s "
+            + "(steady state), ratio_pipeline_to_plain_eos, ratio_model_to_plain_eos, served_latency_ms {p50, p99, max}, "
+            + "topic_latency_ms {p50, p99, max}, bytes_written_per_event and records_written_per_event (steady "
+            + "heuristic window, every topic but the input, changelogs and repartitions included), "
+            + "history_bytes_per_event, load_average {before, after} (1/5/15 min of /proc/loadavg), and the details."})
+    Path jsonOut;
 
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input topic (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -75,7 +128,8 @@ public final class BenchCommand implements Callable<Integer> {
                     + "id and output topic) with the model scoring (candidates mode). The model loads asynchronously while the "
                     + "app already consumes, so that row is measured only over the lists carrying the model's version, from "
                     + "the first to the last one read; lists ranked heuristically before the load are counted and reported. "
-                    + "--no-with-model skips it (default: ${DEFAULT-VALUE})."})
+                    + "The steady-state phase ranks with the same model in its last window. "
+                    + "--no-with-model skips both (default: ${DEFAULT-VALUE})."})
     boolean withModel;
 
     @Option(names = "--with-full-mode", defaultValue = "false",
@@ -94,8 +148,22 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--log-file", paramLabel = "FILE", description = {"Where the log lines of the broker and the apps "
+            + "under test go, so that the console shows one progress line per phase and the results "
+            + "(default: streamrec-bench.log in the temporary directory)."})
+    Path logFile = Path.of(System.getProperty("java.io.tmpdir"), "streamrec-bench.log");
+
     @Override
     public Integer call() throws Exception {
+        System.err.println("bench: logs in " + logFile.toAbsolutePath());
+        try (DevLogging logging = DevLogging.toFile(logFile)) {
+            return run();
+        }
+    }
+
+    private int run() throws Exception {
+        List<Double> loadBefore = LoadAverage.now();
+        Map<String, Object> report = new LinkedHashMap<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             String bootstrap = broker.bootstrapServers();
             String input = "bench-user-events";
@@ -154,18 +222,210 @@ public final class BenchCommand implements Callable<Integer> {
                             + "read.%n", p.name(), version, p.heuristic(), p.heuristic() + p.records(), p.records());
                 }
             }
+            report.put("plain_eos_events_per_s", eos.perSecond());
+            report.put("table", passes.stream().map(p -> row("pass", p.name(), "events", p.records(), "seconds",
+                    p.seconds(), "events_per_s", p.perSecond())).toList());
+            if (steady) {
+                steadyState(bootstrap, version, eos.perSecond(), report);
+            }
+            if (scaling) {
+                report.put("scaling", scaling(bootstrap));
+            }
+        }
+        List<Double> loadAfter = LoadAverage.now();
+        report.put("load_average", row("before", loadBefore, "after", loadAfter));
+        System.out.printf(Locale.ROOT, "%nload average (1, 5, 15 min): before %s, after %s%n", loadBefore, loadAfter);
+        if (jsonOut != null) {
+            Files.writeString(jsonOut, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(report) + System.lineSeparator());
+            System.out.println("bench: figures written to " + jsonOut);
         }
         return 0;
     }
 
-    private List<UserEvent> simulate() {
-        ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults().withUsers(users).withItems(items));
-        long now = System.currentTimeMillis();
-        List<UserEvent> out = new ArrayList<>(events);
-        for (int i = 0; i < events; i++) {
-            out.add(sim.next(now - events + i));
+    /**
+     * The steady-state phase (see --steady): warm-up, the heuristic window, the latency probe, then the
+     * model window on the same, fuller app. Puts its figures in {@code report}.
+     */
+    private void steadyState(String bootstrap, String version, double plainEos, Map<String, Object> report)
+            throws Exception {
+        String input = "bench-steady-events";
+        String modelUpdates = "bench-steady-model-updates";
+        TopicAdmin.ensureTopics(bootstrap, List.of(new TopicSettings(input, partitions, (short) 1, false)));
+        // Another run seed than the table's: other event ids, same shop and shoppers (the model knows the items).
+        ShopperSimulator sim = new ShopperSimulator(shop(users, items), 1L);
+        long from = System.currentTimeMillis() - warmupEvents - events;
+        List<UserEvent> warmup = simulate(sim, warmupEvents, from, from + warmupEvents);
+        List<UserEvent> measured = simulate(sim, events, from + warmupEvents, from + warmupEvents + events);
+        Map<String, Object> props = instanceProperties(bootstrap, input, "bench-steady-recommendations",
+                "bench-steady-dlq", modelUpdates);
+        props.putIfAbsent("streamrec.scoring.mode", "candidates");
+        try (AppUnderTest app = new AppUnderTest(bootstrap, props, input, "bench-steady-recommendations")) {
+            long t0 = System.nanoTime();
+            app.feed(warmup, "steady warm-up");
+            AppUnderTest.HistoryFill fill = app.history();
+            System.out.printf(Locale.ROOT, "%nbench: warm-up of %,d events in %.1f s: %,d users hold %.1f events each "
+                    + "on average%n", warmupEvents, (System.nanoTime() - t0) / 1e9, fill.users(), fill.eventsPerUser());
+            AppUnderTest.Window pipeline = app.measure(measured, "steady pipeline", null);
+            AppUnderTest.HistoryFill history = app.history();
+            printWindow("steady pipeline (heuristic)", pipeline, plainEos);
+            report.put("pipeline_events_per_s", pipeline.eventsPerSecond());
+            report.put("ratio_pipeline_to_plain_eos", pipeline.eventsPerSecond() / plainEos);
+            report.put("model_events_per_s", null);
+            report.put("ratio_model_to_plain_eos", null);
+
+            LatencyProbe.Result latency = LatencyProbe.run(app, bootstrap, input, sim, latencyRate, latencySeconds);
+            System.out.printf(Locale.ROOT, "%nbench: latency at %,.0f events/s offered (%,d sent in %.1f s): served "
+                            + "p50 %.1f / p99 %.1f / max %.1f ms (%,d unresolved); topic p50 %.1f / p99 %.1f / max %.1f ms "
+                            + "(%,d unresolved)%n", latency.offeredPerSecond(), latency.sent(), latency.sendSeconds(),
+                    latency.served().p50(), latency.served().p99(), latency.served().max(), latency.served().unresolved(),
+                    latency.topic().p50(), latency.topic().p99(), latency.topic().max(), latency.topic().unresolved());
+            if (pipeline.eventsPerSecond() < latencyRate) {
+                System.out.printf(Locale.ROOT, "bench: the offered %,.0f events/s is above the %,.0f events/s measured "
+                        + "just before: the latencies above are mostly queueing%n", latencyRate, pipeline.eventsPerSecond());
+            }
+            report.put("served_latency_ms", latency.served());
+            report.put("topic_latency_ms", latency.topic());
+            report.put("latency_offered_events_per_s", latency.offeredPerSecond());
+            report.put("latency_events_sent", latency.sent());
+
+            report.put("bytes_written_per_event", pipeline.bytesPerEvent());
+            report.put("records_written_per_event", pipeline.recordsPerEvent());
+            report.put("history_bytes_per_event", history.bytesPerEvent());
+            report.put("history_events_per_user", history.eventsPerUser());
+            report.put("history_users", history.users());
+            report.put("warmup_events", warmupEvents);
+            report.put("measured_events", events);
+            report.put("written_per_topic", perTopic(pipeline));
+
+            if (version != null) {
+                copyModelAnnouncements(bootstrap, MODEL_UPDATES, modelUpdates);
+                awaitModel(app, version);
+                long start = System.currentTimeMillis();
+                List<UserEvent> modelEvents = simulate(sim, events, start - 1000, start);
+                AppUnderTest.Window model = app.measure(modelEvents, "steady pipeline + model", version);
+                printWindow("steady pipeline + model (candidates, " + version + ")", model, plainEos);
+                report.put("model_events_per_s", model.eventsPerSecond());
+                report.put("ratio_model_to_plain_eos", model.eventsPerSecond() / plainEos);
+                report.put("model_lists_not_by_model", model.otherLists());
+                report.put("model_bytes_written_per_event", model.bytesPerEvent());
+                report.put("model_records_written_per_event", model.recordsPerEvent());
+            }
+        }
+    }
+
+    private static void printWindow(String name, AppUnderTest.Window w, double plainEos) {
+        System.out.printf(Locale.ROOT, "%nbench: %s: %,d events in %.2f s = %,.0f events/s (%.2fx the plain "
+                        + "exactly-once copy); wrote %.1f records and %,.0f bytes per event:%n", name, w.events(),
+                w.seconds(), w.eventsPerSecond(), w.eventsPerSecond() / plainEos, w.recordsPerEvent(), w.bytesPerEvent());
+        w.perTopic().forEach((topic, a) -> System.out.printf(Locale.ROOT, "  %-70s %8.2f records/event %,10.0f bytes/event%n",
+                topic, (double) a[0] / w.events(), (double) a[1] / w.events()));
+    }
+
+    private static Map<String, Object> perTopic(AppUnderTest.Window w) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        w.perTopic().forEach((topic, a) -> out.put(topic, row("records_per_event", (double) a[0] / w.events(),
+                "bytes_per_event", (double) a[1] / w.events())));
+        return out;
+    }
+
+    /** Cost against users and catalogue size (see --scaling), one fresh app per size. */
+    private List<Map<String, Object>> scaling(String bootstrap) throws Exception {
+        int[][] sizes = {{10_000, items}, {100_000, items}, {1_000_000, items}, {users, 1_000}, {users, 100_000}};
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int[] size : sizes) {
+            String tag = size[0] + "u-" + size[1] + "i";
+            String input = "bench-scale-" + tag + "-events";
+            String recs = "bench-scale-" + tag + "-recommendations";
+            TopicAdmin.ensureTopics(bootstrap, List.of(new TopicSettings(input, partitions, (short) 1, false)));
+            ShopperSimulator sim = new ShopperSimulator(shop(size[0], size[1]), 2L);
+            long from = System.currentTimeMillis() - 2L * scalingEvents;
+            List<UserEvent> warmup = simulate(sim, scalingEvents, from, from + scalingEvents);
+            List<UserEvent> measured = simulate(sim, scalingEvents, from + scalingEvents, from + 2L * scalingEvents);
+            Map<String, Object> props = instanceProperties(bootstrap, input, recs, "bench-scale-" + tag + "-dlq",
+                    "bench-scale-model-updates");
+            try (AppUnderTest app = new AppUnderTest(bootstrap, props, input, recs)) {
+                app.feed(warmup, "scaling " + tag + " warm-up");
+                AppUnderTest.Window w = app.measure(measured, "scaling " + tag, null);
+                AppUnderTest.HistoryFill h = app.history();
+                rows.add(row("users", size[0], "items", size[1], "events_per_s", w.eventsPerSecond(),
+                        "records_written_per_event", w.recordsPerEvent(), "bytes_written_per_event", w.bytesPerEvent(),
+                        "history_bytes_per_event", h.bytesPerEvent(), "history_users", h.users(),
+                        "history_events_per_user", h.eventsPerUser()));
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nScaling (heuristic, %,d warm-up + %,d measured events per size):%n%n| users | items "
+                + "| events/s | records written / event | bytes written / event | history bytes / event | users held "
+                + "| events held / user |%n|---:|---:|---:|---:|---:|---:|---:|---:|%n", scalingEvents, scalingEvents);
+        for (Map<String, Object> r : rows) {
+            System.out.printf(Locale.ROOT, "| %,d | %,d | %,.0f | %.1f | %,.0f | %.1f | %,d | %.1f |%n", r.get("users"),
+                    r.get("items"), r.get("events_per_s"), r.get("records_written_per_event"),
+                    r.get("bytes_written_per_event"), r.get("history_bytes_per_event"), r.get("history_users"),
+                    r.get("history_events_per_user"));
+        }
+        return rows;
+    }
+
+    /** Copies the model announcements (raw records) of one model-updates topic to another, from the start. */
+    private static void copyModelAnnouncements(String bootstrap, String from, String to) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(from).stream()
+                    .map(i -> new TopicPartition(from, i.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    producer.send(new ProducerRecord<>(to, null, r.timestamp(), r.key(), r.value(), r.headers()));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    private static void awaitModel(AppUnderTest app, String version) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!app.models().current().map(m -> m.version().equals(version)).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("steady state: model " + version + " not serving within 2 minutes");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** An insertion-ordered map of alternating keys and values, for the JSON report. */
+    private static Map<String, Object> row(Object... kv) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            out.put((String) kv[i], kv[i + 1]);
         }
         return out;
+    }
+
+    private static ShopperSimulator.Settings shop(int users, int items) {
+        return ShopperSimulator.Settings.defaults().withUsers(users).withItems(items);
+    }
+
+    /** {@code n} events from {@code sim}, stamped evenly from {@code fromMs} to {@code toMs} (in the past). */
+    private static List<UserEvent> simulate(ShopperSimulator sim, int n, long fromMs, long toMs) {
+        List<UserEvent> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(sim.next(fromMs + (toMs - fromMs) * i / Math.max(1, n)));
+        }
+        return out;
+    }
+
+    private List<UserEvent> simulate() {
+        long now = System.currentTimeMillis();
+        return simulate(new ShopperSimulator(shop(users, items)), events, now - events, now);
     }
 
     /**
@@ -274,14 +534,9 @@ public final class BenchCommand implements Callable<Integer> {
     /** Where {@link #trainAndPublish} wrote the bench model; null before. */
     private Path modelRoot;
 
-    /**
-     * The streams app on the same events; done when every recommendation is readable (read_committed).
-     * With {@code modelVersion}, the pass is timed only over the lists carrying that version, from the
-     * first to the last one read (the model loads asynchronously while the app already consumes);
-     * the heuristic lists before it are counted, not timed.
-     */
-    private Pass pipelinePass(String bootstrap, String input, String recs, String dlq, Map<String, Object> extra,
-                              String modelVersion, String name) throws Exception {
+    /** The app's properties for one instance under test: its own application id, state dir and topics. */
+    private Map<String, Object> instanceProperties(String bootstrap, String input, String recs, String dlq,
+                                              String modelUpdates) throws java.io.IOException {
         Path state = Files.createTempDirectory("streamrec-bench-state-");
         Map<String, Object> props = new HashMap<>(Map.of(
                 "kafka.bootstrap.servers", bootstrap,
@@ -292,12 +547,24 @@ public final class BenchCommand implements Callable<Integer> {
                 "streamrec.topics.recommendations.name", recs,
                 "streamrec.topics.user-events-dlq.name", dlq,
                 "streamrec.topics.item-catalog.name", "bench-item-catalog",
-                "streamrec.topics.model-updates.name", MODEL_UPDATES));
-        if (modelRoot != null) { // the app loads only artifacts under its roots, and keeps its model state per pass
+                "streamrec.topics.model-updates.name", modelUpdates));
+        if (modelRoot != null) { // the app loads only artifacts under its roots, and keeps its model state per instance
             props.put("streamrec.models.artifact-roots", modelRoot.toString());
             props.put("streamrec.models.artifact-cache-dir", state.resolve("model-cache").toString());
         }
         props.putAll(appProperties);
+        return props;
+    }
+
+    /**
+     * The streams app on the same events; done when every recommendation is readable (read_committed).
+     * With {@code modelVersion}, the pass is timed only over the lists carrying that version, from the
+     * first to the last one read (the model loads asynchronously while the app already consumes);
+     * the heuristic lists before it are counted, not timed.
+     */
+    private Pass pipelinePass(String bootstrap, String input, String recs, String dlq, Map<String, Object> extra,
+                              String modelVersion, String name) throws Exception {
+        Map<String, Object> props = instanceProperties(bootstrap, input, recs, dlq, MODEL_UPDATES);
         props.putAll(extra);
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

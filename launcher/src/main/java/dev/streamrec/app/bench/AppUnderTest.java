@@ -1,0 +1,243 @@
+package dev.streamrec.app.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import dev.streamrec.app.Application;
+import dev.streamrec.app.cli.EventPublisher;
+import dev.streamrec.app.model.ModelManager;
+import dev.streamrec.app.topology.History;
+import dev.streamrec.app.topology.StreamrecTopology;
+import dev.streamrec.avro.Recommendations;
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.console.ProgressBar;
+import dev.streamrec.kafka.WriteVolume;
+import dev.streamrec.serde.Serdes;
+import dev.streamrec.topics.Topics;
+import io.micronaut.context.ApplicationContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * One running instance of the app on its own input and recommendations topics, with a
+ * {@code read_committed} consumer on the recommendations that stays subscribed for the instance's
+ * life, so that every phase (warm-up, measured window, latency probe) counts lists from where the
+ * previous one stopped. One recommendation list per input event (the simulator's events are all valid).
+ */
+public final class AppUnderTest implements AutoCloseable {
+
+    /** How long one phase may wait for its lists before the bench gives up. */
+    private static final Duration PHASE_DEADLINE = Duration.ofMinutes(10);
+    /**
+     * Wait after a measured window before the closing write-volume snapshot: the item-neighbour
+     * publication runs on a wall-clock punctuator (covisit.publish-interval, 1 s by default) and
+     * writes what the window's events changed after their lists are already out.
+     */
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+
+    /** What a measured window wrote and how fast it went; {@code otherLists}: lists not ranked by the expected model. */
+    public record Window(long events, double seconds, long records, long bytes, Map<String, long[]> perTopic,
+                         long otherLists) {
+        public double eventsPerSecond() {
+            return events / seconds;
+        }
+
+        public double recordsPerEvent() {
+            return (double) records / events;
+        }
+
+        public double bytesPerEvent() {
+            return (double) bytes / events;
+        }
+    }
+
+    /** The history store's fill: stored bytes per held event, users and events held. */
+    public record HistoryFill(double bytesPerEvent, long users, long events) {
+        public double eventsPerUser() {
+            return users == 0 ? 0 : (double) events / users;
+        }
+    }
+
+    private final String bootstrap;
+    private final String input;
+    private final ApplicationContext ctx;
+    private final KafkaStreams streams;
+    private final KafkaConsumer<byte[], byte[]> recs;
+    private final Admin admin;
+    private long listsSeen;
+
+    /**
+     * Starts the app with {@code properties} (which name its topics) and waits until Kafka Streams runs.
+     *
+     * @param input the input topic named in {@code properties}, created beforehand
+     * @param recommendations the recommendations topic named in {@code properties}
+     */
+    public AppUnderTest(String bootstrap, Map<String, Object> properties, String input, String recommendations)
+            throws InterruptedException {
+        this.bootstrap = bootstrap;
+        this.input = input;
+        this.ctx = Application.start(properties);
+        this.streams = ctx.getBean(KafkaStreams.class);
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-recs-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.recs = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.recs.subscribe(List.of(recommendations));
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Kafka Streams not RUNNING within 2 minutes: " + streams.state());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public ModelManager models() {
+        return ctx.getBean(ModelManager.class);
+    }
+
+    /** The recommendations store, read through interactive queries (what {@code GET /recommendations/{user}} reads). */
+    public ReadOnlyKeyValueStore<String, Recommendations> recommendationsStore() {
+        return streams.store(StoreQueryParameters.fromNameAndType(StreamrecTopology.RECOMMENDATIONS_STORE,
+                QueryableStoreTypes.<String, Recommendations>keyValueStore()));
+    }
+
+    /** The next lists on the recommendations topic (committed only), counted as seen. */
+    public List<Recommendations> poll(Duration timeout) {
+        List<Recommendations> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : recs.poll(timeout)) {
+            out.add(Serdes.RECOMMENDATIONS.fromBytes(r.value()));
+        }
+        listsSeen += out.size();
+        return out;
+    }
+
+    /** Publishes {@code events} while the app runs and waits for their lists: fills graph and histories. */
+    public void feed(List<UserEvent> events, String label) {
+        publish(events, label + ": publish");
+        awaitLists(events.size(), label, null);
+    }
+
+    /**
+     * Times the app over {@code events} alone: processing is paused while they are published, the
+     * write-volume snapshot is taken, and the clock runs from resume until the last of their lists is
+     * readable (read_committed); a second snapshot after {@link #SETTLE} gives what they wrote to
+     * every topic but the input.
+     *
+     * @param modelVersion the model expected to rank the lists (others are counted), or null
+     */
+    public Window measure(List<UserEvent> events, String label, String modelVersion) throws Exception {
+        streams.pause();
+        publish(events, label + ": publish");
+        WriteVolume.Snapshot before = WriteVolume.snapshot(admin);
+        long start = System.nanoTime();
+        streams.resume();
+        long other = awaitLists(events.size(), label, modelVersion);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Thread.sleep(SETTLE.toMillis());
+        Map<String, long[]> growth = new TreeMap<>(WriteVolume.snapshot(admin).minus(before));
+        growth.remove(input);
+        growth.values().removeIf(a -> a[0] == 0 && a[1] == 0);
+        long[] total = WriteVolume.total(growth);
+        return new Window(events.size(), seconds, total[0], total[1], growth, other);
+    }
+
+    /** Stored history bytes per held event over the whole history store, with its users and events. */
+    public HistoryFill history() {
+        ReadOnlyKeyValueStore<String, UserHistory> store = streams.store(StoreQueryParameters.fromNameAndType(
+                StreamrecTopology.HISTORY_STORE, QueryableStoreTypes.<String, UserHistory>keyValueStore()));
+        long[] usersAndEvents = new long[2];
+        double bytesPerEvent;
+        try (KeyValueIterator<String, UserHistory> all = store.all()) {
+            bytesPerEvent = History.storedBytesPerEvent(new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return all.hasNext();
+                }
+
+                @Override
+                public UserHistory next() {
+                    UserHistory h = all.next().value;
+                    usersAndEvents[0]++;
+                    usersAndEvents[1] += History.of(h).size();
+                    return h;
+                }
+            });
+        }
+        return new HistoryFill(bytesPerEvent, usersAndEvents[0], usersAndEvents[1]);
+    }
+
+    private void publish(List<UserEvent> events, String label) {
+        try (EventPublisher publisher = new EventPublisher(bootstrap, Topics.DEFAULT.userEvents().withName(input));
+             ProgressBar progress = new ProgressBar("bench: " + label, events.size())) {
+            for (UserEvent e : events) {
+                publisher.send(e);
+                progress.step(1);
+            }
+            publisher.flush();
+        }
+    }
+
+    /** Reads {@code n} more lists; returns how many were not ranked by {@code modelVersion} (0 without one). */
+    private long awaitLists(long n, String label, String modelVersion) {
+        long target = listsSeen + n;
+        long other = 0;
+        Map<String, Long> versions = new HashMap<>();
+        long deadline = System.nanoTime() + PHASE_DEADLINE.toNanos();
+        try (ProgressBar progress = new ProgressBar("bench: " + label, n)) {
+            while (listsSeen < target) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(String.format(Locale.ROOT, "%s: %,d of %,d lists within %s",
+                            label, n - (target - listsSeen), n, PHASE_DEADLINE));
+                }
+                List<Recommendations> batch = poll(Duration.ofMillis(100));
+                if (modelVersion != null) {
+                    for (Recommendations r : batch) {
+                        if (!modelVersion.equals(String.valueOf(r.getModelVersion()))) {
+                            other++;
+                            versions.merge(String.valueOf(r.getModelVersion()), 1L, Long::sum);
+                        }
+                    }
+                }
+                progress.step(batch.size());
+            }
+        }
+        if (other > 0) {
+            System.out.printf(Locale.ROOT, "%nbench: %s: %,d lists not ranked by model %s (by version: %s)%n", label,
+                    other, modelVersion, versions);
+        }
+        return other;
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+        recs.close();
+        ctx.close();
+    }
+}
