@@ -48,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * all of them, whichever partitions it owns. The list is also written to the user-recommendations
  * store for {@code GET /recommendations/{userId}}.
  *
- * <p>Micro-batching ({@link MicroBatching}, off when the size is 1): each valid event is put in the
- * changelogged {@value StreamrecTopology#SCORING_BUFFER_STORE} store under a sequence number, and the
+ * <p>Micro-batching ({@link MicroBatching}, off when the size is 1, and used only while
+ * {@link Ranker#batches()}: without a model each event is ranked on arrival): a reference to each valid
+ * event is put in the changelogged {@value StreamrecTopology#SCORING_BUFFER_STORE} store under a
+ * sequence number (and kept in memory, so a flush never scans the store), and the
  * buffer is ranked in one {@link Ranker#rankAll} call when it holds {@code size} events (from
  * {@code process}) or when its oldest event has waited {@code maxWait} (wall-clock punctuator). The
  * outputs, the user-recommendations puts and the buffer deletions happen in the task, so under

@@ -26,4 +26,25 @@ class StreamsPropertyCheckTest {
                 .hasMessageContaining("kafka.streams.default.num.stream.threads")
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(e.getMessage()).doesNotContain("\n"));
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void shouldStopTheAppAtStartWhenAStreamsSettingLacksThePrefix() {
+        // No broker is needed: the check runs while the topology is defined, before Kafka Streams starts.
+        assertThatThrownBy(() -> dev.streamrec.app.Application.start(Map.of(
+                "kafka.bootstrap.servers", "127.0.0.1:1",
+                "micronaut.server.port", -1,
+                "streamrec.topics.create-on-start", false,
+                "kafka.streams.num.stream.threads", 2)).close())
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(rootMessage(e))
+                        .contains("kafka.streams.num.stream.threads").contains("kafka.streams.default.num.stream.threads"));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
 }
