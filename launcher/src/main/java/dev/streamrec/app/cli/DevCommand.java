@@ -268,7 +268,7 @@ public final class DevCommand implements Callable<Integer> {
     }
 
     /**
-     * Redraws the live line every 2 s until stopped. Starts the trainer once the app serves (or after
+     * Redraws the live line every 2 s until stopped. Starts the trainer once the app processes events (or after
      * {@link #TRAINER_START_LATEST}): a retrain at once would take the CPU of a small machine from the
      * app just when it starts, or restarts on a backlog (every event in the topic is new to the trainer).
      */
@@ -297,7 +297,8 @@ public final class DevCommand implements Callable<Integer> {
                     view.note("dev: first recommendations: " + base + "/recommendations/" + sampleUser + "?k=10");
                 }
             }
-            if (!trainerStarted && (out > 0 || now - startedNanos > TRAINER_START_LATEST.toNanos())) {
+            // events in, not recommendations out: a restart first ranks the scoring buffer it restored
+            if (!trainerStarted && (in > 0 || now - startedNanos > TRAINER_START_LATEST.toNanos())) {
                 trainer.start();
                 trainerStarted = true;
             }
