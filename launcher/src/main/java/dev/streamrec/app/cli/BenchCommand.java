@@ -66,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "through each measured steady-state window (default: ${DEFAULT-VALUE})."})
     int events;
 
-    @Option(names = "--warmup-events", defaultValue = "100000", description = {"Steady state: events fed to a fresh app "
+    @Option(names = "--warmup-events", defaultValue = "200000", description = {"Steady state: events fed to a fresh app "
             + "before its measured windows, so that histories and co-visitation lists are filled; the fill reached "
             + "is printed (events held per user) (default: ${DEFAULT-VALUE})."})
     int warmupEvents;
