@@ -4,7 +4,9 @@ import java.net.BindException;
 import java.util.Map;
 
 import dev.streamrec.console.CommandError;
+import dev.streamrec.app.config.StreamsPropertyCheck;
 import dev.streamrec.kafka.BrokerProbe;
+import io.micronaut.core.naming.conventions.StringConvention;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.EmbeddedApplication;
 
@@ -58,8 +60,11 @@ public final class Application {
                 .banner(false)
                 .properties(properties)
                 .build();
-        // Kafka's clients would retry an unreachable broker for minutes, then fail in a bean's constructor.
-        ctx.getEnvironment().start().getProperty(BOOTSTRAP, String.class).ifPresent(servers ->
+        // Configuration mistakes first (they need no broker), then the broker: Kafka's clients would retry
+        // an unreachable one for minutes, then fail in a bean's constructor.
+        io.micronaut.context.env.Environment env = ctx.getEnvironment().start();
+        StreamsPropertyCheck.check(env.getProperties("kafka.streams", StringConvention.RAW));
+        env.getProperty(BOOTSTRAP, String.class).ifPresent(servers ->
                 BrokerProbe.requireReachable(servers, BOOTSTRAP + " (application.yml, KAFKA_BOOTSTRAP_SERVERS, MICRONAUT_CONFIG_FILES)"));
         try {
             ctx.start();

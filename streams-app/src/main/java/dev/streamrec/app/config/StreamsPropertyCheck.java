@@ -11,7 +11,7 @@ import io.micronaut.context.exceptions.ConfigurationException;
  * {@code kafka.streams.num.stream.threads} (or {@code num.stream.threads} nested under
  * {@code kafka.streams} in YAML) would change nothing while looking applied.
  */
-final class StreamsPropertyCheck {
+public final class StreamsPropertyCheck {
 
     private StreamsPropertyCheck() {
     }
@@ -20,7 +20,7 @@ final class StreamsPropertyCheck {
      * @param underKafkaStreams the properties under {@code kafka.streams}, keys relative to it
      * @throws ConfigurationException naming every misplaced key and where it belongs, in one line
      */
-    static void check(Map<String, Object> underKafkaStreams) {
+    public static void check(Map<String, Object> underKafkaStreams) {
         TreeSet<String> misplaced = new TreeSet<>();
         for (String key : underKafkaStreams.keySet()) {
             if (!key.equals("default") && !key.startsWith("default.")) {

@@ -15,8 +15,6 @@ import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Secondary;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.context.env.Environment;
-import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.kafka.streams.kstream.KStream;
@@ -44,9 +42,7 @@ public class TopologyFactory {
                                                        TopologyMetrics metrics, ScoringSettings scoring,
                                                        @Value("${streamrec.dlq.max-record-bytes:"
                                                                + DeadLetters.DEFAULT_MAX_RECORD_BYTES + "}") int dlqMaxBytes,
-                                                       @Value("${streamrec.errors.record-too-large:continue}") String tooLarge,
-                                                       Environment env) {
-        StreamsPropertyCheck.check(env.getProperties("kafka.streams", StringConvention.RAW));
+                                                       @Value("${streamrec.errors.record-too-large:continue}") String tooLarge) {
         java.util.Properties config = builder.getConfiguration();
         config.put(DeadLetters.MAX_RECORD_BYTES_CONFIG, String.valueOf(dlqMaxBytes));
         config.put(ProductionErrorHandler.RECORD_TOO_LARGE_POLICY_CONFIG, tooLarge);

@@ -83,9 +83,15 @@ class ConfigurationDocsTest {
      */
     static Map<String, String> documented(Path doc) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
+        boolean defaultsTable = false; // only tables whose header names a default (others show recommended values)
+        String previous = "";
         for (String line : Files.readAllLines(doc)) {
+            if (line.startsWith("|") && !previous.startsWith("|")) {
+                defaultsTable = line.toLowerCase(java.util.Locale.ROOT).contains("default");
+            }
+            previous = line;
             Matcher row = ROW.matcher(line);
-            if (!row.find() || row.group(1).contains("<")) {
+            if (!defaultsTable || !row.find() || row.group(1).contains("<")) {
                 continue;
             }
             List<String> keys = new ArrayList<>();

@@ -30,7 +30,7 @@ class StreamsPropertyCheckTest {
     @Test
     @org.junit.jupiter.api.Timeout(120)
     void shouldStopTheAppAtStartWhenAStreamsSettingLacksThePrefix() {
-        // No broker is needed: the check runs while the topology is defined, before Kafka Streams starts.
+        // No broker is needed: the check runs before anything connects (Application.start).
         assertThatThrownBy(() -> dev.streamrec.app.Application.start(Map.of(
                 "kafka.bootstrap.servers", "127.0.0.1:1",
                 "micronaut.server.port", -1,
