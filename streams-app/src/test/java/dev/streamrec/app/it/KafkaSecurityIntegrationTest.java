@@ -69,7 +69,9 @@ class KafkaSecurityIntegrationTest {
                 new EmbeddedKafkaCluster.SecureListener(certs.keyStore(), certs.password(), ADMIN, ADMIN_PASSWORD))) {
             String bootstrap = cluster.secureBootstrapServers();
             Map<String, String> asAdmin = certs.clientSettings(ADMIN, ADMIN_PASSWORD);
-            TestApp app = new TestApp(bootstrap, appSecurity(certs, APP, "app-secret"));
+            Map<String, Object> appSettings = appSecurity(certs, APP, "app-secret");
+            appSettings.put("streamrec.models.artifact-roots", work.toString()); // the trainer's artifacts below
+            TestApp app = new TestApp(bootstrap, appSettings);
             String userEvents = app.topic("user-events");
             String modelUpdates = app.topic("model-updates");
             String scratch = app.id + ".scratch";

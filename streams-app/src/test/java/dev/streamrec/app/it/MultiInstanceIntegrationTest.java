@@ -69,7 +69,8 @@ class MultiInstanceIntegrationTest {
                     "kafka.streams.default.session.timeout.ms", 6000,
                     "kafka.streams.default.heartbeat.interval.ms", 1500,
                     "streamrec.scoring.warmup-runs", 1,
-                    "streamrec.models.artifact-cache-dir", work.resolve("cache").toString()));
+                    "streamrec.models.artifact-cache-dir", work.resolve("cache").toString(),
+                    "streamrec.models.artifact-roots", work.toString())); // the trainer's artifacts below
             TestApp a = deployment.first;
             TestApp b = deployment.another();
             TestApp c = deployment.another();
