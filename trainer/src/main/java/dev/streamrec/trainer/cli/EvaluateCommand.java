@@ -27,7 +27,7 @@ import dev.streamrec.trainer.eval.PopularityScorer;
 import dev.streamrec.trainer.eval.Scorer;
 import dev.streamrec.trainer.export.ArtifactWriter;
 import dev.streamrec.trainer.export.OnnxExporter;
-import dev.streamrec.trainer.train.Trainer;
+import dev.streamrec.trainer.service.ModelTraining;
 import dev.streamrec.trainer.train.TrainingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,7 +63,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Split split = load(dataset);
         TrainingSettings settings = model.training();
         Split validation = HoldoutSplit.lastNewItem(split.train(), 100, Integer.MAX_VALUE, settings.seed() + 1);
-        Trainer.Result trained = new Trainer(settings).train(validation.train(), validation.holdout(), null);
+        ModelTraining.Trained trained = ModelTraining.train(model.kind(), settings, model.sasrec(), split.train(),
+                validation, null);
 
         Path dir = artifactOut != null ? artifactOut : Files.createTempDirectory("streamrec-eval-");
         Map<String, Object> report = new LinkedHashMap<>();
@@ -91,7 +92,8 @@ final class EvaluateCommand implements Callable<Integer> {
             training.put("best_epoch", trained.bestEpoch());
             training.put("epochs_run", trained.epochsRun());
             training.put("threads", settings.threads());
-            training.put("settings", settings);
+            training.put("model", model.kind().name().toLowerCase(Locale.ROOT));
+            training.put("settings", model.kind() == ModelTraining.Kind.SASREC ? model.sasrec() : settings);
             report.put("training", training);
             report.put("metrics", models);
         } finally {

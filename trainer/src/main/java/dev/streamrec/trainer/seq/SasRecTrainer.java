@@ -191,6 +191,15 @@ public final class SasRecTrainer {
         }
     }
 
+    /** Scores of every row for each history (oldest first), computed by the DJL training graph in eval mode. */
+    static float[][] torchScores(SasRecModel model, List<List<HistoryEvent>> histories, int threads) {
+        Engine engine = Torch.engine(threads);
+        try (NDManager manager = engine.newBaseManager(Device.cpu())) {
+            SasRecTrainer trainer = new SasRecTrainer(SasRecSettings.defaults());
+            return trainer.new Net(manager, model).scoreAll(Windows.histories(histories, model.vocabulary, model.maxLen));
+        }
+    }
+
     private static double[] fullRanking(Net net, List<EvalCase> cases, Vocabulary vocabulary, int maxLen) {
         double[] sums = new double[4];
         for (int from = 0; from < cases.size(); from += EVAL_BATCH) {
