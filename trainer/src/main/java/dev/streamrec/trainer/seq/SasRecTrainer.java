@@ -148,6 +148,11 @@ public final class SasRecTrainer {
                 }
                 loss /= Math.max(1, windows.targets);
                 run.losses.add(loss);
+                if (!Double.isFinite(loss)) {
+                    LOG.warn("sasrec: training diverged in epoch {} (loss {}); keeping epoch {}; lower --learning-rate",
+                            run.epochs, loss, run.bestEpoch);
+                    break;
+                }
                 double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
                 if (validation.isEmpty()) {
                     LOG.info(String.format(Locale.ROOT, "sasrec epoch %d: loss %.4f (%.1f s)", run.epochs, loss, epochSeconds));
@@ -220,9 +225,12 @@ public final class SasRecTrainer {
                     continue;
                 }
                 float t = s[target];
+                if (Float.isNaN(t)) {
+                    continue; // a diverged model scores NaN: a miss, never a hit
+                }
                 int above = 0;
                 for (int r = 1; r < s.length && above < 20; r++) {
-                    if (s[r] > t && !seen.contains(r)) {
+                    if ((s[r] > t || Float.isNaN(s[r])) && !seen.contains(r)) {
                         above++;
                     }
                 }

@@ -32,7 +32,7 @@ public final class SasRecExperiment {
             };
         }
         System.out.println(s);
-        Split validation = HoldoutSplit.lastNewItem(split.train(), 0, Integer.MAX_VALUE, s.seed() + 1);
+        Split validation = HoldoutSplit.lastNewItem(split.train(), 0, 5_000, s.seed() + 1);
         SasRecTrainer.Result r = new SasRecTrainer(s).train(split.train(), validation);
         double[] m = SasRecTrainer.evaluate(r.model(), split.holdout(), s.threads());
         System.out.printf(Locale.ROOT, "RESULT best epoch %d, epochs %d, %.1f s: test HR@10 %.4f NDCG@10 %.4f HR@20 %.4f NDCG@20 %.4f%n",
