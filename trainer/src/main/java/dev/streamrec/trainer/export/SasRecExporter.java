@@ -34,7 +34,7 @@ import dev.streamrec.trainer.seq.SasRecModel;
  * mask[b, j, j'] = j' >= j and (valid'[b, j'] or j' == j)  -> 0 / -1e9
  * per block: x += MatMul(Softmax(q k^T / sqrt(d) + mask), v) Wo + bo, q|k|v = LayerNorm(x) W + b
  *            x += Relu(LayerNorm(x) W1 + b1) W2 + b2
- * u = LayerNorm(x)[:, 0, :]                     the latest event's column
+ * u = LayerNorm(x)[:, 0, :]                     the latest event's column (the last block computes only it)
  * If(no known candidate) full catalogue: u item^T + bias, masked, TopK   else candidates: gathered rows
  * </pre>
  * The history arrives most recent first, which is the order the model works in (see
@@ -132,17 +132,24 @@ public final class SasRecExporter {
         String allowed = g.op("And", List.of(tri, g.op("Or", List.of(validKeys, diag))));
         String mask = g.opNamed("Where", List.of(allowed, attentionOpen, attentionMasked), "attention_mask");
 
+        String first = g.longs("c_first_column", new long[] {0}, 1);
         for (int b = 0; b < m.blocks; b++) {
             String p = "b" + b + ".";
+            boolean last = b == m.blocks - 1;
             String a = layerNorm(g, x, p + "ln1.g", p + "ln1.b");
-            String q = linear(g, a, p + "wq", p + "bq");
+            // Only column 0 (the latest event) is read out, so the last block computes its query, attention row,
+            // feed-forward and residual for that column alone; keys and values still cover every column.
+            String queries = last ? g.op("Gather", List.of(a, first), intAttr("axis", 1)) : a;
+            String rowMask = last ? g.op("Slice", List.of(mask, zero, one, one)) : mask;
+            String residual = last ? g.op("Gather", List.of(x, first), intAttr("axis", 1)) : x;
+            String q = linear(g, queries, p + "wq", p + "bq");
             String k = linear(g, a, p + "wk", p + "bk");
             String v = linear(g, a, p + "wv", p + "bv");
             String logits = g.op("Add", List.of(g.op("Mul", List.of(
                     g.op("MatMul", List.of(q, g.op("Transpose", List.of(k), intsAttr("perm", new long[] {0, 2, 1})))), scale)),
-                    mask));
+                    rowMask));
             String att = g.op("Softmax", List.of(logits), intAttr("axis", -1));
-            x = g.op("Add", List.of(x, linear(g, g.op("MatMul", List.of(att, v)), p + "wo", p + "bo")));
+            x = g.op("Add", List.of(residual, linear(g, g.op("MatMul", List.of(att, v)), p + "wo", p + "bo")));
             String f = g.op("Relu", List.of(linear(g, layerNorm(g, x, p + "ln2.g", p + "ln2.b"), p + "w1", p + "b1")));
             x = g.op("Add", List.of(x, linear(g, f, p + "w2", p + "b2")));
         }

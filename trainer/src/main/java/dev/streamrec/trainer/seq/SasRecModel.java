@@ -93,7 +93,7 @@ public final class SasRecModel implements RecModel {
     }
 
     /** Fresh weights: small Gaussian embeddings and linear layers, unit LayerNorm gains, zero biases, row 0 zero. */
-    static SasRecModel initialise(Vocabulary vocabulary, int dim, int maxLen, int blocks, long seed) {
+    public static SasRecModel initialise(Vocabulary vocabulary, int dim, int maxLen, int blocks, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, float[]> params = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : shapes(vocabulary.rows(), dim, maxLen, blocks).entrySet()) {
