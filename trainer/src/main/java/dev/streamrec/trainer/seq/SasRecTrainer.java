@@ -506,6 +506,14 @@ public final class SasRecTrainer {
                     gc.backward(mean);
                     loss = nll.sum().getFloat();
                 }
+                if (!Double.isFinite(loss)) {
+                    // A non-finite batch would poison Adam's moments for good: skip it, visibly.
+                    LOG.warn("sasrec: non-finite loss at step {}, update skipped", t);
+                    for (NDArray w : params.values()) {
+                        w.getGradient().set(new float[(int) w.size()]); // g - g would keep NaN
+                    }
+                    return 0;
+                }
                 float lr = (float) (settings.learningRate() * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t)));
                 for (Map.Entry<String, NDArray> e : params.entrySet()) {
                     NDArray w = e.getValue();
