@@ -1,11 +1,14 @@
 package dev.streamrec.trainer.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -13,118 +16,155 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.streamrec.model.ModelManifest;
-import dev.streamrec.onnx.ModelArtifact;
-import dev.streamrec.trainer.data.CsvEventSource;
-import dev.streamrec.trainer.data.HoldoutSplit;
-import dev.streamrec.trainer.data.MovieLensSplit;
-import dev.streamrec.trainer.data.Split;
-import dev.streamrec.trainer.eval.CooccurrenceScorer;
+import dev.streamrec.trainer.data.Datasets;
+import dev.streamrec.trainer.data.Splits;
+import dev.streamrec.trainer.eval.Baselines;
+import dev.streamrec.trainer.eval.Evaluation;
 import dev.streamrec.trainer.eval.Evaluator;
+import dev.streamrec.trainer.eval.ExclusionPolicy;
 import dev.streamrec.trainer.eval.Metrics;
-import dev.streamrec.trainer.eval.OnnxScorer;
-import dev.streamrec.trainer.eval.PopularityScorer;
-import dev.streamrec.trainer.eval.Scorer;
-import dev.streamrec.trainer.export.ArtifactWriter;
-import dev.streamrec.trainer.export.OnnxExporter;
+import dev.streamrec.trainer.eval.PoolingModelFactory;
+import dev.streamrec.trainer.eval.SasRecModelFactory;
 import dev.streamrec.trainer.service.ModelTraining;
-import dev.streamrec.trainer.train.TrainingSettings;
+import dev.streamrec.trainer.eval.ScorerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code trainer evaluate --dataset DIR}: trains on the dataset's training part, exports, and
- * prints the metrics of the exported model (through ONNX Runtime) and of the baselines, all from
- * the same {@link Evaluator} on the same cases.
+ * {@code trainer evaluate --dataset DIR}: every scorer (the model and the baselines) goes through the
+ * same flow on the same data ({@link Evaluation#run}): select on the validation split, fit on all
+ * training data, test once; the model is tested through its exported ONNX file.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Trains on a dataset and reports HR@10, NDCG@10 (sampled negatives) and Recall@20, MRR@20 (full "
-                + "ranking) for the exported model, scored by ONNX Runtime, and for the popularity and co-occurrence baselines.",
-                "--dataset is a MovieLens directory with leave-last-out/{train.rating,test.rating,test.negative} "
-                        + "(trained on train.rating in time order, tested on test.rating + test.negative), or an event file "
-                        + "split by each user's latest new item with 100 sampled negatives."})
+        description = {"Reports, for the model (scored by ONNX Runtime) and the baselines, full-ranking HR@5/10/20, "
+                + "NDCG@5/10/20 and MRR@20 over the whole catalogue minus the excluded items, and sampled HR@10/NDCG@10 "
+                + "(the target among its case's negatives); ties count at their expected value under random tie-breaking.",
+                "Every scorer learns from the same data: settings (the model's epochs) are chosen on a validation split "
+                        + "(each user's latest new item of the training data), then the final scorer is fitted on all "
+                        + "training data and tested.",
+                "--dataset is a directory with leave-last-out/{train.rating,test.rating,test.negative} (ML-100K, "
+                        + "amazon-beauty), or an event file split by each user's latest new item with 100 sampled negatives."})
 final class EvaluateCommand implements Callable<Integer> {
+
+    /** Scorers run when --scorers is not given. */
+    static final List<String> DEFAULT_SCORERS = List.of("model", "popularity", "markov", "cooccurrence",
+            "cooccurrence_symmetric", "item_knn");
 
     @Option(names = "--dataset", required = true, description = "Dataset directory or event file.")
     Path dataset;
 
-    @Option(names = "--json", description = "Print the metrics table as JSON on stdout.")
+    @Option(names = "--json", description = "Print the report as JSON on stdout.")
     boolean json;
 
     @Option(names = "--artifact-out", description = "Keep the exported artifact in this directory (default: a temporary one, deleted).")
     Path artifactOut;
 
+    @Option(names = "--exclude", defaultValue = "history",
+            description = "Items full ranking never returns: 'history' (all of the user's items, the Beauty protocol) or "
+                    + "'purchases' (purchased items and the latest item, as the streams app serves) (default: ${DEFAULT-VALUE}).")
+    String exclude;
+
+    @Option(names = "--scorers", split = ",", description = "Scorers to run, comma-separated, from: model, popularity, "
+            + "markov, cooccurrence, cooccurrence_symmetric, item_knn (default: all of them).")
+    List<String> scorers = DEFAULT_SCORERS;
+
     @Mixin
     ModelOptions model;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
-        Split split = load(dataset);
-        TrainingSettings settings = model.training();
-        Split validation = HoldoutSplit.lastNewItem(split.train(), 100, Integer.MAX_VALUE, settings.seed() + 1);
-        ModelTraining.Trained trained = ModelTraining.train(model.kind(), settings, model.sasrec(), split.train(),
-                validation, null);
-
+        ExclusionPolicy policy = ExclusionPolicy.parse(exclude);
         Path dir = artifactOut != null ? artifactOut : Files.createTempDirectory("streamrec-eval-");
-        Map<String, Object> report = new LinkedHashMap<>();
         try {
-            ModelArtifact artifact = ArtifactWriter.write(trained.model(), new OnnxExporter.Metadata(model.modelName,
-                    "evaluate", new ModelManifest.TrainedOn(split.train().minTimestamp(), split.train().maxTimestamp(),
-                    split.train().eventCount(), split.train().source()), Map.of()), System.currentTimeMillis(), dir);
-            Evaluator evaluator = new Evaluator();
-            Map<String, Object> models = new LinkedHashMap<>();
-            try (Scorer onnx = new OnnxScorer(artifact, model.pipeline(false).onnx(), "model")) {
-                models.put("model", evaluator.evaluate(onnx, split.holdout(), "evaluating model (ONNX Runtime)").asMap());
+            Map<String, ScorerFactory> known = factories(dir);
+            List<ScorerFactory> chosen = new ArrayList<>();
+            for (String name : scorers) {
+                ScorerFactory f = known.get(name.trim());
+                if (f == null) {
+                    throw new IllegalArgumentException("unknown scorer '" + name + "', known: " + known.keySet());
+                }
+                chosen.add(f);
             }
-            for (Scorer baseline : new Scorer[] {new PopularityScorer(split.train()),
-                    new CooccurrenceScorer(split.train(), 10, 0.8f)}) {
-                models.put(baseline.name(), evaluator.evaluate(baseline, split.holdout(), "evaluating " + baseline.name()).asMap());
+            long started = System.nanoTime();
+            Splits splits = Datasets.load(dataset);
+            Evaluator evaluator = new Evaluator(policy, model.threads);
+            List<Evaluation.Result> results = new ArrayList<>();
+            for (ScorerFactory f : chosen) {
+                results.add(Evaluation.run(f, splits, evaluator));
             }
-            report.put("dataset", dataset.toString());
-            report.put("cases", split.holdout().size());
-            report.put("protocol", "leave-last-out; sampled: rank among the case's negatives, ties count half; "
-                    + "full: top-20 over all items minus the user's history");
-            report.put("model_scored_by", "ONNX Runtime on " + artifact.modelFile().getFileName());
-            Map<String, Object> training = new LinkedHashMap<>();
-            training.put("seconds", trained.millis() / 1000.0);
-            training.put("examples", trained.examples());
-            training.put("best_epoch", trained.bestEpoch());
-            training.put("epochs_run", trained.epochsRun());
-            training.put("threads", settings.threads());
-            training.put("model", model.kind().name().toLowerCase(Locale.ROOT));
-            training.put("settings", model.kind() == ModelTraining.Kind.SASREC ? model.sasrec() : settings);
-            report.put("training", training);
-            report.put("metrics", models);
+            Map<String, Object> report = report(splits, policy, results, (System.nanoTime() - started) / 1e9);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            } else {
+                printTable(results, out);
+            }
+            out.flush();
         } finally {
             if (artifactOut == null) {
                 deleteTree(dir);
             }
         }
-        if (json) {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-        } else {
-            printTable(report);
-        }
         return 0;
     }
 
-    private static Split load(Path dataset) {
-        if (Files.isDirectory(dataset.resolve("leave-last-out"))) {
-            return MovieLensSplit.load(dataset);
-        }
-        if (Files.isRegularFile(dataset)) {
-            return HoldoutSplit.lastNewItem(CsvEventSource.read(dataset), 100, Integer.MAX_VALUE, 1L);
-        }
-        throw new IllegalArgumentException(dataset + " is neither a MovieLens directory with leave-last-out/ nor an event file");
+    /** Every scorer evaluate can run, by name. */
+    private Map<String, ScorerFactory> factories(Path artifactDir) {
+        Map<String, ScorerFactory> m = new LinkedHashMap<>();
+        m.put("model", model.kind() == ModelTraining.Kind.SASREC
+                ? new SasRecModelFactory("model", model.sasrec(), model.pipeline(false).onnx(), artifactDir)
+                : new PoolingModelFactory("model", model.training(), model.pipeline(false).onnx(), artifactDir));
+        Baselines.ALL.forEach(b -> m.put(b.name(), b));
+        return m;
     }
 
-    @SuppressWarnings("unchecked")
-    private static void printTable(Map<String, Object> report) {
-        System.out.printf(Locale.ROOT, "%-34s %8s %8s %10s %8s%n", "scorer", "HR@10", "NDCG@10", "Recall@20", "MRR@20");
-        ((Map<String, Map<String, Double>>) report.get("metrics")).forEach((name, m) -> System.out.printf(Locale.ROOT,
-                "%-34s %8.4f %8.4f %10.4f %8.4f%n", name, m.get(Metrics.HR_AT_10), m.get(Metrics.NDCG_AT_10),
-                m.get(Metrics.RECALL_AT_20), m.get(Metrics.MRR_AT_20)));
+    private Map<String, Object> report(Splits splits, ExclusionPolicy policy, List<Evaluation.Result> results,
+                                       double seconds) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("dataset", dataset.toString());
+        report.put("cases", splits.test().holdout().size());
+        report.put("validation_cases", splits.selection().holdout().size());
+        report.put("catalogue_items", splits.catalogue().size());
+        report.put("training_events", splits.train().eventCount());
+        report.put("exclude", policy.label());
+        report.put("protocol", "full: the target ranked against every catalogue item minus the excluded ones; sampled: "
+                + "against the case's negatives, nothing excluded; ties at their expected value under uniform random "
+                + "tie-breaking; every scorer selected on validation, fitted on all training data, tested once");
+        Map<String, Object> descriptions = new LinkedHashMap<>();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        Map<String, Object> selection = new LinkedHashMap<>();
+        Map<String, Object> times = new LinkedHashMap<>();
+        for (Evaluation.Result r : results) {
+            descriptions.put(r.name(), r.description());
+            metrics.put(r.name(), r.test().asMap());
+            if (!r.selection().asMap().isEmpty()) {
+                selection.put(r.name(), r.selection().asMap());
+            }
+            times.put(r.name(), Math.round(r.seconds() * 10) / 10.0);
+        }
+        report.put("scorers", descriptions);
+        report.put("metrics", metrics);
+        report.put("selection", selection);
+        report.put("seconds", times);
+        report.put("total_seconds", Math.round(seconds * 10) / 10.0);
+        return report;
+    }
+
+    private static void printTable(List<Evaluation.Result> results, PrintWriter out) {
+        out.printf(Locale.ROOT, "%-24s %7s %7s | %7s %7s %7s %7s %7s %7s %7s | %6s %6s %7s%n", "scorer",
+                "sHR@10", "sND@10", "HR@5", "HR@10", "HR@20", "NDCG@5", "NDCG@10", "NDCG@20", "MRR@20", "excl", "unkn", "s");
+        for (Evaluation.Result r : results) {
+            Metrics m = r.test();
+            out.printf(Locale.ROOT, "%-24s %7.4f %7.4f | %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f | %6d %6d %7.1f%n",
+                    r.name(), m.hrAt10(), m.ndcgAt10(), m.fullHrAt5(), m.fullHrAt10(), m.fullHrAt20(), m.fullNdcgAt5(),
+                    m.fullNdcgAt10(), m.fullNdcgAt20(), m.fullMrrAt20(), m.excludedTargets(), m.unknownTargets(), r.seconds());
+        }
     }
 
     private static void deleteTree(Path dir) {

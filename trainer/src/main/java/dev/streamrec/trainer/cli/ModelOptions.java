@@ -80,7 +80,7 @@ final class ModelOptions {
     long seed = D.seed();
 
     @Option(names = "--gate-metric", defaultValue = Metrics.NDCG_AT_10,
-            description = "Metric the gate compares: hr_at_10, ndcg_at_10, recall_at_20, mrr_at_20 (default: ${DEFAULT-VALUE}).")
+            description = "Metric the gate compares, a key of the evaluate report, e.g. ndcg_at_10 (sampled), full_ndcg_at_10, full_hr_at_20 (default: ${DEFAULT-VALUE}).")
     String gateMetric;
 
     @Option(names = "--gate-tolerance", defaultValue = "0.01",

@@ -85,10 +85,19 @@ public final class HoldoutSplit {
         return items;
     }
 
-    /** Up to {@code n} distinct items of the catalogue outside {@code used}. */
+    /**
+     * Up to {@code n} distinct items of the catalogue outside {@code used}.
+     *
+     * @param catalogue distinct ids in natural order (looked up by binary search: a user costs
+     *                  O(|used| log |catalogue|), not a pass over the catalogue)
+     */
     public static List<String> sampleNegatives(List<String> catalogue, Set<String> used, int n, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        int available = (int) catalogue.stream().filter(i -> !used.contains(i)).count();
+        int usedInCatalogue = 0;
+        for (String u : used) {
+            usedInCatalogue += java.util.Collections.binarySearch(catalogue, u) >= 0 ? 1 : 0;
+        }
+        int available = catalogue.size() - usedInCatalogue;
         int want = Math.min(n, available);
         Set<String> picked = new java.util.LinkedHashSet<>();
         while (picked.size() < want) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class GateTest {
 
     private static Metrics ndcg(double v) {
-        return new Metrics(0, v, 0, 0, 100);
+        return Metrics.sampled(0, v, 100);
     }
 
     @Test

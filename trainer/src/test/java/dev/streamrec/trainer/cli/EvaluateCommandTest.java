@@ -1,0 +1,71 @@
+package dev.streamrec.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.trainer.Fixtures;
+import dev.streamrec.trainer.eval.Metrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EvaluateCommandTest {
+
+    private static Path eventFile(Path dir) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("userId,itemId,type,timestamp");
+        for (UserEvent e : Fixtures.events(120, 60, 4_000, 9L)) {
+            lines.add(e.getUserId() + "," + e.getItemId() + "," + e.getType() + "," + e.getTimestamp());
+        }
+        return Files.write(dir.resolve("events.csv"), lines);
+    }
+
+    @Test
+    void jsonReportHasEveryMetricKeyPerScorerAndTheModelsSelection(@TempDir Path dir) throws IOException {
+        // given a small event file
+        Path events = eventFile(dir);
+        StringWriter out = new StringWriter();
+        CommandLine cli = TrainerMain.commandLine();
+        cli.setOut(new PrintWriter(out));
+
+        // when evaluated with the model and two baselines, purchases-only exclusion
+        int code = cli.execute("evaluate", "--dataset", events.toString(), "--json", "--exclude", "purchases",
+                "--scorers", "model,popularity,cooccurrence", "--dim", "16", "--epochs", "2", "--threads", "2");
+
+        // then every scorer reports the sampled and full-ranking keys and the unreachable counts
+        assertThat(code).isZero();
+        JsonNode report = new ObjectMapper().readTree(out.toString());
+        assertThat(report.get("exclude").asText()).isEqualTo("purchases");
+        for (String scorer : List.of("model", "popularity", "cooccurrence")) {
+            JsonNode m = report.get("metrics").get(scorer);
+            for (String key : List.of(Metrics.HR_AT_10, Metrics.NDCG_AT_10, Metrics.FULL_HR_AT_5, Metrics.FULL_HR_AT_10,
+                    Metrics.FULL_HR_AT_20, Metrics.FULL_NDCG_AT_5, Metrics.FULL_NDCG_AT_10, Metrics.FULL_NDCG_AT_20,
+                    Metrics.FULL_MRR_AT_20, Metrics.UNREACHABLE_EXCLUDED, Metrics.UNREACHABLE_UNKNOWN)) {
+                assertThat(m.has(key)).as("%s has %s", scorer, key).isTrue();
+                assertThat(m.get(key).asDouble()).as("%s %s", scorer, key).isBetween(0.0, 1e6);
+            }
+            assertThat(m.get(Metrics.CASES).asInt()).isEqualTo(report.get("cases").asInt());
+        }
+        assertThat(report.get("selection").get("model").get("epochs").asInt()).isBetween(0, 2);
+        assertThat(report.get("selection").get("model").get("validation").has(Metrics.FULL_NDCG_AT_10)).isTrue();
+    }
+
+    @Test
+    void unknownPolicyOrScorerIsAnExpectedErrorExitingOne(@TempDir Path dir) throws IOException {
+        // the handler returns 1 only for expected errors (anything else propagates out of execute)
+        Path events = eventFile(dir);
+        CommandLine cli = TrainerMain.commandLine();
+        assertThat(cli.execute("evaluate", "--dataset", events.toString(), "--exclude", "views")).isEqualTo(1);
+        assertThat(cli.execute("evaluate", "--dataset", events.toString(), "--scorers", "popularity,oracle")).isEqualTo(1);
+    }
+}
