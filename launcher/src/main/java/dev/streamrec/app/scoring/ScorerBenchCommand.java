@@ -27,7 +27,9 @@ import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.trainer.export.ArtifactWriter;
 import dev.streamrec.trainer.export.OnnxExporter;
 import dev.streamrec.trainer.model.AgeBuckets;
+import dev.streamrec.trainer.model.RecModel;
 import dev.streamrec.trainer.model.SeqRecModel;
+import dev.streamrec.trainer.seq.SasRecModel;
 import dev.streamrec.trainer.model.Vocabulary;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine;
@@ -68,6 +70,10 @@ public final class ScorerBenchCommand implements Callable<Integer> {
 
     @Option(names = "--history", defaultValue = "20", description = "History length of the model and of each user (default: ${DEFAULT-VALUE}).")
     int history;
+
+    @Option(names = "--model", defaultValue = "pooling",
+            description = "Graph to time: pooling or sasrec (2 self-attention blocks) (default: ${DEFAULT-VALUE}).")
+    String modelKind;
 
     @Option(names = "--devices", split = ",", defaultValue = "cpu,cuda",
             description = "Devices to measure: cpu, cuda (skipped with a note when the CUDA provider does not load) (default: ${DEFAULT-VALUE}).")
@@ -153,7 +159,11 @@ public final class ScorerBenchCommand implements Callable<Integer> {
 
     private ModelArtifact export(Path dir, int n) {
         List<String> ids = IntStream.range(0, n).mapToObj(i -> "i" + i).toList();
-        SeqRecModel model = SeqRecModel.initialise(new Vocabulary(ids), dim, history, AgeBuckets.DEFAULT_BOUNDARIES, 7L);
+        RecModel model = switch (modelKind) {
+            case "pooling" -> SeqRecModel.initialise(new Vocabulary(ids), dim, history, AgeBuckets.DEFAULT_BOUNDARIES, 7L);
+            case "sasrec" -> SasRecModel.initialise(new Vocabulary(ids), dim, history, 2, 7L);
+            default -> throw new IllegalArgumentException("--model is pooling or sasrec, not " + modelKind);
+        };
         return ArtifactWriter.write(model, new OnnxExporter.Metadata("bench", "n" + n,
                 new ModelManifest.TrainedOn(0, 0, 0, "random"), Map.of()), System.currentTimeMillis(),
                 dir.resolve("bench").resolve("n" + n));
@@ -228,7 +238,11 @@ public final class ScorerBenchCommand implements Callable<Integer> {
         ScoringMode mode = ScoringMode.parse(modes.getFirst());
         int b = batches.stream().mapToInt(Integer::intValue).max().orElse(64);
         List<String> ids = IntStream.range(0, n).mapToObj(i -> "i" + i).toList();
-        SeqRecModel model = SeqRecModel.initialise(new Vocabulary(ids), dim, history, AgeBuckets.DEFAULT_BOUNDARIES, 7L);
+        RecModel model = switch (modelKind) {
+            case "pooling" -> SeqRecModel.initialise(new Vocabulary(ids), dim, history, AgeBuckets.DEFAULT_BOUNDARIES, 7L);
+            case "sasrec" -> SasRecModel.initialise(new Vocabulary(ids), dim, history, 2, 7L);
+            default -> throw new IllegalArgumentException("--model is pooling or sasrec, not " + modelKind);
+        };
         List<dev.streamrec.avro.ModelPublished> versions = new ArrayList<>();
         for (int v = 0; v <= swaps; v++) {
             String version = String.format(Locale.ROOT, "v%03d", v);

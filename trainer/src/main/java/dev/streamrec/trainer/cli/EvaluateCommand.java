@@ -23,6 +23,8 @@ import dev.streamrec.trainer.eval.Evaluator;
 import dev.streamrec.trainer.eval.ExclusionPolicy;
 import dev.streamrec.trainer.eval.Metrics;
 import dev.streamrec.trainer.eval.PoolingModelFactory;
+import dev.streamrec.trainer.eval.SasRecModelFactory;
+import dev.streamrec.trainer.service.ModelTraining;
 import dev.streamrec.trainer.eval.ScorerFactory;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
@@ -115,7 +117,9 @@ final class EvaluateCommand implements Callable<Integer> {
     /** Every scorer evaluate can run, by name. */
     private Map<String, ScorerFactory> factories(Path artifactDir) {
         Map<String, ScorerFactory> m = new LinkedHashMap<>();
-        m.put("model", new PoolingModelFactory("model", model.training(), model.pipeline(false).onnx(), artifactDir));
+        m.put("model", model.kind() == ModelTraining.Kind.SASREC
+                ? new SasRecModelFactory("model", model.sasrec(), model.pipeline(false).onnx(), artifactDir)
+                : new PoolingModelFactory("model", model.training(), model.pipeline(false).onnx(), artifactDir));
         Baselines.ALL.forEach(b -> m.put(b.name(), b));
         return m;
     }

@@ -7,6 +7,8 @@ import dev.streamrec.onnx.OnnxDevice;
 import dev.streamrec.onnx.SessionSettings;
 import dev.streamrec.trainer.eval.Metrics;
 import dev.streamrec.trainer.publish.Gate;
+import dev.streamrec.trainer.seq.SasRecSettings;
+import dev.streamrec.trainer.service.ModelTraining;
 import dev.streamrec.trainer.service.TrainingPipeline;
 import dev.streamrec.trainer.train.TrainingSettings;
 import picocli.CommandLine.Option;
@@ -22,20 +24,44 @@ final class ModelOptions {
     @Option(names = "--model-name", defaultValue = "seqrec", description = "Model name, the key on model-updates (default: ${DEFAULT-VALUE}).")
     String modelName;
 
+    private static final SasRecSettings S = SasRecSettings.defaults();
+
+    @Option(names = "--model", description = "Model to train: pooling (recency-pooled embeddings) or sasrec (causal "
+            + "self-attention, DJL) (default: pooling).")
+    String model = TrainingPipeline.DEFAULT_KIND.name().toLowerCase(java.util.Locale.ROOT);
+
     @Option(names = "--dim", description = "Embedding width (default: 64).")
     int dim = D.dim();
 
-    @Option(names = "--max-history", description = "Events of history the model reads (default: 20).")
-    int maxHistory = D.maxHistory();
+    @Option(names = "--max-history", description = "Events of history the model reads (default: pooling 20, sasrec 50).")
+    Integer maxHistory;
 
-    @Option(names = "--epochs", description = "Maximum epochs; early stopping ends sooner (default: 30).")
-    int epochs = D.maxEpochs();
+    @Option(names = "--epochs", description = "Maximum epochs; early stopping ends sooner (default: pooling 30, sasrec 60).")
+    Integer epochs;
 
     @Option(names = "--learning-rate", description = "Adam step size (default: 0.002).")
-    float learningRate = D.learningRate();
+    Float learningRate;
 
-    @Option(names = "--negatives", description = "Sampled-softmax negatives per shard (default: 128).")
-    int negatives = D.negatives();
+    @Option(names = "--negatives", description = "Sampled-softmax negatives (pooling: per shard, default 128; sasrec: "
+            + "shared per batch, default 0 = full softmax over the catalogue).")
+    Integer negatives;
+
+    @Option(names = "--blocks", description = "sasrec: self-attention blocks (default: 2).")
+    int blocks = S.blocks();
+
+    @Option(names = "--dropout", description = "sasrec: dropout rate (default: 0.3).")
+    float dropout = S.dropout();
+
+    @Option(names = "--batch-size", description = "sasrec: sequences per Adam step (default: 128).")
+    int batchSize = S.batchSize();
+
+    @Option(names = "--max-train-seconds", description = "sasrec: wall-clock cap on training, validation run and refit "
+            + "together; 0 = none (default: 0).")
+    int maxTrainSeconds = S.maxSeconds();
+
+    @Option(names = "--refit", negatable = true, fallbackValue = "true",
+            description = "sasrec: after choosing the epoch count on validation, retrain on all training data (default: on; the pooling model always refits).")
+    boolean refit = true;
 
     @Option(names = "--learn-weights", negatable = true, fallbackValue = "true",
             description = "Learn recency, age and event-type weights; --no-learn-weights keeps the fixed 0.8-per-step decay.")
@@ -69,14 +95,30 @@ final class ModelOptions {
     @Option(names = "--device", defaultValue = "auto", description = "ONNX Runtime device for evaluation: auto, cpu, cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
+    ModelTraining.Kind kind() {
+        return ModelTraining.Kind.parse(model);
+    }
+
     TrainingSettings training() {
-        return new TrainingSettings(dim, maxHistory, epochs, D.patience(), D.batchSize(), negatives, learningRate, D.l2(),
-                learnWeights, denseLayer, itemBias, threads, seed);
+        return new TrainingSettings(dim, or(maxHistory, D.maxHistory()), or(epochs, D.maxEpochs()), D.patience(),
+                D.batchSize(), or(negatives, D.negatives()), or(learningRate, D.learningRate()), D.l2(), learnWeights,
+                denseLayer, itemBias, threads, seed);
+    }
+
+    SasRecSettings sasrec() {
+        return new SasRecSettings(dim, or(maxHistory, S.maxLen()), blocks, dropout, or(learningRate, S.learningRate()),
+                batchSize, or(negatives, S.negatives()), or(epochs, S.maxEpochs()), S.patience(), maxTrainSeconds, refit,
+                threads, seed);
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 
     TrainingPipeline.Settings pipeline(boolean warmStart) {
         return TrainingPipeline.Settings.defaults(artifactRoot, modelName)
                 .withTraining(training())
+                .withModel(kind(), sasrec())
                 .withGate(new Gate(gateMetric, gateTolerance))
                 .withWarmStart(warmStart)
                 .withOnnx(SessionSettings.defaults().withDevice(OnnxDevice.parse(device)))

@@ -13,7 +13,10 @@ import dev.streamrec.onnx.HistoryEncoder;
 import dev.streamrec.onnx.HistoryEvent;
 import dev.streamrec.onnx.ModelArtifact;
 import dev.streamrec.trainer.model.History;
+import dev.streamrec.trainer.model.RecModel;
 import dev.streamrec.trainer.model.SeqRecModel;
+import dev.streamrec.trainer.model.Vocabulary;
+import dev.streamrec.trainer.seq.SasRecModel;
 
 /**
  * Writes {@code model.onnx} and {@code manifest.json} into a directory and returns the verified
@@ -31,20 +34,25 @@ public final class ArtifactWriter {
     private ArtifactWriter() {
     }
 
-    public static ModelArtifact write(SeqRecModel model, OnnxExporter.Metadata metadata, long createdAt, Path dir) {
+    public static ModelArtifact write(RecModel model, OnnxExporter.Metadata metadata, long createdAt, Path dir) {
         Path modelFile = dir.resolve(ModelContract.MODEL_FILE);
-        OnnxExporter.write(model, metadata, modelFile);
+        switch (model) {
+            case SeqRecModel pooling -> OnnxExporter.write(pooling, metadata, modelFile);
+            case SasRecModel sasrec -> SasRecExporter.write(sasrec, metadata, modelFile);
+            default -> throw new IllegalArgumentException("no ONNX exporter for " + model.getClass().getName());
+        }
         ModelManifest manifest = new ModelManifest(ModelContract.CONTRACT_VERSION, metadata.name(), metadata.version(),
-                createdAt, ModelArtifact.sha256(modelFile), model.vocabulary.size(), model.dim, model.maxHistory,
+                createdAt, ModelArtifact.sha256(modelFile), model.vocabulary().size(), model.dim(), model.maxHistory(),
                 ModelArtifact.INPUT_SIGNATURE, ModelArtifact.OUTPUT_SIGNATURE, metadata.metrics(), metadata.trainedOn(),
                 golden(model));
         manifest.write(dir.resolve(ModelContract.MANIFEST_FILE));
         return ModelArtifact.load(dir);
     }
 
-    static ModelManifest.Golden golden(SeqRecModel model) {
-        int[] top3 = IntStream.range(1, model.vocabulary.rows()).boxed()
-                .sorted(Comparator.comparingDouble((Integer r) -> -model.itemBias[r]).thenComparing(r -> r))
+    static ModelManifest.Golden golden(RecModel model) {
+        Vocabulary vocabulary = model.vocabulary();
+        int[] top3 = IntStream.range(1, vocabulary.rows()).boxed()
+                .sorted(Comparator.comparingDouble((Integer r) -> -model.itemBias(r)).thenComparing(r -> r))
                 .limit(3).mapToInt(Integer::intValue).toArray();
         long now = 1_000_000_000_000L;
         EventType[] types = {EventType.PURCHASE, EventType.CLICK, EventType.VIEW};
@@ -52,18 +60,13 @@ public final class ArtifactWriter {
         List<HistoryEvent> events = new ArrayList<>(); // oldest first, as a state store would hold them
         events.add(new HistoryEvent(GOLDEN_UNKNOWN, EventType.CLICK, now - 2 * 86_400_000L));
         for (int i = top3.length - 1; i >= 0; i--) {
-            events.add(new HistoryEvent(model.vocabulary.id(top3[i]), types[i], now - agesMs[i]));
+            events.add(new HistoryEvent(vocabulary.id(top3[i]), types[i], now - agesMs[i]));
         }
-        var input = HistoryEncoder.encode(List.of(events), new long[] {now}, model.maxHistory);
+        var input = HistoryEncoder.encode(List.of(events), new long[] {now}, model.maxHistory());
 
-        History hist = new History(model.maxHistory).fill(events, now, model.vocabulary, model.ageBoundaries);
-        SeqRecModel.Workspace ws = new SeqRecModel.Workspace(model);
-        model.encode(hist, ws);
-        int k = Math.min(GOLDEN_K, model.vocabulary.size());
-        float[] scores = new float[model.vocabulary.rows()];
-        for (int r = 1; r < scores.length; r++) {
-            scores[r] = model.score(ws.u, r);
-        }
+        History hist = new History(model.maxHistory()).fill(events, now, vocabulary, model.ageBoundaries());
+        int k = Math.min(GOLDEN_K, vocabulary.size());
+        float[] scores = model.scoreRows(hist);
         List<Integer> best = IntStream.range(1, scores.length).boxed()
                 .sorted(Comparator.comparingDouble((Integer r) -> -scores[r]).thenComparing(r -> r))
                 .limit(k).toList();
@@ -74,6 +77,6 @@ public final class ArtifactWriter {
             typeCodes.add(input.types()[j]);
         }
         return new ModelManifest.Golden(List.of(input.items()), typeCodes, ages,
-                best.stream().map(model.vocabulary::id).toList(), best.stream().map(r -> scores[r]).toList());
+                best.stream().map(vocabulary::id).toList(), best.stream().map(r -> scores[r]).toList());
     }
 }

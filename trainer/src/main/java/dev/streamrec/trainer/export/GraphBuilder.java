@@ -55,6 +55,14 @@ final class GraphBuilder {
         return raw(name, TensorProto.DataType.INT64, UnsafeByteOperations.unsafeWrap(buf), dims);
     }
 
+    String bools(String name, boolean[] values, long... dims) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) (values[i] ? 1 : 0);
+        }
+        return raw(name, TensorProto.DataType.BOOL, ByteString.copyFrom(bytes), dims);
+    }
+
     String scalarFloat(String name, float value) {
         return floats(name, new float[] {value});
     }
@@ -129,6 +137,10 @@ final class GraphBuilder {
 
     static AttributeProto intAttr(String name, long v) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+    }
+
+    static AttributeProto floatAttr(String name, float v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
     }
 
     static AttributeProto intsAttr(String name, long... v) {

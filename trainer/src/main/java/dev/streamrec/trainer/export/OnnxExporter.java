@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.trainer.model.SeqRecModel;
+import dev.streamrec.trainer.model.Vocabulary;
 
 /**
  * Writes a {@link SeqRecModel} as one ONNX graph implementing {@link ModelContract}.
@@ -71,6 +72,8 @@ public final class OnnxExporter {
     static final String DENSE = "dense";
     static final String DENSE_BIAS = "dense_bias";
     static final String HISTORY_ROWS = "history_rows";
+    /** Metadata key naming the graph's architecture ("pooling" or "sasrec"); serving ignores it. */
+    public static final String META_ARCHITECTURE = "streamrec.architecture";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -128,7 +131,7 @@ public final class OnnxExporter {
         String items = g.op("Slice", List.of(ModelContract.HISTORY_ITEMS, zero, maxHistory, one));
         String types = g.op("Slice", List.of(ModelContract.HISTORY_TYPES, zero, maxHistory, one));
         String ages = g.op("Slice", List.of(ModelContract.HISTORY_AGES, zero, maxHistory, one));
-        String historyRows = vocabEncoder(g, m, items, HISTORY_ROWS);
+        String historyRows = vocabEncoder(g, m.vocabulary, items, HISTORY_ROWS);
         String embeddings = g.op("Gather", List.of(itemIn, historyRows), intAttr("axis", 0));
         String length = g.op("Slice", List.of(g.op("Shape", List.of(items)), one, two, zero));
         String positionW = g.op("Slice", List.of(position, zero, length, zero));
@@ -146,11 +149,11 @@ public final class OnnxExporter {
         // One If picks the mode, so each call runs only its own branch: ONNX Runtime does not skip
         // nodes whose outputs were not requested (measured, see the README), and the catalogue-wide
         // product would otherwise be paid by every candidate call.
-        String candidateRows = vocabEncoder(g, m, ModelContract.CANDIDATES, "candidate_rows");
+        String candidateRows = vocabEncoder(g, m.vocabulary, ModelContract.CANDIDATES, "candidate_rows");
         String anyKnown = g.op("ReduceMax", List.of(candidateRows), intAttr("keepdims", 0));
         String fullCatalog = g.op("Equal", List.of(anyKnown, unknownRow));
         g.opMulti("If", List.of(fullCatalog), List.of(ModelContract.SCORES, ModelContract.TOP_ITEMS, ModelContract.TOP_SCORES),
-                GraphBuilder.graphAttr("then_branch", fullCatalogBranch(m, u, candidateRows, itemOut, itemBias, masked, one, two, zero)),
+                GraphBuilder.graphAttr("then_branch", fullCatalogBranch(m.vocabulary, u, candidateRows, itemOut, itemBias, masked, one, two, zero)),
                 GraphBuilder.graphAttr("else_branch", candidateBranch(u, candidateRows, itemOut, itemBias, masked, unknownRow, one,
                         two, zero)));
 
@@ -169,6 +172,7 @@ public final class OnnxExporter {
                 .addMetadataProps(prop(ModelContract.META_CONTRACT, Integer.toString(ModelContract.CONTRACT_VERSION)))
                 .addMetadataProps(prop(ModelContract.META_TRAINED_ON, json(metadata.trainedOn())))
                 .addMetadataProps(prop(ModelContract.META_METRICS, json(metadata.metrics())))
+                .addMetadataProps(prop(META_ARCHITECTURE, "pooling"))
                 .setGraph(g.build())
                 .build();
     }
@@ -177,12 +181,12 @@ public final class OnnxExporter {
      * Full-catalog mode: every row scored by one Gemm, excluded rows and row 0 at the masked score,
      * top-k in the graph, rows decoded back to ids. {@code scores} is all masked (no known candidate).
      */
-    private static ai.onnx.proto.OnnxMl.GraphProto fullCatalogBranch(SeqRecModel m, String u, String candidateRows,
+    static ai.onnx.proto.OnnxMl.GraphProto fullCatalogBranch(Vocabulary vocabulary, String u, String candidateRows,
                                                                     String itemOut, String itemBias, String masked,
                                                                     String one, String two, String zero) {
         GraphBuilder g = new GraphBuilder("full_catalog", "full_");
         String all = g.op("Gemm", List.of(u, itemOut, itemBias), intAttr("transB", 1));
-        String excludeRows = vocabEncoder(g, m, ModelContract.EXCLUDE, "exclude_rows");
+        String excludeRows = vocabEncoder(g, vocabulary, ModelContract.EXCLUDE, "exclude_rows");
         String flags = g.op("Expand", List.of(g.op("Constant", List.of(),
                 tensorAttr("value", GraphBuilder.scalarTensor(DataType.BOOL, 0, 0, true))), g.op("Shape", List.of(excludeRows))));
         String allShape = g.op("Shape", List.of(all));
@@ -196,8 +200,8 @@ public final class OnnxExporter {
         g.opMulti("TopK", List.of(maskedAll, k), List.of(topScores, topRows),
                 intAttr("axis", 1), intAttr("largest", 1), intAttr("sorted", 1));
         String topItems = g.opIn(GraphBuilder.ML_DOMAIN, "LabelEncoder", List.of(topRows), "full_top_items",
-                intsAttr("keys_int64s", LongStream.rangeClosed(1, m.vocabulary.size()).toArray()),
-                stringsAttr("values_strings", m.vocabulary.ids()),
+                intsAttr("keys_int64s", LongStream.rangeClosed(1, vocabulary.size()).toArray()),
+                stringsAttr("values_strings", vocabulary.ids()),
                 stringAttr("default_string", ModelContract.PAD_ITEM));
         String scores = g.op("Expand", List.of(masked, g.op("Shape", List.of(candidateRows))));
         g.output(scores, DataType.FLOAT, "B", "C");
@@ -210,7 +214,7 @@ public final class OnnxExporter {
      * Candidate mode: gathers only the candidates' rows; unknown candidates at the masked score.
      * The top-k outputs are empty [B, 0] tensors.
      */
-    private static ai.onnx.proto.OnnxMl.GraphProto candidateBranch(String u, String candidateRows, String itemOut,
+    static ai.onnx.proto.OnnxMl.GraphProto candidateBranch(String u, String candidateRows, String itemOut,
                                                                   String itemBias, String masked, String unknownRow,
                                                                   String one, String two, String zero) {
         GraphBuilder g = new GraphBuilder("candidates", "cand_");
@@ -230,18 +234,18 @@ public final class OnnxExporter {
     }
 
     /** String ids to vocabulary rows; unknown ids and padding to row 0. */
-    private static String vocabEncoder(GraphBuilder g, SeqRecModel m, String input, String output) {
+    static String vocabEncoder(GraphBuilder g, Vocabulary vocabulary, String input, String output) {
         return g.opIn(GraphBuilder.ML_DOMAIN, "LabelEncoder", List.of(input), output,
-                stringsAttr("keys_strings", m.vocabulary.ids()),
-                intsAttr("values_int64s", LongStream.rangeClosed(1, m.vocabulary.size()).toArray()),
+                stringsAttr("keys_strings", vocabulary.ids()),
+                intsAttr("values_int64s", LongStream.rangeClosed(1, vocabulary.size()).toArray()),
                 intAttr("default_int64", 0));
     }
 
-    private static StringStringEntryProto prop(String key, String value) {
+    static StringStringEntryProto prop(String key, String value) {
         return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
     }
 
-    private static String json(Object o) {
+    static String json(Object o) {
         try {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {

@@ -17,7 +17,7 @@ import dev.streamrec.model.ModelContract;
  * and is never trained, so such slots add nothing to {@code h}. All arrays are row-major and public:
  * the trainer updates them in place and the exporter copies them into the graph.
  */
-public final class SeqRecModel {
+public final class SeqRecModel implements RecModel {
 
     public final Vocabulary vocabulary;
     public final int dim;
@@ -166,6 +166,42 @@ public final class SeqRecModel {
         for (int k = 0; k < d; k++) {
             ws.u[k] = h[k] + Math.max(0f, z[k]);
         }
+    }
+
+    @Override
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public int maxHistory() {
+        return maxHistory;
+    }
+
+    @Override
+    public float itemBias(int row) {
+        return itemBias[row];
+    }
+
+    @Override
+    public float[] ageBoundaries() {
+        return ageBoundaries;
+    }
+
+    @Override
+    public float[] scoreRows(History history) {
+        Workspace ws = new Workspace(this);
+        encode(history, ws);
+        float[] scores = new float[vocabulary.rows()];
+        for (int r = 1; r < scores.length; r++) {
+            scores[r] = score(ws.u, r);
+        }
+        return scores;
     }
 
     public float score(float[] u, int item) {

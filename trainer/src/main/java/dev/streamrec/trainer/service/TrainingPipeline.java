@@ -28,7 +28,7 @@ import dev.streamrec.trainer.export.OnnxExporter;
 import dev.streamrec.trainer.model.SeqRecModel;
 import dev.streamrec.trainer.publish.Gate;
 import dev.streamrec.trainer.publish.ModelPublisher;
-import dev.streamrec.trainer.train.Trainer;
+import dev.streamrec.trainer.seq.SasRecSettings;
 import dev.streamrec.trainer.train.TrainingSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>split the events: each user's latest new-item event is the holdout (up to {@code maxHoldoutUsers}),
  *       and the same rule on what is left gives the validation cases for early stopping;</li>
- *   <li>train, warm-starting from the current artifact when asked (known items keep their weights);</li>
+ *   <li>train the chosen model ({@link ModelTraining}): epochs chosen on the validation cases, then a refit on
+ *       all the training data; the pooling model can warm-start from the current artifact;</li>
  *   <li>export to {@code .staging/VERSION}, which replays the golden input through ONNX Runtime;</li>
  *   <li>evaluate the new artifact and the current one through ONNX Runtime on the same holdout;</li>
  *   <li>gate: publish (rename into place, send {@code ModelPublished}) or move to {@code .rejected/}.</li>
@@ -54,41 +55,56 @@ public final class TrainingPipeline {
      * @param warmStart         continue from the current artifact's weights
      * @param signingKey        signs each artifact's manifest ({@link ManifestSignature}); null: unsigned
      */
-    public record Settings(Path artifactRoot, String modelName, TrainingSettings training, Gate gate,
-                           int holdoutNegatives, int maxHoldoutUsers, boolean warmStart, SessionSettings onnx,
-                           PrivateKey signingKey) {
+    public record Settings(Path artifactRoot, String modelName, ModelTraining.Kind kind, TrainingSettings training,
+                           SasRecSettings sasrec, Gate gate, int holdoutNegatives, int maxHoldoutUsers, boolean warmStart,
+                           SessionSettings onnx, PrivateKey signingKey) {
 
-        public Settings(Path artifactRoot, String modelName, TrainingSettings training, Gate gate, int holdoutNegatives,
-                        int maxHoldoutUsers, boolean warmStart, SessionSettings onnx) {
-            this(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, warmStart, onnx, null);
+        public Settings(Path artifactRoot, String modelName, ModelTraining.Kind kind, TrainingSettings training,
+                        SasRecSettings sasrec, Gate gate, int holdoutNegatives, int maxHoldoutUsers, boolean warmStart,
+                        SessionSettings onnx) {
+            this(artifactRoot, modelName, kind, training, sasrec, gate, holdoutNegatives, maxHoldoutUsers, warmStart, onnx,
+                    null);
         }
 
+        /** The default model is {@link #DEFAULT_KIND}; see the trainer README for the measurements behind it. */
         public static Settings defaults(Path artifactRoot, String modelName) {
-            return new Settings(artifactRoot, modelName, TrainingSettings.defaults(), Gate.defaults(), 100, 5_000,
-                    false, SessionSettings.defaults());
+            return new Settings(artifactRoot, modelName, DEFAULT_KIND, TrainingSettings.defaults(), SasRecSettings.defaults(),
+                    Gate.defaults(), 100, 5_000, false, SessionSettings.defaults());
         }
 
         public Settings withSigningKey(PrivateKey key) {
-            return new Settings(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, warmStart, onnx,
-                    key);
+            return new Settings(artifactRoot, modelName, kind, training, sasrec, gate, holdoutNegatives, maxHoldoutUsers,
+                    warmStart, onnx, key);
         }
 
         public Settings withTraining(TrainingSettings t) {
-            return new Settings(artifactRoot, modelName, t, gate, holdoutNegatives, maxHoldoutUsers, warmStart, onnx, signingKey);
+            return new Settings(artifactRoot, modelName, kind, t, sasrec, gate, holdoutNegatives, maxHoldoutUsers, warmStart,
+                    onnx, signingKey);
+        }
+
+        public Settings withModel(ModelTraining.Kind k, SasRecSettings s) {
+            return new Settings(artifactRoot, modelName, k, training, s, gate, holdoutNegatives, maxHoldoutUsers, warmStart,
+                    onnx, signingKey);
         }
 
         public Settings withGate(Gate g) {
-            return new Settings(artifactRoot, modelName, training, g, holdoutNegatives, maxHoldoutUsers, warmStart, onnx, signingKey);
+            return new Settings(artifactRoot, modelName, kind, training, sasrec, g, holdoutNegatives, maxHoldoutUsers,
+                    warmStart, onnx, signingKey);
         }
 
         public Settings withWarmStart(boolean w) {
-            return new Settings(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, w, onnx, signingKey);
+            return new Settings(artifactRoot, modelName, kind, training, sasrec, gate, holdoutNegatives, maxHoldoutUsers, w,
+                    onnx, signingKey);
         }
 
         public Settings withOnnx(SessionSettings s) {
-            return new Settings(artifactRoot, modelName, training, gate, holdoutNegatives, maxHoldoutUsers, warmStart, s, signingKey);
+            return new Settings(artifactRoot, modelName, kind, training, sasrec, gate, holdoutNegatives, maxHoldoutUsers,
+                    warmStart, s, signingKey);
         }
     }
+
+    /** The model {@code train}, the service and {@code dev} build unless told otherwise. */
+    public static final ModelTraining.Kind DEFAULT_KIND = ModelTraining.Kind.POOLING;
 
     /**
      * What a run did.
@@ -97,7 +113,7 @@ public final class TrainingPipeline {
      * @param current    the current model's metrics on the same holdout, when there was one
      */
     public record Outcome(String version, Path artifact, boolean published, String reason, Metrics metrics,
-                          Optional<Metrics> current, Trainer.Result training) {
+                          Optional<Metrics> current, ModelTraining.Trained training) {
     }
 
     private final Settings settings;
@@ -123,10 +139,12 @@ public final class TrainingPipeline {
                 settings.maxHoldoutUsers(), seed + 1);
         ArtifactStore store = new ArtifactStore(settings.artifactRoot(), settings.modelName());
         Optional<Path> currentDir = store.latest();
-        SeqRecModel warm = settings.warmStart() ? currentDir.flatMap(TrainingPipeline::readWeights).orElse(null) : null;
+        SeqRecModel warm = settings.warmStart() && settings.kind() == ModelTraining.Kind.POOLING ? currentDir.flatMap(TrainingPipeline::readWeights).orElse(null) : null;
 
-        Trainer.Result trained = new Trainer(settings.training()).train(validation.train(), validation.holdout(), warm);
-        LOG.info("trained {} examples in {} ms (best epoch {} of {})", trained.examples(), trained.millis(),
+        ModelTraining.Trained trained = ModelTraining.train(settings.kind(), settings.training(), settings.sasrec(),
+                split.train(), validation, warm);
+        LOG.info("trained {} ({} examples) in {} ms (best epoch {}, {} epochs run with the refit)",
+                settings.kind().name().toLowerCase(java.util.Locale.ROOT), trained.examples(), trained.millis(),
                 trained.bestEpoch(), trained.epochsRun());
 
         long created = clock.millis();

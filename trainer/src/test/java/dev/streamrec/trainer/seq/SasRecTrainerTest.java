@@ -1,0 +1,90 @@
+package dev.streamrec.trainer.seq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import dev.streamrec.onnx.ModelArtifact;
+import dev.streamrec.trainer.Fixtures;
+import dev.streamrec.trainer.data.EventLog;
+import dev.streamrec.trainer.data.HoldoutSplit;
+import dev.streamrec.trainer.data.Split;
+import dev.streamrec.trainer.service.ModelTraining;
+import dev.streamrec.trainer.service.TrainingPipeline;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training the self-attention model with DJL: it learns, it is reproducible, and a whole run stays fast on small data. */
+class SasRecTrainerTest {
+
+    static SasRecSettings tiny() {
+        return SasRecSettings.defaults().withShape(16, 10, 1).withOptimiser(0.1f, 0.01f, 32).withThreads(1)
+                .withSchedule(4, 2, 0, true);
+    }
+
+    @Test
+    void trainingLossDecreases() {
+        // given a small simulated log and no validation (all epochs run)
+        EventLog log = Fixtures.log(60, 50, 3_000, 5L);
+
+        // when trained for four epochs
+        SasRecTrainer.Result result = new SasRecTrainer(tiny()).train(log, null);
+
+        // then the mean loss of the last epoch is clearly below the first one's
+        assertThat(result.losses()).hasSize(4);
+        assertThat(result.losses().getLast()).as("losses %s", result.losses()).isLessThan(result.losses().getFirst() * 0.95);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameWeights() {
+        // given one log and one seed, single-threaded
+        EventLog log = Fixtures.log(40, 30, 1_500, 9L);
+        SasRecSettings settings = tiny().withMaxEpochs(2);
+
+        // when trained twice
+        SasRecModel a = new SasRecTrainer(settings).train(log, null).model();
+        SasRecModel b = new SasRecTrainer(settings).train(log, null).model();
+
+        // then every parameter is bit-identical
+        a.params.forEach((name, v) -> assertThat(b.p(name)).as(name).containsExactly(v));
+    }
+
+    @Test
+    void aPipelineRunOnSmallDataTrainsExportsAndPublishesWithinSeconds(@TempDir Path root) {
+        // given 5,000 simulated events and the sasrec model with a short schedule
+        EventLog log = Fixtures.log(200, 150, 5_000, 21L);
+        TrainingPipeline.Settings settings = TrainingPipeline.Settings.defaults(root, "seqrec")
+                .withModel(ModelTraining.Kind.SASREC, tiny().withMaxEpochs(3));
+
+        // when one run goes through validation, refit, export, ONNX Runtime evaluation and the gate
+        long t0 = System.nanoTime();
+        TrainingPipeline.Outcome outcome = new TrainingPipeline(settings, null, Clock.systemUTC()).run(log);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        // then the artifact is published, loads (its golden input replays through ONNX Runtime), and it took seconds
+        assertThat(outcome.published()).as(outcome.reason()).isTrue();
+        assertThat(outcome.training().kind()).isEqualTo(ModelTraining.Kind.SASREC);
+        assertThat(outcome.training().bestEpoch()).isBetween(1, 3);
+        assertThat(ModelArtifact.load(outcome.artifact()).manifest().maxHistory()).isEqualTo(10);
+        assertThat(outcome.metrics().hrAt10()).as("sampled HR@10 beats chance (0.1)").isGreaterThan(0.15);
+        assertThat(seconds).as("pipeline seconds").isLessThan(30);
+    }
+
+    @Test
+    void validationChoosesTheEpochsAndTheRefitTrainsThatMany() {
+        // given a log and its validation split
+        EventLog log = Fixtures.log(100, 60, 3_000, 3L);
+        Split validation = HoldoutSplit.lastNewItem(log, 0, Integer.MAX_VALUE, 4L);
+
+        // when trained with refit
+        SasRecTrainer.Result result = new SasRecTrainer(tiny()).train(log, validation);
+
+        // then the refit ran exactly the chosen epoch count on all the data (every item of the log known)
+        assertThat(result.bestEpoch()).isBetween(1, 4);
+        assertThat(result.losses()).hasSize(result.bestEpoch());
+        assertThat(result.model().vocabulary.size()).isEqualTo((int) log.users().values().stream()
+                .flatMap(l -> l.stream().map(e -> e.itemId())).distinct().count());
+        assertThat(result.validationNdcg()).isGreaterThan(0);
+    }
+}
