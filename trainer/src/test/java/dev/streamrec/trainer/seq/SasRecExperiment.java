@@ -27,6 +27,7 @@ public final class SasRecExperiment {
                 case "threads" -> s.withThreads(Integer.parseInt(v));
                 case "seed" -> s.withSeed(Long.parseLong(v));
                 case "refit" -> s.withSchedule(s.maxEpochs(), s.patience(), s.maxSeconds(), Boolean.parseBoolean(v));
+                case "seconds" -> s.withSchedule(s.maxEpochs(), s.patience(), Integer.parseInt(v), s.refit());
                 case "patience" -> s.withSchedule(s.maxEpochs(), Integer.parseInt(v), s.maxSeconds(), s.refit());
                 default -> throw new IllegalArgumentException(args[i]);
             };
