@@ -38,7 +38,7 @@ class MetricsCatalogueIntegrationTest {
     /** Exported only once a model serves. */
     private static final Set<String> NEEDS_A_MODEL = Set.of("streamrec_model_info");
     private static final Pattern ROW = Pattern.compile("^\\| `(streamrec_[a-z_]+)` \\|[^|]*\\|([^|]*)\\|");
-    private static final Pattern LABEL_VALUES = Pattern.compile("`([a-z_]+)` = ([A-Za-z0-9_, ]+)");
+    private static final Pattern LABEL_VALUES = Pattern.compile("`([a-z_]+)` = ([A-Za-z0-9_, -]+)");
     private static final Pattern SERIES = Pattern.compile("^(streamrec_[a-z_]+?)(_bucket|_count|_sum|_max)?(\\{([^}]*)})? ");
 
     @Test
