@@ -103,6 +103,10 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
 
     @Override
     public void init(ProcessorContext<String, Recommendations> context) {
+        // Kafka Streams re-initialises the same processor when it revives a task (e.g. after a
+        // TaskCorruptedException wiped its state): start from the restored buffer alone, or events
+        // still indexed from before would be ranked and emitted a second time.
+        pending.clear();
         this.context = context;
         this.histories = context.getStateStore(StreamrecTopology.HISTORY_STORE);
         this.latest = context.getStateStore(StreamrecTopology.RECOMMENDATIONS_STORE);
@@ -287,6 +291,8 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     @Override
     public void close() {
         punctuations.forEach(Cancellable::cancel);
+        punctuations.clear();
+        pending.clear();
     }
 
     List<Candidate> candidates(UserEvent event, History history, Map<String, Boolean> stock) {
