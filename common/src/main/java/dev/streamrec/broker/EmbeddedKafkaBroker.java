@@ -14,11 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import dev.streamrec.console.CommandError;
 import kafka.server.KafkaConfig;
@@ -220,8 +218,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         server.shutdown();
         server.awaitShutdown();
         if (deleteOnClose) {
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            try {
+                org.apache.kafka.common.utils.Utils.delete(dataDir.toFile());
             } catch (IOException e) {
                 LOG.warn("could not delete {}: {}", dataDir, e.toString());
             }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -391,8 +389,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             controllerServer = null;
         }
         if (deleteOnClose) {
-            try (Stream<Path> files = Files.walk(root)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            try {
+                org.apache.kafka.common.utils.Utils.delete(root.toFile());
             } catch (IOException e) {
                 LOG.warn("could not delete {}: {}", root, e.toString());
             }

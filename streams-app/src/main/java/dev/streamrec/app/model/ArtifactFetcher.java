@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 import dev.streamrec.app.scoring.ModelRejectedException;
 import dev.streamrec.app.scoring.ModelRejectedException.Reason;
@@ -255,14 +253,8 @@ public final class ArtifactFetcher {
         }
     }
 
+    /** Kafka's recursive delete: a missing path is fine, and links are removed, never followed. */
     private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        org.apache.kafka.common.utils.Utils.delete(dir.toFile());
     }
 }
