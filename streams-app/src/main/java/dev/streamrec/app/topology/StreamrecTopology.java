@@ -71,7 +71,10 @@ public final class StreamrecTopology {
     public static final String HISTORY_STORE = "user-history";
     /** userId → latest {@link Recommendations}. Queried by {@code GET /recommendations/{userId}}. */
     public static final String RECOMMENDATIONS_STORE = "user-recommendations";
-    /** userId → items recommended to the user within {@code streamrec.quality.window}, for the online hit rate. */
+    /**
+     * userId → items recommended to the user within {@code streamrec.quality.window}, for the online hit
+     * rate; not changelogged (a metric's memory, lost when a task moves or crashes).
+     */
     public static final String RECENT_RECOMMENDATIONS_STORE = "user-recent-recommendations";
     /**
      * (itemId, neighbourId) → score and time, one record per tracked pair (item-partitioned); see
@@ -83,7 +86,8 @@ public final class StreamrecTopology {
     public static final String COVISIT_DIRTY_STORE = "item-covisits-dirty";
     /**
      * sequence → {@link PendingScore}: valid events waiting to be ranked in one batch (user-partitioned,
-     * changelogged, only with {@link MicroBatching} on).
+     * only with {@link MicroBatching} on); a {@link WriteBehindStore}: only entries still waiting at a
+     * commit reach its changelog.
      */
     public static final String SCORING_BUFFER_STORE = "scoring-buffer";
     /** Window store itemId → count per bucket (item-partitioned). */
@@ -121,9 +125,10 @@ public final class StreamrecTopology {
                                                           MicroBatching batching) {
         addStores(builder, settings);
         if (batching.enabled()) {
-            // No caching: a put and its delete are both in the changelog, so a restore sees exactly what is pending.
-            builder.addStateStore(Stores.keyValueStoreBuilder(
-                    Stores.persistentKeyValueStore(SCORING_BUFFER_STORE), LONG, PendingScore.SERDE));
+            // Write-behind: an entry ranked before the commit never reaches the changelog; one still waiting at
+            // a commit does, so a restore sees exactly what was pending when the input offsets committed.
+            builder.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(SCORING_BUFFER_STORE), LONG, PendingScore.SERDE)));
         }
         globalTable(builder, topics.itemNeighbours(), NEIGHBOURS_GLOBAL_SOURCE, NEIGHBOURS_GLOBAL_STORE);
         globalTable(builder, topics.trendingItems(), TRENDING_GLOBAL_SOURCE, TRENDING_GLOBAL_STORE);
@@ -219,8 +224,11 @@ public final class StreamrecTopology {
                 Stores.persistentKeyValueStore(HISTORY_STORE), STRING, Serdes.USER_HISTORY).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(RECOMMENDATIONS_STORE), STRING, Serdes.RECOMMENDATIONS).withCachingEnabled());
+        // Not changelogged: it only feeds the online hit-rate metric. Rewritten for every list (up to
+        // 200 items per user), its changelog cost more bytes per event than any other store; a task that
+        // moves or crashes starts its users' hit-rate memory afresh instead.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_RECOMMENDATIONS_STORE),
-                STRING, Serdes.RECENT_RECOMMENDATIONS).withCachingEnabled());
+                STRING, Serdes.RECENT_RECOMMENDATIONS).withCachingEnabled().withLoggingDisabled());
         // Cached: a pair updated several times between commits reaches the changelog once.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COVISIT_STORE),
                 org.apache.kafka.common.serialization.Serdes.Bytes(),
