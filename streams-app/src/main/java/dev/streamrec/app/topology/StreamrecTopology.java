@@ -223,7 +223,8 @@ public final class StreamrecTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(HISTORY_STORE), STRING, Serdes.USER_HISTORY).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(RECOMMENDATIONS_STORE), STRING, Serdes.RECOMMENDATIONS).withCachingEnabled());
+                Stores.persistentKeyValueStore(RECOMMENDATIONS_STORE), STRING, LatestRecommendationsSerde.INSTANCE)
+                .withCachingEnabled());
         // Not changelogged: it only feeds the online hit-rate metric. Rewritten for every list (up to
         // 200 items per user), its changelog cost more bytes per event than any other store; a task that
         // moves or crashes starts its users' hit-rate memory afresh instead.
