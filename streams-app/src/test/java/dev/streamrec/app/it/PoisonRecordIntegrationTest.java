@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Single records that used to stop processing for good, on a real broker with its default
  * {@code message.max.bytes} (1 MiB): an invalid record just under that limit (its DLQ copy with the
- * error headers would not fit), and a valid-looking event with a huge item id (its repartition and
- * changelog records would not fit). The events behind them must get through, each bad record must be
+ * error headers would not fit), a valid-looking event with a huge item id, and a valid event whose
+ * list is too large to write (the producer's {@code max.request.size} lowered for that app). The events behind them must get through, each bad record must be
  * in the DLQ or counted, no stream thread may die, and liveness must tell a thread that keeps dying.
  */
 @Tag("integration")
@@ -125,50 +125,84 @@ class PoisonRecordIntegrationTest {
         }
     }
 
-    @org.junit.jupiter.api.Disabled("Unreachable since the packed topology: no internal record holds an item id twice any more (ItemSignal v2 + per-pair graph), so one input under the broker limit no longer yields a larger internal record. Needs a new way to inject a too-large output (issue 8 note); the production-error policy (DeadLettersTest) and the liveness rule (StreamThreadFailuresTest) keep unit tests, the PoisonRecords retry path has none until then.")
+    /**
+     * The app's producer refuses records over this many bytes ({@code max.request.size}, checked by the
+     * client like the broker's limit): the lists of the warm-up and of the events behind stay under it,
+     * the poison's list (a 249-character user id and a 250-character event id on top) does not. Since the
+     * packed topology no input under the input limits yields an internal record over the broker's 1 MiB,
+     * so the limit is lowered instead: the same RecordTooLargeException, from a real record of the topology.
+     */
+    private static final int PRODUCER_MAX_REQUEST_BYTES = 1_600;
+    /** Item ids of the warm-up graph: 45 characters, so ten-item lists come near (not over) the limit. */
+    private static final List<String> LONG_ITEMS = java.util.stream.IntStream.range(0, 12)
+            .mapToObj(i -> String.format("item-%02d-", i) + "x".repeat(37)).toList();
+
+    @org.junit.jupiter.api.Disabled("Fails, a finding (perf helper, 2026-12-01), not a test fault: the injection works (the"
+            + " poison's list, 1,977 bytes, is refused by the producer and marked), but the events processed after it in the"
+            + " same poll hit the producer's error state in their first send (event-ids changelog) and go to the processing"
+            + " handler as PROCESSING_ERROR (their DLQ copies fail too); the commit then fails and the thread is replaced, and"
+            + " in two runs 12 of the 30 events behind never got a list and the poison was not dead-lettered within 3 min"
+            + " (in one earlier run it was, after the 45 s session timeout). To investigate: whether a PROCESSING_ERROR"
+            + " 'continue' under exactly-once can let those offsets commit.")
     @Test
-    @Timeout(240)
-    void shouldDeadLetterAnEventWhoseInternalRecordIsTooLargeForTheBrokerWhenLimitsAreOff() throws Exception {
-        // given limits switched off (an operator's mistake): a 600 KB item id makes a 1.2 MB repartition record
-        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), limitsOff());
+    @Timeout(360)
+    void shouldDeadLetterAnEventWhoseOutputIsTooLargeToWriteAndProcessTheEventsBehindIt() throws Exception {
+        // given an app whose producer refuses records over the limit, its DLQ records bounded under it
+        Map<String, Object> config = new HashMap<>(tooLargeOutputs());
+        // The failed send leaves the producer in error; the commit then fails too and costs the stream
+        // thread, whose partitions move to its replacement after the session timeout: the minimum.
+        config.put("kafka.streams.default.session.timeout.ms", 6000);
+        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), config);
         try {
             app.start();
-            UserEvent hugeItem = event("user-big", "i".repeat(600_000));
+            warmUp(app);
+            UserEvent poison = poison();
+            byte[] poisonBytes = Serdes.USER_EVENT.toBytes(poison);
+
+            // when the poison comes, then ordinary events
             List<UserEvent> behind = new ArrayList<>();
             try (KafkaProducer<byte[], byte[]> producer = app.producer()) {
-                send(producer, app, hugeItem.getUserId(), Serdes.USER_EVENT.toBytes(hugeItem));
+                send(producer, app, poison.getUserId(), poisonBytes);
                 for (int i = 0; i < BEHIND; i++) {
-                    UserEvent e = event("user-" + (i % 5), "item-" + (i % 7));
+                    UserEvent e = event("user-" + (i % 5), LONG_ITEMS.get(i % 7));
                     behind.add(e);
                     send(producer, app, e.getUserId(), Serdes.USER_EVENT.toBytes(e));
                 }
             }
 
-            // then the events behind it are processed, what could not be written was counted, and the event
-            // itself went to the DLQ when its task retried it (under exactly-once the failed send aborted the
-            // transaction, which may cost one stream thread)
-            assertThat(triggers(app, BEHIND)).containsExactlyInAnyOrderElementsOf(
-                    behind.stream().map(UserEvent::getEventId).toList());
+            // then the events behind it are processed, and the poison went to the DLQ when its task retried
+            // it (under exactly-once the failed send aborted the transaction, which may cost one stream thread)
+            awaitTriggers(app, behind.stream().map(UserEvent::getEventId).toList());
             ConsumerRecord<byte[], byte[]> dead = deadLetters(app, 1).getFirst();
+            assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo(poison.getUserId());
             assertThat(TestApp.headerValues(dead, DlqHeaders.REASON)).containsExactly(RejectReason.OUTPUT_TOO_LARGE.name());
-            assertThat(TestApp.headerValues(dead, DlqHeaders.VALUE_TRUNCATED_FROM)).as("fits the DLQ whole").isEmpty();
+            List<String> truncatedFrom = TestApp.headerValues(dead, DlqHeaders.VALUE_TRUNCATED_FROM);
+            if (truncatedFrom.isEmpty()) {
+                assertThat(dead.value()).as("whole").isEqualTo(poisonBytes);
+            } else {
+                assertThat(truncatedFrom).containsExactly(String.valueOf(poisonBytes.length));
+                assertThat(dead.value()).as("a prefix of the original value").isEqualTo(
+                        Arrays.copyOf(poisonBytes, dead.value().length));
+            }
+            // and no list for it: its output was never committed
             StreamrecMetrics metrics = app.context().getBean(StreamrecMetrics.class);
-            assertThat(metrics.productionErrors("internal")).as("the too-large repartition/changelog records").isPositive();
+            assertThat(metrics.productionErrors("output")).as("the too-large list, counted").isPositive();
+            assertThat(metrics.productionErrors("dead-letter")).as("the DLQ copy fits").isZero();
             assertThat(app.context().getBean(StreamThreadFailures.class).totalFailures()).as("no loop").isLessThanOrEqualTo(1);
             assertThat(get(app, "/health/liveness").statusCode()).isEqualTo(200);
             assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(allTriggers(app)).as("lists on the topic").doesNotContain(poison.getEventId());
         } finally {
             app.stop();
         }
     }
 
-    @org.junit.jupiter.api.Disabled("Unreachable since the packed topology: no internal record holds an item id twice any more (ItemSignal v2 + per-pair graph), so one input under the broker limit no longer yields a larger internal record. Needs a new way to inject a too-large output (issue 8 note); the production-error policy (DeadLettersTest) and the liveness rule (StreamThreadFailuresTest) keep unit tests, the PoisonRecords retry path has none until then.")
     @Test
     @Timeout(300)
     void shouldReportLivenessDownWhenTheStreamThreadKeepsDying() throws Exception {
-        // given limits off and the fail policy for too-large records: the 600 KB item id kills the stream
-        // thread, and the replacement thread meets the same record again
-        Map<String, Object> config = new HashMap<>(limitsOff());
+        // given the fail policy for too-large records: the poison's list kills the stream thread, and the
+        // replacement thread meets the same record again
+        Map<String, Object> config = new HashMap<>(tooLargeOutputs());
         config.put("streamrec.errors.record-too-large", "fail");
         config.put("streamrec.health.max-thread-failures", 1);
         // A dead thread's partitions move after the group's session timeout: the minimum, to loop fast.
@@ -176,10 +210,11 @@ class PoisonRecordIntegrationTest {
         TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), config);
         try {
             app.start();
+            warmUp(app);
             assertThat(get(app, "/health/liveness").statusCode()).as("alive before").isEqualTo(200);
-            UserEvent hugeItem = event("user-big", "i".repeat(600_000));
+            UserEvent poison = poison();
             try (KafkaProducer<byte[], byte[]> producer = app.producer()) {
-                send(producer, app, hugeItem.getUserId(), Serdes.USER_EVENT.toBytes(hugeItem));
+                send(producer, app, poison.getUserId(), Serdes.USER_EVENT.toBytes(poison));
             }
 
             // then liveness turns DOWN once more than one thread died within the window
@@ -193,9 +228,69 @@ class PoisonRecordIntegrationTest {
         }
     }
 
-    private static Map<String, Object> limitsOff() {
-        return Map.of("streamrec.validation.limits.max-record-bytes", 2_000_000,
-                "streamrec.validation.limits.max-id-chars", 2_000_000);
+    private static Map<String, Object> tooLargeOutputs() {
+        return Map.of("kafka.streams.default.producer.max.request.size", PRODUCER_MAX_REQUEST_BYTES,
+                "streamrec.dlq.max-record-bytes", PRODUCER_MAX_REQUEST_BYTES - 100);
+    }
+
+    /** A valid event (ids within the 256-character limit) whose ten-item list is over the producer's limit. */
+    private static UserEvent poison() {
+        return UserEvent.newBuilder().setEventId("event-" + "e".repeat(244)).setUserId("user-big-" + "u".repeat(240))
+                .setItemId(LONG_ITEMS.getFirst()).setType(EventType.VIEW).setTimestamp(System.currentTimeMillis() - 1_000)
+                .setContext(Map.of()).build();
+    }
+
+    /**
+     * Ten users view the twelve long-id items, so every item has eleven neighbours; returns once a list
+     * of ten items is on the topic (the neighbours were published), all of them under the limit.
+     */
+    private static void warmUp(TestApp app) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = app.producer()) {
+            for (int u = 0; u < 10; u++) {
+                for (String item : LONG_ITEMS) {
+                    UserEvent e = event("warm-" + u, item);
+                    send(producer, app, e.getUserId(), Serdes.USER_EVENT.toBytes(e));
+                }
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> recs = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = app.consumer(app.topic("recommendations"))) {
+            TestApp.readUntil(c, recs, l -> l.stream().anyMatch(r -> Serdes.RECOMMENDATIONS.fromBytes(r.value())
+                    .getItems().size() >= 10), Duration.ofSeconds(120), "a ten-item list");
+        }
+        // then, in a second round, every warm-up user gets a full list: the largest ordinary lists
+        try (KafkaProducer<byte[], byte[]> producer = app.producer()) {
+            for (int u = 0; u < 10; u++) {
+                UserEvent e = event("warm-" + u, LONG_ITEMS.get(u));
+                send(producer, app, e.getUserId(), Serdes.USER_EVENT.toBytes(e));
+            }
+        }
+    }
+
+    /** Waits until a list for each of {@code eventIds} is on the recommendations topic. */
+    private static void awaitTriggers(TestApp app, List<String> eventIds) {
+        java.util.Set<String> wanted = new java.util.HashSet<>(eventIds);
+        List<ConsumerRecord<byte[], byte[]>> recs = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = app.consumer(app.topic("recommendations"))) {
+            TestApp.readUntil(c, recs, l -> l.stream().map(r -> Serdes.RECOMMENDATIONS.fromBytes(r.value())
+                    .getTriggerEventId()).collect(Collectors.toSet()).containsAll(wanted), Duration.ofSeconds(180),
+                    eventIds.size() + " lists");
+        }
+    }
+
+    /** Every triggerEventId on the recommendations topic now (read_committed). */
+    private static List<String> allTriggers(TestApp app) {
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = app.consumer(app.topic("recommendations"))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            // until something was read and then three polls in a row found nothing more
+            for (int empty = 0; empty < 3 && System.nanoTime() < deadline; ) {
+                var polled = c.poll(Duration.ofSeconds(1));
+                empty = polled.isEmpty() && !out.isEmpty() ? empty + 1 : 0;
+                polled.forEach(r -> out.add(Serdes.RECOMMENDATIONS.fromBytes(r.value()).getTriggerEventId()));
+            }
+        }
+        return out;
     }
 
     private static UserEvent event(String user, String item) {
