@@ -22,6 +22,7 @@ import dev.streamrec.trainer.eval.Evaluation;
 import dev.streamrec.trainer.eval.Evaluator;
 import dev.streamrec.trainer.eval.ExclusionPolicy;
 import dev.streamrec.trainer.eval.Metrics;
+import dev.streamrec.trainer.eval.HybridModelFactory;
 import dev.streamrec.trainer.eval.PoolingModelFactory;
 import dev.streamrec.trainer.eval.SasRecModelFactory;
 import dev.streamrec.trainer.service.ModelTraining;
@@ -120,6 +121,8 @@ final class EvaluateCommand implements Callable<Integer> {
         m.put("model", model.kind() == ModelTraining.Kind.SASREC
                 ? new SasRecModelFactory("model", model.sasrec(), model.pipeline(false).onnx(), artifactDir)
                 : new PoolingModelFactory("model", model.training(), model.pipeline(false).onnx(), artifactDir));
+        m.put("hybrid", new HybridModelFactory("hybrid", model.training(), 100, model.pipeline(false).onnx(),
+                artifactDir.resolve("hybrid")));
         Baselines.ALL.forEach(b -> m.put(b.name(), b));
         return m;
     }
