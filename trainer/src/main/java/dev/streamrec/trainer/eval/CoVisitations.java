@@ -27,9 +27,15 @@ public final class CoVisitations {
      */
     public static CoVisitation build(EventLog train, Vocabulary vocabulary, boolean symmetric, int neighbours,
                                      double scale) {
+        return build(train, vocabulary, symmetric, neighbours, scale, SPAN, WINDOW, DECAY);
+    }
+
+    /** The same with other counting span, history window and decay (experiments). */
+    public static CoVisitation build(EventLog train, Vocabulary vocabulary, boolean symmetric, int neighbours,
+                                     double scale, int span, int window, double decay) {
         TrainingRows rows = new TrainingRows(train, Catalogue.inOrder(vocabulary.ids()));
         ItemGraph g = ItemGraph.build(rows, symmetric ? ItemGraph.Neighbourhood.AROUND : ItemGraph.Neighbourhood.AFTER,
-                SPAN, true, (a, b, count) -> (float) (count / Math.sqrt((double) rows.users[a] * rows.users[b])));
-        return g.topNeighbours(neighbours, CoVisitation.positionWeights(WINDOW, DECAY, scale));
+                span, true, (a, b, count) -> (float) (count / Math.sqrt((double) rows.users[a] * rows.users[b])));
+        return g.topNeighbours(neighbours, CoVisitation.positionWeights(window, decay, scale));
     }
 }

@@ -139,7 +139,7 @@ public final class TrainingPipeline {
                 settings.maxHoldoutUsers(), seed + 1);
         ArtifactStore store = new ArtifactStore(settings.artifactRoot(), settings.modelName());
         Optional<Path> currentDir = store.latest();
-        SeqRecModel warm = settings.warmStart() && settings.kind() == ModelTraining.Kind.POOLING ? currentDir.flatMap(TrainingPipeline::readWeights).orElse(null) : null;
+        SeqRecModel warm = settings.warmStart() && settings.kind() != ModelTraining.Kind.SASREC ? currentDir.flatMap(TrainingPipeline::readWeights).orElse(null) : null;
 
         ModelTraining.Trained trained = ModelTraining.train(settings.kind(), settings.training(), settings.sasrec(),
                 split.train(), validation, warm);
