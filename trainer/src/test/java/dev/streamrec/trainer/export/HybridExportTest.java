@@ -30,6 +30,9 @@ import dev.streamrec.trainer.eval.ModelScorer;
 import dev.streamrec.trainer.eval.Scorer;
 import dev.streamrec.trainer.model.HybridModel;
 import dev.streamrec.trainer.model.SeqRecModel;
+import dev.streamrec.trainer.seq.SasRecSettings;
+import dev.streamrec.trainer.service.ModelTraining;
+import dev.streamrec.trainer.service.TrainingPipeline;
 import dev.streamrec.trainer.train.Trainer;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
@@ -130,6 +133,29 @@ class HybridExportTest {
         float[][] pooling = new ModelScorer(model.base()).scoreCandidates(empty, candidates);
         assertThat(onnx[0]).isCloseTo(pooling[0][0], org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(onnx[1]).isCloseTo(pooling[0][1], org.assertj.core.data.Offset.offset(1e-5f));
+    }
+
+    @Test
+    void aHybridPipelineRunPublishesTheTableInTheGraphAndWarmStartsReadTheBaseBack(@TempDir Path root) throws Exception {
+        // given simulated events and the hybrid model
+        EventLog log = Fixtures.log(200, 150, 5_000, 21L);
+        TrainingPipeline.Settings settings = TrainingPipeline.Settings.defaults(root, "seqrec")
+                .withTraining(Fixtures.quick().withMaxEpochs(3))
+                .withModel(ModelTraining.Kind.HYBRID, SasRecSettings.defaults());
+
+        // when one run trains, chooses the weight, refits, exports, evaluates through ONNX Runtime and gates
+        TrainingPipeline.Outcome outcome = new TrainingPipeline(settings, null, java.time.Clock.systemUTC()).run(log);
+
+        // then the published graph is the hybrid one, and its pooling weights read back for a warm start
+        assertThat(outcome.published()).as(outcome.reason()).isTrue();
+        assertThat(outcome.training().kind()).isEqualTo(ModelTraining.Kind.HYBRID);
+        assertThat(outcome.training().model()).isInstanceOf(HybridModel.class);
+        Path file = ModelArtifact.load(outcome.artifact()).modelFile();
+        try (var s = ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(file.toString())) {
+            assertThat(s.getMetadata().getCustomMetadata()).containsEntry(OnnxExporter.META_ARCHITECTURE, "hybrid");
+        }
+        SeqRecModel base = ((HybridModel) outcome.training().model()).base();
+        assertThat(ModelReader.read(file).itemIn).containsExactly(base.itemIn);
     }
 
     private static HistoryBatch encode(List<EvalCase> cases) {
