@@ -107,6 +107,17 @@ public final class OnnxExporter {
     }
 
     static ModelProto build(SeqRecModel m, CoVisitation coVisitation, Metadata metadata) {
+        return build(m, coVisitation, metadata, DENSE_SIGNAL_MAX_ROWS);
+    }
+
+    /**
+     * Up to this many vocabulary rows, candidate mode builds the co-occurrence signal as a [B, rows]
+     * matrix and gathers the candidates from it (about 3x cheaper than matching every candidate against
+     * every neighbour slot at 12k items); above it, the matching, whose cost does not grow with the catalogue.
+     */
+    static final int DENSE_SIGNAL_MAX_ROWS = 200_000;
+
+    static ModelProto build(SeqRecModel m, CoVisitation coVisitation, Metadata metadata, int denseSignalMaxRows) {
         int rows = m.vocabulary.rows();
         int d = m.dim;
         GraphBuilder g = new GraphBuilder("streamrec_seqrec", "");
@@ -155,7 +166,8 @@ public final class OnnxExporter {
         String h = g.op("ReduceSum", List.of(weighted, one), intAttr("keepdims", 0));
         String z = g.op("Gemm", List.of(h, dense, denseBias));
         String u = g.opNamed("Add", List.of(h, g.op("Relu", List.of(z))), "user_vector");
-        CoVisitationInputs cov = coVisitation == null ? null : coVisitation(g, coVisitation, historyRows, zero, one);
+        CoVisitationInputs cov = coVisitation == null ? null : coVisitation(g, coVisitation, historyRows, zero, one,
+                rows <= denseSignalMaxRows);
 
         // One If picks the mode, so each call runs only its own branch: ONNX Runtime does not skip
         // nodes whose outputs were not requested (measured, see the README), and the catalogue-wide
@@ -255,9 +267,17 @@ public final class OnnxExporter {
         String candidateBias = g.op("Gather", List.of(itemBias, candidateRows), intAttr("axis", 0));
         String dot = g.op("Squeeze", List.of(g.op("MatMul", List.of(candidateOut, g.op("Unsqueeze", List.of(u, two)))), two));
         String raw = g.op("Add", List.of(dot, candidateBias));
-        if (cov != null) {
+        if (cov != null && cov.dense()) {
+            // c(i) for every row as in full-catalogue mode, then the candidates' columns.
+            String batch = g.op("Slice", List.of(g.op("Shape", List.of(candidateRows)), zero, one, zero));
+            String zeros = g.op("ConstantOfShape", List.of(g.op("Concat", List.of(batch, cov.tableRows()), intAttr("axis", 0))),
+                    tensorAttr("value", GraphBuilder.scalarTensor(DataType.FLOAT, 0f, 0, false)));
+            String signal = g.op("ScatterElements", List.of(zeros, cov.rows(), cov.weights()), intAttr("axis", 1),
+                    stringAttr("reduction", "add"));
+            raw = g.op("Add", List.of(raw, g.op("GatherElements", List.of(signal, candidateRows), intAttr("axis", 1))));
+        } else if (cov != null) {
             // c(candidate) = Σ over the W·M neighbour slots equal to the candidate: [B, C, WM] x [B, WM, 1],
-            // independent of the catalogue size (no [B, rows] matrix in candidate mode).
+            // independent of the catalogue size (no [B, rows] matrix).
             String same = g.op("Equal", List.of(g.op("Unsqueeze", List.of(candidateRows, two)),
                     g.op("Unsqueeze", List.of(cov.rows(), one))));
             String hits = g.op("Cast", List.of(same), intAttr("to", DataType.FLOAT.getNumber()));
@@ -280,7 +300,7 @@ public final class OnnxExporter {
      * The hybrid's neighbour slots of one batch, flattened: {@code rows} int64 [B, W·M] (vocabulary rows,
      * 0 in unused slots) and {@code weights} float [B, W·M] ({@code scale · decay^j · w(item_j, row)}).
      */
-    record CoVisitationInputs(String rows, String weights) {
+    record CoVisitationInputs(String rows, String weights, String tableRows, boolean dense) {
     }
 
     static final String COV_ROWS = "cooccurrence_rows";
@@ -291,7 +311,8 @@ public final class OnnxExporter {
      * The first W history rows (padded with row 0, which has no neighbours, when the history is
      * shorter), their neighbour rows and weights times the position weight.
      */
-    static CoVisitationInputs coVisitation(GraphBuilder g, CoVisitation c, String historyRows, String zero, String one) {
+    static CoVisitationInputs coVisitation(GraphBuilder g, CoVisitation c, String historyRows, String zero, String one,
+                                           boolean dense) {
         int window = c.window();
         int m = c.neighbours;
         long[] rows = new long[c.rows.length];
@@ -311,7 +332,7 @@ public final class OnnxExporter {
         String nRows = g.op("Reshape", List.of(g.op("Gather", List.of(tableRows, windowRows), intAttr("axis", 0)), flat));
         String nWeights = g.op("Reshape", List.of(g.op("Mul", List.of(
                 g.op("Gather", List.of(tableWeights, windowRows), intAttr("axis", 0)), position)), flat));
-        return new CoVisitationInputs(nRows, nWeights);
+        return new CoVisitationInputs(nRows, nWeights, g.longs("c_cov_table_rows", new long[] {c.tableRows()}, 1), dense);
     }
 
     /** String ids to vocabulary rows; unknown ids and padding to row 0. */

@@ -48,6 +48,18 @@ public final class CoVisitation {
         return new CoVisitation(neighbours, p, rows, weights);
     }
 
+    /** A table of this shape with random neighbours and weights (benchmarks: the graph's cost, not its quality). */
+    public static CoVisitation random(int vocabularyRows, int neighbours, int window, double scale, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        int[] rows = new int[vocabularyRows * neighbours];
+        float[] weights = new float[rows.length];
+        for (int i = neighbours; i < rows.length; i++) {
+            rows[i] = 1 + random.nextInt(vocabularyRows - 1);
+            weights[i] = (float) random.nextDouble();
+        }
+        return new CoVisitation(neighbours, positionWeights(window, 0.7, scale), rows, weights);
+    }
+
     public int window() {
         return positionWeight.length;
     }

@@ -121,6 +121,66 @@ class HybridExportTest {
     }
 
     @Test
+    void largeCatalogueCandidatePathGivesTheSameScoresAsTheDenseOne() throws Exception {
+        // given the same model built with the dense candidate signal and with slot matching (the large-catalogue path)
+        Path dense = dir.resolve("dense.onnx");
+        Path matching = dir.resolve("matching.onnx");
+        OnnxExporter.Metadata meta = new OnnxExporter.Metadata("seqrec", "v1", new ModelManifest.TrainedOn(1, 2, 3, "t"), Map.of());
+        java.nio.file.Files.write(dense, OnnxExporter.build(model.base(), model.coVisitation(), meta, Integer.MAX_VALUE).toByteArray());
+        java.nio.file.Files.write(matching, OnnxExporter.build(model.base(), model.coVisitation(), meta, 0).toByteArray());
+
+        // when both score 50 histories' candidates (repeats included)
+        SplittableRandom random = new SplittableRandom(3);
+        int b = 50;
+        int l = 8;
+        int c = 6;
+        String[][] items = new String[b][l];
+        long[][] types = new long[b][l];
+        float[][] ages = new float[b][l];
+        String[][] candidates = new String[b][c];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < l; j++) {
+                items[i][j] = j < random.nextInt(l + 1) ? randomItem(random) : "";
+                types[i][j] = 1;
+                ages[i][j] = 60f * j;
+            }
+            for (int k = 0; k < c; k++) {
+                candidates[i][k] = randomItem(random);
+            }
+        }
+        float[][] a = scores(dense, items, types, ages, candidates);
+        float[][] m = scores(matching, items, types, ages, candidates);
+
+        // then the scores are the same
+        for (int i = 0; i < b; i++) {
+            for (int k = 0; k < c; k++) {
+                assertThat(m[i][k]).as("case %d candidate %d", i, k).isCloseTo(a[i][k], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    private static float[][] scores(Path file, String[][] items, long[][] types, float[][] ages, String[][] candidates)
+            throws Exception {
+        var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        String[][] exclude = new String[items.length][1];
+        for (String[] row : exclude) {
+            row[0] = "";
+        }
+        try (var session = env.createSession(file.toString());
+             var i = ai.onnxruntime.OnnxTensor.createTensor(env, items);
+             var t = ai.onnxruntime.OnnxTensor.createTensor(env, types);
+             var a = ai.onnxruntime.OnnxTensor.createTensor(env, ages);
+             var c = ai.onnxruntime.OnnxTensor.createTensor(env, candidates);
+             var e = ai.onnxruntime.OnnxTensor.createTensor(env, exclude);
+             var k = ai.onnxruntime.OnnxTensor.createTensor(env, new long[] {10});
+             var out = session.run(Map.of(ModelContract.HISTORY_ITEMS, i, ModelContract.HISTORY_TYPES, t,
+                     ModelContract.HISTORY_AGES, a, ModelContract.CANDIDATES, c, ModelContract.EXCLUDE, e, ModelContract.K, k),
+                     java.util.Set.of(ModelContract.SCORES))) {
+            return (float[][]) out.get(0).getValue();
+        }
+    }
+
+    @Test
     void anEmptyHistoryScoresLikeThePoolingModel() {
         // given a batch of one user without events (a [1, 0] history)
         List<EvalCase> empty = List.of(new EvalCase("u", List.of(), "", Fixtures.START, List.of()));
