@@ -29,6 +29,10 @@ import dev.streamrec.trainer.export.OnnxExporter;
 import dev.streamrec.trainer.model.AgeBuckets;
 import dev.streamrec.trainer.model.RecModel;
 import dev.streamrec.trainer.model.SeqRecModel;
+import dev.streamrec.trainer.model.CoVisitation;
+import dev.streamrec.trainer.model.HybridModel;
+import dev.streamrec.trainer.eval.CoVisitations;
+import dev.streamrec.trainer.eval.HybridWeight;
 import dev.streamrec.trainer.seq.SasRecModel;
 import dev.streamrec.trainer.model.Vocabulary;
 import org.apache.kafka.common.utils.Utils;
@@ -72,7 +76,8 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     int history;
 
     @Option(names = "--model", defaultValue = "pooling",
-            description = "Graph to time: pooling or sasrec (2 self-attention blocks) (default: ${DEFAULT-VALUE}).")
+            description = "Graph to time: pooling, hybrid (pooling + a random 100-neighbour co-occurrence table) or sasrec "
+                    + "(2 self-attention blocks) (default: ${DEFAULT-VALUE}).")
     String modelKind;
 
     @Option(names = "--devices", split = ",", defaultValue = "cpu,cuda",
@@ -162,7 +167,10 @@ public final class ScorerBenchCommand implements Callable<Integer> {
         RecModel model = switch (modelKind) {
             case "pooling" -> SeqRecModel.initialise(new Vocabulary(ids), dim, history, AgeBuckets.DEFAULT_BOUNDARIES, 7L);
             case "sasrec" -> SasRecModel.initialise(new Vocabulary(ids), dim, history, 2, 7L);
-            default -> throw new IllegalArgumentException("--model is pooling or sasrec, not " + modelKind);
+            case "hybrid" -> new HybridModel(SeqRecModel.initialise(new Vocabulary(ids), dim, history,
+                    AgeBuckets.DEFAULT_BOUNDARIES, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
+                    CoVisitations.WINDOW, 16, 7L));
+            default -> throw new IllegalArgumentException("--model is pooling, hybrid or sasrec, not " + modelKind);
         };
         return ArtifactWriter.write(model, new OnnxExporter.Metadata("bench", "n" + n,
                 new ModelManifest.TrainedOn(0, 0, 0, "random"), Map.of()), System.currentTimeMillis(),
@@ -241,7 +249,10 @@ public final class ScorerBenchCommand implements Callable<Integer> {
         RecModel model = switch (modelKind) {
             case "pooling" -> SeqRecModel.initialise(new Vocabulary(ids), dim, history, AgeBuckets.DEFAULT_BOUNDARIES, 7L);
             case "sasrec" -> SasRecModel.initialise(new Vocabulary(ids), dim, history, 2, 7L);
-            default -> throw new IllegalArgumentException("--model is pooling or sasrec, not " + modelKind);
+            case "hybrid" -> new HybridModel(SeqRecModel.initialise(new Vocabulary(ids), dim, history,
+                    AgeBuckets.DEFAULT_BOUNDARIES, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
+                    CoVisitations.WINDOW, 16, 7L));
+            default -> throw new IllegalArgumentException("--model is pooling, hybrid or sasrec, not " + modelKind);
         };
         List<dev.streamrec.avro.ModelPublished> versions = new ArrayList<>();
         for (int v = 0; v <= swaps; v++) {

@@ -22,6 +22,7 @@ import dev.streamrec.trainer.eval.Evaluation;
 import dev.streamrec.trainer.eval.Evaluator;
 import dev.streamrec.trainer.eval.ExclusionPolicy;
 import dev.streamrec.trainer.eval.Metrics;
+import dev.streamrec.trainer.eval.HybridModelFactory;
 import dev.streamrec.trainer.eval.PoolingModelFactory;
 import dev.streamrec.trainer.eval.SasRecModelFactory;
 import dev.streamrec.trainer.service.ModelTraining;
@@ -67,9 +68,18 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "'purchases' (purchased items and the latest item, as the streams app serves) (default: ${DEFAULT-VALUE}).")
     String exclude;
 
-    @Option(names = "--scorers", split = ",", description = "Scorers to run, comma-separated, from: model, popularity, "
+    @Option(names = "--scorers", split = ",", description = "Scorers to run, comma-separated, from: model (the --model "
+            + "kind), hybrid (the hybrid model whatever --model says), popularity, "
             + "markov, cooccurrence, cooccurrence_symmetric, item_knn (default: all of them).")
     List<String> scorers = DEFAULT_SCORERS;
+
+    @Option(names = "--seeds", split = ",", description = "Train the learned scorers (model, hybrid) once per seed, e.g. "
+            + "1,2,3, and report each metric's mean (per-seed figures and min/max under per_seed and spread); baselines "
+            + "are deterministic and run once. Overrides --seed.")
+    List<Long> seeds;
+
+    /** Scorers whose result depends on the seed. */
+    static final java.util.Set<String> SEEDED = java.util.Set.of("model", "hybrid");
 
     @Mixin
     ModelOptions model;
@@ -82,23 +92,49 @@ final class EvaluateCommand implements Callable<Integer> {
         ExclusionPolicy policy = ExclusionPolicy.parse(exclude);
         Path dir = artifactOut != null ? artifactOut : Files.createTempDirectory("streamrec-eval-");
         try {
+            List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(model.seed) : List.copyOf(seeds);
             Map<String, ScorerFactory> known = factories(dir);
-            List<ScorerFactory> chosen = new ArrayList<>();
             for (String name : scorers) {
-                ScorerFactory f = known.get(name.trim());
-                if (f == null) {
+                if (!known.containsKey(name.trim())) {
                     throw new IllegalArgumentException("unknown scorer '" + name + "', known: " + known.keySet());
                 }
-                chosen.add(f);
             }
             long started = System.nanoTime();
             Splits splits = Datasets.load(dataset);
             Evaluator evaluator = new Evaluator(policy, model.threads);
             List<Evaluation.Result> results = new ArrayList<>();
-            for (ScorerFactory f : chosen) {
-                results.add(Evaluation.run(f, splits, evaluator));
+            Map<String, Map<String, Object>> perSeed = new LinkedHashMap<>();
+            for (String name : scorers.stream().map(String::trim).toList()) {
+                if (!SEEDED.contains(name)) {
+                    results.add(Evaluation.run(known.get(name), splits, evaluator));
+                    continue;
+                }
+                List<Evaluation.Result> runs = new ArrayList<>();
+                for (long seed : runSeeds) {
+                    model.seed = seed;
+                    Evaluation.Result r = Evaluation.run(factories(dir.resolve(name + "-seed-" + seed)).get(name), splits,
+                            evaluator);
+                    runs.add(r);
+                    Map<String, Object> one = new LinkedHashMap<>(r.test().asMap());
+                    one.put("seconds", Math.round(r.seconds() * 10) / 10.0);
+                    one.put("selection", r.selection().asMap());
+                    perSeed.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(Long.toString(seed), one);
+                    if (!json && runSeeds.size() > 1) {
+                        printTable(List.of(new Evaluation.Result(name + "[seed " + seed + "]", r.description(),
+                                r.selection(), r.test(), r.seconds())), spec.commandLine().getOut());
+                    }
+                }
+                results.add(runs.size() == 1 ? runs.getFirst() : new Evaluation.Result(name, runs.getFirst().description()
+                        + "; mean of seeds " + runSeeds, runs.getFirst().selection(),
+                        Metrics.mean(runs.stream().map(Evaluation.Result::test).toList()),
+                        runs.stream().mapToDouble(Evaluation.Result::seconds).average().orElse(0)));
             }
             Map<String, Object> report = report(splits, policy, results, (System.nanoTime() - started) / 1e9);
+            if (runSeeds.size() > 1) {
+                report.put("seeds", runSeeds);
+                report.put("per_seed", perSeed);
+                report.put("spread", spread(perSeed));
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
@@ -117,9 +153,13 @@ final class EvaluateCommand implements Callable<Integer> {
     /** Every scorer evaluate can run, by name. */
     private Map<String, ScorerFactory> factories(Path artifactDir) {
         Map<String, ScorerFactory> m = new LinkedHashMap<>();
-        m.put("model", model.kind() == ModelTraining.Kind.SASREC
-                ? new SasRecModelFactory("model", model.sasrec(), model.pipeline(false).onnx(), artifactDir)
-                : new PoolingModelFactory("model", model.training(), model.pipeline(false).onnx(), artifactDir));
+        m.put("model", switch (model.kind()) {
+            case SASREC -> new SasRecModelFactory("model", model.sasrec(), model.pipeline(false).onnx(), artifactDir);
+            case HYBRID -> new HybridModelFactory("model", model.training(), model.pipeline(false).onnx(), artifactDir);
+            case POOLING -> new PoolingModelFactory("model", model.training(), model.pipeline(false).onnx(), artifactDir);
+        });
+        m.put("hybrid", new HybridModelFactory("hybrid", model.training(), model.pipeline(false).onnx(),
+                artifactDir.resolve("hybrid")));
         Baselines.ALL.forEach(b -> m.put(b.name(), b));
         return m;
     }
@@ -156,12 +196,33 @@ final class EvaluateCommand implements Callable<Integer> {
         return report;
     }
 
+    /** Per seeded scorer and metric: the lowest and highest value over the seeds. */
+    private static Map<String, Object> spread(Map<String, Map<String, Object>> perSeed) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        perSeed.forEach((name, bySeed) -> {
+            Map<String, Object> ranges = new LinkedHashMap<>();
+            for (String key : List.of(Metrics.HR_AT_10, Metrics.NDCG_AT_10, Metrics.FULL_HR_AT_10, Metrics.FULL_HR_AT_20,
+                    Metrics.FULL_NDCG_AT_10, Metrics.FULL_NDCG_AT_20, Metrics.FULL_MRR_AT_20)) {
+                double lo = Double.POSITIVE_INFINITY;
+                double hi = Double.NEGATIVE_INFINITY;
+                for (Object one : bySeed.values()) {
+                    double v = ((Number) ((Map<?, ?>) one).get(key)).doubleValue();
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+                ranges.put(key, List.of(lo, hi));
+            }
+            out.put(name, ranges);
+        });
+        return out;
+    }
+
     private static void printTable(List<Evaluation.Result> results, PrintWriter out) {
-        out.printf(Locale.ROOT, "%-24s %7s %7s | %7s %7s %7s %7s %7s %7s %7s | %6s %6s %7s%n", "scorer",
+        out.printf(Locale.ROOT, "%-26s %7s %7s | %7s %7s %7s %7s %7s %7s %7s | %6s %6s %7s%n", "scorer",
                 "sHR@10", "sND@10", "HR@5", "HR@10", "HR@20", "NDCG@5", "NDCG@10", "NDCG@20", "MRR@20", "excl", "unkn", "s");
         for (Evaluation.Result r : results) {
             Metrics m = r.test();
-            out.printf(Locale.ROOT, "%-24s %7.4f %7.4f | %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f | %6d %6d %7.1f%n",
+            out.printf(Locale.ROOT, "%-26s %7.4f %7.4f | %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f %7.4f | %6d %6d %7.1f%n",
                     r.name(), m.hrAt10(), m.ndcgAt10(), m.fullHrAt5(), m.fullHrAt10(), m.fullHrAt20(), m.fullNdcgAt5(),
                     m.fullNdcgAt10(), m.fullNdcgAt20(), m.fullMrrAt20(), m.excludedTargets(), m.unknownTargets(), r.seconds());
         }

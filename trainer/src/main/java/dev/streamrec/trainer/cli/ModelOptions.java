@@ -26,8 +26,9 @@ final class ModelOptions {
 
     private static final SasRecSettings S = SasRecSettings.defaults();
 
-    @Option(names = "--model", description = "Model to train: pooling (recency-pooled embeddings) or sasrec (causal "
-            + "self-attention, DJL) (default: pooling).")
+    @Option(names = "--model", description = "Model to train: pooling (recency-pooled embeddings), hybrid (pooling + an "
+            + "in-graph item co-occurrence table, its weight chosen on validation) or sasrec (causal self-attention, DJL) "
+            + "(default: ${DEFAULT-VALUE}).")
     String model = TrainingPipeline.DEFAULT_KIND.name().toLowerCase(java.util.Locale.ROOT);
 
     @Option(names = "--dim", description = "Embedding width (default: 64).")

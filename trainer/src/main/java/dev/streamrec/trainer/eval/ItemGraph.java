@@ -3,6 +3,8 @@ package dev.streamrec.trainer.eval;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
+import dev.streamrec.trainer.model.CoVisitation;
+
 /**
  * Sparse item-to-item weights {@code w(a, b)} counted from training sequences: for every occurrence
  * of {@code a} at position {@code i} of a user's sequence, the items at the positions a
@@ -114,6 +116,31 @@ final class ItemGraph {
             }
         });
         return new ItemGraph(cols, vals);
+    }
+
+    /**
+     * Each row's {@code m} largest weights (ties to the lower row) as a {@link CoVisitation} table in
+     * vocabulary rows: catalogue row {@code r} is vocabulary row {@code r + 1}, row 0 has no neighbours.
+     */
+    CoVisitation topNeighbours(int m, float[] positionWeight) {
+        int n = cols.length;
+        int[] rows = new int[(n + 1) * m];
+        float[] weights = new float[(n + 1) * m];
+        IntStream.range(0, n).parallel().forEach(a -> {
+            int[] c = cols[a];
+            float[] v = vals[a];
+            Integer[] order = new Integer[c.length];
+            for (int k = 0; k < c.length; k++) {
+                order[k] = k;
+            }
+            Arrays.sort(order, (x, y) -> v[x] != v[y] ? Float.compare(v[y], v[x]) : Integer.compare(c[x], c[y]));
+            int off = (a + 1) * m;
+            for (int k = 0; k < Math.min(m, c.length); k++) {
+                rows[off + k] = c[order[k]] + 1;
+                weights[off + k] = v[order[k]];
+            }
+        });
+        return new CoVisitation(m, positionWeight, rows, weights);
     }
 
     /** {@code out[b] += scale * w(a, b)} for every neighbour {@code b} of {@code a}. */

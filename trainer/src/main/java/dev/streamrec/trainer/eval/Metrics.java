@@ -55,6 +55,23 @@ public record Metrics(double hrAt10, double ndcgAt10,
         return m;
     }
 
+    /** Each metric's mean over several runs (e.g. seeds); counts are rounded to the nearest integer. */
+    public static Metrics mean(java.util.List<Metrics> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no runs to average");
+        }
+        double n = runs.size();
+        java.util.function.ToDoubleFunction<java.util.function.ToDoubleFunction<Metrics>> avg =
+                f -> runs.stream().mapToDouble(f).sum() / n;
+        return new Metrics(avg.applyAsDouble(Metrics::hrAt10), avg.applyAsDouble(Metrics::ndcgAt10),
+                avg.applyAsDouble(Metrics::fullHrAt5), avg.applyAsDouble(Metrics::fullHrAt10),
+                avg.applyAsDouble(Metrics::fullHrAt20), avg.applyAsDouble(Metrics::fullNdcgAt5),
+                avg.applyAsDouble(Metrics::fullNdcgAt10), avg.applyAsDouble(Metrics::fullNdcgAt20),
+                avg.applyAsDouble(Metrics::fullMrrAt20), (int) Math.round(avg.applyAsDouble(Metrics::cases)),
+                (int) Math.round(avg.applyAsDouble(Metrics::excludedTargets)),
+                (int) Math.round(avg.applyAsDouble(Metrics::unknownTargets)));
+    }
+
     /** The value of one metric by its key. */
     public double get(String key) {
         Double v = asMap().get(key);

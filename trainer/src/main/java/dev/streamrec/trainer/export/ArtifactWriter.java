@@ -13,6 +13,7 @@ import dev.streamrec.onnx.HistoryEncoder;
 import dev.streamrec.onnx.HistoryEvent;
 import dev.streamrec.onnx.ModelArtifact;
 import dev.streamrec.trainer.model.History;
+import dev.streamrec.trainer.model.HybridModel;
 import dev.streamrec.trainer.model.RecModel;
 import dev.streamrec.trainer.model.SeqRecModel;
 import dev.streamrec.trainer.model.Vocabulary;
@@ -38,6 +39,7 @@ public final class ArtifactWriter {
         Path modelFile = dir.resolve(ModelContract.MODEL_FILE);
         switch (model) {
             case SeqRecModel pooling -> OnnxExporter.write(pooling, metadata, modelFile);
+            case HybridModel hybrid -> OnnxExporter.write(hybrid.base(), hybrid.coVisitation(), metadata, modelFile);
             case SasRecModel sasrec -> SasRecExporter.write(sasrec, metadata, modelFile);
             default -> throw new IllegalArgumentException("no ONNX exporter for " + model.getClass().getName());
         }

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
+import dev.streamrec.trainer.model.CoVisitation;
 import dev.streamrec.trainer.model.SeqRecModel;
 import dev.streamrec.trainer.model.Vocabulary;
 
@@ -85,7 +86,12 @@ public final class OnnxExporter {
     }
 
     public static void write(SeqRecModel model, Metadata metadata, Path file) {
-        ModelProto proto = build(model, metadata);
+        write(model, null, metadata, file);
+    }
+
+    /** The pooling model plus, when {@code coVisitation} is not null, the hybrid's co-occurrence signal. */
+    public static void write(SeqRecModel model, CoVisitation coVisitation, Metadata metadata, Path file) {
+        ModelProto proto = build(model, coVisitation, metadata);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
@@ -97,6 +103,21 @@ public final class OnnxExporter {
     }
 
     static ModelProto build(SeqRecModel m, Metadata metadata) {
+        return build(m, null, metadata);
+    }
+
+    static ModelProto build(SeqRecModel m, CoVisitation coVisitation, Metadata metadata) {
+        return build(m, coVisitation, metadata, DENSE_SIGNAL_MAX_ROWS);
+    }
+
+    /**
+     * Up to this many vocabulary rows, candidate mode builds the co-occurrence signal as a [B, rows]
+     * matrix and gathers the candidates from it (about 3x cheaper than matching every candidate against
+     * every neighbour slot at 12k items); above it, the matching, whose cost does not grow with the catalogue.
+     */
+    static final int DENSE_SIGNAL_MAX_ROWS = 200_000;
+
+    static ModelProto build(SeqRecModel m, CoVisitation coVisitation, Metadata metadata, int denseSignalMaxRows) {
         int rows = m.vocabulary.rows();
         int d = m.dim;
         GraphBuilder g = new GraphBuilder("streamrec_seqrec", "");
@@ -145,6 +166,8 @@ public final class OnnxExporter {
         String h = g.op("ReduceSum", List.of(weighted, one), intAttr("keepdims", 0));
         String z = g.op("Gemm", List.of(h, dense, denseBias));
         String u = g.opNamed("Add", List.of(h, g.op("Relu", List.of(z))), "user_vector");
+        CoVisitationInputs cov = coVisitation == null ? null : coVisitation(g, coVisitation, historyRows, zero, one,
+                rows <= denseSignalMaxRows);
 
         // One If picks the mode, so each call runs only its own branch: ONNX Runtime does not skip
         // nodes whose outputs were not requested (measured, see the README), and the catalogue-wide
@@ -153,9 +176,9 @@ public final class OnnxExporter {
         String anyKnown = g.op("ReduceMax", List.of(candidateRows), intAttr("keepdims", 0));
         String fullCatalog = g.op("Equal", List.of(anyKnown, unknownRow));
         g.opMulti("If", List.of(fullCatalog), List.of(ModelContract.SCORES, ModelContract.TOP_ITEMS, ModelContract.TOP_SCORES),
-                GraphBuilder.graphAttr("then_branch", fullCatalogBranch(m.vocabulary, u, candidateRows, itemOut, itemBias, masked, one, two, zero)),
+                GraphBuilder.graphAttr("then_branch", fullCatalogBranch(m.vocabulary, u, candidateRows, itemOut, itemBias, masked, one, two, zero, cov)),
                 GraphBuilder.graphAttr("else_branch", candidateBranch(u, candidateRows, itemOut, itemBias, masked, unknownRow, one,
-                        two, zero)));
+                        two, zero, cov)));
 
         g.output(ModelContract.SCORES, DataType.FLOAT, "B", "C");
         g.output(ModelContract.TOP_ITEMS, DataType.STRING, "B", "K");
@@ -172,7 +195,7 @@ public final class OnnxExporter {
                 .addMetadataProps(prop(ModelContract.META_CONTRACT, Integer.toString(ModelContract.CONTRACT_VERSION)))
                 .addMetadataProps(prop(ModelContract.META_TRAINED_ON, json(metadata.trainedOn())))
                 .addMetadataProps(prop(ModelContract.META_METRICS, json(metadata.metrics())))
-                .addMetadataProps(prop(META_ARCHITECTURE, "pooling"))
+                .addMetadataProps(prop(META_ARCHITECTURE, coVisitation == null ? "pooling" : "hybrid"))
                 .setGraph(g.build())
                 .build();
     }
@@ -184,8 +207,23 @@ public final class OnnxExporter {
     static ai.onnx.proto.OnnxMl.GraphProto fullCatalogBranch(Vocabulary vocabulary, String u, String candidateRows,
                                                                     String itemOut, String itemBias, String masked,
                                                                     String one, String two, String zero) {
+        return fullCatalogBranch(vocabulary, u, candidateRows, itemOut, itemBias, masked, one, two, zero, null);
+    }
+
+    static ai.onnx.proto.OnnxMl.GraphProto fullCatalogBranch(Vocabulary vocabulary, String u, String candidateRows,
+                                                                    String itemOut, String itemBias, String masked,
+                                                                    String one, String two, String zero,
+                                                                    CoVisitationInputs cov) {
         GraphBuilder g = new GraphBuilder("full_catalog", "full_");
         String all = g.op("Gemm", List.of(u, itemOut, itemBias), intAttr("transB", 1));
+        if (cov != null) {
+            // c(i) for every row: the neighbours' weights added into a zero [B, rows] matrix.
+            String zeros = g.op("ConstantOfShape", List.of(g.op("Shape", List.of(all))),
+                    tensorAttr("value", GraphBuilder.scalarTensor(DataType.FLOAT, 0f, 0, false)));
+            String signal = g.op("ScatterElements", List.of(zeros, cov.rows(), cov.weights()), intAttr("axis", 1),
+                    stringAttr("reduction", "add"));
+            all = g.op("Add", List.of(all, signal));
+        }
         String excludeRows = vocabEncoder(g, vocabulary, ModelContract.EXCLUDE, "exclude_rows");
         String flags = g.op("Expand", List.of(g.op("Constant", List.of(),
                 tensorAttr("value", GraphBuilder.scalarTensor(DataType.BOOL, 0, 0, true))), g.op("Shape", List.of(excludeRows))));
@@ -217,11 +255,36 @@ public final class OnnxExporter {
     static ai.onnx.proto.OnnxMl.GraphProto candidateBranch(String u, String candidateRows, String itemOut,
                                                                   String itemBias, String masked, String unknownRow,
                                                                   String one, String two, String zero) {
+        return candidateBranch(u, candidateRows, itemOut, itemBias, masked, unknownRow, one, two, zero, null);
+    }
+
+    static ai.onnx.proto.OnnxMl.GraphProto candidateBranch(String u, String candidateRows, String itemOut,
+                                                                  String itemBias, String masked, String unknownRow,
+                                                                  String one, String two, String zero,
+                                                                  CoVisitationInputs cov) {
         GraphBuilder g = new GraphBuilder("candidates", "cand_");
         String candidateOut = g.op("Gather", List.of(itemOut, candidateRows), intAttr("axis", 0));
         String candidateBias = g.op("Gather", List.of(itemBias, candidateRows), intAttr("axis", 0));
         String dot = g.op("Squeeze", List.of(g.op("MatMul", List.of(candidateOut, g.op("Unsqueeze", List.of(u, two)))), two));
         String raw = g.op("Add", List.of(dot, candidateBias));
+        if (cov != null && cov.dense()) {
+            // c(i) for every row as in full-catalogue mode, then the candidates' columns.
+            String batch = g.op("Slice", List.of(g.op("Shape", List.of(candidateRows)), zero, one, zero));
+            String zeros = g.op("ConstantOfShape", List.of(g.op("Concat", List.of(batch, cov.tableRows()), intAttr("axis", 0))),
+                    tensorAttr("value", GraphBuilder.scalarTensor(DataType.FLOAT, 0f, 0, false)));
+            String signal = g.op("ScatterElements", List.of(zeros, cov.rows(), cov.weights()), intAttr("axis", 1),
+                    stringAttr("reduction", "add"));
+            raw = g.op("Add", List.of(raw, g.op("GatherElements", List.of(signal, candidateRows), intAttr("axis", 1))));
+        } else if (cov != null) {
+            // c(candidate) = Σ over the W·M neighbour slots equal to the candidate: [B, C, WM] x [B, WM, 1],
+            // independent of the catalogue size (no [B, rows] matrix).
+            String same = g.op("Equal", List.of(g.op("Unsqueeze", List.of(candidateRows, two)),
+                    g.op("Unsqueeze", List.of(cov.rows(), one))));
+            String hits = g.op("Cast", List.of(same), intAttr("to", DataType.FLOAT.getNumber()));
+            String signal = g.op("Squeeze", List.of(g.op("MatMul", List.of(hits,
+                    g.op("Unsqueeze", List.of(cov.weights(), two)))), two));
+            raw = g.op("Add", List.of(raw, signal));
+        }
         String unknown = g.op("Equal", List.of(candidateRows, unknownRow));
         String scores = g.op("Where", List.of(unknown, masked, raw));
         // Empty [B, 0] results: a zero-width slice of existing tensors keeps the types right.
@@ -231,6 +294,45 @@ public final class OnnxExporter {
         g.output(noItems, DataType.STRING, "B", "K");
         g.output(noScores, DataType.FLOAT, "B", "K");
         return g.build();
+    }
+
+    /**
+     * The hybrid's neighbour slots of one batch, flattened: {@code rows} int64 [B, W·M] (vocabulary rows,
+     * 0 in unused slots) and {@code weights} float [B, W·M] ({@code scale · decay^j · w(item_j, row)}).
+     */
+    record CoVisitationInputs(String rows, String weights, String tableRows, boolean dense) {
+    }
+
+    static final String COV_ROWS = "cooccurrence_rows";
+    static final String COV_WEIGHTS = "cooccurrence_weights";
+    static final String COV_POSITION = "cooccurrence_position_weight";
+
+    /**
+     * The first W history rows (padded with row 0, which has no neighbours, when the history is
+     * shorter), their neighbour rows and weights times the position weight.
+     */
+    static CoVisitationInputs coVisitation(GraphBuilder g, CoVisitation c, String historyRows, String zero, String one,
+                                           boolean dense) {
+        int window = c.window();
+        int m = c.neighbours;
+        long[] rows = new long[c.rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = c.rows[i];
+        }
+        String tableRows = g.longs(COV_ROWS, rows, c.tableRows(), m);
+        String tableWeights = g.floats(COV_WEIGHTS, c.weights, c.tableRows(), m);
+        String position = g.floats(COV_POSITION, c.positionWeight, 1, window, 1);
+        String batch = g.op("Slice", List.of(g.op("Shape", List.of(historyRows)), zero, one, zero));
+        String padShape = g.op("Concat", List.of(batch, g.longs("c_cov_window", new long[] {window}, 1)), intAttr("axis", 0));
+        String pad = g.op("ConstantOfShape", List.of(padShape),
+                tensorAttr("value", GraphBuilder.scalarTensor(DataType.INT64, 0f, 0L, false)));
+        String windowRows = g.op("Slice", List.of(g.op("Concat", List.of(historyRows, pad), intAttr("axis", 1)), zero,
+                g.longs("c_cov_window_end", new long[] {window}, 1), one));
+        String flat = g.longs("c_cov_flat", new long[] {0, (long) window * m}, 2);
+        String nRows = g.op("Reshape", List.of(g.op("Gather", List.of(tableRows, windowRows), intAttr("axis", 0)), flat));
+        String nWeights = g.op("Reshape", List.of(g.op("Mul", List.of(
+                g.op("Gather", List.of(tableWeights, windowRows), intAttr("axis", 0)), position)), flat));
+        return new CoVisitationInputs(nRows, nWeights, g.longs("c_cov_table_rows", new long[] {c.tableRows()}, 1), dense);
     }
 
     /** String ids to vocabulary rows; unknown ids and padding to row 0. */

@@ -5,6 +5,9 @@ import java.util.Locale;
 
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.data.Split;
+import dev.streamrec.trainer.eval.Evaluator;
+import dev.streamrec.trainer.eval.ExclusionPolicy;
+import dev.streamrec.trainer.eval.HybridWeight;
 import dev.streamrec.trainer.model.RecModel;
 import dev.streamrec.trainer.model.SeqRecModel;
 import dev.streamrec.trainer.seq.SasRecSettings;
@@ -29,13 +32,15 @@ public final class ModelTraining {
         /** Recency-pooled embeddings (hand-written gradients, {@code train} package). */
         POOLING,
         /** Causal self-attention (DJL, {@code seq} package). */
-        SASREC;
+        SASREC,
+        /** The pooling model plus an in-graph co-occurrence table, its weight chosen on validation ({@code HybridWeight}). */
+        HYBRID;
 
         public static Kind parse(String s) {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown model '" + s + "': use pooling or sasrec", e);
+                throw new IllegalArgumentException("unknown model '" + s + "': use pooling, hybrid or sasrec", e);
             }
         }
     }
@@ -70,7 +75,7 @@ public final class ModelTraining {
                 SasRecTrainer.Result r = new SasRecTrainer(sasrec).train(all, validation);
                 yield new Trained(r.model(), kind, r.bestEpoch(), r.epochsRun(), r.validationNdcg(), r.examples(), r.millis());
             }
-            case POOLING -> {
+            case POOLING, HYBRID -> {
                 long started = System.nanoTime();
                 Trainer.Result chosen = new Trainer(pooling).train(validation.train(), validation.holdout(), warmStart);
                 if (validation.holdout().isEmpty() || chosen.bestEpoch() == 0) {
@@ -79,7 +84,15 @@ public final class ModelTraining {
                 }
                 LOG.info("refit on all {} events for {} epochs", all.eventCount(), chosen.bestEpoch());
                 Trainer.Result refit = new Trainer(pooling.withMaxEpochs(chosen.bestEpoch())).train(all, List.of(), warmStart);
-                yield new Trained(refit.model(), kind, chosen.bestEpoch(), chosen.epochsRun() + refit.epochsRun(),
+                RecModel model = refit.model();
+                if (kind == Kind.HYBRID) {
+                    HybridWeight w = HybridWeight.choose(chosen.model(), validation.train(), validation.holdout(),
+                            new Evaluator(ExclusionPolicy.HISTORY, pooling.threads()));
+                    LOG.info("hybrid: {} co-occurrence at weight {} (validation full NDCG@10 by weight: {})",
+                            w.symmetric() ? "symmetric" : "directed", w.scale(), w.tried());
+                    model = w.apply(refit.model(), all);
+                }
+                yield new Trained(model, kind, chosen.bestEpoch(), chosen.epochsRun() + refit.epochsRun(),
                         chosen.validationNdcg(), refit.examples(), (System.nanoTime() - started) / 1_000_000);
             }
         };

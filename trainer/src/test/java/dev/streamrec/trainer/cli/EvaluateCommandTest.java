@@ -61,6 +61,33 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void seedsReportTheMeanOfEachSeedsRunAndTheSpread(@TempDir Path dir) throws IOException {
+        // given a small event file
+        Path events = eventFile(dir);
+        StringWriter out = new StringWriter();
+        CommandLine cli = TrainerMain.commandLine();
+        cli.setOut(new PrintWriter(out));
+
+        // when the hybrid model is evaluated over two seeds, beside a baseline
+        int code = cli.execute("evaluate", "--dataset", events.toString(), "--json", "--scorers", "hybrid,popularity",
+                "--seeds", "1,2", "--dim", "16", "--epochs", "2", "--threads", "2");
+
+        // then metrics.hybrid is the mean of the two per-seed runs, with their min and max; the baseline ran once
+        assertThat(code).isZero();
+        JsonNode report = new ObjectMapper().readTree(out.toString());
+        JsonNode perSeed = report.get("per_seed").get("hybrid");
+        assertThat(perSeed.size()).isEqualTo(2);
+        double a = perSeed.get("1").get(Metrics.FULL_NDCG_AT_10).asDouble();
+        double b = perSeed.get("2").get(Metrics.FULL_NDCG_AT_10).asDouble();
+        assertThat(report.get("metrics").get("hybrid").get(Metrics.FULL_NDCG_AT_10).asDouble())
+                .isCloseTo((a + b) / 2, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(report.get("spread").get("hybrid").get(Metrics.FULL_NDCG_AT_10).get(0).asDouble()).isEqualTo(Math.min(a, b));
+        assertThat(report.get("spread").get("hybrid").get(Metrics.FULL_NDCG_AT_10).get(1).asDouble()).isEqualTo(Math.max(a, b));
+        assertThat(perSeed.get("1").get("selection").has("scale")).isTrue();
+        assertThat(report.get("per_seed").has("popularity")).isFalse();
+    }
+
+    @Test
     void unknownPolicyOrScorerIsAnExpectedErrorExitingOne(@TempDir Path dir) throws IOException {
         // the handler returns 1 only for expected errors (anything else propagates out of execute)
         Path events = eventFile(dir);
