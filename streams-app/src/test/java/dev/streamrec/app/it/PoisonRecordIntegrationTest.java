@@ -47,82 +47,71 @@ class PoisonRecordIntegrationTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int BEHIND = 30;
 
+    @StreamrecApp
     @Test
     @Timeout(240)
-    void shouldDeadLetterOversizedRecordsAndProcessTheEventsBehindThem() throws Exception {
+    void shouldDeadLetterOversizedRecordsAndProcessTheEventsBehindThem(TestApp app) throws Exception {
         // given the app with its default limits
-        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of());
-        try {
-            app.start();
-            // an invalid record whose value alone is just under the broker's limit
-            byte[] nearLimit = new byte[1_040_000];
-            new SplittableRandom(1).nextBytes(nearLimit);
-            // a valid event with a 400 KB item id
-            UserEvent hugeItem = event("user-big", "i".repeat(400_000));
-            byte[] hugeItemBytes = Serdes.USER_EVENT.toBytes(hugeItem);
+        // an invalid record whose value alone is just under the broker's limit
+        byte[] nearLimit = new byte[1_040_000];
+        new SplittableRandom(1).nextBytes(nearLimit);
+        // a valid event with a 400 KB item id
+        UserEvent hugeItem = event("user-big", "i".repeat(400_000));
+        byte[] hugeItemBytes = Serdes.USER_EVENT.toBytes(hugeItem);
 
-            // when they come first, then ordinary events
-            List<UserEvent> behind = new ArrayList<>();
-            try (KafkaProducer<byte[], byte[]> producer = app.producer()) {
-                send(producer, app, "user-junk", nearLimit);
-                send(producer, app, hugeItem.getUserId(), hugeItemBytes);
-                for (int i = 0; i < BEHIND; i++) {
-                    UserEvent e = event("user-" + (i % 5), "item-" + (i % 7));
-                    behind.add(e);
-                    send(producer, app, e.getUserId(), Serdes.USER_EVENT.toBytes(e));
-                }
-                producer.flush();
+        // when they come first, then ordinary events
+        List<UserEvent> behind = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = app.producer()) {
+            send(producer, app, "user-junk", nearLimit);
+            send(producer, app, hugeItem.getUserId(), hugeItemBytes);
+            for (int i = 0; i < BEHIND; i++) {
+                UserEvent e = event("user-" + (i % 5), "item-" + (i % 7));
+                behind.add(e);
+                send(producer, app, e.getUserId(), Serdes.USER_EVENT.toBytes(e));
             }
-
-            // then every event behind them gets its recommendation
-            assertThat(triggers(app, BEHIND)).containsExactlyInAnyOrderElementsOf(
-                    behind.stream().map(UserEvent::getEventId).toList());
-
-            // and both bad records are in the DLQ with their reason; the one that would not fit is cut, and says so
-            Map<String, ConsumerRecord<byte[], byte[]>> dead = deadLetters(app, 2).stream()
-                    .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> r));
-            ConsumerRecord<byte[], byte[]> junk = dead.get("user-junk");
-            assertThat(TestApp.headerValues(junk, DlqHeaders.REASON)).containsExactly(RejectReason.RECORD_TOO_LARGE.name());
-            assertThat(TestApp.headerValues(junk, DlqHeaders.VALUE_TRUNCATED_FROM)).containsExactly("1040000");
-            assertThat(junk.value()).as("a prefix of the original value")
-                    .isEqualTo(Arrays.copyOf(nearLimit, junk.value().length));
-            ConsumerRecord<byte[], byte[]> big = dead.get("user-big");
-            assertThat(TestApp.headerValues(big, DlqHeaders.REASON)).containsExactly(RejectReason.RECORD_TOO_LARGE.name());
-            assertThat(big.value()).as("small enough to keep whole").isEqualTo(hugeItemBytes);
-
-            // and nothing failed on the way: no thread died, nothing was too large to write, liveness is UP
-            StreamrecMetrics metrics = app.context().getBean(StreamrecMetrics.class);
-            assertThat(metrics.deadLettersTruncated()).isEqualTo(1);
-            assertThat(metrics.productionErrors("dead-letter") + metrics.productionErrors("internal")).isZero();
-            assertThat(app.context().getBean(StreamThreadFailures.class).totalFailures()).isZero();
-            assertThat(get(app, "/health/liveness").statusCode()).isEqualTo(200);
-            assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
-        } finally {
-            app.stop();
+            producer.flush();
         }
+
+        // then every event behind them gets its recommendation
+        assertThat(triggers(app, BEHIND)).containsExactlyInAnyOrderElementsOf(
+                behind.stream().map(UserEvent::getEventId).toList());
+
+        // and both bad records are in the DLQ with their reason; the one that would not fit is cut, and says so
+        Map<String, ConsumerRecord<byte[], byte[]>> dead = deadLetters(app, 2).stream()
+                .collect(Collectors.toMap(r -> new String(r.key(), StandardCharsets.UTF_8), r -> r));
+        ConsumerRecord<byte[], byte[]> junk = dead.get("user-junk");
+        assertThat(TestApp.headerValues(junk, DlqHeaders.REASON)).containsExactly(RejectReason.RECORD_TOO_LARGE.name());
+        assertThat(TestApp.headerValues(junk, DlqHeaders.VALUE_TRUNCATED_FROM)).containsExactly("1040000");
+        assertThat(junk.value()).as("a prefix of the original value")
+                .isEqualTo(Arrays.copyOf(nearLimit, junk.value().length));
+        ConsumerRecord<byte[], byte[]> big = dead.get("user-big");
+        assertThat(TestApp.headerValues(big, DlqHeaders.REASON)).containsExactly(RejectReason.RECORD_TOO_LARGE.name());
+        assertThat(big.value()).as("small enough to keep whole").isEqualTo(hugeItemBytes);
+
+        // and nothing failed on the way: no thread died, nothing was too large to write, liveness is UP
+        StreamrecMetrics metrics = app.context().getBean(StreamrecMetrics.class);
+        assertThat(metrics.deadLettersTruncated()).isEqualTo(1);
+        assertThat(metrics.productionErrors("dead-letter") + metrics.productionErrors("internal")).isZero();
+        assertThat(app.context().getBean(StreamThreadFailures.class).totalFailures()).isZero();
+        assertThat(get(app, "/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
 
+    @StreamrecApp(properties = "streamrec.validation.limits.max-record-bytes=2000000")
     @Test
     @Timeout(240)
-    void shouldDeadLetterAHugeIdAsFieldTooLongWhenTheRecordSizeLimitLetsItThrough() throws Exception {
-        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(),
-                Map.of("streamrec.validation.limits.max-record-bytes", 2_000_000));
-        try {
-            app.start();
-            UserEvent hugeItem = event("user-big", "i".repeat(400_000));
-            UserEvent next = event("user-big", "item-1");
-            try (KafkaProducer<byte[], byte[]> producer = app.producer()) {
-                send(producer, app, hugeItem.getUserId(), Serdes.USER_EVENT.toBytes(hugeItem));
-                send(producer, app, next.getUserId(), Serdes.USER_EVENT.toBytes(next));
-            }
-            assertThat(triggers(app, 1)).containsExactly(next.getEventId());
-            ConsumerRecord<byte[], byte[]> dead = deadLetters(app, 1).getFirst();
-            assertThat(TestApp.headerValues(dead, DlqHeaders.REASON)).containsExactly(RejectReason.FIELD_TOO_LONG.name());
-            assertThat(TestApp.headerValues(dead, DlqHeaders.STREAMS_MESSAGE)).singleElement().asString()
-                    .isEqualTo("itemId is 400000 chars (limit 256)");
-        } finally {
-            app.stop();
+    void shouldDeadLetterAHugeIdAsFieldTooLongWhenTheRecordSizeLimitLetsItThrough(TestApp app) throws Exception {
+        UserEvent hugeItem = event("user-big", "i".repeat(400_000));
+        UserEvent next = event("user-big", "item-1");
+        try (KafkaProducer<byte[], byte[]> producer = app.producer()) {
+            send(producer, app, hugeItem.getUserId(), Serdes.USER_EVENT.toBytes(hugeItem));
+            send(producer, app, next.getUserId(), Serdes.USER_EVENT.toBytes(next));
         }
+        assertThat(triggers(app, 1)).containsExactly(next.getEventId());
+        ConsumerRecord<byte[], byte[]> dead = deadLetters(app, 1).getFirst();
+        assertThat(TestApp.headerValues(dead, DlqHeaders.REASON)).containsExactly(RejectReason.FIELD_TOO_LONG.name());
+        assertThat(TestApp.headerValues(dead, DlqHeaders.STREAMS_MESSAGE)).singleElement().asString()
+                .isEqualTo("itemId is 400000 chars (limit 256)");
     }
 
     @org.junit.jupiter.api.Disabled("Unreachable since the packed topology: no internal record holds an item id twice any more (ItemSignal v2 + per-pair graph), so one input under the broker limit no longer yields a larger internal record. Needs a new way to inject a too-large output (issue 8 note); the production-error policy (DeadLettersTest) and the liveness rule (StreamThreadFailuresTest) keep unit tests, the PoisonRecords retry path has none until then.")

@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamrec.app.Application;
+import dev.streamrec.app.cli.StopSignals;
 import dev.streamrec.app.metrics.StreamrecMetrics;
 import dev.streamrec.app.model.ModelManager;
 import dev.streamrec.avro.UserEvent;
@@ -27,6 +28,7 @@ import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.service.TrainerService;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -132,10 +134,17 @@ public final class DevCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "dev-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Runtime.getRuntime().addShutdownHook(hook); // for exits other than a signal
+        // Ctrl-C stops in order before the JVM's shutdown begins (see StopSignals): an abort there costs the next
+        // start the dead consumer-group member's session timeout and a recovery of the broker's logs
+        StopSignals.route(() -> {
+            view.note("dev: stopping (Ctrl-C again quits at once)");
+            stop.countDown();
+        });
         System.err.println("streamrec dev: starting (logs in " + logFile + ")");
         printJvmWarningsNow();
         ProgressBar.routeTo(view::training); // the trainer's epoch bars become one field of the live line
+        Thread trainerStop = null;
         try {
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaPort, dataDir.resolve("kafka").toAbsolutePath(), Map.of());
                  ApplicationContext ctx = Application.start(Map.of(
@@ -147,13 +156,24 @@ public final class DevCommand implements Callable<Integer> {
                          "streamrec.models.artifact-cache-dir", dataDir.resolve("model-cache").toAbsolutePath().toString()))) {
                 context.set(ctx);
                 Thread source = startEventSource(broker.bootstrapServers(), imported);
-                try (TrainerService trainer = noTrainer ? null : newTrainer(broker.bootstrapServers())) {
+                TrainerService trainer = noTrainer ? null : newTrainer(broker.bootstrapServers());
+                try {
                     printBanner(ctx, broker, logFile);
                     reportProgressUntilStopped(ctx, trainer);
                     producing = false; // the publisher drains what it has sent, then closes
                     source.join(30_000);
+                } finally {
+                    // A retrain in progress can take a minute to end: the app and the broker close meanwhile, so
+                    // that what the next start depends on (group left, logs closed) is done first.
+                    trainerStop = trainer == null ? null : Thread.ofPlatform().name("dev-trainer-stop").start(trainer::close);
                 }
             } finally {
+                if (trainerStop != null && trainerStop.isAlive()) {
+                    view.note("dev: app and broker stopped; waiting for the current training to end (Ctrl-C again quits now)");
+                }
+                if (trainerStop != null) {
+                    trainerStop.join();
+                }
                 view.close();
                 ProgressBar.routeTo(null);
             }
@@ -282,6 +302,8 @@ public final class DevCommand implements Callable<Integer> {
         boolean duplicatesNoted = false;
         String sampleUser = null;
         long startedNanos = System.nanoTime();
+        long startedMillis = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime(); // this run's lists are newer
+        JsonMapper json = ctx.getBean(JsonMapper.class);
         boolean trainerStarted = trainer == null;
         long lastNanos = startedNanos;
         while (!stop.await(2, java.util.concurrent.TimeUnit.SECONDS) && System.nanoTime() < deadline) {
@@ -292,13 +314,15 @@ public final class DevCommand implements Callable<Integer> {
             long now = System.nanoTime();
             double secs = (now - lastNanos) / 1e9;
             if (sampleUser == null && out > 0) {
-                sampleUser = userWithRecommendations(base);
+                sampleUser = userWithRecommendations(base, json, startedMillis);
                 if (sampleUser != null) {
                     view.note("dev: first recommendations: " + base + "/recommendations/" + sampleUser + "?k=10");
                 }
             }
-            // events in, not recommendations out: a restart first ranks the scoring buffer it restored
-            if (!trainerStarted && (in > 0 || now - startedNanos > TRAINER_START_LATEST.toNanos())) {
+            // Not before this run's first list is served: on a restart the trainer reads the whole topic and
+            // retrains at once (all of it is new to it), taking most of a small machine's CPU from the app just
+            // while it catches up (measured: trainer threads sampled 3x as often as the stream thread).
+            if (!trainerStarted && (sampleUser != null || now - startedNanos > TRAINER_START_LATEST.toNanos())) {
                 trainer.start();
                 trainerStarted = true;
             }
@@ -319,13 +343,17 @@ public final class DevCommand implements Callable<Integer> {
         }
     }
 
-    /** One of the first users of this run whose recommendations the app serves now, or null. */
-    private String userWithRecommendations(String base) {
+    /**
+     * One of the first users this run sent events for whose served list was generated by this run (at or
+     * after {@code sinceMillis}), or null. On a restart every user already has the previous run's list: a
+     * 200 alone would name a URL that shows an old list.
+     */
+    private String userWithRecommendations(String base, JsonMapper json, long sinceMillis) {
         for (String user : List.copyOf(firstUsers)) {
             try {
-                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/recommendations/" + user))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/recommendations/" + user))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && json.readValue(r.body(), io.micronaut.json.tree.JsonNode.class).get("generatedAt").getLongValue() >= sinceMillis) {
                     return user;
                 }
             } catch (IOException e) {
