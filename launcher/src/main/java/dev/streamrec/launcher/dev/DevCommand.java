@@ -1,4 +1,4 @@
-package dev.streamrec.app.cli;
+package dev.streamrec.launcher.dev;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamrec.app.Application;
+import dev.streamrec.app.cli.EventPublisher;
+import dev.streamrec.app.cli.SimulateCommand;
 import dev.streamrec.app.cli.StopSignals;
 import dev.streamrec.app.metrics.StreamrecMetrics;
 import dev.streamrec.app.model.ModelManager;
@@ -56,6 +58,8 @@ public final class DevCommand implements Callable<Integer> {
     private static final String MODEL_NAME = "streamrec";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration TRAINER_START_LATEST = Duration.ofSeconds(30);
+    /** How long a stop waits for a retrain in progress, after the app and the broker have closed. */
+    private static final Duration TRAINER_STOP_WAIT = Duration.ofSeconds(5);
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the app, 0 for a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -105,6 +109,8 @@ public final class DevCommand implements Callable<Integer> {
      */
     private final Set<String> firstUsers = ConcurrentHashMap.newKeySet();
     private volatile boolean producing = true;
+    /** Stopped by Ctrl-C or SIGTERM: the process ends with this command (a test's requestStop does not). */
+    private volatile boolean signalled;
     private LiveView view;
 
     @Override
@@ -138,6 +144,7 @@ public final class DevCommand implements Callable<Integer> {
         // Ctrl-C stops in order before the JVM's shutdown begins (see StopSignals): an abort there costs the next
         // start the dead consumer-group member's session timeout and a recovery of the broker's logs
         StopSignals.route(() -> {
+            signalled = true;
             view.note("dev: stopping (Ctrl-C again quits at once)");
             stop.countDown();
         });
@@ -168,14 +175,19 @@ public final class DevCommand implements Callable<Integer> {
                     trainerStop = trainer == null ? null : Thread.ofPlatform().name("dev-trainer-stop").start(trainer::close);
                 }
             } finally {
-                if (trainerStop != null && trainerStop.isAlive()) {
-                    view.note("dev: app and broker stopped; waiting for the current training to end (Ctrl-C again quits now)");
-                }
                 if (trainerStop != null) {
-                    trainerStop.join();
+                    trainerStop.join(signalled ? TRAINER_STOP_WAIT.toMillis() : 0);
                 }
                 view.close();
                 ProgressBar.routeTo(null);
+            }
+            if (trainerStop != null && trainerStop.isAlive()) {
+                // The trainer ends a retrain before it stops (up to a minute); nothing of it is worth the wait once
+                // the app and the broker are closed, and halting skips ONNX Runtime's hook, which would abort
+                // under a session the retrain still evaluates with.
+                System.err.println("dev: stopped cleanly (the retrain in progress was dropped)");
+                System.err.flush();
+                Runtime.getRuntime().halt(0);
             }
             System.err.println("dev: stopped cleanly");
             return 0;
