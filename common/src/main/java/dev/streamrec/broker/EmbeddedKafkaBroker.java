@@ -1,19 +1,17 @@
 package dev.streamrec.broker;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import dev.streamrec.console.CommandError;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
@@ -68,7 +65,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             requireUnlocked(dir);
             Properties props = brokerProperties(dir, clientPort, controllerPort, overrides);
-            format(dir, props);
+            LogDirFormat.formatOnce(dir, props, Uuid.randomUuid(), List.of());
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
             String bootstrap = "127.0.0.1:" + clientPort;
@@ -118,6 +115,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("offsets.topic.num.partitions", "4");
         p.put("transaction.state.log.replication.factor", "1");
         p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4"); // 50 by default: each one more log to load at every restart
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
@@ -125,27 +123,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE)); // leave fsync to the OS page cache
         p.putAll(overrides);
         return p;
-    }
-
-    /** Formats the log directory once; a directory formatted before is left as it is. */
-    private static void format(Path dir, Properties props) throws IOException {
-        if (Files.exists(dir.resolve("meta.properties"))) {
-            return;
-        }
-        Path config = Files.createTempFile("streamrec-kafka-", ".properties");
-        try {
-            try (var out = Files.newOutputStream(config)) {
-                props.store(out, "in-process broker");
-            }
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
-                    config.toString()}, new PrintStream(log, true, StandardCharsets.UTF_8));
-            if (rc != 0) {
-                throw new IllegalStateException("formatting " + dir + " failed: " + log.toString(StandardCharsets.UTF_8));
-            }
-        } finally {
-            Files.deleteIfExists(config);
-        }
     }
 
     private void awaitReady(Duration timeout) {

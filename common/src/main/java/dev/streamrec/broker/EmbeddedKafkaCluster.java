@@ -1,12 +1,9 @@
 package dev.streamrec.broker;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +18,6 @@ import java.util.stream.Collectors;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Node;
@@ -310,28 +306,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /** Formats a node's directory once (with the super user's SCRAM credential when secured). */
     private static void format(Path dir, Properties props, Uuid clusterId, SecureListener secure) throws IOException {
-        if (Files.exists(dir.resolve("meta.properties"))) {
-            return;
-        }
-        Path config = Files.createTempFile("streamrec-kafka-", ".properties");
-        try {
-            try (var out = Files.newOutputStream(config)) {
-                props.store(out, "in-process cluster node");
-            }
-            List<String> args = new ArrayList<>(List.of("format", "-t", clusterId.toString(), "-c", config.toString()));
-            if (secure != null) {
-                // SCRAM credentials live in the metadata log; the first one must be there before anyone can log in.
-                args.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=" + secure.superUser() + ",password="
-                        + secure.superUserPassword() + "]"));
-            }
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
-            int rc = StorageTool.execute(args.toArray(String[]::new), new PrintStream(log, true, StandardCharsets.UTF_8));
-            if (rc != 0) {
-                throw new IllegalStateException("formatting " + dir + " failed: " + log.toString(StandardCharsets.UTF_8));
-            }
-        } finally {
-            Files.deleteIfExists(config);
-        }
+        // SCRAM credentials live in the metadata log; the first one must be there before anyone can log in.
+        LogDirFormat.formatOnce(dir, props, clusterId, secure == null ? List.of() : List.of("--add-scram",
+                "SCRAM-SHA-512=[name=" + secure.superUser() + ",password=" + secure.superUserPassword() + "]"));
     }
 
     private static KafkaRaftServer startServer(NodeSpec spec) {

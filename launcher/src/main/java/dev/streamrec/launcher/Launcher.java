@@ -3,9 +3,9 @@ package dev.streamrec.launcher;
 import java.util.Arrays;
 
 import dev.streamrec.app.Main;
-import dev.streamrec.app.cli.BenchCommand;
-import dev.streamrec.app.cli.DevCommand;
-import dev.streamrec.app.scoring.ScorerBenchCommand;
+import dev.streamrec.launcher.bench.BenchCommand;
+import dev.streamrec.launcher.dev.DevCommand;
+import dev.streamrec.launcher.bench.ScorerBenchCommand;
 import dev.streamrec.trainer.cli.TrainerMain;
 import picocli.CommandLine;
 

@@ -19,11 +19,11 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         ApplicationContext ctx = Application.start(Map.of());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            ctx.close();
-            stopped.countDown();
-        }, "serve-shutdown"));
+        // SIGINT/SIGTERM close the context before the JVM's shutdown starts (see StopSignals: ONNX Runtime's
+        // own hook would otherwise release its environment under a running session and abort the process)
+        StopSignals.route(stopped::countDown);
         stopped.await();
+        ctx.close();
         return 0;
     }
 }

@@ -55,7 +55,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /** Events stamped with the wall clock at generation time; unbounded when {@code count} is 0. */
-    static Iterator<UserEvent> events(ShopperSimulator sim, long count) {
+    public static Iterator<UserEvent> events(ShopperSimulator sim, long count) {
         return new Iterator<>() {
             long n;
 

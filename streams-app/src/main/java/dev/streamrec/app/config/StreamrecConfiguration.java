@@ -1,6 +1,5 @@
 package dev.streamrec.app.config;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,9 +16,8 @@ import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 
 /**
- * Turns {@code streamrec.*} configuration into the topology's settings and topics. Every key and
- * its default is documented in {@code application.yml}; a key that is absent keeps the default of
- * {@link TopologySettings#defaults()}.
+ * Turns the bound {@code streamrec.*} sections ({@link StreamrecProperties}) into the topology's
+ * settings and topics. Defaults live only in {@code application.yml}.
  */
 @Factory
 public class StreamrecConfiguration {
@@ -37,78 +35,68 @@ public class StreamrecConfiguration {
     }
 
     @Singleton
-    TopologySettings topologySettings() {
-        TopologySettings d = TopologySettings.defaults();
-        TopologySettings.Builder b = d.toBuilder()
-                .historySize(integer("streamrec.history.max-events", d.historySize()))
-                .maxPurchases(integer("streamrec.history.max-purchases", d.maxPurchases()))
-                .dedupeRetention(duration("streamrec.dedupe.retention", d.dedupeRetention()))
-                .maxFutureSkew(duration("streamrec.validation.max-future", d.maxFutureSkew()))
-                .covisitWindow(duration("streamrec.covisit.window", d.covisitWindow()))
-                .covisitHalfLife(duration("streamrec.covisit.half-life", d.covisitHalfLife()))
-                .covisitTopM(integer("streamrec.covisit.top-m", d.covisitTopM()))
-                .covisitTracked(integer("streamrec.covisit.tracked", d.covisitTracked()))
-                .covisitMaxSources(integer("streamrec.covisit.max-sources-per-event", d.covisitMaxSources()))
-                .covisitPublishInterval(duration("streamrec.covisit.publish-interval", d.covisitPublishInterval()))
-                .trendingWindow(duration("streamrec.trending.window", d.trendingWindow()))
-                .trendingBucket(duration("streamrec.trending.bucket", d.trendingBucket()))
-                .trendingTopN(integer("streamrec.trending.top-n", d.trendingTopN()))
-                .trendingPublishInterval(duration("streamrec.trending.publish-interval", d.trendingPublishInterval()))
-                .recommendK(integer("streamrec.recommend.k", d.recommendK()))
-                .seedItems(integer("streamrec.recommend.seed-items", d.seedItems()))
-                .trendingWeight(env.getProperty("streamrec.recommend.trending-weight", Double.class)
-                        .orElse(d.trendingWeight()))
-                .maxCandidates(integer("streamrec.recommend.max-candidates", d.maxCandidates()))
-                .qualityWindow(duration("streamrec.quality.window", d.qualityWindow()))
-                .userIdleTtl(duration("streamrec.users.idle-ttl", d.userIdleTtl()))
-                .userTtlSweepInterval(duration("streamrec.users.ttl-sweep-interval", d.userTtlSweepInterval()))
-                .userTtlSweepLimit(integer("streamrec.users.ttl-sweep-limit", d.userTtlSweepLimit()))
-                .limits(inputLimits(d.limits()));
-        for (EventType t : EventType.values()) {
-            if (t != EventType.UNKNOWN) {
-                String key = "streamrec.covisit.weights." + t.name().toLowerCase().replace('_', '-');
-                b.typeWeight(t, env.getProperty(key, Double.class).orElse(d.weight(t)));
-            }
-        }
-        return b.build();
+    TopologySettings topologySettings(StreamrecProperties.History history, StreamrecProperties.Users users,
+                                      StreamrecProperties.Dedupe dedupe, StreamrecProperties.Validation validation,
+                                      StreamrecProperties.Limits limits, StreamrecProperties.Covisit covisit,
+                                      StreamrecProperties.CovisitWeights weights, StreamrecProperties.Trending trending,
+                                      StreamrecProperties.Recommend recommend, StreamrecProperties.Quality quality) {
+        return topology(history, users, dedupe, validation, limits, covisit, weights, trending, recommend, quality);
     }
 
-    private InputLimits inputLimits(InputLimits d) {
-        String p = "streamrec.validation.limits.";
-        return new InputLimits(integer(p + "max-record-bytes", d.maxRecordBytes()),
-                integer(p + "max-id-chars", d.maxIdChars()),
-                integer(p + "max-context-entries", d.maxContextEntries()),
-                integer(p + "max-context-key-chars", d.maxContextKeyChars()),
-                integer(p + "max-context-value-chars", d.maxContextValueChars()));
+    /** The settings of the bound sections (also used by tests that bind {@code application.yml} alone). */
+    public static TopologySettings topology(StreamrecProperties.History history, StreamrecProperties.Users users,
+                                                    StreamrecProperties.Dedupe dedupe,
+                                                    StreamrecProperties.Validation validation,
+                                                    StreamrecProperties.Limits limits,
+                                                    StreamrecProperties.Covisit covisit,
+                                                    StreamrecProperties.CovisitWeights weights,
+                                                    StreamrecProperties.Trending trending,
+                                                    StreamrecProperties.Recommend recommend,
+                                                    StreamrecProperties.Quality quality) {
+        return new TopologySettings(history.maxEvents(), history.maxPurchases(), dedupe.retention(),
+                validation.maxFuture(), covisit.window(), covisit.halfLife(), covisit.topM(), covisit.tracked(),
+                covisit.maxSourcesPerEvent(),
+                Map.of(EventType.VIEW, weights.view(), EventType.CLICK, weights.click(),
+                        EventType.ADD_TO_CART, weights.addToCart(), EventType.PURCHASE, weights.purchase()),
+                covisit.publishInterval(), trending.window(), trending.bucket(), trending.topN(),
+                trending.publishInterval(), recommend.k(), recommend.seedItems(), recommend.trendingWeight(),
+                recommend.maxCandidates(), quality.window(), users.idleTtl(), users.ttlSweepInterval(),
+                users.ttlSweepLimit(),
+                new InputLimits(limits.maxRecordBytes(), limits.maxIdChars(), limits.maxContextEntries(),
+                        limits.maxContextKeyChars(), limits.maxContextValueChars()));
     }
 
     @Singleton
-    AppTopics appTopics() {
+    AppTopics appTopics(List<StreamrecProperties.Topic> entries) {
         Map<String, String> names = new HashMap<>();
+        Map<String, StreamrecProperties.Topic> byName = topics(entries);
         for (String logical : SHARED_TOPICS) {
-            env.getProperty("streamrec.topics." + logical + ".name", String.class).ifPresent(n -> names.put(logical, n));
+            String name = name(byName, logical);
+            if (name != null) {
+                names.put(logical, name);
+            }
         }
         String appId = applicationId();
+        String neighbours = name(byName, ITEM_NEIGHBOURS);
+        String trending = name(byName, TRENDING_ITEMS);
         return AppTopics.of(Topics.named(names),
-                name(ITEM_NEIGHBOURS, appId + "-" + ITEM_NEIGHBOURS),
-                name(TRENDING_ITEMS, appId + "-" + TRENDING_ITEMS));
+                neighbours != null ? neighbours : appId + "-" + ITEM_NEIGHBOURS,
+                trending != null ? trending : appId + "-" + TRENDING_ITEMS);
     }
 
     /** How each topic is created when missing (see {@code streamrec.topics.*}). */
     @Singleton
-    TopicPlan topicPlan(AppTopics topics) {
-        int partitions = integer("streamrec.topics.default-partitions", 4);
-        short replication = (short) integer("streamrec.topics.default-replication-factor", 1);
-        boolean create = env.getProperty("streamrec.topics.create-on-start", Boolean.class).orElse(true);
+    TopicPlan topicPlan(AppTopics topics, StreamrecProperties.Topics shared, List<StreamrecProperties.Topic> entries) {
+        Map<String, StreamrecProperties.Topic> byName = topics(entries);
         List<TopicSettings> list = new ArrayList<>();
-        list.add(settings("user-events", topics.userEvents().name(), partitions, replication, false));
-        list.add(settings("item-catalog", topics.itemCatalog().name(), partitions, replication, true));
-        list.add(settings("recommendations", topics.recommendations().name(), partitions, replication, false));
-        list.add(settings("model-updates", topics.shared().modelUpdates().name(), 1, replication, true));
-        list.add(settings("user-events-dlq", topics.userEventsDlq().name(), partitions, replication, false));
-        list.add(settings(ITEM_NEIGHBOURS, topics.itemNeighbours().name(), partitions, replication, true));
-        list.add(settings(TRENDING_ITEMS, topics.trendingItems().name(), 1, replication, true));
-        return new TopicPlan(create, List.copyOf(list));
+        list.add(settings(byName, shared, "user-events", topics.userEvents().name(), false));
+        list.add(settings(byName, shared, "item-catalog", topics.itemCatalog().name(), true));
+        list.add(settings(byName, shared, "recommendations", topics.recommendations().name(), false));
+        list.add(settings(byName, shared, "model-updates", topics.shared().modelUpdates().name(), true));
+        list.add(settings(byName, shared, "user-events-dlq", topics.userEventsDlq().name(), false));
+        list.add(settings(byName, shared, ITEM_NEIGHBOURS, topics.itemNeighbours().name(), true));
+        list.add(settings(byName, shared, TRENDING_ITEMS, topics.trendingItems().name(), true));
+        return new TopicPlan(shared.createOnStart(), List.copyOf(list));
     }
 
     /** The Kafka Streams application id ({@code kafka.streams.default.application.id}, else the app name). */
@@ -118,22 +106,26 @@ public class StreamrecConfiguration {
                 .orElse("streamrec");
     }
 
-    private TopicSettings settings(String logical, String name, int partitions, short replication, boolean compacted) {
-        String prefix = "streamrec.topics." + logical + ".";
-        int p = logical.equals("model-updates") ? 1 : integer(prefix + "partitions", partitions);
-        short r = (short) integer(prefix + "replication-factor", replication);
-        return new TopicSettings(name, p, r, compacted);
+    private static Map<String, StreamrecProperties.Topic> topics(List<StreamrecProperties.Topic> entries) {
+        Map<String, StreamrecProperties.Topic> byName = new HashMap<>();
+        entries.forEach(t -> byName.put(t.logical(), t));
+        return byName;
     }
 
-    private String name(String logical, String fallback) {
-        return env.getProperty("streamrec.topics." + logical + ".name", String.class).orElse(fallback);
+    private static String name(Map<String, StreamrecProperties.Topic> byName, String logical) {
+        StreamrecProperties.Topic t = byName.get(logical);
+        return t == null || t.name() == null || t.name().isBlank() ? null : t.name();
     }
 
-    private int integer(String key, int fallback) {
-        return env.getProperty(key, Integer.class).orElse(fallback);
-    }
-
-    private Duration duration(String key, Duration fallback) {
-        return env.getProperty(key, Duration.class).orElse(fallback);
+    private static TopicSettings settings(Map<String, StreamrecProperties.Topic> byName,
+                                          StreamrecProperties.Topics shared, String logical, String name,
+                                          boolean compacted) {
+        StreamrecProperties.Topic t = byName.get(logical);
+        // model-updates keeps one partition whatever the configuration says: one ordered stream of announcements
+        int partitions = logical.equals("model-updates") ? 1
+                : t != null && t.partitions() != null ? t.partitions() : shared.defaultPartitions();
+        short replication = t != null && t.replicationFactor() != null ? t.replicationFactor()
+                : shared.defaultReplicationFactor();
+        return new TopicSettings(name, partitions, replication, compacted);
     }
 }

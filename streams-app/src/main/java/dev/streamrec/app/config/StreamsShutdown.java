@@ -32,7 +32,7 @@ public class StreamsShutdown {
     private final Duration timeout;
 
     public StreamsShutdown(@Named("default") KafkaStreams streams,
-                           @Value("${streamrec.streams.leave-group-on-close:true}") boolean leaveGroup,
+                           @Value("${streamrec.streams.leave-group-on-close}") boolean leaveGroup,
                            @Value("${kafka.streams.default.close-timeout:30s}") Duration timeout) {
         this.streams = streams;
         this.leaveGroup = leaveGroup;

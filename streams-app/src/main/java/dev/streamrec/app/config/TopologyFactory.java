@@ -14,7 +14,6 @@ import dev.streamrec.avro.Recommendations;
 import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Secondary;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.kafka.streams.kstream.KStream;
@@ -40,12 +39,10 @@ public class TopologyFactory {
     KStream<String, Recommendations> streamrecTopology(@Named("default") ConfiguredStreamBuilder builder,
                                                        TopologySettings settings, AppTopics topics, Ranker ranker,
                                                        TopologyMetrics metrics, ScoringSettings scoring,
-                                                       @Value("${streamrec.dlq.max-record-bytes:"
-                                                               + DeadLetters.DEFAULT_MAX_RECORD_BYTES + "}") int dlqMaxBytes,
-                                                       @Value("${streamrec.errors.record-too-large:continue}") String tooLarge) {
+                                                       StreamrecProperties.Dlq dlq, StreamrecProperties.Errors errors) {
         java.util.Properties config = builder.getConfiguration();
-        config.put(DeadLetters.MAX_RECORD_BYTES_CONFIG, String.valueOf(dlqMaxBytes));
-        config.put(ProductionErrorHandler.RECORD_TOO_LARGE_POLICY_CONFIG, tooLarge);
+        config.put(DeadLetters.MAX_RECORD_BYTES_CONFIG, String.valueOf(dlq.maxRecordBytes()));
+        config.put(ProductionErrorHandler.RECORD_TOO_LARGE_POLICY_CONFIG, errors.recordTooLarge());
         StreamrecTopology.configure(config, topics, metrics);
         return StreamrecTopology.define(builder, settings, topics, ranker, metrics,
                 new MicroBatching(scoring.batchSize(), scoring.maxWait()));

@@ -41,8 +41,8 @@ public class BrokerReadiness implements HealthIndicator {
     private HealthResult last;
 
     public BrokerReadiness(@Named("default") ConfiguredStreamBuilder builder,
-                           @Value("${streamrec.health.broker-check-timeout:3s}") Duration timeout,
-                           @Value("${streamrec.health.broker-check-interval:5s}") Duration interval) {
+                           @Value("${streamrec.health.broker-check-timeout}") Duration timeout,
+                           @Value("${streamrec.health.broker-check-interval}") Duration interval) {
         this.streamsConfig = builder.getConfiguration();
         this.timeout = timeout;
         this.intervalNanos = interval.toNanos();

@@ -38,7 +38,7 @@ public class StreamThreadFailures implements ApplicationEventListener<BeforeKafk
     private final AtomicLong total = new AtomicLong();
 
     public StreamThreadFailures(@Value("${kafka.streams.default.uncaught-exception-handler:REPLACE_THREAD}") String response,
-                                @Value("${streamrec.health.thread-failure-window:10m}") Duration window,
+                                @Value("${streamrec.health.thread-failure-window}") Duration window,
                                 MeterRegistry registry) {
         this.response = StreamThreadExceptionResponse.valueOf(response.trim().toUpperCase(Locale.ROOT));
         this.window = window;

@@ -36,7 +36,7 @@ public class StreamsLiveness implements HealthIndicator {
     private final int maxFailures;
 
     public StreamsLiveness(@Named("default") KafkaStreams streams, StreamThreadFailures failures,
-                           @Value("${streamrec.health.max-thread-failures:3}") int maxFailures) {
+                           @Value("${streamrec.health.max-thread-failures}") int maxFailures) {
         this.streams = streams;
         this.failures = failures;
         this.maxFailures = maxFailures;

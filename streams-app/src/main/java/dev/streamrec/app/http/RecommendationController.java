@@ -36,7 +36,7 @@ class RecommendationController {
     private final int maxIdLength;
 
     RecommendationController(StoreQueries stores, TopologySettings settings,
-                             @Value("${streamrec.http.max-id-length:256}") int maxIdLength) {
+                             @Value("${streamrec.http.max-id-length}") int maxIdLength) {
         this.stores = stores;
         this.defaultK = settings.recommendK();
         this.maxIdLength = maxIdLength;

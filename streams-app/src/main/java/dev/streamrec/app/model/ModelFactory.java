@@ -2,25 +2,23 @@ package dev.streamrec.app.model;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
 import dev.streamrec.app.config.StreamrecConfiguration;
+import dev.streamrec.app.config.StreamrecProperties;
 import dev.streamrec.app.scoring.ScoringMetrics;
 import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.app.topology.AppTopics;
 import dev.streamrec.app.topology.TopologySettings;
 import dev.streamrec.model.ManifestSignature;
-import io.micronaut.core.type.Argument;
 import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.env.Environment;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -37,23 +35,8 @@ public class ModelFactory {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelFactory.class);
 
     @Singleton
-    ArtifactPolicy artifactPolicy(Environment env) {
-        Path cacheDir = env.getProperty("streamrec.models.artifact-cache-dir", String.class).map(Path::of)
-                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "streamrec-models"));
-        List<Path> roots = ArtifactPolicy.paths(list(env, "streamrec.models.artifact-roots", List.of("models")));
-        ArtifactPolicy policy = ArtifactPolicy.localOnly(roots, cacheDir)
-                .withRemote(Set.copyOf(list(env, "streamrec.models.allowed-schemes", List.of("file", "https"))),
-                        Set.copyOf(list(env, "streamrec.models.allowed-hosts", List.of())))
-                .withLimits(env.getProperty("streamrec.models.max-artifact-bytes", Long.class).orElse(2L << 30),
-                        env.getProperty("streamrec.models.download-timeout", Duration.class).orElse(Duration.ofMinutes(5)));
-        String key = env.getProperty("streamrec.models.signing-public-key", String.class).orElse("");
-        if (!key.isBlank()) {
-            try {
-                policy = policy.withSigningKey(ManifestSignature.publicKey(key));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("streamrec.models.signing-public-key: " + e.getMessage(), e);
-            }
-        }
+    ArtifactPolicy artifactPolicy(StreamrecProperties.Models p) {
+        ArtifactPolicy policy = policy(p);
         LOG.info("model artifacts: local under {}, remote {} from hosts {}, at most {} bytes within {}, cache {}, {}",
                 policy.roots(), policy.schemes(), policy.hosts(), policy.maxBytes(), policy.downloadTimeout(),
                 policy.cacheDir(), policy.signingKey() == null ? "signatures not checked"
@@ -61,16 +44,33 @@ public class ModelFactory {
         return policy;
     }
 
+    /** What may be fetched, from the bound {@code streamrec.models} section. */
+    public static ArtifactPolicy policy(StreamrecProperties.Models p) {
+        ArtifactPolicy policy = ArtifactPolicy.localOnly(ArtifactPolicy.paths(p.artifactRoots()), Path.of(p.artifactCacheDir()))
+                .withRemote(Set.copyOf(nonBlank(p.allowedSchemes())), Set.copyOf(nonBlank(p.allowedHosts())))
+                .withLimits(p.maxArtifactBytes(), p.downloadTimeout());
+        String key = p.signingPublicKey();
+        if (key != null && !key.isBlank()) {
+            try {
+                policy = policy.withSigningKey(ManifestSignature.publicKey(key));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("streamrec.models.signing-public-key: " + e.getMessage(), e);
+            }
+        }
+        return policy;
+    }
+
     @Singleton
-    ModelSettings modelSettings(Environment env, ArtifactPolicy policy) {
-        ModelSettings d = ModelSettings.defaults();
-        return new ModelSettings(
-                env.getProperty("streamrec.models.follow", Boolean.class).orElse(d.follow()),
-                env.getProperty("streamrec.models.name", String.class).orElse(d.name()),
-                env.getProperty("streamrec.models.admin-timeout", Duration.class).orElse(d.adminTimeout()),
-                env.getProperty("streamrec.models.state-file", String.class).filter(s -> !s.isBlank()).map(Path::of)
-                        .orElse(policy.cacheDir().resolve("model-state.json")),
-                env.getProperty("streamrec.models.nonfinite-threshold", Integer.class).orElse(d.nonFiniteThreshold()));
+    ModelSettings modelSettings(StreamrecProperties.Models p, ArtifactPolicy policy) {
+        return settings(p, policy.cacheDir());
+    }
+
+    /** Hot-swap settings of the bound section; the state file defaults to {@code <cacheDir>/model-state.json}. */
+    public static ModelSettings settings(StreamrecProperties.Models p, Path cacheDir) {
+        String stateFile = p.stateFile();
+        return new ModelSettings(p.follow(), p.name() == null ? "" : p.name(), p.adminTimeout(),
+                stateFile == null || stateFile.isBlank() ? cacheDir.resolve("model-state.json") : Path.of(stateFile),
+                p.nonfiniteThreshold());
     }
 
     @Singleton
@@ -82,8 +82,8 @@ public class ModelFactory {
         return new ModelManager(loader, settings, metrics);
     }
 
-    private static List<String> list(Environment env, String key, List<String> fallback) {
-        return env.getProperty(key, Argument.listOf(String.class)).orElse(fallback);
+    private static List<String> nonBlank(List<String> values) {
+        return values == null ? List.of() : values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
     }
 
     @Context

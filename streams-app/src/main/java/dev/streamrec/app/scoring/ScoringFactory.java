@@ -1,7 +1,6 @@
 package dev.streamrec.app.scoring;
 
-import java.time.Duration;
-
+import dev.streamrec.app.config.StreamrecProperties;
 import dev.streamrec.app.topology.Ranker;
 import dev.streamrec.onnx.OnnxDevice;
 import dev.streamrec.onnx.ScoringMode;
@@ -9,7 +8,6 @@ import dev.streamrec.onnx.SessionFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Primary;
-import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 
 /**
@@ -25,18 +23,15 @@ public class ScoringFactory {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoringFactory.class);
 
     @Singleton
-    ScoringSettings scoringSettings(Environment env) {
-        ScoringSettings d = ScoringSettings.defaults();
-        return new ScoringSettings(
-                OnnxDevice.parse(env.getProperty("streamrec.scoring.device", String.class).orElse("auto")),
-                env.getProperty("streamrec.scoring.cuda-device-id", Integer.class).orElse(d.cudaDeviceId()),
-                env.getProperty("streamrec.scoring.gpu-memory-limit-bytes", Long.class).orElse(d.gpuMemoryLimitBytes()),
-                ScoringMode.parse(env.getProperty("streamrec.scoring.mode", String.class).orElse("candidates")),
-                env.getProperty("streamrec.scoring.intra-op-threads", Integer.class).orElse(d.intraOpThreads()),
-                env.getProperty("streamrec.scoring.batch-size", Integer.class).orElse(d.batchSize()),
-                env.getProperty("streamrec.scoring.max-wait", Duration.class).orElse(d.maxWait()),
-                env.getProperty("streamrec.scoring.warmup-runs", Integer.class).orElse(d.warmupRuns()),
-                env.getProperty("streamrec.scoring.verify-golden", Boolean.class).orElse(d.verifyGolden()));
+    ScoringSettings scoringSettings(StreamrecProperties.Scoring p) {
+        return settings(p);
+    }
+
+    /** The settings of the bound {@code streamrec.scoring} section. */
+    public static ScoringSettings settings(StreamrecProperties.Scoring p) {
+        return new ScoringSettings(OnnxDevice.parse(p.device()), p.cudaDeviceId(), p.gpuMemoryLimitBytes(),
+                ScoringMode.parse(p.mode()), p.intraOpThreads(), p.batchSize(), p.maxWait(), p.warmupRuns(),
+                p.verifyGolden());
     }
 
     @Singleton

@@ -44,11 +44,9 @@ class DlqDrainIntegrationTest {
 
     @Test
     @Timeout(240)
-    void shouldPutEveryDrainedEventInItsUsersHistoryAfterAFix() throws Exception {
-        KafkaTestCluster kafka = SharedKafka.cluster();
-        // given an app whose validation is too strict: events 10 minutes ahead are "from the future"
-        TestApp app = new TestApp(kafka.bootstrapServers(), Map.of("streamrec.validation.max-future", "1m"));
-        app.start();
+    // given an app whose validation is too strict: events 10 minutes ahead are "from the future"
+    @StreamrecApp(properties = "streamrec.validation.max-future=1m")
+    void shouldPutEveryDrainedEventInItsUsersHistoryAfterAFix(TestApp app, KafkaTestCluster kafka) throws Exception {
         ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults().withUsers(5).withItems(50));
         long ahead = System.currentTimeMillis() + Duration.ofMinutes(10).toMillis();
         List<UserEvent> rejected = new ArrayList<>();
@@ -83,7 +81,6 @@ class DlqDrainIntegrationTest {
         replayer.replay(drain);
         Thread.sleep(3_000); // give a duplicate time to show up, were it not dropped
         assertThat(awaitHistories(app, rejected)).as("a second drain changes nothing").isEqualTo(expected);
-        app.stop();
     }
 
     /**

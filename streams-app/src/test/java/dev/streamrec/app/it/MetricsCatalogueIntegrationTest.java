@@ -41,8 +41,9 @@ class MetricsCatalogueIntegrationTest {
     private static final Pattern LABEL_VALUES = Pattern.compile("`([a-z_]+)` = ([A-Za-z0-9_, -]+)");
     private static final Pattern SERIES = Pattern.compile("^(streamrec_[a-z_]+?)(_bucket|_count|_sum|_max)?(\\{([^}]*)})? ");
 
+    @StreamrecApp
     @Test
-    void shouldExportExactlyTheCataloguedFamiliesAndLabelValues() throws Exception {
+    void shouldExportExactlyTheCataloguedFamiliesAndLabelValues(TestApp app) throws Exception {
         // given the catalogue's streamrec_* rows: name -> label -> listed values
         Map<String, Map<String, Set<String>>> documented = new TreeMap<>();
         for (String line : Files.readAllLines(CATALOGUE)) {
@@ -61,31 +62,25 @@ class MetricsCatalogueIntegrationTest {
 
         // when a fresh app is scraped
         Map<String, Map<String, Set<String>>> exported = new TreeMap<>();
-        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of());
-        try {
-            app.start();
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(app.baseUrl() + "/prometheus")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            for (String line : r.body().split("\n")) {
-                Matcher s = SERIES.matcher(line);
-                if (!s.find()) {
-                    continue;
-                }
-                String family = s.group(1);
-                Map<String, Set<String>> labels = exported.computeIfAbsent(family, f -> new HashMap<>());
-                if (s.group(4) != null) {
-                    for (String pair : s.group(4).split(",")) {
-                        String[] kv = pair.split("=", 2);
-                        if (kv.length == 2 && !kv[0].equals("le")) {
-                            labels.computeIfAbsent(kv[0], k -> new TreeSet<>()).add(kv[1].replace("\"", ""));
-                        }
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(app.baseUrl() + "/prometheus")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        for (String line : r.body().split("\n")) {
+            Matcher s = SERIES.matcher(line);
+            if (!s.find()) {
+                continue;
+            }
+            String family = s.group(1);
+            Map<String, Set<String>> labels = exported.computeIfAbsent(family, f -> new HashMap<>());
+            if (s.group(4) != null) {
+                for (String pair : s.group(4).split(",")) {
+                    String[] kv = pair.split("=", 2);
+                    if (kv.length == 2 && !kv[0].equals("le")) {
+                        labels.computeIfAbsent(kv[0], k -> new TreeSet<>()).add(kv[1].replace("\"", ""));
                     }
                 }
             }
-        } finally {
-            app.stop();
         }
 
         // then the families match, and so do the label values the catalogue lists

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Tag("integration")
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@StreamrecApp(properties = "streamrec.history.max-events=10000")
 class PipelineIntegrationTest {
 
     private static final int EVENTS = 20_000;
@@ -54,40 +55,28 @@ class PipelineIntegrationTest {
     }
 
     @Test
-    void shouldProcessEveryValidEventExactlyOnceAndDeadLetterEveryCorruptedOne() {
-        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of("streamrec.history.max-events", 10_000));
+    void shouldProcessEveryValidEventExactlyOnceAndDeadLetterEveryCorruptedOne(TestApp app) {
         Workload w = workload(app, 11L);
-        try {
-            app.start();
-            produce(app, w.records());
-            verify(app, w);
-        } finally {
-            app.stop();
-        }
+        produce(app, w.records());
+        verify(app, w);
     }
 
     @Test
-    void shouldRestoreStateAndKeepExactlyOnceAcrossARestartMidStream() {
-        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of("streamrec.history.max-events", 10_000));
+    void shouldRestoreStateAndKeepExactlyOnceAcrossARestartMidStream(TestApp app) {
         Workload w = workload(app, 12L);
         int half = w.records().size() / 2;
-        try {
-            app.start();
-            try (KafkaConsumer<byte[], byte[]> recs = app.consumer(app.topic("recommendations"))) {
-                produce(app, w.records().subList(0, half));
-                // Stop while it is still working through the first half.
-                TestApp.readUntil(recs, new ArrayList<>(), l -> l.size() >= half / 4, Duration.ofSeconds(90),
-                        "a quarter of the first half's recommendations");
-            }
-            app.stop();
-
-            produce(app, w.records().subList(half, w.records().size()));
-            app.freshStateDir(); // nothing local: every store must come back from its changelog
-            app.start();
-            verify(app, w);
-        } finally {
-            app.stop();
+        try (KafkaConsumer<byte[], byte[]> recs = app.consumer(app.topic("recommendations"))) {
+            produce(app, w.records().subList(0, half));
+            // Stop while it is still working through the first half.
+            TestApp.readUntil(recs, new ArrayList<>(), l -> l.size() >= half / 4, Duration.ofSeconds(90),
+                    "a quarter of the first half's recommendations");
         }
+        app.stop();
+
+        produce(app, w.records().subList(half, w.records().size()));
+        app.freshStateDir(); // nothing local: every store must come back from its changelog
+        app.start();
+        verify(app, w);
     }
 
     private static Workload workload(TestApp app, long seed) {

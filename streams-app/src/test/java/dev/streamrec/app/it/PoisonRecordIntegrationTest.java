@@ -47,13 +47,11 @@ class PoisonRecordIntegrationTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int BEHIND = 30;
 
+    @StreamrecApp
     @Test
     @Timeout(240)
-    void shouldDeadLetterOversizedRecordsAndProcessTheEventsBehindThem() throws Exception {
+    void shouldDeadLetterOversizedRecordsAndProcessTheEventsBehindThem(TestApp app) throws Exception {
         // given the app with its default limits
-        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of());
-        try {
-            app.start();
             // an invalid record whose value alone is just under the broker's limit
             byte[] nearLimit = new byte[1_040_000];
             new SplittableRandom(1).nextBytes(nearLimit);
@@ -97,18 +95,12 @@ class PoisonRecordIntegrationTest {
             assertThat(app.context().getBean(StreamThreadFailures.class).totalFailures()).isZero();
             assertThat(get(app, "/health/liveness").statusCode()).isEqualTo(200);
             assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
-        } finally {
-            app.stop();
-        }
     }
 
+    @StreamrecApp(properties = "streamrec.validation.limits.max-record-bytes=2000000")
     @Test
     @Timeout(240)
-    void shouldDeadLetterAHugeIdAsFieldTooLongWhenTheRecordSizeLimitLetsItThrough() throws Exception {
-        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(),
-                Map.of("streamrec.validation.limits.max-record-bytes", 2_000_000));
-        try {
-            app.start();
+    void shouldDeadLetterAHugeIdAsFieldTooLongWhenTheRecordSizeLimitLetsItThrough(TestApp app) throws Exception {
             UserEvent hugeItem = event("user-big", "i".repeat(400_000));
             UserEvent next = event("user-big", "item-1");
             try (KafkaProducer<byte[], byte[]> producer = app.producer()) {
@@ -120,9 +112,6 @@ class PoisonRecordIntegrationTest {
             assertThat(TestApp.headerValues(dead, DlqHeaders.REASON)).containsExactly(RejectReason.FIELD_TOO_LONG.name());
             assertThat(TestApp.headerValues(dead, DlqHeaders.STREAMS_MESSAGE)).singleElement().asString()
                     .isEqualTo("itemId is 400000 chars (limit 256)");
-        } finally {
-            app.stop();
-        }
     }
 
     /**

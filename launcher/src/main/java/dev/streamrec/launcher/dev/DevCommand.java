@@ -1,4 +1,4 @@
-package dev.streamrec.app.cli;
+package dev.streamrec.launcher.dev;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +18,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamrec.app.Application;
+import dev.streamrec.app.cli.EventPublisher;
+import dev.streamrec.app.cli.SimulateCommand;
+import dev.streamrec.app.cli.StopSignals;
 import dev.streamrec.app.metrics.StreamrecMetrics;
 import dev.streamrec.app.model.ModelManager;
 import dev.streamrec.avro.UserEvent;
@@ -27,6 +30,7 @@ import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.service.TrainerService;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,6 +58,8 @@ public final class DevCommand implements Callable<Integer> {
     private static final String MODEL_NAME = "streamrec";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration TRAINER_START_LATEST = Duration.ofSeconds(30);
+    /** How long a stop waits for a retrain in progress, after the app and the broker have closed. */
+    private static final Duration TRAINER_STOP_WAIT = Duration.ofSeconds(5);
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the app, 0 for a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -103,6 +109,8 @@ public final class DevCommand implements Callable<Integer> {
      */
     private final Set<String> firstUsers = ConcurrentHashMap.newKeySet();
     private volatile boolean producing = true;
+    /** Stopped by Ctrl-C or SIGTERM: the process ends with this command (a test's requestStop does not). */
+    private volatile boolean signalled;
     private LiveView view;
 
     @Override
@@ -132,10 +140,18 @@ public final class DevCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "dev-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Runtime.getRuntime().addShutdownHook(hook); // for exits other than a signal
+        // Ctrl-C stops in order before the JVM's shutdown begins (see StopSignals): an abort there costs the next
+        // start the dead consumer-group member's session timeout and a recovery of the broker's logs
+        StopSignals.route(() -> {
+            signalled = true;
+            view.note("dev: stopping (Ctrl-C again quits at once)");
+            stop.countDown();
+        });
         System.err.println("streamrec dev: starting (logs in " + logFile + ")");
         printJvmWarningsNow();
         ProgressBar.routeTo(view::training); // the trainer's epoch bars become one field of the live line
+        Thread trainerStop = null;
         try {
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaPort, dataDir.resolve("kafka").toAbsolutePath(), Map.of());
                  ApplicationContext ctx = Application.start(Map.of(
@@ -147,15 +163,31 @@ public final class DevCommand implements Callable<Integer> {
                          "streamrec.models.artifact-cache-dir", dataDir.resolve("model-cache").toAbsolutePath().toString()))) {
                 context.set(ctx);
                 Thread source = startEventSource(broker.bootstrapServers(), imported);
-                try (TrainerService trainer = noTrainer ? null : newTrainer(broker.bootstrapServers())) {
+                TrainerService trainer = noTrainer ? null : newTrainer(broker.bootstrapServers());
+                try {
                     printBanner(ctx, broker, logFile);
                     reportProgressUntilStopped(ctx, trainer);
                     producing = false; // the publisher drains what it has sent, then closes
                     source.join(30_000);
+                } finally {
+                    // A retrain in progress can take a minute to end: the app and the broker close meanwhile, so
+                    // that what the next start depends on (group left, logs closed) is done first.
+                    trainerStop = trainer == null ? null : Thread.ofPlatform().name("dev-trainer-stop").start(trainer::close);
                 }
             } finally {
+                if (trainerStop != null) {
+                    trainerStop.join(signalled ? TRAINER_STOP_WAIT.toMillis() : 0);
+                }
                 view.close();
                 ProgressBar.routeTo(null);
+            }
+            if (trainerStop != null && trainerStop.isAlive()) {
+                // The trainer ends a retrain before it stops (up to a minute); nothing of it is worth the wait once
+                // the app and the broker are closed, and halting skips ONNX Runtime's hook, which would abort
+                // under a session the retrain still evaluates with.
+                System.err.println("dev: stopped cleanly (the retrain in progress was dropped)");
+                System.err.flush();
+                Runtime.getRuntime().halt(0);
             }
             System.err.println("dev: stopped cleanly");
             return 0;
@@ -282,6 +314,8 @@ public final class DevCommand implements Callable<Integer> {
         boolean duplicatesNoted = false;
         String sampleUser = null;
         long startedNanos = System.nanoTime();
+        long startedMillis = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime(); // this run's lists are newer
+        JsonMapper json = ctx.getBean(JsonMapper.class);
         boolean trainerStarted = trainer == null;
         long lastNanos = startedNanos;
         while (!stop.await(2, java.util.concurrent.TimeUnit.SECONDS) && System.nanoTime() < deadline) {
@@ -292,13 +326,15 @@ public final class DevCommand implements Callable<Integer> {
             long now = System.nanoTime();
             double secs = (now - lastNanos) / 1e9;
             if (sampleUser == null && out > 0) {
-                sampleUser = userWithRecommendations(base);
+                sampleUser = userWithRecommendations(base, json, startedMillis);
                 if (sampleUser != null) {
                     view.note("dev: first recommendations: " + base + "/recommendations/" + sampleUser + "?k=10");
                 }
             }
-            // events in, not recommendations out: a restart first ranks the scoring buffer it restored
-            if (!trainerStarted && (in > 0 || now - startedNanos > TRAINER_START_LATEST.toNanos())) {
+            // Not before this run's first list is served: on a restart the trainer reads the whole topic and
+            // retrains at once (all of it is new to it), taking most of a small machine's CPU from the app just
+            // while it catches up (measured: trainer threads sampled 3x as often as the stream thread).
+            if (!trainerStarted && (sampleUser != null || now - startedNanos > TRAINER_START_LATEST.toNanos())) {
                 trainer.start();
                 trainerStarted = true;
             }
@@ -319,13 +355,17 @@ public final class DevCommand implements Callable<Integer> {
         }
     }
 
-    /** One of the first users of this run whose recommendations the app serves now, or null. */
-    private String userWithRecommendations(String base) {
+    /**
+     * One of the first users this run sent events for whose served list was generated by this run (at or
+     * after {@code sinceMillis}), or null. On a restart every user already has the previous run's list: a
+     * 200 alone would name a URL that shows an old list.
+     */
+    private String userWithRecommendations(String base, JsonMapper json, long sinceMillis) {
         for (String user : List.copyOf(firstUsers)) {
             try {
-                HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/recommendations/" + user))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/recommendations/" + user))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && json.readValue(r.body(), io.micronaut.json.tree.JsonNode.class).get("generatedAt").getLongValue() >= sinceMillis) {
                     return user;
                 }
             } catch (IOException e) {

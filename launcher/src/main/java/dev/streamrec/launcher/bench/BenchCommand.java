@@ -1,4 +1,4 @@
-package dev.streamrec.app.cli;
+package dev.streamrec.launcher.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +17,11 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.streamrec.app.Application;
-import dev.streamrec.app.bench.AppUnderTest;
-import dev.streamrec.app.bench.LatencyProbe;
-import dev.streamrec.app.bench.LoadAverage;
+import dev.streamrec.app.cli.EventPublisher;
 import dev.streamrec.app.model.ModelManager;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.broker.EmbeddedKafkaBroker;
+import dev.streamrec.launcher.dev.DevLogging;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.kafka.TopicAdmin;

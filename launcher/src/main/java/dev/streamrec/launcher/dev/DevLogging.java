@@ -1,4 +1,4 @@
-package dev.streamrec.app.cli;
+package dev.streamrec.launcher.dev;
 
 import java.net.URL;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * configuration), because its console is a live view; {@link #close()} restores the console
  * configuration (tests run {@code dev} inside a longer-lived JVM).
  */
-final class DevLogging implements AutoCloseable {
+public final class DevLogging implements AutoCloseable {
 
     private final LoggerContext context;
 
@@ -24,7 +24,7 @@ final class DevLogging implements AutoCloseable {
     }
 
     /** Logs to {@code file} from now on; a no-op when the logging backend is not Logback. */
-    static DevLogging toFile(Path file) {
+    public static DevLogging toFile(Path file) {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (!(factory instanceof LoggerContext ctx)) {
             return new DevLogging(null);

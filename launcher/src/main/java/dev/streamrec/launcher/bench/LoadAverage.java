@@ -1,4 +1,4 @@
-package dev.streamrec.app.bench;
+package dev.streamrec.launcher.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.streamrec.app.cli;
+package dev.streamrec.launcher.dev;
 
 import java.io.PrintStream;
 import java.util.regex.Pattern;

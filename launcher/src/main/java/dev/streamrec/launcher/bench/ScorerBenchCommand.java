@@ -1,4 +1,4 @@
-package dev.streamrec.app.scoring;
+package dev.streamrec.launcher.bench;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,6 +14,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
+import dev.streamrec.app.scoring.BatchScorer;
+import dev.streamrec.app.scoring.ScoreRequest;
+import dev.streamrec.app.scoring.ScoringMetrics;
+import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.ModelArtifact;
@@ -48,7 +52,7 @@ import picocli.CommandLine.Option;
  * Markdown table: users scored per second, and per-call p50/p99.
  *
  * <p>Registered as {@code streamrec.jar bench-scorer}; also runs without Micronaut:
- * {@code java --enable-native-access=ALL-UNNAMED -cp 'streamrec.jar:lib/*' dev.streamrec.app.scoring.ScorerBenchCommand --items 100000}.
+ * {@code java --enable-native-access=ALL-UNNAMED -cp 'streamrec.jar:lib/*' dev.streamrec.launcher.bench.ScorerBenchCommand --items 100000}.
  * CUDA rows appear when the CUDA provider loads (device {@code cuda} is skipped with a note otherwise).
  */
 @Command(name = "bench-scorer", mixinStandardHelpOptions = true,

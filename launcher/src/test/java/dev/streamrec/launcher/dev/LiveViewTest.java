@@ -1,4 +1,4 @@
-package dev.streamrec.app.cli;
+package dev.streamrec.launcher.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

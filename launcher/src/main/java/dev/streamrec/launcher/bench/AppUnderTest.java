@@ -1,4 +1,4 @@
-package dev.streamrec.app.bench;
+package dev.streamrec.launcher.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
