@@ -26,7 +26,7 @@ public class StreamrecConfiguration {
 
     /** Logical topic names, the keys under {@code streamrec.topics}. */
     public static final List<String> SHARED_TOPICS = List.of("user-events", "item-catalog", "recommendations",
-            "model-updates", "user-events-dlq");
+            "model-updates", "user-events-dlq", "user-deletions");
     public static final String ITEM_NEIGHBOURS = "item-neighbours";
     public static final String TRENDING_ITEMS = "trending-items";
 
@@ -101,11 +101,15 @@ public class StreamrecConfiguration {
         short replication = (short) integer("streamrec.topics.default-replication-factor", 1);
         boolean create = env.getProperty("streamrec.topics.create-on-start", Boolean.class).orElse(true);
         List<TopicSettings> list = new ArrayList<>();
-        list.add(settings("user-events", topics.userEvents().name(), partitions, replication, false));
+        TopicSettings userEvents = settings("user-events", topics.userEvents().name(), partitions, replication, false);
+        list.add(userEvents);
         list.add(settings("item-catalog", topics.itemCatalog().name(), partitions, replication, true));
         list.add(settings("recommendations", topics.recommendations().name(), partitions, replication, false));
         list.add(settings("model-updates", topics.shared().modelUpdates().name(), 1, replication, true));
         list.add(settings("user-events-dlq", topics.userEventsDlq().name(), partitions, replication, false));
+        // Co-partitioned with user-events (the recommend task reads both): always the same partition count.
+        list.add(new TopicSettings(topics.userDeletions().name(), userEvents.partitions(),
+                (short) integer("streamrec.topics.user-deletions.replication-factor", replication), true));
         list.add(settings(ITEM_NEIGHBOURS, topics.itemNeighbours().name(), partitions, replication, true));
         list.add(settings(TRENDING_ITEMS, topics.trendingItems().name(), 1, replication, true));
         return new TopicPlan(create, List.copyOf(list));

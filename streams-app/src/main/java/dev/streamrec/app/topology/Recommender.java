@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * buffer (restored from the changelog, flushed after restart) or has its output committed, never
  * both, never neither. TOPOLOGY.md argues it in full.
  */
-final class Recommender implements Processor<String, ValidEvent, String, Recommendations> {
+final class Recommender implements Processor<String, RecommendInput, String, Recommendations> {
 
     static final String TRENDING_REASON = "trending";
     static final String COVISITED_PREFIX = "co-visited:";
@@ -138,15 +138,20 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     }
 
     @Override
-    public void process(Record<String, ValidEvent> record) {
-        UserEvent event = record.value().event();
+    public void process(Record<String, RecommendInput> record) {
+        if (record.value() instanceof EraseUser erase) {
+            erase(erase.userId(), record.timestamp());
+            return;
+        }
+        ValidEvent valid = (ValidEvent) record.value();
+        UserEvent event = valid.event();
         if (!batching.enabled() || !ranker.batches()) {
             // Nothing to gain from a batch (batch size 1, or a ranker without a model): rank now, no buffer
             // round trip. Anything still buffered goes first, so a task's outputs stay in arrival order.
             if (!pending.isEmpty()) {
                 flush();
             }
-            History history = record.value().history();
+            History history = valid.history();
             Map<String, Boolean> stock = new HashMap<>();
             List<Candidate> candidates = candidates(event, history, stock);
             Ranking ranking = ranker.rank(request(event, history, candidates, stock));
@@ -165,6 +170,31 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         if (pending.size() >= batching.size()) {
             flush();
         }
+    }
+
+    /**
+     * Erases a user: the user's events still waiting in the scoring buffer (never ranked now), the
+     * history, the latest and the recently shown lists. Store deletes, so each changelog gets a
+     * tombstone in this task's transaction and a restore cannot bring the user back; a tombstone is
+     * also sent to the recommendations topic for consumers that keep the latest list per user. The
+     * user's next event starts a new history. Idempotent: erasing an unknown user deletes nothing.
+     */
+    private void erase(String userId, long timestamp) {
+        if (batching.enabled() && !pending.isEmpty()) {
+            pending.removeIf(e -> {
+                boolean users = userId.equals(e.getValue().event().getUserId());
+                if (users) {
+                    buffer.delete(e.getKey());
+                }
+                return users;
+            });
+        }
+        histories.delete(userId);
+        latest.delete(userId);
+        recent.delete(userId);
+        context.forward(new Record<>(userId, null, timestamp));
+        metrics.userErased();
+        LOG.info("erased user state in task {} (user-deletions request)", context.taskId());
     }
 
     private void punctuate(long now) {
@@ -249,7 +279,7 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     }
 
     private void emit(String key, UserEvent event, int candidateCount, Ranking ranking, long timestamp,
-                      Record<String, ValidEvent> input) {
+                      Record<String, RecommendInput> input) {
         List<RecommendedItem> items = new ArrayList<>(ranking.items().size());
         for (RankedItem r : ranking.items()) {
             items.add(new RecommendedItem(r.itemId(), r.score(), r.reason()));
