@@ -1,5 +1,6 @@
 package dev.streamrec.app.config;
 
+import dev.streamrec.app.filter.RecommendRules;
 import dev.streamrec.app.topology.AppTopics;
 import dev.streamrec.app.topology.DeadLetters;
 import dev.streamrec.app.topology.ProductionErrorHandler;
@@ -38,7 +39,8 @@ public class TopologyFactory {
     @Singleton
     @Named("streamrec")
     KStream<String, Recommendations> streamrecTopology(@Named("default") ConfiguredStreamBuilder builder,
-                                                       TopologySettings settings, AppTopics topics, Ranker ranker,
+                                                       TopologySettings settings, RecommendRules rules,
+                                                       AppTopics topics, Ranker ranker,
                                                        TopologyMetrics metrics, ScoringSettings scoring,
                                                        @Value("${streamrec.dlq.max-record-bytes:"
                                                                + DeadLetters.DEFAULT_MAX_RECORD_BYTES + "}") int dlqMaxBytes,
@@ -47,7 +49,7 @@ public class TopologyFactory {
         config.put(DeadLetters.MAX_RECORD_BYTES_CONFIG, String.valueOf(dlqMaxBytes));
         config.put(ProductionErrorHandler.RECORD_TOO_LARGE_POLICY_CONFIG, tooLarge);
         StreamrecTopology.configure(config, topics, metrics);
-        return StreamrecTopology.define(builder, settings, topics, ranker, metrics,
+        return StreamrecTopology.define(builder, settings, rules, topics, ranker, metrics,
                 new MicroBatching(scoring.batchSize(), scoring.maxWait()));
     }
 }

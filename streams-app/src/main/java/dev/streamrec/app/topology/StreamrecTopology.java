@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
+import dev.streamrec.app.filter.RecommendRules;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserDeletion;
@@ -125,6 +126,18 @@ public final class StreamrecTopology {
     public static KStream<String, Recommendations> define(StreamsBuilder builder, TopologySettings settings,
                                                           AppTopics topics, Ranker ranker, TopologyMetrics metrics,
                                                           MicroBatching batching) {
+        return define(builder, settings, RecommendRules.DEFAULTS, topics, ranker, metrics, batching);
+    }
+
+    /**
+     * Adds the topology to {@code builder} with the given business rules ({@code streamrec.recommend.exclude},
+     * {@code overfetch}, {@code max-per-category}).
+     *
+     * @return the recommendations stream (also written to the recommendations topic)
+     */
+    public static KStream<String, Recommendations> define(StreamsBuilder builder, TopologySettings settings,
+                                                          RecommendRules rules, AppTopics topics, Ranker ranker,
+                                                          TopologyMetrics metrics, MicroBatching batching) {
         addStores(builder, settings);
         if (batching.enabled()) {
             // No caching: a put and its delete are both in the changelog, so a restore sees exactly what is pending.
@@ -162,9 +175,10 @@ public final class StreamrecTopology {
 
         KStream<String, RecommendInput> toRecommend = withErasures(builder, topics, valid);
         KStream<String, Recommendations> recommendations = batching.enabled()
-                ? toRecommend.process(() -> new Recommender(settings, ranker, metrics, batching), Named.as(RECOMMEND),
+                ? toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, batching), Named.as(RECOMMEND),
                         HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
-                : toRecommend.process(() -> new Recommender(settings, ranker, metrics), Named.as(RECOMMEND),
+                : toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, MicroBatching.NONE),
+                        Named.as(RECOMMEND),
                         HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
         recommendations.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
                 topics.recommendations().valueSerde()).withName(RECOMMENDATIONS_SINK));
@@ -180,8 +194,14 @@ public final class StreamrecTopology {
     /** As {@link #build(TopologySettings, AppTopics, Ranker, TopologyMetrics, Properties)}, micro-batched. */
     public static Topology build(TopologySettings settings, AppTopics topics, Ranker ranker, TopologyMetrics metrics,
                                  MicroBatching batching, Properties config) {
+        return build(settings, RecommendRules.DEFAULTS, topics, ranker, metrics, batching, config);
+    }
+
+    /** As {@link #build(TopologySettings, AppTopics, Ranker, TopologyMetrics, MicroBatching, Properties)}, with business rules. */
+    public static Topology build(TopologySettings settings, RecommendRules rules, AppTopics topics, Ranker ranker,
+                                 TopologyMetrics metrics, MicroBatching batching, Properties config) {
         StreamsBuilder builder = new StreamsBuilder();
-        define(builder, settings, topics, ranker, metrics, batching);
+        define(builder, settings, rules, topics, ranker, metrics, batching);
         return builder.build(config);
     }
 
