@@ -76,6 +76,8 @@ public final class DeletedUsers {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamrec-trainer-deletions");
+        // Never create the topic by asking for it: the app creates it with user-events' partition count.
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
