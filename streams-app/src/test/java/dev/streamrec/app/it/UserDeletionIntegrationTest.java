@@ -1,6 +1,7 @@
 package dev.streamrec.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,10 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.streamrec.app.privacy.DeletionTopicCheck;
 import dev.streamrec.app.topology.StreamrecTopology;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.serde.Serdes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -107,6 +112,34 @@ class UserDeletionIntegrationTest {
         } finally {
             app.stop();
         }
+    }
+
+    @Test
+    void shouldRefuseToStartWhenTheDeletionsTopicIsNotPartitionedLikeUserEvents() throws Exception {
+        // given user-events with 2 partitions and a user-deletions topic someone created with 1
+        TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(app.topic("user-events"), 2, (short) 1),
+                    new NewTopic(app.topic("user-deletions"), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        try {
+            // when the app starts, then it stops with one line saying what to fix
+            assertThatThrownBy(app::start).satisfies(e -> assertThat(rootCause(e))
+                    .isInstanceOf(DeletionTopicCheck.CoPartitioningException.class)
+                    .hasMessageContaining("topic " + app.topic("user-deletions") + " has 1 partition(s) but "
+                            + app.topic("user-events") + " has 2")
+                    .satisfies(c -> assertThat(c.getMessage()).doesNotContain("\n")));
+        } finally {
+            app.stop();
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private enum Last { NONE, VALUE, TOMBSTONE }
