@@ -18,7 +18,8 @@ public final class Serdes {
 
     public static final AvroSerde<UserEvent> USER_EVENT = new AvroSerde<>(UserEvent.getClassSchema(),
             List.of(AvroSerde.historySchema("avro-history/UserEvent-v1.avsc")));
-    public static final AvroSerde<Item> ITEM = new AvroSerde<>(Item.getClassSchema(), List.of());
+    public static final AvroSerde<Item> ITEM = new AvroSerde<>(Item.getClassSchema(),
+            List.of(AvroSerde.historySchema("avro-history/Item-v1.avsc")));
     public static final AvroSerde<Recommendations> RECOMMENDATIONS =
             new AvroSerde<>(Recommendations.getClassSchema(), List.of());
     public static final AvroSerde<UserDeletion> USER_DELETION = new AvroSerde<>(UserDeletion.getClassSchema(), List.of());
