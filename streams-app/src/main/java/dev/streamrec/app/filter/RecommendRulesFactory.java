@@ -10,7 +10,7 @@ class RecommendRulesFactory {
 
     @Singleton
     RecommendRules recommendRules(@Value("${streamrec.recommend.exclude:purchases}") String exclude,
-                                  @Value("${streamrec.recommend.overfetch:2}") int overfetch,
+                                  @Value("${streamrec.recommend.overfetch:1}") int overfetch,
                                   @Value("${streamrec.recommend.max-per-category:0}") int maxPerCategory) {
         return new RecommendRules(ExclusionPolicy.parse(exclude), overfetch, maxPerCategory);
     }
