@@ -5,6 +5,7 @@ import java.util.List;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.ModelPublished;
 import dev.streamrec.avro.Recommendations;
+import dev.streamrec.avro.UserDeletion;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.ItemSignal;
@@ -17,9 +18,11 @@ public final class Serdes {
 
     public static final AvroSerde<UserEvent> USER_EVENT = new AvroSerde<>(UserEvent.getClassSchema(),
             List.of(AvroSerde.historySchema("avro-history/UserEvent-v1.avsc")));
-    public static final AvroSerde<Item> ITEM = new AvroSerde<>(Item.getClassSchema(), List.of());
+    public static final AvroSerde<Item> ITEM = new AvroSerde<>(Item.getClassSchema(),
+            List.of(AvroSerde.historySchema("avro-history/Item-v1.avsc")));
     public static final AvroSerde<Recommendations> RECOMMENDATIONS =
             new AvroSerde<>(Recommendations.getClassSchema(), List.of());
+    public static final AvroSerde<UserDeletion> USER_DELETION = new AvroSerde<>(UserDeletion.getClassSchema(), List.of());
     public static final AvroSerde<ModelPublished> MODEL_PUBLISHED =
             new AvroSerde<>(ModelPublished.getClassSchema(), List.of());
 

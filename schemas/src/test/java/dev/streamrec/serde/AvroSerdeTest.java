@@ -56,6 +56,28 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldReadAnItemWrittenBeforeItHadABrand() throws Exception {
+        // given a catalogue producer on Item v1 (no 'brand')
+        Schema v1 = AvroSerde.historySchema("avro-history/Item-v1.avsc");
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("itemId", "i-1");
+        old.put("title", null);
+        old.put("category", "shoes");
+        old.put("price", 9.5);
+        old.put("inStock", true);
+        old.put("attributes", Map.of());
+        ByteBuffer buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+
+        // when the current reader decodes it, then brand takes its default and the rest carries over
+        dev.streamrec.avro.Item item = Serdes.ITEM.fromBytes(bytes);
+        assertThat(item.getCategory()).isEqualTo("shoes");
+        assertThat(item.getPrice()).isEqualTo(9.5);
+        assertThat(item.getBrand()).as("added in v2").isNull();
+    }
+
+    @Test
     void shouldRejectAnUnknownFingerprintWithATypedError() {
         byte[] bytes = Serdes.USER_EVENT.toBytes(event());
         bytes[5] ^= 0x5A; // corrupt the fingerprint

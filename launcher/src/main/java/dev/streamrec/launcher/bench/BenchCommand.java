@@ -547,6 +547,8 @@ public final class BenchCommand implements Callable<Integer> {
                 "streamrec.topics.user-events-dlq.name", dlq,
                 "streamrec.topics.item-catalog.name", "bench-item-catalog",
                 "streamrec.topics.model-updates.name", modelUpdates));
+        // Per run, like user-events: the deletions topic takes the input's partition count when created.
+        props.put("streamrec.topics.user-deletions.name", input + "-deletions");
         if (modelRoot != null) { // the app loads only artifacts under its roots, and keeps its model state per instance
             props.put("streamrec.models.artifact-roots", modelRoot.toString());
             props.put("streamrec.models.artifact-cache-dir", state.resolve("model-cache").toString());

@@ -100,7 +100,7 @@ public class KafkaAccessCheck implements ApplicationEventListener<BeforeKafkaStr
      * Settings for an admin client of the app: the bootstrap servers and every security setting
      * ({@code security.*}, {@code sasl.*}, {@code ssl.*}) the Kafka Streams configuration holds.
      */
-    static Properties adminConfig(Properties streams) {
+    public static Properties adminConfig(Properties streams) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streams.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         for (String key : streams.stringPropertyNames()) {

@@ -24,7 +24,7 @@ public class StreamrecConfiguration {
 
     /** Logical topic names, the keys under {@code streamrec.topics}. */
     public static final List<String> SHARED_TOPICS = List.of("user-events", "item-catalog", "recommendations",
-            "model-updates", "user-events-dlq");
+            "model-updates", "user-events-dlq", "user-deletions");
     public static final String ITEM_NEIGHBOURS = "item-neighbours";
     public static final String TRENDING_ITEMS = "trending-items";
 
@@ -89,11 +89,15 @@ public class StreamrecConfiguration {
     TopicPlan topicPlan(AppTopics topics, StreamrecProperties.Topics shared, List<StreamrecProperties.Topic> entries) {
         Map<String, StreamrecProperties.Topic> byName = topics(entries);
         List<TopicSettings> list = new ArrayList<>();
-        list.add(settings(byName, shared, "user-events", topics.userEvents().name(), false));
+        TopicSettings userEvents = settings(byName, shared, "user-events", topics.userEvents().name(), false);
+        list.add(userEvents);
         list.add(settings(byName, shared, "item-catalog", topics.itemCatalog().name(), true));
         list.add(settings(byName, shared, "recommendations", topics.recommendations().name(), false));
         list.add(settings(byName, shared, "model-updates", topics.shared().modelUpdates().name(), true));
         list.add(settings(byName, shared, "user-events-dlq", topics.userEventsDlq().name(), false));
+        // Co-partitioned with user-events (the recommend task reads both): always the same partition count.
+        TopicSettings deletions = settings(byName, shared, "user-deletions", topics.userDeletions().name(), true);
+        list.add(new TopicSettings(deletions.name(), userEvents.partitions(), deletions.replicationFactor(), true));
         list.add(settings(byName, shared, ITEM_NEIGHBOURS, topics.itemNeighbours().name(), true));
         list.add(settings(byName, shared, TRENDING_ITEMS, topics.trendingItems().name(), true));
         return new TopicPlan(shared.createOnStart(), List.copyOf(list));

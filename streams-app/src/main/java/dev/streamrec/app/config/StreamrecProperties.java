@@ -95,7 +95,8 @@ public final class StreamrecProperties {
 
     /** {@code streamrec.recommend.*} */
     @ConfigurationProperties("streamrec.recommend")
-    public record Recommend(int k, int seedItems, double trendingWeight, int maxCandidates) {
+    public record Recommend(int k, int seedItems, double trendingWeight, int maxCandidates, String exclude,
+                            int overfetch, int maxPerCategory) {
     }
 
     /** {@code streamrec.quality.*} */

@@ -1,5 +1,6 @@
 package dev.streamrec.app.config;
 
+import dev.streamrec.app.filter.RecommendRules;
 import dev.streamrec.app.topology.AppTopics;
 import dev.streamrec.app.topology.DeadLetters;
 import dev.streamrec.app.topology.ProductionErrorHandler;
@@ -37,14 +38,15 @@ public class TopologyFactory {
     @Singleton
     @Named("streamrec")
     KStream<String, Recommendations> streamrecTopology(@Named("default") ConfiguredStreamBuilder builder,
-                                                       TopologySettings settings, AppTopics topics, Ranker ranker,
+                                                       TopologySettings settings, RecommendRules rules,
+                                                       AppTopics topics, Ranker ranker,
                                                        TopologyMetrics metrics, ScoringSettings scoring,
                                                        StreamrecProperties.Dlq dlq, StreamrecProperties.Errors errors) {
         java.util.Properties config = builder.getConfiguration();
         config.put(DeadLetters.MAX_RECORD_BYTES_CONFIG, String.valueOf(dlq.maxRecordBytes()));
         config.put(ProductionErrorHandler.RECORD_TOO_LARGE_POLICY_CONFIG, errors.recordTooLarge());
         StreamrecTopology.configure(config, topics, metrics);
-        return StreamrecTopology.define(builder, settings, topics, ranker, metrics,
+        return StreamrecTopology.define(builder, settings, rules, topics, ranker, metrics,
                 new MicroBatching(scoring.batchSize(), scoring.maxWait()));
     }
 }

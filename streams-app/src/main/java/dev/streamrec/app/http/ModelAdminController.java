@@ -1,7 +1,5 @@
 package dev.streamrec.app.http;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +7,6 @@ import dev.streamrec.app.model.ModelManager;
 import dev.streamrec.app.model.ModelManager.AdminResult;
 import dev.streamrec.app.scoring.ModelRejectedException;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -61,11 +58,11 @@ class ModelAdminController {
     }
 
     private final ModelManager models;
-    private final byte[] token;
+    private final AdminToken adminToken;
 
-    ModelAdminController(ModelManager models, @Value("${streamrec.admin.token:}") String token) {
+    ModelAdminController(ModelManager models, AdminToken adminToken) {
         this.models = models;
-        this.token = token == null ? new byte[0] : token.trim().getBytes(StandardCharsets.UTF_8);
+        this.adminToken = adminToken;
     }
 
     @Get(uri = "/current", produces = MediaType.APPLICATION_JSON)
@@ -102,19 +99,7 @@ class ModelAdminController {
 
     /** Null when {@code authorization} carries the admin token, else the 401/403 answer. */
     private HttpResponse<?> authorize(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                || authorization.substring(7).isBlank()) {
-            return error(HttpStatus.UNAUTHORIZED, "unauthorized", "send Authorization: Bearer <streamrec.admin.token>")
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"streamrec-admin\"");
-        }
-        if (token.length == 0) {
-            return error(HttpStatus.FORBIDDEN, "forbidden", "the admin API is off: streamrec.admin.token is not set");
-        }
-        byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) { // constant time
-            return error(HttpStatus.FORBIDDEN, "forbidden", "wrong admin token");
-        }
-        return null;
+        return adminToken.refusal(authorization, body -> body.withAvailable(models.availableVersions()));
     }
 
     private HttpResponse<?> answer(AdminResult result) {

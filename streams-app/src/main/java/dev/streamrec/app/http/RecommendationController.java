@@ -1,7 +1,15 @@
 package dev.streamrec.app.http;
 
 import java.net.URI;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.streamrec.app.filter.ServedFilter;
+import dev.streamrec.avro.Item;
+import dev.streamrec.avro.RecommendedItem;
 
 import dev.streamrec.app.topology.StreamrecTopology;
 import dev.streamrec.app.topology.TopologySettings;
@@ -22,7 +30,8 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
 /**
- * {@code GET /recommendations/{userId}?k=} (the latest list produced for the user, cut to k) and
+ * {@code GET /recommendations/{userId}?k=&category=&exclude=id,id&includeSeen=} (the latest list produced
+ * for the user, through the request's filters ({@link ServedFilter}), cut to k) and
  * {@code GET /users/{userId}/history}. Unknown users get 404 with a JSON error body ({@link ErrorBody});
  * a user id longer than {@code streamrec.http.max-id-length} gets 414; a key owned by another
  * instance gets a 307 redirect to it; a store that cannot be queried yet gets 503.
@@ -43,7 +52,9 @@ class RecommendationController {
     }
 
     @Get(uri = "/recommendations/{userId}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> recommendations(@PathVariable String userId, @Nullable @QueryValue Integer k) {
+    HttpResponse<?> recommendations(@PathVariable String userId, @Nullable @QueryValue Integer k,
+                                    @Nullable @QueryValue String category, @Nullable @QueryValue String exclude,
+                                    @Nullable @QueryValue Boolean includeSeen) {
         HttpResponse<?> tooLong = tooLong(userId);
         if (tooLong != null) {
             return tooLong;
@@ -54,10 +65,12 @@ class RecommendationController {
                     .withUserId(userId).response();
         }
         return switch (stores.<Recommendations>get(StreamrecTopology.RECOMMENDATIONS_STORE, userId)) {
-            case StoreQueries.Lookup.Found<Recommendations> f -> HttpResponse.ok(view(f.value(), limit));
+            case StoreQueries.Lookup.Found<Recommendations> f -> HttpResponse.ok(view(f.value(), limit,
+                    ServedFilter.of(category, exclude, includeSeen)));
             case StoreQueries.Lookup.Missing<Recommendations> m -> notFound(userId, "no recommendations for user '"
                     + userId + "' (no valid event seen for this user)");
-            case StoreQueries.Lookup.Elsewhere<Recommendations> e -> redirect(e, "/recommendations/" + userId, k);
+            case StoreQueries.Lookup.Elsewhere<Recommendations> e -> redirect(e, "/recommendations/" + userId,
+                    query("k", k, "category", category, "exclude", exclude, "includeSeen", includeSeen));
         };
     }
 
@@ -70,7 +83,7 @@ class RecommendationController {
         return switch (stores.<UserHistory>get(StreamrecTopology.HISTORY_STORE, userId)) {
             case StoreQueries.Lookup.Found<UserHistory> f -> HttpResponse.ok(view(userId, f.value()));
             case StoreQueries.Lookup.Missing<UserHistory> m -> notFound(userId, "no history for user '" + userId + "'");
-            case StoreQueries.Lookup.Elsewhere<UserHistory> e -> redirect(e, "/users/" + userId + "/history", null);
+            case StoreQueries.Lookup.Elsewhere<UserHistory> e -> redirect(e, "/users/" + userId + "/history", Map.of());
         };
     }
 
@@ -87,19 +100,47 @@ class RecommendationController {
                 + " characters; at most " + maxIdLength + " (streamrec.http.max-id-length)");
     }
 
-    private static HttpResponse<?> redirect(StoreQueries.Lookup.Elsewhere<?> e, String path, Integer k) {
+    private static HttpResponse<?> redirect(StoreQueries.Lookup.Elsewhere<?> e, String path, Map<String, Object> query) {
         UriBuilder uri = UriBuilder.of(URI.create("http://" + e.host().host() + ":" + e.host().port())).path(path);
-        if (k != null) {
-            uri.queryParam("k", k);
-        }
+        query.forEach(uri::queryParam);
         return HttpResponse.temporaryRedirect(uri.build());
     }
 
-    private static Views.RecommendationsView view(Recommendations r, int k) {
-        List<Views.RecommendedItemView> items = r.getItems().stream().limit(k)
+    /** The query parameters given (name, value pairs; null values left out), in order, for a redirect. */
+    private static Map<String, Object> query(Object... pairs) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i + 1] != null) {
+                out.put((String) pairs[i], pairs[i + 1]);
+            }
+        }
+        return out;
+    }
+
+    /** The stored (over-fetched) list through the request's filters, cut to k. */
+    private Views.RecommendationsView view(Recommendations r, int k, ServedFilter filter) {
+        Set<String> seen = filter.includeSeen() ? Set.of() : seen(r.getUserId());
+        List<Views.RecommendedItemView> items = filter.apply(r.getItems(), k, RecommendedItem::getItemId,
+                        id -> {
+                            Item item = stores.global(StreamrecTopology.CATALOG_GLOBAL_STORE, id);
+                            return item == null ? null : item.getCategory();
+                        }, seen).stream()
                 .map(i -> new Views.RecommendedItemView(i.getItemId(), i.getScore(), i.getReason())).toList();
         return new Views.RecommendationsView(r.getUserId(), r.getGeneratedAt(), r.getModelVersion(),
                 r.getTriggerEventId(), items);
+    }
+
+    /** Every item of the user's history (events and kept purchases); the history lives with the list, on this instance. */
+    private Set<String> seen(String userId) {
+        if (stores.<UserHistory>get(StreamrecTopology.HISTORY_STORE, userId) instanceof StoreQueries.Lookup.Found<UserHistory> f) {
+            History h = History.of(f.value());
+            Set<String> seen = new HashSet<>(h.purchased());
+            for (int i = 0; i < h.size(); i++) {
+                seen.add(h.itemId(i));
+            }
+            return seen;
+        }
+        return Set.of();
     }
 
     private static Views.HistoryView view(String userId, UserHistory stored) {

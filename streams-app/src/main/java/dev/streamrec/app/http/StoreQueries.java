@@ -49,6 +49,16 @@ class StoreQueries {
                 : Optional.of(HostInfo.buildFromEndpoint(applicationServer));
     }
 
+    /** A value of a global store (every instance holds all of it), or null. */
+    <V> V global(String storeName, String key) {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(storeName,
+                    QueryableStoreTypes.<String, V>keyValueStore())).get(key);
+        } catch (InvalidStateStoreException e) {
+            throw new StoreUnavailableException("store " + storeName + " is not queryable right now: " + e.getMessage(), e);
+        }
+    }
+
     <V> Lookup<V> get(String storeName, String key) {
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {

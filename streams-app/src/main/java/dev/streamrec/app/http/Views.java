@@ -26,4 +26,9 @@ final class Views {
     @Serdeable
     record HistoryView(String userId, List<EventView> events, List<String> purchased) {
     }
+
+    /** Answer of {@code DELETE /users/{userId}}: the request was written there; the erasure follows. */
+    @Serdeable
+    record DeletionView(String userId, long requestedAt, String topic, int partition, long offset) {
+    }
 }

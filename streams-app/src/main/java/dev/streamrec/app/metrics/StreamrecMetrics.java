@@ -20,6 +20,7 @@ import jakarta.inject.Singleton;
  *       included ({@code type} = VIEW, CLICK, ADD_TO_CART, PURCHASE, UNKNOWN);</li>
  *   <li>{@code streamrec_dlq_records_total{reason}}: records dead-lettered (reason = a {@link RejectReason});</li>
  *   <li>{@code streamrec_duplicates_total}: duplicate deliveries dropped;</li>
+ *   <li>{@code streamrec_user_deletions_total}: users erased by user-deletions requests;</li>
  *   <li>{@code streamrec_production_errors_total{topic,error}}: records the app could not write
  *       ({@code topic} = dead-letter, output, internal; {@code error} = RECORD_TOO_LARGE, SERIALIZATION or
  *       the exception's simple name), see {@code ProductionErrorHandler};</li>
@@ -38,6 +39,7 @@ public class StreamrecMetrics implements TopologyMetrics {
     public static final String EVENTS_IN = "streamrec.events.in";
     public static final String DLQ_RECORDS = "streamrec.dlq.records";
     public static final String DUPLICATES = "streamrec.duplicates";
+    public static final String USER_DELETIONS = "streamrec.user.deletions";
     public static final String RECOMMENDATIONS_OUT = "streamrec.recommendations.out";
     public static final String CANDIDATES = "streamrec.recommendation.candidates";
     public static final String PRODUCTION_ERRORS = "streamrec.production.errors";
@@ -46,6 +48,7 @@ public class StreamrecMetrics implements TopologyMetrics {
     private final Map<EventType, Counter> eventsIn = new EnumMap<>(EventType.class);
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Counter duplicates;
+    private final Counter userDeletions;
     private final Counter modelOut;
     private final Counter heuristicOut;
     private final DistributionSummary candidates;
@@ -74,6 +77,9 @@ public class StreamrecMetrics implements TopologyMetrics {
                     .register(registry));
         }
         duplicates = Counter.builder(DUPLICATES).description("Duplicate event deliveries dropped").register(registry);
+        userDeletions = Counter.builder(USER_DELETIONS)
+                .description("Users erased by user-deletions requests (state, buffered events, latest list)")
+                .register(registry);
         modelOut = Counter.builder(RECOMMENDATIONS_OUT).tag("source", SOURCE_MODEL)
                 .description("Recommendations records produced, by who ranked them").register(registry);
         heuristicOut = Counter.builder(RECOMMENDATIONS_OUT).tag("source", SOURCE_HEURISTIC)
@@ -122,6 +128,11 @@ public class StreamrecMetrics implements TopologyMetrics {
     @Override
     public void duplicate() {
         duplicates.increment();
+    }
+
+    @Override
+    public void userErased() {
+        userDeletions.increment();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
+import dev.streamrec.avro.UserDeletion;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.TrendingItems;
@@ -18,7 +19,7 @@ import dev.streamrec.topics.Topics;
  * default names start with the application id so that two applications on one cluster never share
  * them.
  *
- * @param shared          the project's topics (user-events, item-catalog, recommendations, model-updates, user-events-dlq)
+ * @param shared          the project's topics (user-events, item-catalog, recommendations, model-updates, user-events-dlq, user-deletions)
  * @param itemNeighbours  top-M co-visitation neighbours per item, read back as the {@code item-neighbours-global} store
  * @param trendingItems   each item partition's trending list, read back as the {@code trending-global} store
  */
@@ -57,5 +58,9 @@ public record AppTopics(Topics shared, Topic<String, ItemNeighbours> itemNeighbo
 
     public Topic<byte[], byte[]> userEventsDlq() {
         return shared.userEventsDlq();
+    }
+
+    public Topic<String, UserDeletion> userDeletions() {
+        return shared.userDeletions();
     }
 }

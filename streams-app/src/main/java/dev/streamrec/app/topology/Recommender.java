@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.streamrec.app.filter.ExclusionPolicy;
+import dev.streamrec.app.filter.RecommendRules;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
@@ -41,8 +43,13 @@ import org.slf4j.LoggerFactory;
  * to the event time), normalised so the best is 1, with reason {@code co-visited:<seed>} for the
  * seed that contributed most; plus the merged trending list, worth up to
  * {@code streamrec.recommend.trending-weight} (reason {@code trending} when the item is not
- * co-visited). Items the user purchased, the item of the triggering event and items the catalogue
- * marks out of stock are removed. The {@link Ranker} orders the rest and cuts to k.
+ * co-visited). The user's own items of {@code streamrec.recommend.exclude} ({@link ExclusionPolicy}: purchased,
+ * or the whole history), the item of the triggering event and items the catalogue marks out of stock are
+ * removed. Cold start: with no co-visited candidate, trending items of the catalogue category of the event's
+ * item come first (reason {@code trending-in-category:<category>}), then overall trending. The
+ * {@link Ranker} orders the rest and cuts to k × {@code streamrec.recommend.overfetch}; at most
+ * {@code streamrec.recommend.max-per-category} items per category stay. The store keeps that longer list
+ * (request-time filters cut it to k), the topic record its first k.
  *
  * <p>Neighbours, trending lists and the catalogue are read from global stores: every instance has
  * all of them, whichever partitions it owns. The list is also written to the user-recommendations
@@ -59,9 +66,11 @@ import org.slf4j.LoggerFactory;
  * buffer (restored from the changelog, flushed after restart) or has its output committed, never
  * both, never neither. TOPOLOGY.md argues it in full.
  */
-final class Recommender implements Processor<String, ValidEvent, String, Recommendations> {
+final class Recommender implements Processor<String, RecommendInput, String, Recommendations> {
 
     static final String TRENDING_REASON = "trending";
+    /** Reason of a cold-start candidate: trending in the category of the item the user is looking at. */
+    static final String CATEGORY_TRENDING_PREFIX = "trending-in-category:";
     static final String COVISITED_PREFIX = "co-visited:";
 
     private static final Logger LOG = LoggerFactory.getLogger(Recommender.class);
@@ -69,6 +78,7 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     private static final int MAX_RECENT_ITEMS = 200;
 
     private final TopologySettings settings;
+    private final RecommendRules rules;
     private final Ranker ranker;
     private final TopologyMetrics metrics;
     private final MicroBatching batching;
@@ -88,12 +98,10 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     private long nextSequence;
     private long oldestBufferedAt;
 
-    Recommender(TopologySettings settings, Ranker ranker, TopologyMetrics metrics) {
-        this(settings, ranker, metrics, MicroBatching.NONE);
-    }
-
-    Recommender(TopologySettings settings, Ranker ranker, TopologyMetrics metrics, MicroBatching batching) {
+    Recommender(TopologySettings settings, RecommendRules rules, Ranker ranker, TopologyMetrics metrics,
+                MicroBatching batching) {
         this.settings = settings;
+        this.rules = rules;
         this.ranker = ranker;
         this.metrics = metrics;
         this.batching = batching;
@@ -138,15 +146,20 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     }
 
     @Override
-    public void process(Record<String, ValidEvent> record) {
-        UserEvent event = record.value().event();
+    public void process(Record<String, RecommendInput> record) {
+        if (record.value() instanceof EraseUser erase) {
+            erase(erase.userId(), record.timestamp());
+            return;
+        }
+        ValidEvent valid = (ValidEvent) record.value();
+        UserEvent event = valid.event();
         if (!batching.enabled() || !ranker.batches()) {
             // Nothing to gain from a batch (batch size 1, or a ranker without a model): rank now, no buffer
             // round trip. Anything still buffered goes first, so a task's outputs stay in arrival order.
             if (!pending.isEmpty()) {
                 flush();
             }
-            History history = record.value().history();
+            History history = valid.history();
             Map<String, Boolean> stock = new HashMap<>();
             List<Candidate> candidates = candidates(event, history, stock);
             Ranking ranking = ranker.rank(request(event, history, candidates, stock));
@@ -165,6 +178,31 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         if (pending.size() >= batching.size()) {
             flush();
         }
+    }
+
+    /**
+     * Erases a user: the user's events still waiting in the scoring buffer (never ranked now), the
+     * history, the latest and the recently shown lists. Store deletes, so each changelog gets a
+     * tombstone in this task's transaction and a restore cannot bring the user back; a tombstone is
+     * also sent to the recommendations topic for consumers that keep the latest list per user. The
+     * user's next event starts a new history. Idempotent: erasing an unknown user deletes nothing.
+     */
+    private void erase(String userId, long timestamp) {
+        if (batching.enabled() && !pending.isEmpty()) {
+            pending.removeIf(e -> {
+                boolean users = userId.equals(e.getValue().event().getUserId());
+                if (users) {
+                    buffer.delete(e.getKey());
+                }
+                return users;
+            });
+        }
+        histories.delete(userId);
+        latest.delete(userId);
+        recent.delete(userId);
+        context.forward(new Record<>(userId, null, timestamp));
+        metrics.userErased();
+        LOG.info("erased user state in task {} (user-deletions request)", context.taskId());
     }
 
     private void punctuate(long now) {
@@ -228,35 +266,25 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
 
     private RankingRequest request(UserEvent event, History history, List<Candidate> candidates,
                                    Map<String, Boolean> stock) {
-        return new RankingRequest(event.getUserId(), history.actions(), candidates, settings.recommendK(),
-                event.getTimestamp(), excluded(event, history), item -> inStock(item, stock));
-    }
-
-    /**
-     * The exclusion rule, in this one place (candidates, the heuristic and the model ranker all read
-     * it): never recommend what the user purchased (the kept purchases and any purchase still in the
-     * history), nor the item of the triggering event.
-     */
-    static Set<String> excluded(UserEvent event, History history) {
-        Set<String> excluded = new HashSet<>(history.purchased());
-        for (int i = 0; i < history.size(); i++) {
-            if (history.type(i) == EventType.PURCHASE) {
-                excluded.add(history.itemId(i));
-            }
-        }
-        excluded.add(event.getItemId());
-        return excluded;
+        // Over-fetched: the stored list keeps k × overfetch for request-time filters (the topic record keeps k).
+        return new RankingRequest(event.getUserId(), history.actions(), candidates,
+                settings.recommendK() * rules.overfetch(), event.getTimestamp(), rules.exclude().excluded(event, history),
+                item -> inStock(item, stock));
     }
 
     private void emit(String key, UserEvent event, int candidateCount, Ranking ranking, long timestamp,
-                      Record<String, ValidEvent> input) {
-        List<RecommendedItem> items = new ArrayList<>(ranking.items().size());
-        for (RankedItem r : ranking.items()) {
-            items.add(new RecommendedItem(r.itemId(), r.score(), r.reason()));
+                      Record<String, RecommendInput> input) {
+        List<RankedItem> ranked = rules.capPerCategory(ranking.items(), r -> category(r.itemId()));
+        List<RecommendedItem> stored = new ArrayList<>(ranked.size());
+        for (RankedItem r : ranked) {
+            stored.add(new RecommendedItem(r.itemId(), r.score(), r.reason()));
         }
-        Recommendations recs = new Recommendations(event.getUserId(), context.currentSystemTimeMs(),
-                ranking.modelVersion(), event.getEventId(), items);
-        latest.put(key, recs);
+        long now = context.currentSystemTimeMs();
+        // The store keeps the over-fetched list (request-time filters cut it); the topic record keeps k.
+        latest.put(key, new Recommendations(event.getUserId(), now, ranking.modelVersion(), event.getEventId(), stored));
+        List<RecommendedItem> items = stored.size() > settings.recommendK()
+                ? new ArrayList<>(stored.subList(0, settings.recommendK())) : stored;
+        Recommendations recs = new Recommendations(event.getUserId(), now, ranking.modelVersion(), event.getEventId(), items);
         context.forward(input != null ? input.withValue(recs) : new Record<>(key, recs, timestamp));
         metrics.recommendationsOut(candidateCount, HeuristicRanker.VERSION.equals(ranking.modelVersion())
                 ? TopologyMetrics.SOURCE_HEURISTIC : TopologyMetrics.SOURCE_MODEL);
@@ -296,7 +324,7 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
     }
 
     List<Candidate> candidates(UserEvent event, History history, Map<String, Boolean> stock) {
-        Set<String> excluded = excluded(event, history);
+        Set<String> excluded = rules.exclude().excluded(event, history);
 
         // Seeds: most recent distinct items first.
         Set<String> seeds = new LinkedHashSet<>();
@@ -331,9 +359,24 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         Map<String, Candidate> out = new HashMap<>();
         covisit.forEach((id, s) -> out.put(id, new Candidate(id, s / maxCovisit, COVISITED_PREFIX + bestSeed.get(id))));
 
-        List<TrendingEntry> trend = mergedTrending();
-        if (!trend.isEmpty() && settings.trendingWeight() > 0) {
-            double maxCount = trend.getFirst().getCount();
+        List<TrendingEntry> all = mergedTrending();
+        if (!all.isEmpty() && settings.trendingWeight() > 0) {
+            double maxCount = all.getFirst().getCount();
+            // Cold start: no co-visited candidate (no usable history), so the category the user is browsing
+            // (of the event's item, from the catalogue) leads with its own trending items, ahead of the rest.
+            String browsing = covisit.isEmpty() ? category(event.getItemId()) : null;
+            if (browsing != null) {
+                int taken = 0;
+                for (int i = 0; i < all.size() && taken < settings.trendingTopN(); i++) {
+                    String id = all.get(i).getItemId();
+                    if (!excluded.contains(id) && browsing.equals(category(id))) {
+                        taken++;
+                        out.put(id, new Candidate(id, 1.0 + settings.trendingWeight() * all.get(i).getCount() / maxCount,
+                                CATEGORY_TRENDING_PREFIX + browsing));
+                    }
+                }
+            }
+            List<TrendingEntry> trend = all.size() > settings.trendingTopN() ? all.subList(0, settings.trendingTopN()) : all;
             for (TrendingEntry t : trend) {
                 if (excluded.contains(t.getItemId())) {
                     continue;
@@ -356,7 +399,7 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         return list;
     }
 
-    /** Every partition's trending list merged, best first, cut to {@code streamrec.trending.top-n}. */
+    /** Every partition's trending list merged, best first (uncut: cold start looks past the top n for a category). */
     private List<TrendingEntry> mergedTrending() {
         List<TrendingEntry> all = new ArrayList<>();
         try (KeyValueIterator<String, ValueAndTimestamp<TrendingItems>> it = trending.all()) {
@@ -368,7 +411,13 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
             }
         }
         all.sort(Comparator.comparingLong(TrendingEntry::getCount).reversed().thenComparing(TrendingEntry::getItemId));
-        return all.size() > settings.trendingTopN() ? all.subList(0, settings.trendingTopN()) : all;
+        return all;
+    }
+
+    /** The item's catalogue category, or null (no catalogue entry, or none set). */
+    private String category(String itemId) {
+        Item item = ValueAndTimestamp.getValueOrNull(catalog.get(itemId));
+        return item == null ? null : item.getCategory();
     }
 
     /** Catalogue stock, looked up once per item per ranking (or batch) through {@code stock}. */

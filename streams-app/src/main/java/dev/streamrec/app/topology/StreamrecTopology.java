@@ -1,10 +1,13 @@
 package dev.streamrec.app.topology;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 
+import dev.streamrec.app.filter.RecommendRules;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
+import dev.streamrec.avro.UserDeletion;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.ItemSignal;
@@ -41,6 +44,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                                                  └─ emit-item-signals ─▶ &lt;app&gt;-item-signals-repartition (by item)
  *                                                                        ├─ aggregate-covisits [item-covisits, item-covisits-dirty] ─▶ item-neighbours topic ─▶ item-neighbours-global
  *                                                                        └─ count-trending [item-trend-counts] ─▶ trending-items topic ─▶ trending-global
+ * user-deletions ─ erase-requests ─ merge-erasures ─▶ recommend (erases the user's stores and buffered events, tombstone to recommendations)
  * item-catalog ─▶ item-catalog-global
  * </pre>
  */
@@ -63,6 +67,9 @@ public final class StreamrecTopology {
     public static final String NEIGHBOURS_GLOBAL_SOURCE = "item-neighbours-global-source";
     public static final String TRENDING_GLOBAL_SOURCE = "trending-global-source";
     public static final String CATALOG_GLOBAL_SOURCE = "item-catalog-global-source";
+    public static final String USER_DELETIONS_SOURCE = "user-deletions-source";
+    public static final String ERASE_REQUESTS = "erase-requests";
+    public static final String MERGE_ERASURES = "merge-erasures";
 
     // Store names.
     /** Window store eventId → first record time; retention {@code streamrec.dedupe.retention}. */
@@ -123,6 +130,18 @@ public final class StreamrecTopology {
     public static KStream<String, Recommendations> define(StreamsBuilder builder, TopologySettings settings,
                                                           AppTopics topics, Ranker ranker, TopologyMetrics metrics,
                                                           MicroBatching batching) {
+        return define(builder, settings, RecommendRules.DEFAULTS, topics, ranker, metrics, batching);
+    }
+
+    /**
+     * Adds the topology to {@code builder} with the given business rules ({@code streamrec.recommend.exclude},
+     * {@code overfetch}, {@code max-per-category}).
+     *
+     * @return the recommendations stream (also written to the recommendations topic)
+     */
+    public static KStream<String, Recommendations> define(StreamsBuilder builder, TopologySettings settings,
+                                                          RecommendRules rules, AppTopics topics, Ranker ranker,
+                                                          TopologyMetrics metrics, MicroBatching batching) {
         addStores(builder, settings);
         if (batching.enabled()) {
             // Write-behind: an entry ranked before the commit never reaches the changelog; one still waiting at
@@ -159,10 +178,12 @@ public final class StreamrecTopology {
                 .to(topics.trendingItems().name(), Produced.with(topics.trendingItems().keySerde(),
                         topics.trendingItems().valueSerde()).withName(TRENDING_SINK));
 
+        KStream<String, RecommendInput> toRecommend = withErasures(builder, topics, valid);
         KStream<String, Recommendations> recommendations = batching.enabled()
-                ? valid.process(() -> new Recommender(settings, ranker, metrics, batching), Named.as(RECOMMEND),
+                ? toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, batching), Named.as(RECOMMEND),
                         HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
-                : valid.process(() -> new Recommender(settings, ranker, metrics), Named.as(RECOMMEND),
+                : toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, MicroBatching.NONE),
+                        Named.as(RECOMMEND),
                         HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
         recommendations.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
                 topics.recommendations().valueSerde()).withName(RECOMMENDATIONS_SINK));
@@ -178,8 +199,14 @@ public final class StreamrecTopology {
     /** As {@link #build(TopologySettings, AppTopics, Ranker, TopologyMetrics, Properties)}, micro-batched. */
     public static Topology build(TopologySettings settings, AppTopics topics, Ranker ranker, TopologyMetrics metrics,
                                  MicroBatching batching, Properties config) {
+        return build(settings, RecommendRules.DEFAULTS, topics, ranker, metrics, batching, config);
+    }
+
+    /** As {@link #build(TopologySettings, AppTopics, Ranker, TopologyMetrics, MicroBatching, Properties)}, with business rules. */
+    public static Topology build(TopologySettings settings, RecommendRules rules, AppTopics topics, Ranker ranker,
+                                 TopologyMetrics metrics, MicroBatching batching, Properties config) {
         StreamsBuilder builder = new StreamsBuilder();
-        define(builder, settings, topics, ranker, metrics, batching);
+        define(builder, settings, rules, topics, ranker, metrics, batching);
         return builder.build(config);
     }
 
@@ -214,6 +241,23 @@ public final class StreamrecTopology {
             return org.apache.kafka.common.serialization.Serdes.serdeFrom(avro.serializer(), avro.deserializer(maxBytes));
         }
         return serde;
+    }
+
+    /**
+     * The valid events merged with the erase requests of the user-deletions topic (keyed by userId and
+     * partitioned like user-events, so a request reaches the task that holds the user). A record
+     * without a key or value is no request and is skipped.
+     */
+    @SuppressWarnings("unchecked") // a stream of ValidEvent is a stream of RecommendInput: no copy node needed
+    private static KStream<String, RecommendInput> withErasures(StreamsBuilder builder, AppTopics topics,
+                                                               KStream<String, ValidEvent> valid) {
+        Topic<String, UserDeletion> deletions = topics.userDeletions();
+        KStream<String, RecommendInput> erasures = builder
+                .stream(deletions.name(), Consumed.with(deletions.keySerde(), deletions.valueSerde())
+                        .withName(USER_DELETIONS_SOURCE))
+                .flatMapValues((user, d) -> user == null || d == null ? List.<RecommendInput>of()
+                        : List.<RecommendInput>of(new EraseUser(user, d.getRequestedAt())), Named.as(ERASE_REQUESTS));
+        return ((KStream<String, RecommendInput>) (KStream<String, ?>) valid).merge(erasures, Named.as(MERGE_ERASURES));
     }
 
     private static void addStores(StreamsBuilder builder, TopologySettings s) {

@@ -60,6 +60,10 @@ public interface TopologyMetrics {
     default void productionError(String topicRole, String error) {
     }
 
+    /** A user erased by a user-deletions record (state, pending events and latest list removed). */
+    default void userErased() {
+    }
+
     /** A dead-letter record whose value (or key) was cut to fit the size bound. */
     default void deadLetterTruncated() {
     }

@@ -12,6 +12,7 @@ final class RecordingMetrics implements TopologyMetrics {
     final Map<EventType, AtomicLong> eventsIn = new ConcurrentHashMap<>();
     final Map<RejectReason, AtomicLong> rejected = new ConcurrentHashMap<>();
     final AtomicLong duplicates = new AtomicLong();
+    final AtomicLong erased = new AtomicLong();
     final AtomicLong recommendations = new AtomicLong();
     final AtomicLong interactions = new AtomicLong();
     final AtomicLong hits = new AtomicLong();
@@ -29,6 +30,11 @@ final class RecordingMetrics implements TopologyMetrics {
     @Override
     public void duplicate() {
         duplicates.incrementAndGet();
+    }
+
+    @Override
+    public void userErased() {
+        erased.incrementAndGet();
     }
 
     @Override

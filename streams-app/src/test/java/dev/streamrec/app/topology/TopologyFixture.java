@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.streamrec.avro.EventType;
+import dev.streamrec.app.filter.RecommendRules;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserEvent;
@@ -59,6 +60,10 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(TopologySettings settings, Ranker ranker, MicroBatching batching) {
+        this(settings, RecommendRules.DEFAULTS, ranker, batching);
+    }
+
+    TopologyFixture(TopologySettings settings, RecommendRules rules, Ranker ranker, MicroBatching batching) {
         this.settings = settings;
         try {
             stateDir = Files.createTempDirectory("streamrec-ttd-");
@@ -70,7 +75,7 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         StreamrecTopology.configure(props, TOPICS, metrics);
-        driver = new TopologyTestDriver(StreamrecTopology.build(settings, TOPICS, ranker, metrics, batching, props), props, T0);
+        driver = new TopologyTestDriver(StreamrecTopology.build(settings, rules, TOPICS, ranker, metrics, batching, props), props, T0);
         events = driver.createInputTopic(TOPICS.userEvents().name(), TOPICS.userEvents().keySerde().serializer(),
                 TOPICS.userEvents().valueSerde().serializer());
         rawEvents = driver.createInputTopic(TOPICS.userEvents().name(), new ByteArraySerializer(), new ByteArraySerializer());

@@ -41,13 +41,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model-updates-topic", defaultValue = "model-updates", description = "Default: ${DEFAULT-VALUE}.")
     String modelUpdatesTopic;
 
+    @Option(names = "--user-deletions-topic", defaultValue = "user-deletions",
+            description = "Erased users' events up to their request are left out. Default: ${DEFAULT-VALUE}.")
+    String userDeletionsTopic;
+
     @Mixin
     ModelOptions model;
 
     @Override
     public Integer call() throws InterruptedException {
         TrainerService.Settings settings = TrainerService.Settings.defaults(bootstrapServers, model.artifactRoot, model.modelName)
-                .withTopics(Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic)))
+                .withTopics(Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic,
+                "user-deletions", userDeletionsTopic)))
                 .withSchedule(Duration.ofMillis((long) (intervalMinutes * 60_000)), minNewEvents)
                 .withLookback(Duration.ofMillis((long) (lookbackHours * 3_600_000)))
                 .withPipeline(model.pipeline(true))

@@ -59,6 +59,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model-updates-topic", defaultValue = "model-updates", description = "Default: ${DEFAULT-VALUE}.")
     String modelUpdatesTopic;
 
+    @Option(names = "--user-deletions-topic", defaultValue = "user-deletions",
+            description = "Erased users' events up to their request are left out. Default: ${DEFAULT-VALUE}.")
+    String userDeletionsTopic;
+
     @Option(names = "--warm-start", description = "Start from the current artifact's weights (new items initialised).")
     boolean warmStart;
 
@@ -70,14 +74,16 @@ final class TrainCommand implements Callable<Integer> {
         if (input == null && bootstrapServers == null) {
             throw new IllegalArgumentException("give --input <file> or --bootstrap-servers <host:port>");
         }
-        Topics topics = Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic));
+        Topics topics = Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic,
+                "user-deletions", userDeletionsTopic));
         EventLog events;
         if (input != null) {
             events = CsvEventSource.read(input);
         } else {
             KafkaEventReader.Window w = window == null ? KafkaEventReader.Window.ALL : new KafkaEventReader.Window(
                     window.start == null ? 0 : window.start, window.end == null ? Long.MAX_VALUE : window.end);
-            events = new KafkaEventReader(bootstrapServers, ClientProperties.load(commandConfig), topics.userEvents()).read(w);
+            events = new KafkaEventReader(bootstrapServers, ClientProperties.load(commandConfig), topics.userEvents(),
+                    topics.userDeletions()).read(w);
         }
         try (ModelPublisher publisher = bootstrapServers == null ? null
                 : new ModelPublisher(bootstrapServers, ClientProperties.load(commandConfig), topics.modelUpdates())) {

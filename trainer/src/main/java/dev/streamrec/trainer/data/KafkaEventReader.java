@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.streamrec.avro.UserDeletion;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.serde.RecordDecodingException;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * with {@code start <= timestamp < end}. Uses manual assignment and no consumer group: the trainer
  * never commits offsets and never disturbs the streams app's group. Records that do not decode are
  * counted and skipped (the streams app sends them to the dead-letter topic; here they only matter
- * as a number in the log).
+ * as a number in the log). Given the user-deletions topic, events of users erased on request are
+ * left out up to their request time ({@link DeletedUsers}).
  */
 public final class KafkaEventReader {
 
@@ -46,6 +48,7 @@ public final class KafkaEventReader {
     private final String bootstrapServers;
     private final Map<String, String> clientSettings;
     private final Topic<String, UserEvent> topic;
+    private final Topic<String, UserDeletion> deletions;
     private volatile long lastSkipped;
 
     public KafkaEventReader(String bootstrapServers, Topic<String, UserEvent> topic) {
@@ -54,12 +57,25 @@ public final class KafkaEventReader {
 
     /** @param clientSettings extra consumer settings (security: {@code security.protocol}, {@code sasl.*}, {@code ssl.*}) */
     public KafkaEventReader(String bootstrapServers, Map<String, String> clientSettings, Topic<String, UserEvent> topic) {
+        this(bootstrapServers, clientSettings, topic, null);
+    }
+
+    /**
+     * @param deletions the user-deletions topic: erased users' events up to their request are left out of
+     *                  every read ({@link DeletedUsers}); null reads every event
+     */
+    public KafkaEventReader(String bootstrapServers, Map<String, String> clientSettings, Topic<String, UserEvent> topic,
+                            Topic<String, UserDeletion> deletions) {
         this.bootstrapServers = bootstrapServers;
         this.clientSettings = Map.copyOf(clientSettings);
         this.topic = topic;
+        this.deletions = deletions;
     }
 
     public EventLog read(Window window) {
+        // Read before the events: a deletion requested while the events are read then covers them too.
+        DeletedUsers deleted = deletions == null ? DeletedUsers.NONE
+                : DeletedUsers.read(bootstrapServers, clientSettings, deletions);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
             List<TopicPartition> partitions = partitions(consumer);
             consumer.assign(partitions);
@@ -111,9 +127,14 @@ public final class KafkaEventReader {
             if (undecodable > 0) {
                 LOG.warn("skipped {} undecodable records on {} (by reason: {})", undecodable, topic.name(), skipped);
             }
-            LOG.info("read {} events from {} (window {}..{})", events.size(), topic.name(), window.start(), window.end());
+            List<UserEvent> kept = deleted.filter(events);
+            if (kept.size() < events.size()) {
+                LOG.info("left out {} events of {} erased user(s) ({})", events.size() - kept.size(), deleted.size(),
+                        deletions.name());
+            }
+            LOG.info("read {} events from {} (window {}..{})", kept.size(), topic.name(), window.start(), window.end());
             lastSkipped = undecodable;
-            return EventLog.of(events, topic.name());
+            return EventLog.of(kept, topic.name());
         }
     }
 

@@ -17,15 +17,15 @@ public enum ExclusionPolicy {
 
     /**
      * Every item of the case's history (the Beauty/ICLRec protocol: the user's input items are
-     * excluded). Serving has no such setting yet.
+     * excluded). Serving: {@code streamrec.recommend.exclude: history}.
      */
     HISTORY("history"),
 
     /**
      * Purchased items plus the latest event's item, so viewed items may come back (shoppers return
-     * to items). This is what the streams app does: {@code Recommender} excludes the user's purchased
-     * items and the triggering event's item; {@code ModelRanker} adds the purchases in the history
-     * window and the last history item.
+     * to items). Serving: {@code streamrec.recommend.exclude: purchases} (its default; the streams app's
+     * {@code filter.ExclusionPolicy} excludes the kept purchases, purchases in the history and the
+     * triggering event's item).
      */
     PURCHASES("purchases");
 

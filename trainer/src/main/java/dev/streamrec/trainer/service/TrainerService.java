@@ -101,7 +101,8 @@ public final class TrainerService implements AutoCloseable {
     public TrainerService(Settings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.reader = new KafkaEventReader(settings.bootstrapServers(), settings.kafkaClient(), settings.topics().userEvents());
+        this.reader = new KafkaEventReader(settings.bootstrapServers(), settings.kafkaClient(), settings.topics().userEvents(),
+                settings.topics().userDeletions());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "trainer-service");
             t.setDaemon(true);

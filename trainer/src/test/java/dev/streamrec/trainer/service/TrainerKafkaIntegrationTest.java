@@ -99,6 +99,36 @@ class TrainerKafkaIntegrationTest {
         assertThat(readAll(topics, 2, Duration.ofSeconds(3))).hasSize(1);
     }
 
+    @Test
+    void readerLeavesOutErasedUsersEventsUpToTheirRequest() throws Exception {
+        // given events of two users and a deletion request for one of them between its events
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Topics topics = Topics.named(Map.of("user-events", "user-events-" + suffix, "user-deletions", "user-deletions-" + suffix));
+        kafka.createTopics(2, topics.userEvents().name(), topics.userDeletions().name());
+        UserEvent base = UserEvent.newBuilder().setEventId("x").setUserId("x").setItemId("item-1")
+                .setType(dev.streamrec.avro.EventType.VIEW).setTimestamp(0).build();
+        produce(topics, List.of(UserEvent.newBuilder(base).setEventId("a1").setUserId("gone").setTimestamp(1_000).build(),
+                UserEvent.newBuilder(base).setEventId("b1").setUserId("kept").setTimestamp(1_500).build(),
+                UserEvent.newBuilder(base).setEventId("a2").setUserId("gone").setTimestamp(2_000).build(),
+                UserEvent.newBuilder(base).setEventId("a3").setUserId("gone").setTimestamp(3_000).build()));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<String, dev.streamrec.avro.UserDeletion> producer = new KafkaProducer<>(p,
+                topics.userDeletions().keySerde().serializer(), topics.userDeletions().valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topics.userDeletions().name(), "gone",
+                    new dev.streamrec.avro.UserDeletion("gone", 2_000L))).get();
+        }
+
+        // when the trainer reads its training data
+        dev.streamrec.trainer.data.EventLog log = new dev.streamrec.trainer.data.KafkaEventReader(kafka.bootstrapServers(),
+                Map.of(), topics.userEvents(), topics.userDeletions()).read(dev.streamrec.trainer.data.KafkaEventReader.Window.ALL);
+
+        // then the erased user keeps only the event after the request; the other user is untouched
+        assertThat(log.users().get("gone")).as("erased user's events").hasSize(1);
+        assertThat(log.users().get("gone").getFirst().timestamp()).isEqualTo(3_000);
+        assertThat(log.users().get("kept")).hasSize(1);
+    }
+
     private static void produce(Topics topics, List<UserEvent> events) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
