@@ -108,6 +108,8 @@ public class StreamrecConfiguration {
         list.add(settings("user-events-dlq", topics.userEventsDlq().name(), partitions, replication, false));
         list.add(settings(ITEM_NEIGHBOURS, topics.itemNeighbours().name(), partitions, replication, true));
         list.add(settings(TRENDING_ITEMS, topics.trendingItems().name(), 1, replication, true));
+        // A/B experiment definitions (dev.streamrec.app.experiment): few records, read whole by every instance.
+        list.add(settings("experiments", name("experiments", "experiments"), 1, replication, true));
         return new TopicPlan(create, List.copyOf(list));
     }
 

@@ -99,7 +99,7 @@ class RecommendationController {
         List<Views.RecommendedItemView> items = r.getItems().stream().limit(k)
                 .map(i -> new Views.RecommendedItemView(i.getItemId(), i.getScore(), i.getReason())).toList();
         return new Views.RecommendationsView(r.getUserId(), r.getGeneratedAt(), r.getModelVersion(),
-                r.getTriggerEventId(), items);
+                r.getTriggerEventId(), items, r.getExperiment(), r.getVariant());
     }
 
     private static Views.HistoryView view(String userId, UserHistory stored) {

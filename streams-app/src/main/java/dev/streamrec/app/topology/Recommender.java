@@ -255,12 +255,12 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
             items.add(new RecommendedItem(r.itemId(), r.score(), r.reason()));
         }
         Recommendations recs = new Recommendations(event.getUserId(), context.currentSystemTimeMs(),
-                ranking.modelVersion(), event.getEventId(), items);
+                ranking.modelVersion(), event.getEventId(), items, ranking.experiment(), ranking.variant());
         latest.put(key, recs);
         context.forward(input != null ? input.withValue(recs) : new Record<>(key, recs, timestamp));
         metrics.recommendationsOut(candidateCount, HeuristicRanker.VERSION.equals(ranking.modelVersion())
                 ? TopologyMetrics.SOURCE_HEURISTIC : TopologyMetrics.SOURCE_MODEL);
-        trackQuality(key, event, items);
+        trackQuality(key, event, items, ranking);
     }
 
     /**
@@ -269,14 +269,19 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
      * list's items. Checked before the list the event itself triggers is added, so an event never
      * counts as a hit for its own recommendation.
      */
-    private void trackQuality(String key, UserEvent event, List<RecommendedItem> items) {
+    private void trackQuality(String key, UserEvent event, List<RecommendedItem> items, Ranking ranking) {
         long now = event.getTimestamp();
         long window = settings.qualityWindow().toMillis();
         Map<Integer, Long> shown = RecentlyShown.decode(recent.get(key));
         metrics.seen(event.getItemId());
         if (event.getType() == EventType.CLICK || event.getType() == EventType.PURCHASE) {
             Long at = shown.get(event.getItemId().hashCode());
-            metrics.interaction(at != null && now - at <= window);
+            boolean hit = at != null && now - at <= window;
+            metrics.interaction(hit);
+            if (ranking.inExperiment()) {
+                // The user's variant is stable, so the lists the hit refers to came from it too.
+                metrics.experimentInteraction(ranking.experiment(), ranking.variant(), hit);
+            }
         }
         shown.values().removeIf(at -> now - at > window);
         List<String> ids = new ArrayList<>(items.size());
@@ -286,6 +291,9 @@ final class Recommender implements Processor<String, ValidEvent, String, Recomme
         }
         recent.put(key, RecentlyShown.encode(shown, MAX_RECENT_ITEMS)); // the newest: a bound on the store value
         metrics.emitted(ids, event.getTimestamp());
+        if (ranking.inExperiment()) {
+            metrics.experimentEmitted(ranking.experiment(), ranking.variant(), ids);
+        }
     }
 
     @Override
