@@ -33,7 +33,8 @@ final class AppInstances {
         this.first = new TestApp(bootstrap, extra);
         shared.putAll(extra);
         shared.put("kafka.streams.default.application.id", first.id);
-        for (String t : List.of("user-events", "item-catalog", "recommendations", "model-updates", "user-events-dlq")) {
+        for (String t : List.of("user-events", "item-catalog", "recommendations", "model-updates", "user-events-dlq",
+                "experiments")) {
             shared.put("streamrec.topics." + t + ".name", first.topic(t));
         }
         addressed(first);

@@ -45,7 +45,8 @@ final class TestApp {
         properties.put("kafka.streams.default.commit.interval.ms", 100);
         properties.put("streamrec.covisit.publish-interval", "200ms");
         properties.put("streamrec.trending.publish-interval", "200ms");
-        for (String t : List.of("user-events", "item-catalog", "recommendations", "model-updates", "user-events-dlq")) {
+        for (String t : List.of("user-events", "item-catalog", "recommendations", "model-updates", "user-events-dlq",
+                "experiments")) {
             properties.put("streamrec.topics." + t + ".name", id + "." + t);
         }
         properties.putAll(extra);
