@@ -5,6 +5,7 @@ import java.util.Arrays;
 import dev.streamrec.app.Main;
 import dev.streamrec.app.cli.BenchCommand;
 import dev.streamrec.app.cli.DevCommand;
+import dev.streamrec.app.cli.ExperimentCommand;
 import dev.streamrec.app.scoring.ScorerBenchCommand;
 import dev.streamrec.trainer.cli.TrainerMain;
 import picocli.CommandLine;
@@ -12,7 +13,7 @@ import picocli.CommandLine;
 /**
  * Entry point of {@code streamrec.jar}, the one command line an operator runs: the streams app's
  * commands (serve, simulate, import, replay, reset), what needs the app and the trainer together
- * (dev, bench, bench-scorer), and the trainer's own under {@code trainer} (train, serve, evaluate).
+ * (dev, bench, bench-scorer, experiment), and the trainer's own under {@code trainer} (train, serve, evaluate).
  */
 public final class Launcher {
 
@@ -36,6 +37,7 @@ public final class Launcher {
         cli.addSubcommand(new BenchCommand());
         cli.addSubcommand(new ScorerBenchCommand());
         cli.addSubcommand(new TrainerCommand());
+        cli.addSubcommand(new ExperimentCommand());
         return cli;
     }
 }

@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,8 +63,7 @@ class ExperimentIntegrationTest {
                 "streamrec.models.artifact-roots", work.toString(),
                 "streamrec.models.artifact-cache-dir", work.resolve("cache").toString(),
                 "streamrec.admin.token", TOKEN,
-                "streamrec.scoring.warmup-runs", 1,
-                "streamrec.topics.experiments.name", "it-experiments-" + UUID.randomUUID()));
+                "streamrec.scoring.warmup-runs", 1));
         TestApp a = deployment.first;
         TestApp b = deployment.another();
         List<UserEvent> events = SwapWorkload.events(2_400, 31L);
