@@ -143,7 +143,9 @@ public final class ExperimentReplayCommand implements Callable<Integer> {
     private ExperimentReport run(Experiment experiment, List<UserEvent> events, List<UserEvent> train, long splitAt)
             throws Exception {
         long started = System.nanoTime();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
+        // No time-based retention: a dataset's events are years old, and the broker's default 7 days
+        // would delete them from user-events at its next retention check, mid-replay.
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, null, Map.of("log.retention.ms", "-1"))) {
             String bootstrap = broker.bootstrapServers();
             Topics topics = Topics.DEFAULT;
             TopicAdmin.ensureTopics(bootstrap, List.of(new TopicSettings(topics.modelUpdates().name(), 1, (short) 1, true),
@@ -162,6 +164,10 @@ public final class ExperimentReplayCommand implements Callable<Integer> {
             props.put("streamrec.models.artifact-roots", work.resolve("models").toString());
             props.put("streamrec.models.artifact-cache-dir", work.resolve("cache").toString());
             props.put("streamrec.quality.window", window.toString());
+            // An offline comparison: lists are read once per triggering event, so at-least-once with
+            // longer commits (faster than exactly-once's 100 ms transactions) changes no figure.
+            props.put("kafka.streams.default.processing.guarantee", "at_least_once");
+            props.put("kafka.streams.default.commit.interval.ms", 1000);
             ApplicationContext ctx = Application.start(props);
             try {
                 awaitReady(ctx, needsModel);

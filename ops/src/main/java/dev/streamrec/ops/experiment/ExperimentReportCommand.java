@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = dev.streamrec.ops.OpsCli.Version.class,
         description = {
-                "Per experiment and variant: recommendation lists, hits, hit rate with a 95% Wilson interval, "
-                        + "relative lift against the control with its 95% interval, and the two-proportion z-test "
+                "Per experiment and variant: recommendation lists, hits, hit rate with a 95%% Wilson interval, "
+                        + "relative lift against the control with its 95%% interval, and the two-proportion z-test "
                         + "p-value (significant below 0.05).",
                 "",
                 "Reads the lists on the recommendations topic with a timestamp in [--from, --to) (a list's "

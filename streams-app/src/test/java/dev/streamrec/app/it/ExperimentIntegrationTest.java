@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,8 @@ import dev.streamrec.avro.VariantRanker;
 import dev.streamrec.serde.Serdes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,6 +79,17 @@ class ExperimentIntegrationTest {
             b.start();
             awaitModel(List.of(a, b), "v1");
 
+            // given an undecodable record and an invalid definition written around the admin API
+            try (KafkaProducer<byte[], byte[]> producer = a.producer()) {
+                producer.send(new ProducerRecord<>(a.topic("experiments"), "junk".getBytes(StandardCharsets.UTF_8),
+                        "not avro".getBytes(StandardCharsets.UTF_8)));
+                Experiment invalid = Experiment.newBuilder(definition()).setName("invalid").setVariants(List.of(
+                        variant("x", 80, VariantRanker.HEURISTIC), variant("y", 80, VariantRanker.HEURISTIC))).build();
+                producer.send(new ProducerRecord<>(a.topic("experiments"), "invalid".getBytes(StandardCharsets.UTF_8),
+                        Serdes.EXPERIMENT.toBytes(invalid)));
+                producer.flush();
+            }
+
             // when an experiment is written through one instance's admin API (bad ones refused)
             assertThat(put(a, experimentJson(110), TOKEN).statusCode()).as("shares over 100%").isEqualTo(400);
             assertThat(put(a, experimentJson(33), null).statusCode()).as("no token").isEqualTo(401);
@@ -90,6 +104,10 @@ class ExperimentIntegrationTest {
                 TestApp.await("v1 held for the pinned variant", Duration.ofSeconds(60),
                         () -> app.context().getBean(ModelManager.class).heldVersions().contains("v1"));
             }
+
+            // (the undecodable record and the invalid definition were skipped: only the valid one is live)
+            assertThat(JSON.readTree(get(b, "/experiments").body()).findValuesAsText("name"))
+                    .contains(EXPERIMENT).doesNotContain("invalid");
 
             // when events flow, every list names the user's variant, ranked by that variant's ranker
             List<UserEvent> first = events.subList(0, 800);
