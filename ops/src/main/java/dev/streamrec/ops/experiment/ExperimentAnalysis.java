@@ -13,10 +13,11 @@ import java.util.TreeMap;
 /**
  * Joins each recommendation list with its user's following events: a list is a <em>hit</em> when,
  * within {@code window} after the list's time (its triggering event's time), the user clicks or
- * buys an item of the list. Per experiment and variant: lists, hits, hit rate with a Wilson 95%
- * interval; against the control variant: relative lift with its interval and the two-proportion
- * z-test p-value. The same definition as the app's online hit rate, computed afterwards over a
- * time range.
+ * buys an item of the list. Per experiment and variant: users, lists, hits, hit rate with a 95%
+ * interval; against the control variant: relative lift with its interval and the z-test p-value.
+ * Users, not lists, are what was randomised, and one user's lists are correlated, so every
+ * interval and test uses the variance clustered by user ({@link Proportions.Clustered}). The same
+ * hit definition as the app's online hit rate, computed afterwards over a time range.
  */
 public final class ExperimentAnalysis {
 
@@ -42,14 +43,15 @@ public final class ExperimentAnalysis {
             byUser.computeIfAbsent(i.userId(), u -> new ArrayList<>()).add(i);
         }
         byUser.values().forEach(l -> l.sort(Comparator.comparingLong(Interaction::time)));
-        // experiment -> variant -> {lists, hits}
-        Map<String, Map<String, long[]>> counts = new TreeMap<>();
+        // experiment -> variant -> user -> {lists, hits}
+        Map<String, Map<String, Map<String, long[]>>> counts = new TreeMap<>();
         for (ListShown l : lists) {
             if (l.experiment() == null || l.experiment().isEmpty()) {
                 continue;
             }
             long[] c = counts.computeIfAbsent(l.experiment(), e -> new TreeMap<>())
-                    .computeIfAbsent(l.variant(), v -> new long[2]);
+                    .computeIfAbsent(l.variant(), v -> new HashMap<>())
+                    .computeIfAbsent(l.userId(), u -> new long[2]);
             c[0]++;
             if (hit(l, byUser.getOrDefault(l.userId(), List.of()), windowMs)) {
                 c[1]++;
@@ -59,14 +61,14 @@ public final class ExperimentAnalysis {
         counts.forEach((experiment, variants) -> {
             String ctl = control.getOrDefault(experiment,
                     variants.containsKey("control") ? "control" : variants.keySet().iterator().next());
-            long[] c = variants.get(ctl);
+            Proportions.Clustered c = variants.containsKey(ctl) ? Proportions.Clustered.of(variants.get(ctl).values()) : null;
             Map<String, ExperimentReport.VariantResult> rows = new LinkedHashMap<>();
             if (c != null) {
                 rows.put(ctl, row(ctl, true, c, null));
             }
-            variants.forEach((v, x) -> {
+            variants.forEach((v, users) -> {
                 if (!v.equals(ctl)) {
-                    rows.put(v, row(v, false, x, c));
+                    rows.put(v, row(v, false, Proportions.Clustered.of(users.values()), c));
                 }
             });
             results.add(new ExperimentReport.ExperimentResult(experiment, c == null ? null : ctl,
@@ -75,17 +77,16 @@ public final class ExperimentAnalysis {
         return new ExperimentReport(windowMs, results);
     }
 
-    private static ExperimentReport.VariantResult row(String variant, boolean isControl, long[] x, long[] control) {
-        Proportions.Interval ci = Proportions.wilson(x[1], x[0]);
-        double rate = x[0] == 0 ? 0 : (double) x[1] / x[0];
+    private static ExperimentReport.VariantResult row(String variant, boolean isControl, Proportions.Clustered x,
+                                                      Proportions.Clustered control) {
+        Proportions.Interval ci = x.interval();
         if (isControl || control == null) {
-            return new ExperimentReport.VariantResult(variant, isControl, x[0], x[1], rate, ci, null, null, null);
+            return new ExperimentReport.VariantResult(variant, isControl, x.users(), x.lists(), x.hits(), x.rate(), ci,
+                    null, null, null);
         }
-        double rateC = control[0] == 0 ? 0 : (double) control[1] / control[0];
-        Double lift = rateC == 0 ? null : rate / rateC - 1;
-        return new ExperimentReport.VariantResult(variant, false, x[0], x[1], rate, ci, lift,
-                Proportions.liftInterval(x[1], x[0], control[1], control[0]),
-                Proportions.zTestP(x[1], x[0], control[1], control[0]));
+        Double lift = control.rate() == 0 ? null : x.rate() / control.rate() - 1;
+        return new ExperimentReport.VariantResult(variant, false, x.users(), x.lists(), x.hits(), x.rate(), ci, lift,
+                Proportions.liftInterval(x, control), Proportions.zTestP(x, control));
     }
 
     /** A click or purchase of the user on a listed item in {@code (time, time + window]}. */

@@ -32,7 +32,7 @@ public record ExperimentReport(long windowMs, List<ExperimentResult> experiments
      * @param liftCi   its 95% interval ({@code null} when undefined)
      * @param pValue   two-proportion z-test against the control ({@code null} for the control)
      */
-    public record VariantResult(String variant, boolean control, long lists, long hits, double hitRate,
+    public record VariantResult(String variant, boolean control, long users, long lists, long hits, double hitRate,
                                 Proportions.Interval hitRateCi, Double lift, Proportions.Interval liftCi, Double pValue) {
     }
 
@@ -43,13 +43,14 @@ public record ExperimentReport(long windowMs, List<ExperimentResult> experiments
             return "no recommendation lists with an experiment in the range\n";
         }
         for (ExperimentResult e : experiments) {
-            b.append(String.format(Locale.ROOT, "experiment %s (control: %s; a hit: a click or purchase of a listed item within %s)%n",
+            b.append(String.format(Locale.ROOT, "experiment %s (control: %s; a hit: a click or purchase of a listed item within %s;"
+                            + " intervals and p-values clustered by user)%n",
                     e.experiment(), e.control() == null ? "none in the range" : e.control(), duration(windowMs)));
-            b.append(String.format(Locale.ROOT, "  %-16s %9s %8s %9s %19s %9s %21s %9s%n", "variant", "lists", "hits",
-                    "hit rate", "95% CI", "lift", "lift 95% CI", "p-value"));
+            b.append(String.format(Locale.ROOT, "  %-12s %7s %9s %8s %9s %19s %9s %21s %9s%n", "variant", "users", "lists",
+                    "hits", "hit rate", "95% CI", "lift", "lift 95% CI", "p-value"));
             for (VariantResult v : e.variants()) {
-                b.append(String.format(Locale.ROOT, "  %-16s %9d %8d %8.2f%% %19s %9s %21s %9s%s%n", v.variant(),
-                        v.lists(), v.hits(), 100 * v.hitRate(), range(v.hitRateCi(), false),
+                b.append(String.format(Locale.ROOT, "  %-12s %7d %9d %8d %8.2f%% %19s %9s %21s %9s%s%n", v.variant(),
+                        v.users(), v.lists(), v.hits(), 100 * v.hitRate(), range(v.hitRateCi(), false),
                         v.control() ? "(control)" : v.lift() == null ? "n/a" : signed(v.lift()),
                         v.control() ? "" : range(v.liftCi(), true),
                         v.pValue() == null ? "" : String.format(Locale.ROOT, "%.4f", v.pValue()),
@@ -73,6 +74,7 @@ public record ExperimentReport(long windowMs, List<ExperimentResult> experiments
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("variant", v.variant());
                 r.put("control", v.control());
+                r.put("users", v.users());
                 r.put("lists", v.lists());
                 r.put("hits", v.hits());
                 r.put("hitRate", v.hitRate());

@@ -1,9 +1,9 @@
 package dev.streamrec.ops.experiment;
 
 /**
- * The statistics of a hit rate (hits out of lists) and of two of them, at 95% confidence.
- * Lists are treated as independent trials; lists of one user are correlated, so with many lists
- * per user the intervals are somewhat too narrow (the README says so).
+ * The statistics of a hit rate (hits out of lists) and of two of them, at 95% confidence: for
+ * independent trials ({@link #wilson(long, long)}, {@link #zTestP(long, long, long, long)}), and
+ * for lists clustered by user ({@link Clustered}), which is what an experiment produces.
  */
 public final class Proportions {
 
@@ -19,15 +19,7 @@ public final class Proportions {
 
     /** The Wilson score interval of {@code hits / n} (good near 0 and 1, unlike the normal one). */
     public static Interval wilson(long hits, long n) {
-        if (n == 0) {
-            return new Interval(0, 1);
-        }
-        double p = (double) hits / n;
-        double z2 = Z95 * Z95;
-        double denominator = 1 + z2 / n;
-        double centre = (p + z2 / (2.0 * n)) / denominator;
-        double half = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denominator;
-        return new Interval(Math.max(0, centre - half), Math.min(1, centre + half));
+        return n == 0 ? new Interval(0, 1) : wilson((double) hits / n, (double) n);
     }
 
     /**
@@ -57,6 +49,84 @@ public final class Proportions {
         }
         double z = ((double) hitsT / nT - (double) hitsC / nC) / se;
         return Math.min(1, 2 * upperTail(Math.abs(z)));
+    }
+
+    /**
+     * A hit rate over users who each saw several lists: {@code rate = sum(hits) / sum(lists)}, with
+     * the cluster-robust (delta method) variance {@code sum_u (h_u - rate * n_u)^2 / L^2 * N / (N - 1)}
+     * (Deng et al., "Applying the Delta Method in Metric Analytics", 2018), which treats users, the
+     * randomised unit, as the independent observations. With fewer than two users it falls back to
+     * the binomial variance.
+     */
+    public record Clustered(long users, long lists, long hits, double rate, double variance) {
+
+        /** From each user's {lists, hits}. */
+        public static Clustered of(java.util.Collection<long[]> perUser) {
+            long n = 0;
+            long h = 0;
+            for (long[] u : perUser) {
+                n += u[0];
+                h += u[1];
+            }
+            double p = n == 0 ? 0 : (double) h / n;
+            int users = perUser.size();
+            double variance;
+            if (users < 2 || n == 0) {
+                variance = n == 0 ? 0 : p * (1 - p) / n;
+            } else {
+                double sum = 0;
+                for (long[] u : perUser) {
+                    double r = u[1] - p * u[0];
+                    sum += r * r;
+                }
+                variance = sum / ((double) n * n) * users / (users - 1);
+            }
+            return new Clustered(users, n, h, p, variance);
+        }
+
+        /** Lists' worth of independent trials that would give the same variance (at most the lists). */
+        public double effectiveLists() {
+            if (variance <= 0) {
+                return lists;
+            }
+            return Math.min(lists, rate * (1 - rate) / variance);
+        }
+
+        /** The Wilson interval at the effective number of lists (the design effect applied). */
+        public Interval interval() {
+            return wilson(rate, effectiveLists());
+        }
+    }
+
+    /** Wilson interval of a rate {@code p} over {@code n} (possibly effective, fractional) trials. */
+    public static Interval wilson(double p, double n) {
+        if (n <= 0) {
+            return new Interval(0, 1);
+        }
+        double z2 = Z95 * Z95;
+        double denominator = 1 + z2 / n;
+        double centre = (p + z2 / (2.0 * n)) / denominator;
+        double half = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denominator;
+        return new Interval(Math.max(0, centre - half), Math.min(1, centre + half));
+    }
+
+    /** Relative lift of {@code t} over {@code c} with a 95% interval (delta method on the log ratio); null when a rate is 0. */
+    public static Interval liftInterval(Clustered t, Clustered c) {
+        if (t.rate() == 0 || c.rate() == 0) {
+            return null;
+        }
+        double se = Math.sqrt(t.variance() / (t.rate() * t.rate()) + c.variance() / (c.rate() * c.rate()));
+        double log = Math.log(t.rate() / c.rate());
+        return new Interval(Math.exp(log - Z95 * se) - 1, Math.exp(log + Z95 * se) - 1);
+    }
+
+    /** Two-sided p-value of the z-test of equal rates with clustered variances; 1 when undefined. */
+    public static double zTestP(Clustered t, Clustered c) {
+        double se = Math.sqrt(t.variance() + c.variance());
+        if (t.lists() == 0 || c.lists() == 0 || se == 0) {
+            return 1;
+        }
+        return Math.min(1, 2 * upperTail(Math.abs((t.rate() - c.rate()) / se)));
     }
 
     /** P(Z &gt; z) for a standard normal Z, z &ge; 0 (W. J. Cody's erfc approximation via Numerical Recipes' erfcc, |error| &lt; 1.2e-7). */

@@ -55,6 +55,34 @@ class ExperimentAnalysisTest {
     }
 
     @Test
+    void shouldCountUsersNotListsAsTheIndependentObservations() {
+        // given 100 users per variant, 50 lists each; a user either hits every list or none,
+        // 55 such users in a, 45 in b: a user-level difference no larger than chance at 100 users each
+        List<ExperimentAnalysis.ListShown> lists = new ArrayList<>();
+        List<ExperimentAnalysis.Interaction> events = new ArrayList<>();
+        for (int u = 0; u < 200; u++) {
+            String user = "u" + u;
+            boolean inA = u < 100;
+            boolean hitter = inA ? u < 55 : u < 145;
+            for (int i = 0; i < 50; i++) {
+                lists.add(new ExperimentAnalysis.ListShown(user, i * 10_000L, "x", inA ? "a" : "b", List.of("i")));
+                if (hitter) {
+                    events.add(new ExperimentAnalysis.Interaction(user, i * 10_000L + 1, "i"));
+                }
+            }
+        }
+
+        // when analysed
+        ExperimentReport.VariantResult b = ExperimentAnalysis.analyse(lists, events, 5_000, Map.of("x", "a"))
+                .experiments().getFirst().variants().get(1);
+
+        // then the clustered test sees 100 users a side (z about 1.4), where lists taken as independent would see 5,000
+        assertThat(b.users()).isEqualTo(100);
+        assertThat(b.pValue()).isGreaterThan(0.05);
+        assertThat(Proportions.zTestP(2_250, 5_000, 2_750, 5_000)).as("the same counts, lists independent").isLessThan(1e-6);
+    }
+
+    @Test
     void shouldFindNoSignificantDifferenceBetweenTwoVariantsOfTheSameRate() {
         // given an A/A split: both variants hit every 5th list
         List<ExperimentAnalysis.ListShown> lists = new ArrayList<>();
