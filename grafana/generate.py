@@ -296,7 +296,7 @@ def models():
                  [t(or_zero(q(0.5, SWAP, "15m")), "p50"),
                   t(or_zero(q(0.99, SWAP, "15m")), "p99")], unit="s")
     d.timeseries("Model load failures by reason",
-                 "Refused artifacts by reason (CHECKSUM, CONTRACT, GOLDEN, LOAD, DOWNLOAD), "
+                 "Refused artifacts by reason (CHECKSUM, CONTRACT, GOLDEN, LOAD, DOWNLOAD, UNTRUSTED, SIGNATURE), "
                  "increase over 5 m.",
                  [t(or_zero("sum by (reason) "
                             "(increase(streamrec_model_load_failures_total[5m]))"),
@@ -444,11 +444,55 @@ def jvm_kafka_streams():
     return d
 
 
+def experiments():
+    d = Dashboard("streamrec-experiments", "streamrec / Experiments",
+                  "A/B experiments: per variant lists served, hit rate@k, coverage and ranking "
+                  "latency. The first variant of an experiment is its control; "
+                  "`experiment report` gives confidence intervals and significance.")
+    by = "experiment, variant"
+    hit_rate = (f"sum by ({by}) (rate(streamrec_experiment_hits_total[5m])) "
+                f"/ sum by ({by}) (rate(streamrec_experiment_interactions_total[5m]))")
+    d.timeseries("Hit rate@k per variant (5m, counters)",
+                 "Share of the variant's users' clicks and purchases on an item recommended to "
+                 "them within the quality window, all instances.",
+                 [t(hit_rate, "{{experiment}} / {{variant}}")], unit="percentunit", max_one=True)
+    d.timeseries("Hit rate per variant (gauge)",
+                 "Each instance's rolling hit rate over the quality window, mean of instances.",
+                 [t(f"avg by ({by}) (streamrec_experiment_hit_rate)", "{{experiment}} / {{variant}}")],
+                 unit="percentunit", max_one=True)
+    d.timeseries("Lists served per variant /s",
+                 "Recommendation lists each variant ranked and emitted per second; the shares "
+                 "should follow the definition's traffic shares.",
+                 [t(f"sum by ({by}) (rate(streamrec_experiment_recommendations_total[1m]))",
+                    "{{experiment}} / {{variant}}")], unit="ops")
+    d.timeseries("Traffic share per variant (5m)",
+                 "Share of the experiment's lists per variant.",
+                 [t(f"sum by ({by}) (rate(streamrec_experiment_recommendations_total[5m])) "
+                    "/ ignoring (variant) group_left sum by (experiment) "
+                    "(rate(streamrec_experiment_recommendations_total[5m]))",
+                    "{{experiment}} / {{variant}}")], unit="percentunit", stack=True, max_one=True)
+    d.timeseries("Coverage per variant",
+                 "Distinct items the variant recommended over the quality window / distinct "
+                 "items seen in events, mean of instances.",
+                 [t(f"avg by ({by}) (streamrec_experiment_coverage_ratio)",
+                    "{{experiment}} / {{variant}}")], unit="percentunit", max_one=True)
+    d.timeseries("Ranking latency p99 per variant",
+                 "One ranker call of the variant (a list or a micro-batch), ONNX Runtime included.",
+                 [t(q(0.99, "streamrec_experiment_ranking_latency_seconds", by=f"le, {by}"),
+                    "{{experiment}} / {{variant}}")], unit="s")
+    d.timeseries("Clicks and purchases per variant /s",
+                 "The hit rate's denominator: how much evidence each variant collects.",
+                 [t(f"sum by ({by}) (rate(streamrec_experiment_interactions_total[1m]))",
+                    "{{experiment}} / {{variant}}")], w=24, h=6, unit="ops")
+    return d
+
+
 DASHBOARDS = {
     "overview.json": overview,
     "models.json": models,
     "quality.json": quality,
     "jvm-kafka-streams.json": jvm_kafka_streams,
+    "experiments.json": experiments,
 }
 
 

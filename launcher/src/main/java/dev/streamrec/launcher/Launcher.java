@@ -6,13 +6,14 @@ import dev.streamrec.app.Main;
 import dev.streamrec.launcher.bench.BenchCommand;
 import dev.streamrec.launcher.dev.DevCommand;
 import dev.streamrec.launcher.bench.ScorerBenchCommand;
+import dev.streamrec.launcher.experiment.ExperimentCommand;
 import dev.streamrec.trainer.cli.TrainerMain;
 import picocli.CommandLine;
 
 /**
  * Entry point of {@code streamrec.jar}, the one command line an operator runs: the streams app's
  * commands (serve, simulate, import, replay, reset), what needs the app and the trainer together
- * (dev, bench, bench-scorer), and the trainer's own under {@code trainer} (train, serve, evaluate).
+ * (dev, bench, bench-scorer, experiment), and the trainer's own under {@code trainer} (train, serve, evaluate).
  */
 public final class Launcher {
 
@@ -36,6 +37,7 @@ public final class Launcher {
         cli.addSubcommand(new BenchCommand());
         cli.addSubcommand(new ScorerBenchCommand());
         cli.addSubcommand(new TrainerCommand());
+        cli.addSubcommand(new ExperimentCommand());
         return cli;
     }
 }

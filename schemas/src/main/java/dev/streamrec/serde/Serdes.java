@@ -2,6 +2,7 @@ package dev.streamrec.serde;
 
 import java.util.List;
 
+import dev.streamrec.avro.Experiment;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.ModelPublished;
 import dev.streamrec.avro.Recommendations;
@@ -21,7 +22,9 @@ public final class Serdes {
     public static final AvroSerde<Item> ITEM = new AvroSerde<>(Item.getClassSchema(),
             List.of(AvroSerde.historySchema("avro-history/Item-v1.avsc")));
     public static final AvroSerde<Recommendations> RECOMMENDATIONS =
-            new AvroSerde<>(Recommendations.getClassSchema(), List.of());
+            new AvroSerde<>(Recommendations.getClassSchema(),
+                    List.of(AvroSerde.historySchema("avro-history/Recommendations-v1.avsc")));
+    public static final AvroSerde<Experiment> EXPERIMENT = new AvroSerde<>(Experiment.getClassSchema(), List.of());
     public static final AvroSerde<UserDeletion> USER_DELETION = new AvroSerde<>(UserDeletion.getClassSchema(), List.of());
     public static final AvroSerde<ModelPublished> MODEL_PUBLISHED =
             new AvroSerde<>(ModelPublished.getClassSchema(), List.of());

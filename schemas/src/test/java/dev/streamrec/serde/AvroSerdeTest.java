@@ -70,11 +70,36 @@ class AvroSerdeTest {
         byte[] bytes = new byte[buf.remaining()];
         buf.get(bytes);
 
+
         // when the current reader decodes it, then brand takes its default and the rest carries over
         dev.streamrec.avro.Item item = Serdes.ITEM.fromBytes(bytes);
         assertThat(item.getCategory()).isEqualTo("shoes");
         assertThat(item.getPrice()).isEqualTo(9.5);
         assertThat(item.getBrand()).as("added in v2").isNull();
+    }
+
+    @Test
+    void shouldReadRecommendationsWrittenBeforeExperimentsWithEmptyExperimentAndVariant() throws Exception {
+        // given a list written by an app from before A/B experiments
+        Schema v1 = AvroSerde.historySchema("avro-history/Recommendations-v1.avsc");
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("userId", "u-1");
+        old.put("generatedAt", 7L);
+        old.put("modelVersion", "heuristic");
+        old.put("triggerEventId", "e-1");
+        old.put("items", java.util.List.of());
+        ByteBuffer buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+
+
+        // when the current reader decodes it
+        dev.streamrec.avro.Recommendations decoded = Serdes.RECOMMENDATIONS.fromBytes(bytes);
+
+        // then experiment and variant are empty: not in any experiment
+        assertThat(decoded.getUserId()).isEqualTo("u-1");
+        assertThat(decoded.getExperiment()).isEmpty();
+        assertThat(decoded.getVariant()).isEmpty();
     }
 
     @Test

@@ -100,6 +100,9 @@ public class StreamrecConfiguration {
         list.add(new TopicSettings(deletions.name(), userEvents.partitions(), deletions.replicationFactor(), true));
         list.add(settings(byName, shared, ITEM_NEIGHBOURS, topics.itemNeighbours().name(), true));
         list.add(settings(byName, shared, TRENDING_ITEMS, topics.trendingItems().name(), true));
+        // A/B experiment definitions (dev.streamrec.app.experiment): few records, read whole by every instance.
+        String experiments = name(byName, "experiments");
+        list.add(settings(byName, shared, "experiments", experiments != null ? experiments : "experiments", true));
         return new TopicPlan(shared.createOnStart(), List.copyOf(list));
     }
 
@@ -125,8 +128,8 @@ public class StreamrecConfiguration {
                                           StreamrecProperties.Topics shared, String logical, String name,
                                           boolean compacted) {
         StreamrecProperties.Topic t = byName.get(logical);
-        // model-updates keeps one partition whatever the configuration says: one ordered stream of announcements
-        int partitions = logical.equals("model-updates") ? 1
+        // model-updates and experiments keep one partition whatever the configuration says: one ordered stream of announcements
+        int partitions = logical.equals("model-updates") || logical.equals("experiments") ? 1
                 : t != null && t.partitions() != null ? t.partitions() : shared.defaultPartitions();
         short replication = t != null && t.replicationFactor() != null ? t.replicationFactor()
                 : shared.defaultReplicationFactor();

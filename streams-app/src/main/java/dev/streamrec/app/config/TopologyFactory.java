@@ -1,6 +1,7 @@
 package dev.streamrec.app.config;
 
 import dev.streamrec.app.filter.RecommendRules;
+import dev.streamrec.app.experiment.ExperimentRanker;
 import dev.streamrec.app.topology.AppTopics;
 import dev.streamrec.app.topology.DeadLetters;
 import dev.streamrec.app.topology.ProductionErrorHandler;
@@ -23,7 +24,8 @@ import org.apache.kafka.streams.kstream.KStream;
  * Registers the topology on micronaut-kafka's {@code default} builder (micronaut-kafka always
  * creates that stream, and Kafka 4 refuses an empty topology, so the app's topology is the default
  * one). micronaut-kafka then builds and starts {@code KafkaStreams} from the builder and closes it
- * with the context.
+ * with the context. The topology ranks through the {@link ExperimentRanker}: the user's experiment
+ * variant, else the primary {@link Ranker}.
  */
 @Factory
 public class TopologyFactory {
@@ -39,7 +41,7 @@ public class TopologyFactory {
     @Named("streamrec")
     KStream<String, Recommendations> streamrecTopology(@Named("default") ConfiguredStreamBuilder builder,
                                                        TopologySettings settings, RecommendRules rules,
-                                                       AppTopics topics, Ranker ranker,
+                                                       AppTopics topics, ExperimentRanker ranker,
                                                        TopologyMetrics metrics, ScoringSettings scoring,
                                                        StreamrecProperties.Dlq dlq, StreamrecProperties.Errors errors) {
         java.util.Properties config = builder.getConfiguration();

@@ -127,7 +127,7 @@ class RecommendationController {
                         }, seen).stream()
                 .map(i -> new Views.RecommendedItemView(i.getItemId(), i.getScore(), i.getReason())).toList();
         return new Views.RecommendationsView(r.getUserId(), r.getGeneratedAt(), r.getModelVersion(),
-                r.getTriggerEventId(), items);
+                r.getTriggerEventId(), items, r.getExperiment(), r.getVariant());
     }
 
     /** Every item of the user's history (events and kept purchases); the history lives with the list, on this instance. */

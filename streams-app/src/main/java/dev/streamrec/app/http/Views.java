@@ -16,7 +16,7 @@ final class Views {
 
     @Serdeable
     record RecommendationsView(String userId, long generatedAt, String modelVersion, String triggerEventId,
-                               List<RecommendedItemView> items) {
+                               List<RecommendedItemView> items, String experiment, String variant) {
     }
 
     @Serdeable

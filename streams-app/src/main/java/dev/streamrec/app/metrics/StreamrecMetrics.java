@@ -8,6 +8,7 @@ import dev.streamrec.app.topology.RejectReason;
 import dev.streamrec.app.topology.TopologyMetrics;
 import dev.streamrec.app.topology.TopologySettings;
 import dev.streamrec.avro.EventType;
+import dev.streamrec.app.experiment.ExperimentMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,10 +57,12 @@ public class StreamrecMetrics implements TopologyMetrics {
     private final Counter dlqTruncated;
 
     private final QualityMetrics quality;
+    private final ExperimentMetrics experiments;
 
     public StreamrecMetrics(MeterRegistry registry, TopologySettings settings) {
         this.registry = registry;
         quality = new QualityMetrics(registry, settings.qualityWindow());
+        experiments = new ExperimentMetrics(registry, settings.qualityWindow());
         for (String role : List.of("dead-letter", "output", "internal")) {
             productionErrorCounter(role, "RECORD_TOO_LARGE");
         }
@@ -159,6 +162,22 @@ public class StreamrecMetrics implements TopologyMetrics {
     @Override
     public void seen(String itemId) {
         quality.seen(itemId);
+        experiments.seen(itemId);
+    }
+
+    @Override
+    public void experimentEmitted(String experiment, String variant, List<String> itemIds) {
+        experiments.emitted(experiment, variant, itemIds);
+    }
+
+    @Override
+    public void experimentInteraction(String experiment, String variant, boolean hit) {
+        experiments.interaction(experiment, variant, hit);
+    }
+
+    /** The per-variant meters (the experiment ranker records its latency there). */
+    public ExperimentMetrics experiments() {
+        return experiments;
     }
 
     /** Total decoded events in since start, all types. */

@@ -81,6 +81,11 @@ public final class ModelManager implements ModelSource, AutoCloseable {
     /** Lists with non-finite scores, per version. */
     private final Map<String, AtomicLong> nonFinite = new ConcurrentHashMap<>();
     private volatile String pinned;
+    /**
+     * Versions experiment variants pin ({@link #hold}), each with its own loaded model (or none yet:
+     * not announced, or refused), kept next to the followed one and loaded with the same checks.
+     */
+    private final Map<String, AtomicReference<LoadedModel>> held = new ConcurrentHashMap<>();
 
     public ModelManager(ModelLoader loader, ModelSettings settings, ScoringMetrics metrics) {
         this.loader = loader;
@@ -160,6 +165,7 @@ public final class ModelManager implements ModelSource, AutoCloseable {
                     known.put(p.getVersion(), p);
                 }
             }
+            known.values().forEach(this::loadHeld);
             if (!refusedBefore.isEmpty()) {
                 LOG.info("not fetching {} announcement(s) refused before ({}): {}; POST /models/retry/{{version}} fetches one again",
                         refusedBefore.size(), settings.stateFile(), refusedBefore);
@@ -202,6 +208,7 @@ public final class ModelManager implements ModelSource, AutoCloseable {
             return;
         }
         known.put(p.getVersion(), p);
+        loadHeld(p);
         if (pinned != null) {
             LOG.info("model {} version {} announced; pinned to {}, so not loading it", p.getName(), p.getVersion(), pinned);
             return;
@@ -334,6 +341,91 @@ public final class ModelManager implements ModelSource, AutoCloseable {
 
     private void save() {
         stateFile.save(new ModelStateFile.State(pinned, withdrawn, rejected));
+    }
+
+    // ---- versions held for experiment variants ---------------------------------------------------
+
+    /**
+     * A source that serves exactly {@code version} (an experiment variant's pinned model), or no
+     * model ({@code null} leases: the caller ranks by the heuristic) while that version is not
+     * announced, is refused, or is no longer {@link #hold held}. Leases and retirement work as for
+     * the followed model, so releasing a version never breaks an in-flight call.
+     */
+    public ModelSource version(String version) {
+        return () -> {
+            AtomicReference<LoadedModel> ref = held.get(version);
+            if (ref == null) {
+                return null;
+            }
+            for (;;) {
+                LoadedModel m = ref.get();
+                if (m == null) {
+                    return null;
+                }
+                ModelLease lease = m.tryLease();
+                if (lease != null) {
+                    return lease;
+                }
+            }
+        };
+    }
+
+    /**
+     * The versions live experiment variants pin: loads those announced and not loaded yet (same
+     * checks as a swap; a refusal is recorded as for any version), retires those no longer wanted.
+     * Queued on the loader thread, so it never races a swap.
+     */
+    public Future<?> hold(Set<String> versions) {
+        return executor.submit(() -> {
+            for (String v : versions) {
+                held.computeIfAbsent(v, x -> new AtomicReference<>());
+                ModelPublished p = known.get(v);
+                if (p != null) {
+                    loadHeld(p);
+                } else {
+                    LOG.info("experiment variant pins model version {}: not announced yet; the heuristic ranks it meanwhile",
+                            ArtifactPolicy.printable(v));
+                }
+            }
+            for (String v : List.copyOf(held.keySet())) {
+                if (!versions.contains(v)) {
+                    LoadedModel old = held.remove(v).getAndSet(null);
+                    if (old != null) {
+                        old.retire();
+                        LOG.info("model version {} released: no live experiment variant pins it", v);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Versions loaded for experiment variants now. */
+    public Set<String> heldVersions() {
+        Set<String> out = new java.util.TreeSet<>();
+        held.forEach((v, ref) -> {
+            if (ref.get() != null) {
+                out.add(v);
+            }
+        });
+        return out;
+    }
+
+    /** Loads {@code p} for the variants that pin it, once (loader thread). */
+    private void loadHeld(ModelPublished p) {
+        AtomicReference<LoadedModel> ref = held.get(p.getVersion());
+        if (ref == null || ref.get() != null || refusedBefore(p)) {
+            return;
+        }
+        try {
+            LoadedModel m = loader.load(p);
+            ref.set(m);
+            LOG.info("loaded model {} version {} on {} for the experiment variants that pin it", m.name(), m.version(),
+                    m.session().device());
+        } catch (ModelRejectedException e) {
+            refuse(p, e.reason(), e);
+        } catch (RuntimeException e) {
+            refuse(p, Reason.LOAD, e);
+        }
     }
 
     // ---- admin ----------------------------------------------------------------------------------
@@ -533,6 +625,12 @@ public final class ModelManager implements ModelSource, AutoCloseable {
         if (m != null) {
             m.retire();
         }
+        held.values().forEach(ref -> {
+            LoadedModel h = ref.getAndSet(null);
+            if (h != null) {
+                h.retire();
+            }
+        });
         metrics.serving(null, null);
     }
 }

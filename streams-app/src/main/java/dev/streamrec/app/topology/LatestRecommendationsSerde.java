@@ -23,16 +23,18 @@ import org.apache.kafka.common.serialization.Serializer;
  * the lists of {@code WriteVolumeTest} (283 bytes instead of 425 a record); scores keep their full double precision, so {@code GET /recommendations} answers
  * exactly what the topic carries.
  *
- * <p>Layout: {@code 0x01}, userId, generatedAt (unsigned varint), modelVersion, triggerEventId, the
+ * <p>Layout: {@code 0x02}, userId, generatedAt (unsigned varint), modelVersion, triggerEventId, the
  * reasons (varint count, strings), the items (varint count; per item: itemId, score as 8 bytes,
- * reason index as a varint). Strings are a varint byte length and UTF-8. Values written before, in the
- * Avro single-object encoding (first byte {@code 0xC3}), are still read.
+ * reason index as a varint), then the A/B experiment and variant. Strings are a varint byte length and
+ * UTF-8. Values written before are still read: packed without experiment and variant (first byte
+ * {@code 0x01}, read as not in an experiment) and the Avro single-object encoding (first byte {@code 0xC3}).
  */
 final class LatestRecommendationsSerde implements Serde<Recommendations> {
 
     static final LatestRecommendationsSerde INSTANCE = new LatestRecommendationsSerde();
 
-    private static final byte PACKED = 0x01;
+    private static final byte PACKED_V1 = 0x01;
+    private static final byte PACKED = 0x02;
     private static final byte AVRO_SINGLE_OBJECT = (byte) 0xC3;
 
     @Override
@@ -69,6 +71,8 @@ final class LatestRecommendationsSerde implements Serde<Recommendations> {
             out.writeBytes(score);
             varint(out, reasonIndex.get(item.getReason()));
         }
+        string(out, r.getExperiment());
+        string(out, r.getVariant());
         return out.toByteArray();
     }
 
@@ -76,7 +80,7 @@ final class LatestRecommendationsSerde implements Serde<Recommendations> {
         if (bytes.length > 0 && bytes[0] == AVRO_SINGLE_OBJECT) {
             return Serdes.RECOMMENDATIONS.fromBytes(bytes);
         }
-        if (bytes.length == 0 || bytes[0] != PACKED) {
+        if (bytes.length == 0 || (bytes[0] != PACKED && bytes[0] != PACKED_V1)) {
             throw new IllegalArgumentException("not a packed recommendations value (first byte "
                     + (bytes.length == 0 ? "missing" : bytes[0]) + ")");
         }
@@ -98,7 +102,10 @@ final class LatestRecommendationsSerde implements Serde<Recommendations> {
             int reason = count(in, reasons.size() - 1);
             items.add(new RecommendedItem(id, score, reasons.get(reason)));
         }
-        return new Recommendations(userId, generatedAt, modelVersion, trigger, items);
+        boolean v1 = bytes[0] == PACKED_V1;
+        String experiment = v1 ? "" : string(in);
+        String variant = v1 ? "" : string(in);
+        return new Recommendations(userId, generatedAt, modelVersion, trigger, items, experiment, variant);
     }
 
     private static void string(ByteArrayOutputStream out, String s) {

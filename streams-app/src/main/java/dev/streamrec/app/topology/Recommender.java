@@ -281,14 +281,16 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         }
         long now = context.currentSystemTimeMs();
         // The store keeps the over-fetched list (request-time filters cut it); the topic record keeps k.
-        latest.put(key, new Recommendations(event.getUserId(), now, ranking.modelVersion(), event.getEventId(), stored));
+        latest.put(key, new Recommendations(event.getUserId(), now, ranking.modelVersion(), event.getEventId(), stored,
+                ranking.experiment(), ranking.variant()));
         List<RecommendedItem> items = stored.size() > settings.recommendK()
                 ? new ArrayList<>(stored.subList(0, settings.recommendK())) : stored;
-        Recommendations recs = new Recommendations(event.getUserId(), now, ranking.modelVersion(), event.getEventId(), items);
+        Recommendations recs = new Recommendations(event.getUserId(), now, ranking.modelVersion(), event.getEventId(), items,
+                ranking.experiment(), ranking.variant());
         context.forward(input != null ? input.withValue(recs) : new Record<>(key, recs, timestamp));
         metrics.recommendationsOut(candidateCount, HeuristicRanker.VERSION.equals(ranking.modelVersion())
                 ? TopologyMetrics.SOURCE_HEURISTIC : TopologyMetrics.SOURCE_MODEL);
-        trackQuality(key, event, items);
+        trackQuality(key, event, items, ranking);
     }
 
     /**
@@ -297,14 +299,19 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
      * list's items. Checked before the list the event itself triggers is added, so an event never
      * counts as a hit for its own recommendation.
      */
-    private void trackQuality(String key, UserEvent event, List<RecommendedItem> items) {
+    private void trackQuality(String key, UserEvent event, List<RecommendedItem> items, Ranking ranking) {
         long now = event.getTimestamp();
         long window = settings.qualityWindow().toMillis();
         Map<Integer, Long> shown = RecentlyShown.decode(recent.get(key));
         metrics.seen(event.getItemId());
         if (event.getType() == EventType.CLICK || event.getType() == EventType.PURCHASE) {
             Long at = shown.get(event.getItemId().hashCode());
-            metrics.interaction(at != null && now - at <= window);
+            boolean hit = at != null && now - at <= window;
+            metrics.interaction(hit);
+            if (ranking.inExperiment()) {
+                // The user's variant is stable, so the lists the hit refers to came from it too.
+                metrics.experimentInteraction(ranking.experiment(), ranking.variant(), hit);
+            }
         }
         shown.values().removeIf(at -> now - at > window);
         List<String> ids = new ArrayList<>(items.size());
@@ -314,6 +321,9 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         }
         recent.put(key, RecentlyShown.encode(shown, MAX_RECENT_ITEMS)); // the newest: a bound on the store value
         metrics.emitted(ids, event.getTimestamp());
+        if (ranking.inExperiment()) {
+            metrics.experimentEmitted(ranking.experiment(), ranking.variant(), ids);
+        }
     }
 
     @Override

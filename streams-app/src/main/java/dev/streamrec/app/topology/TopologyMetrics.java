@@ -48,6 +48,14 @@ public interface TopologyMetrics {
     default void interaction(boolean hit) {
     }
 
+    /** A list ranked by {@code variant} of A/B experiment {@code experiment} was emitted. */
+    default void experimentEmitted(String experiment, String variant, java.util.List<String> itemIds) {
+    }
+
+    /** A click or purchase by a user in {@code variant} of {@code experiment}; {@code hit} as in {@link #interaction}. */
+    default void experimentInteraction(String experiment, String variant, boolean hit) {
+    }
+
     /** An item some valid event was about (the denominator of catalogue coverage). */
     default void seen(String itemId) {
     }

@@ -34,7 +34,7 @@ final class AppInstances {
         shared.putAll(extra);
         shared.put("kafka.streams.default.application.id", first.id);
         for (String t : List.of("user-events", "item-catalog", "recommendations", "model-updates", "user-events-dlq",
-                "user-deletions")) {
+                "user-deletions", "experiments")) {
             shared.put("streamrec.topics." + t + ".name", first.topic(t));
         }
         addressed(first);

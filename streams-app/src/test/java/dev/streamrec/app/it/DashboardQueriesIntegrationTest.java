@@ -46,6 +46,7 @@ class DashboardQueriesIntegrationTest {
     private static final Path DASHBOARDS = Path.of("..", "grafana", "dashboards");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String ADMIN_TOKEN = "dashboard-admin-token";
 
     @TempDir
     Path work;
@@ -58,8 +59,9 @@ class DashboardQueriesIntegrationTest {
         assertThat(expressions).as("expressions found in " + DASHBOARDS.toAbsolutePath()).isNotEmpty();
 
         KafkaTestCluster kafka = SharedKafka.cluster();
-        TestApp app = new TestApp(kafka.bootstrapServers(), Map.of());
+        TestApp app = new TestApp(kafka.bootstrapServers(), Map.of("streamrec.admin.token", ADMIN_TOKEN));
         app.start();
+        defineExperiment(app); // the Experiments dashboard needs variants serving
         AtomicBoolean flowing = new AtomicBoolean(true);
         Thread traffic = startTraffic(app, flowing);
         int port = freePort();
@@ -90,6 +92,28 @@ class DashboardQueriesIntegrationTest {
             server.destroy();
             app.stop();
         }
+    }
+
+    /** An A/B experiment of two heuristic variants (k 10 and 5), through the admin API, live before traffic starts. */
+    private static void defineExperiment(TestApp app) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/experiments/dash"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("""
+                        {"variants": [{"name": "control", "share": 50, "ranker": "heuristic"},
+                                      {"name": "short", "share": 50, "ranker": "heuristic", "k": 5}]}""")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        await(Duration.ofSeconds(30), () -> {
+            try {
+                return HTTP.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/experiments/dash")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, "the experiment live");
     }
 
     /** panel title [refId] → expr, over every dashboard file. */

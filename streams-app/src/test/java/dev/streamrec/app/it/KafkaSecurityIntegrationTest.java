@@ -87,7 +87,7 @@ class KafkaSecurityIntegrationTest {
                         allow(APP, ResourceType.TRANSACTIONAL_ID, app.id + "-", PatternType.PREFIXED, AclOperation.WRITE),
                         allow(APP, ResourceType.TRANSACTIONAL_ID, app.id + "-", PatternType.PREFIXED, AclOperation.DESCRIBE)));
                 // and the shared topics, each with what the app does to it (CREATE: streamrec.topics.create-on-start)
-                for (String read : List.of("user-events", "item-catalog", "model-updates", "user-deletions")) {
+                for (String read : List.of("user-events", "item-catalog", "model-updates", "user-deletions", "experiments")) {
                     for (AclOperation op : List.of(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.CREATE)) {
                         acls.add(allow(APP, ResourceType.TOPIC, app.topic(read), PatternType.LITERAL, op));
                     }

@@ -46,7 +46,7 @@ final class TestApp {
         properties.put("streamrec.covisit.publish-interval", "200ms");
         properties.put("streamrec.trending.publish-interval", "200ms");
         for (String t : List.of("user-events", "item-catalog", "recommendations", "model-updates", "user-events-dlq",
-                "user-deletions")) {
+                "user-deletions", "experiments")) {
             properties.put("streamrec.topics." + t + ".name", id + "." + t);
         }
         properties.putAll(extra);

@@ -23,6 +23,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.streamrec.app.scoring.BatchScorer;
 import dev.streamrec.app.scoring.ModelRejectedException.Reason;
 import dev.streamrec.app.scoring.ScoreRequest;
+import dev.streamrec.app.scoring.ModelLease;
+import dev.streamrec.app.scoring.ModelSource;
 import dev.streamrec.app.scoring.ScoringMetrics;
 import dev.streamrec.onnx.ScoringMode;
 import dev.streamrec.app.scoring.ScoringSettings;
@@ -83,6 +85,40 @@ class ModelManagerTest {
 
     private String serving() {
         return manager.current().map(LoadedModel::version).orElse(null);
+    }
+
+    @Test
+    void shouldHoldPinnedVersionsForExperimentVariantsNextToTheFollowedOneAndReleaseThem() throws Exception {
+        // given v1 serving, and a variant pinning v1 and one pinning v3, which is not announced yet
+        announce(TrainedModels.announcement(TrainedModels.export(root, "v1", 1L)));
+        manager.hold(Set.of("v1", "v3")).get();
+        ModelSource pinnedV1 = manager.version("v1");
+        ModelSource pinnedV3 = manager.version("v3");
+        assertThat(manager.heldVersions()).containsExactly("v1");
+        assertThat(pinnedV3.acquire()).as("v3 not announced: the variant ranks by the heuristic").isNull();
+
+        // when v2 is announced, then v3 corrupted
+        announce(TrainedModels.announcement(TrainedModels.export(root, "v2", 2L)));
+        announce(TrainedModels.corrupted(root, "v3", 1L));
+
+        // then the followed model moved to v2, the pinned v1 still serves, and v3 is refused, not held
+        assertThat(serving()).isEqualTo("v2");
+        try (ModelLease lease = pinnedV1.acquire()) {
+            assertThat(lease.version()).isEqualTo("v1");
+        }
+        assertThat(manager.refused()).containsEntry("v3", Reason.CHECKSUM);
+        assertThat(pinnedV3.acquire()).isNull();
+
+        // when no variant pins v1 any more, with a call in flight
+        ModelLease inFlight = pinnedV1.acquire();
+        manager.hold(Set.of()).get();
+
+        // then new calls get none, and the in-flight one finishes on an open session that closes after it
+        assertThat(pinnedV1.acquire()).isNull();
+        assertThat(manager.heldVersions()).isEmpty();
+        assertThat(inFlight.session().isClosed()).isFalse();
+        inFlight.close();
+        assertThat(inFlight.session().isClosed()).isTrue();
     }
 
     @Test

@@ -19,7 +19,8 @@ class LatestRecommendationsSerdeTest {
             String reason = i < 7 ? Recommender.COVISITED_PREFIX + "item-" + (100 + i % 3) : Recommender.TRENDING_REASON;
             items.add(new RecommendedItem("item-" + (1000 + i), 1.0 / (i + 1) + 1e-13, reason));
         }
-        return new Recommendations("user-42", 1_795_000_000_123L, "heuristic", "6f1c2b0e-3a0e-4c55-9a51-0c6e1d1f6c2a", items);
+        return new Recommendations("user-42", 1_795_000_000_123L, "heuristic", "6f1c2b0e-3a0e-4c55-9a51-0c6e1d1f6c2a", items,
+                "checkout-ab", "model");
     }
 
     @Test
@@ -35,8 +36,21 @@ class LatestRecommendationsSerdeTest {
     void shouldReadValuesWrittenInAvroBeforeAndRoundTripAnEmptyList() {
         Recommendations r = tenItems();
         assertThat(LatestRecommendationsSerde.unpack(Serdes.RECOMMENDATIONS.toBytes(r))).isEqualTo(r);
-        Recommendations empty = new Recommendations("u", 0L, "m", "e", List.of());
+        Recommendations empty = new Recommendations("u", 0L, "m", "e", List.of(), "", "");
         assertThat(LatestRecommendationsSerde.unpack(LatestRecommendationsSerde.pack(empty))).isEqualTo(empty);
+    }
+
+    @Test
+    void shouldReadAPackedValueWrittenBeforeExperimentsAsOutsideAnyExperiment() {
+        Recommendations r = tenItems();
+        byte[] v2 = LatestRecommendationsSerde.pack(r);
+        // a version-1 value: first byte 0x01 and no experiment/variant strings at the end
+        byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - 1 - "checkout-ab".length() - 1 - "model".length());
+        v1[0] = 0x01;
+        Recommendations read = LatestRecommendationsSerde.unpack(v1);
+        assertThat(read.getItems()).isEqualTo(r.getItems());
+        assertThat(read.getExperiment()).isEmpty();
+        assertThat(read.getVariant()).isEmpty();
     }
 
     @Test
