@@ -153,7 +153,10 @@ public final class DevCommand implements Callable<Integer> {
         ProgressBar.routeTo(view::training); // the trainer's epoch bars become one field of the live line
         Thread trainerStop = null;
         try {
-            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaPort, dataDir.resolve("kafka").toAbsolutePath(), Map.of());
+            // An imported dataset's events are years old: the broker's default 7-day retention would delete
+            // them from user-events at its next check, mid-import. Simulated events are recent, so they keep it.
+            Map<String, String> brokerConfig = imported == null ? Map.of() : Map.of("log.retention.ms", "-1");
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaPort, dataDir.resolve("kafka").toAbsolutePath(), brokerConfig);
                  ApplicationContext ctx = Application.start(Map.of(
                          "kafka.bootstrap.servers", broker.bootstrapServers(),
                          "micronaut.server.port", port == 0 ? -1 : port,

@@ -58,27 +58,6 @@ class MicroBatchingTest {
     }
 
     @Test
-    void shouldWriteOnlyEntriesStillWaitingAtACommitToTheBufferChangelog() {
-        // The test driver commits after every input record: a and b wait across a commit, c does not.
-        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), new CountingRanker(),
-                new MicroBatching(3, Duration.ofSeconds(5)))) {
-            // given two events waiting across commits, when a third fills the batch
-            f.send("user-1", "item-1", EventType.VIEW, MIN);
-            f.send("user-2", "item-2", EventType.VIEW, MIN.multipliedBy(2));
-            f.send("user-1", "item-3", EventType.CLICK, MIN.multipliedBy(3));
-            assertThat(f.drainRecommendations()).hasSize(3);
-
-            // then the changelog has the two waiting entries and their tombstones, nothing of the third
-            var changelog = f.driver.createOutputTopic("streamrec-ttd-" + StreamrecTopology.SCORING_BUFFER_STORE
-                    + "-changelog", new org.apache.kafka.common.serialization.LongDeserializer(),
-                    new org.apache.kafka.common.serialization.ByteArrayDeserializer());
-            var records = changelog.readRecordsToList();
-            assertThat(records).extracting(r -> r.key() + (r.value() == null ? " deleted" : " put"))
-                    .containsExactly("0 put", "1 put", "0 deleted", "1 deleted");
-        }
-    }
-
-    @Test
     void shouldFlushAPartialBatchOnceTheOldestEventWaitedMaxWait() {
         CountingRanker ranker = new CountingRanker();
         try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), ranker,
