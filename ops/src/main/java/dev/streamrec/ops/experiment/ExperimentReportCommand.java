@@ -92,6 +92,9 @@ public final class ExperimentReportCommand implements Callable<Integer> {
             long[] undecodable = new long[1];
             List<ExperimentAnalysis.ListShown> lists = new ArrayList<>();
             TopicRange.read(config, recommendationsTopic, fromMs, toMs, r -> {
+                if (r.value() == null) {
+                    return; // a tombstone: the app erased the user (user-deletions), no list shown
+                }
                 try {
                     Recommendations recs = Serdes.RECOMMENDATIONS.fromBytes(r.value());
                     if (experiment == null || experiment.equals(recs.getExperiment())) {
