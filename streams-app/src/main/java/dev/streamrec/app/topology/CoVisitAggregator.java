@@ -134,12 +134,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
      */
     static byte[] pairValue(double score, long at) {
         ByteBuffer b = ByteBuffer.allocate(14).putFloat((float) score);
-        long v = at;
-        while ((v & ~0x7FL) != 0) {
-            b.put((byte) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        b.put((byte) v);
+        Varints.write(b, at);
         return java.util.Arrays.copyOf(b.array(), b.position());
     }
 
@@ -151,14 +146,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         if (value.length == LEGACY_PAIR_BYTES) {
             return ByteBuffer.wrap(value).getLong(8);
         }
-        long v = 0;
-        for (int i = 4, shift = 0; i < value.length; i++, shift += 7) {
-            v |= (long) (value[i] & 0x7F) << shift;
-            if ((value[i] & 0x80) == 0) {
-                break;
-            }
-        }
-        return v;
+        return Varints.read(ByteBuffer.wrap(value, 4, value.length - 4));
     }
 
     /** Key prefix of every pair of {@code item}. */
@@ -166,11 +154,8 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         byte[] i = item.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(5 + i.length);
         int len = i.length;
-        while ((len & ~0x7F) != 0) {
-            b.put((byte) ((len & 0x7F) | 0x80));
-            len >>>= 7;
-        }
-        b.put((byte) len).put(i);
+        Varints.write(b, len);
+        b.put(i);
         return java.util.Arrays.copyOf(b.array(), b.position());
     }
 

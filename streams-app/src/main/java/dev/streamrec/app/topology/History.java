@@ -236,23 +236,11 @@ public final class History {
     }
 
     private static void writeVarint(ByteBuffer out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.put((byte) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.put((byte) v);
+        Varints.write(out, v);
     }
 
     private static long readVarint(ByteBuffer in) {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte b = in.get();
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("malformed varint in a packed history");
+        return Varints.read(in);
     }
 
     private static long zigzagEncode(long v) {

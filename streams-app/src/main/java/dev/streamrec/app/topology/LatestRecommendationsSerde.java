@@ -122,23 +122,11 @@ final class LatestRecommendationsSerde implements Serde<Recommendations> {
     }
 
     private static void varint(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
+        Varints.write(out, v);
     }
 
     private static long varint(ByteBuffer in) {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            byte b = in.get();
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("varint longer than 10 bytes");
+        return Varints.read(in);
     }
 
     /** A varint that must lie in [0, max]: a length or an index. */

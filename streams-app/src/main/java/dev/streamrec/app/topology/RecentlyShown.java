@@ -55,11 +55,7 @@ final class RecentlyShown {
         for (Map.Entry<Integer, Long> e : byAge) {
             out.putInt(e.getKey());
             long age = (newest - e.getValue()) / 1000;
-            while ((age & ~0x7FL) != 0) {
-                out.put((byte) ((age & 0x7F) | 0x80));
-                age >>>= 7;
-            }
-            out.put((byte) age);
+            Varints.write(out, age);
         }
         out.flip();
         byte[] bytes = new byte[out.limit()];
