@@ -3,18 +3,14 @@ package dev.streamrec.trainer.eval;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-import dev.streamrec.model.ModelManifest;
-import dev.streamrec.onnx.ModelArtifact;
-import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.onnx.SessionSettings;
-import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.data.Splits;
-import dev.streamrec.trainer.export.ArtifactWriter;
-import dev.streamrec.trainer.export.OnnxExporter;
 import dev.streamrec.trainer.model.HybridModel;
+import dev.streamrec.trainer.model.RecModel;
 import dev.streamrec.trainer.train.Trainer;
 import dev.streamrec.trainer.train.TrainingSettings;
 import org.slf4j.Logger;
@@ -22,40 +18,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hybrid model ({@link HybridModel}) as an evaluated scorer. Selection: the pooling model's
- * epochs by early stopping, then the co-occurrence table and its weight ({@link HybridWeight}); fit:
- * the pooling model trained again on all training data, the table counted from all training data,
- * exported, scored through ONNX Runtime.
+ * epochs by early stopping, then the item-to-item mixture ({@link HybridWeight}); fit: the pooling
+ * model trained again on all training data, the table counted from all training data, exported, scored
+ * through ONNX Runtime.
  */
-public final class HybridModelFactory implements ScorerFactory {
+public final class HybridModelFactory extends TrainedModelFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(HybridModelFactory.class);
 
-    public static final String EPOCHS = PoolingModelFactory.EPOCHS;
-    public static final String SYMMETRIC = "symmetric";
-    public static final String SCALE = "scale";
+    /** Selection keys of the mixture: one per signal (lower-case name), then the history reading. */
+    public static final String WINDOW = "window";
+    public static final String DECAY = "decay";
 
-    private final String name;
     private final TrainingSettings settings;
-    private final SessionSettings onnx;
-    private final Path artifactDir;
 
     public HybridModelFactory(String name, TrainingSettings settings, SessionSettings onnx, Path artifactDir) {
-        this.name = name;
+        super(name, onnx, artifactDir);
         this.settings = settings;
-        this.onnx = onnx;
-        this.artifactDir = artifactDir;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
     public String description() {
-        return "hybrid: pooling model (dim " + settings.dim() + ", " + settings.maxHistory() + " events) + co-occurrence "
-                + "table (top " + HybridWeight.NEIGHBOURS + " neighbours, last " + CoVisitations.WINDOW + " events, decay "
-                + CoVisitations.DECAY + "); epochs, table and weight chosen on validation, refit on all training data, "
+        return "hybrid: pooling model (dim " + settings.dim() + ", " + settings.maxHistory() + " events) + item-to-item "
+                + "table (directed/symmetric co-occurrence, item-kNN, Markov mixed; top " + HybridWeight.NEIGHBOURS
+                + " neighbours); epochs, mixture and history reading chosen on validation, refit on all training data, "
                 + "scored by ONNX Runtime";
     }
 
@@ -65,28 +51,46 @@ public final class HybridModelFactory implements ScorerFactory {
         HybridWeight w = HybridWeight.choose(r.model(), splits.selection().train(), splits.selection().holdout(), evaluator);
         Metrics validation = evaluator.evaluate(new HybridScorer(w.apply(r.model(), splits.selection().train())),
                 splits.selection().holdout());
-        LOG.info("selected {} epochs, {} co-occurrence at weight {}; validation {}", r.bestEpoch(),
-                w.symmetric() ? "symmetric" : "directed", w.scale(), validation.asMap());
+        LOG.info("selected {} epochs, mixture {}; validation {}", r.bestEpoch(), w.mix(), validation.asMap());
         Map<String, Object> choices = new LinkedHashMap<>();
         choices.put(EPOCHS, r.bestEpoch());
         choices.put("epochs_run", r.epochsRun());
-        choices.put(SYMMETRIC, w.symmetric());
-        choices.put(SCALE, w.scale());
-        choices.put("validation_ndcg_at_10_by_weight", w.tried());
+        choices.putAll(asChoices(w.mix()));
+        choices.put("validation_ndcg_at_10_by_mixture", w.tried());
         return new Selection(choices, validation);
     }
 
     @Override
-    public Scorer fit(EventLog train, Catalogue catalogue, Selection selection) {
-        int epochs = selection.choices().containsKey(EPOCHS) ? selection.intChoice(EPOCHS) : settings.maxEpochs();
-        boolean symmetric = Boolean.TRUE.equals(selection.choices().get(SYMMETRIC));
-        double scale = selection.choices().get(SCALE) instanceof Number n ? n.doubleValue() : 0.0;
-        Trainer.Result r = new Trainer(settings.withMaxEpochs(epochs)).train(train, List.of(), null);
-        HybridModel model = new HybridWeight(symmetric, scale, Map.of()).apply(r.model(), train);
+    protected RecModel train(EventLog train, Selection selection) {
+        Trainer.Result r = new Trainer(settings.withMaxEpochs(epochs(selection, settings.maxEpochs())))
+                .train(train, List.of(), null);
         LOG.info("final model: {} epochs on {} examples in {} ms", r.epochsRun(), r.examples(), r.millis());
-        ModelArtifact artifact = ArtifactWriter.write(model, new OnnxExporter.Metadata(name, "evaluate",
-                new ModelManifest.TrainedOn(train.minTimestamp(), train.maxTimestamp(), train.eventCount(), train.source()),
-                Map.of()), System.currentTimeMillis(), artifactDir);
-        return new OnnxScorer(artifact, new SessionFactory(onnx), name);
+        return new HybridWeight(mix(selection), Map.of()).apply(r.model(), train);
+    }
+
+    /** The mixture as selection entries. */
+    static Map<String, Object> asChoices(CoVisitations.Mix mix) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (CoVisitations.Signal s : CoVisitations.Signal.values()) {
+            m.put(key(s), mix.coefficient(s));
+        }
+        m.put(WINDOW, mix.window());
+        m.put(DECAY, mix.decay());
+        return m;
+    }
+
+    /** The mixture a selection chose (absent entries: 0, README (c)'s reading). */
+    static CoVisitations.Mix mix(Selection selection) {
+        double[] c = new double[CoVisitations.Signal.values().length];
+        for (CoVisitations.Signal s : CoVisitations.Signal.values()) {
+            c[s.ordinal()] = selection.choices().get(key(s)) instanceof Number n ? n.doubleValue() : 0.0;
+        }
+        int window = selection.choices().get(WINDOW) instanceof Number n ? n.intValue() : CoVisitations.WINDOW;
+        double decay = selection.choices().get(DECAY) instanceof Number n ? n.doubleValue() : CoVisitations.DECAY;
+        return new CoVisitations.Mix(c, window, decay);
+    }
+
+    private static String key(CoVisitations.Signal s) {
+        return s.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,75 +1,117 @@
 package dev.streamrec.trainer.eval;
 
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EvalCase;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.model.CoVisitation;
+import dev.streamrec.trainer.model.History;
 import dev.streamrec.trainer.model.HybridModel;
 import dev.streamrec.trainer.model.SeqRecModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the hybrid's co-occurrence table (directed or symmetric) and its weight against the pooling
- * model on validation: full-ranking NDCG@10 of up to {@link #SELECTION_CASES} validation cases, the
- * weight 0 (pooling alone), then 1, 2, 4, ... while it improves. The one rule for {@code evaluate},
+ * Chooses the hybrid's item-to-item table on validation: a mixture of the {@link CoVisitations.Signal}s
+ * with one coefficient each (their weight against the pooling model's score) and how many recent events
+ * read it with which decay. Criterion: full-ranking NDCG@10 (history excluded) of up to
+ * {@link #SELECTION_CASES} validation cases. Search: coordinate ascent from the pooling model alone, each
+ * coefficient in turn over 0, 1, 2, 4, ... (doubling while it improves), {@link #ROUNDS} rounds, then the
+ * history reading among {@link #READINGS}. The pooling model's scores are computed once and cached, so a
+ * try costs only the table's sparse signal and the ranking. The one rule for {@code evaluate},
  * {@code train} and the service.
  *
- * @param tried validation full NDCG@10 of every table and weight tried, for reports
+ * @param mix   the chosen mixture (all zero: the pooling model alone)
+ * @param tried validation full NDCG@10 of every mixture tried, for reports
  */
-public record HybridWeight(boolean symmetric, double scale, Map<String, Object> tried) {
+public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
 
     private static final Logger LOG = LoggerFactory.getLogger(HybridWeight.class);
 
     /** Entries kept per item in the table. */
     public static final int NEIGHBOURS = 100;
-    /** Largest weight tried. */
-    static final double MAX_SCALE = 1024;
+    /** Largest coefficient tried. */
+    static final double MAX_SCALE = 256;
     /** Validation cases used to choose (a stride sample when there are more). */
     static final int SELECTION_CASES = 5_000;
+    /** Cached pooling scores at most (floats): fewer cases on a large catalogue. */
+    static final long CACHE_FLOATS = 64L << 20;
+    /** Coordinate-ascent rounds over the coefficients. */
+    static final int ROUNDS = 2;
+    /** History readings tried after the coefficients: {window, decay x 10}. */
+    static final int[][] READINGS = {{5, 7}, {3, 5}, {10, 7}, {10, 8}, {20, 8}};
 
     /**
      * @param model      the pooling model trained on {@code train} (the validation run's)
-     * @param train      the validation run's training events (the table is counted from them)
+     * @param train      the validation run's training events (the tables are counted from them)
      * @param validation the validation cases
      */
     public static HybridWeight choose(SeqRecModel model, EventLog train, List<EvalCase> validation, Evaluator evaluator) {
-        List<EvalCase> cases = sample(validation, SELECTION_CASES);
-        boolean bestSymmetric = false;
-        double bestScale = 0;
-        double best = Double.NEGATIVE_INFINITY;
+        int rows = model.vocabulary.rows();
+        int max = (int) Math.max(1, Math.min(SELECTION_CASES, CACHE_FLOATS / rows));
+        List<EvalCase> cases = sample(validation, max);
+        CoVisitations.Mix zero = new CoVisitations.Mix(new double[CoVisitations.Signal.values().length],
+                CoVisitations.WINDOW, CoVisitations.DECAY);
         Map<String, Object> tried = new LinkedHashMap<>();
         if (cases.isEmpty()) {
-            return new HybridWeight(false, 0, tried);
+            return new HybridWeight(zero, tried);
         }
-        for (boolean symmetric : new boolean[] {false, true}) {
-            CoVisitation table = CoVisitations.build(train, model.vocabulary, symmetric, NEIGHBOURS, 1.0);
-            double previous = Double.NEGATIVE_INFINITY;
-            for (double scale = symmetric ? 1 : 0; scale <= MAX_SCALE; scale = scale == 0 ? 1 : scale * 2) {
-                Metrics m = evaluator.evaluate(new HybridScorer(new HybridModel(model, table.scaled(scale))), cases);
-                String key = (symmetric ? "symmetric" : "directed") + "@" + scale;
-                tried.put(key, Math.round(m.fullNdcgAt10() * 1e4) / 1e4);
-                LOG.info("hybrid {}: validation full NDCG@10 {}, HR@20 {}", key, m.fullNdcgAt10(), m.fullHrAt20());
-                if (m.fullNdcgAt10() > best) {
-                    best = m.fullNdcgAt10();
-                    bestSymmetric = symmetric;
-                    bestScale = scale;
+        Search search = new Search(model, new CoVisitations.Graphs(train, model.vocabulary), cases, evaluator, tried);
+        CoVisitations.Mix best = zero;
+        double bestNdcg = search.ndcg(zero);
+        for (int round = 0; round < ROUNDS; round++) {
+            CoVisitations.Mix start = best;
+            for (CoVisitations.Signal s : CoVisitations.Signal.values()) {
+                double previous = Double.NEGATIVE_INFINITY;
+                for (double c = 1; c <= MAX_SCALE; c *= 2) {
+                    CoVisitations.Mix m = best.with(s, c);
+                    double ndcg = search.ndcg(m);
+                    if (ndcg > bestNdcg) {
+                        bestNdcg = ndcg;
+                        best = m;
+                    }
+                    if (ndcg <= previous) {
+                        break;
+                    }
+                    previous = ndcg;
                 }
-                if (scale > 0 && m.fullNdcgAt10() <= previous) {
-                    break;
+                if (best.coefficient(s) != 0 && round > 0) {
+                    CoVisitations.Mix without = best.with(s, 0);
+                    double ndcg = search.ndcg(without);
+                    if (ndcg > bestNdcg) {
+                        bestNdcg = ndcg;
+                        best = without;
+                    }
                 }
-                previous = m.fullNdcgAt10();
+            }
+            if (best.equals(start)) {
+                break;
             }
         }
-        return new HybridWeight(bestSymmetric, bestScale, tried);
+        if (!best.isZero()) {
+            CoVisitations.Mix reading = best;
+            for (int[] r : READINGS) {
+                CoVisitations.Mix m = reading.reading(r[0], r[1] / 10.0);
+                double ndcg = search.ndcg(m);
+                if (ndcg > bestNdcg) {
+                    bestNdcg = ndcg;
+                    best = m;
+                }
+            }
+        }
+        LOG.info("hybrid: chose {} (validation full NDCG@10 {} on {} cases, {} mixtures tried)", best, bestNdcg,
+                cases.size(), tried.size());
+        return new HybridWeight(best, tried);
     }
 
     /** The final table, counted from {@code train} over the final model's vocabulary. */
     public HybridModel apply(SeqRecModel model, EventLog train) {
-        return new HybridModel(model, CoVisitations.build(train, model.vocabulary, symmetric, NEIGHBOURS, scale));
+        return new HybridModel(model, new CoVisitations.Graphs(train, model.vocabulary).table(mix, NEIGHBOURS));
     }
 
     /** Every k-th case, at most {@code max}. */
@@ -77,11 +119,97 @@ public record HybridWeight(boolean symmetric, double scale, Map<String, Object> 
         if (cases.size() <= max) {
             return cases;
         }
-        List<EvalCase> out = new java.util.ArrayList<>(max);
+        List<EvalCase> out = new ArrayList<>(max);
         double step = cases.size() / (double) max;
         for (int i = 0; i < max; i++) {
             out.add(cases.get((int) (i * step)));
         }
         return out;
+    }
+
+    /** Scores mixtures on fixed cases with the pooling model's scores computed once. */
+    private static final class Search {
+        private final SeqRecModel model;
+        private final CoVisitations.Graphs graphs;
+        private final List<EvalCase> cases;
+        private final Evaluator evaluator;
+        private final Map<String, Object> tried;
+        private final Map<EvalCase, float[]> base = new IdentityHashMap<>();
+        private final Map<CoVisitations.Mix, Double> seen = new java.util.HashMap<>();
+        private final Catalogue catalogue;
+
+        Search(SeqRecModel model, CoVisitations.Graphs graphs, List<EvalCase> cases, Evaluator evaluator,
+               Map<String, Object> tried) {
+            this.model = model;
+            this.graphs = graphs;
+            this.cases = cases;
+            this.evaluator = evaluator;
+            this.tried = tried;
+            ModelScorer scorer = new ModelScorer(model);
+            this.catalogue = scorer.catalogue();
+            for (int from = 0; from < cases.size(); from += 256) {
+                List<EvalCase> part = cases.subList(from, Math.min(cases.size(), from + 256));
+                float[][] out = new float[part.size()][catalogue.size()];
+                scorer.scoreAll(part, out);
+                for (int b = 0; b < part.size(); b++) {
+                    base.put(part.get(b), out[b]);
+                }
+            }
+        }
+
+        double ndcg(CoVisitations.Mix mix) {
+            Double known = seen.get(mix);
+            if (known != null) {
+                return known;
+            }
+            CoVisitation table = mix.isZero() ? null : graphs.table(mix, NEIGHBOURS);
+            Metrics m = evaluator.evaluate(new Cached(table), cases);
+            tried.put(mix.toString(), Math.round(m.fullNdcgAt10() * 1e4) / 1e4);
+            LOG.info("hybrid {}: validation full NDCG@10 {}, HR@20 {}", mix, m.fullNdcgAt10(), m.fullHrAt20());
+            seen.put(mix, m.fullNdcgAt10());
+            return m.fullNdcgAt10();
+        }
+
+        /** The hybrid's Java score from the cached pooling scores: the same sum as {@link HybridScorer}. */
+        private final class Cached implements DenseScorer {
+            private final CoVisitation table;
+
+            Cached(CoVisitation table) {
+                this.table = table;
+            }
+
+            @Override
+            public String name() {
+                return "hybrid-selection";
+            }
+
+            @Override
+            public Catalogue catalogue() {
+                return catalogue;
+            }
+
+            @Override
+            public boolean knows(String itemId) {
+                return catalogue.row(itemId) >= 0;
+            }
+
+            @Override
+            public void scoreAll(List<EvalCase> part, float[][] out) {
+                History hist = new History(model.maxHistory);
+                int rows = model.vocabulary.rows();
+                for (int b = 0; b < part.size(); b++) {
+                    EvalCase c = part.get(b);
+                    System.arraycopy(base.get(c), 0, out[b], 0, out[b].length);
+                    if (table == null) {
+                        continue;
+                    }
+                    hist.fill(c.history(), c.timestamp(), model.vocabulary, model.ageBoundaries);
+                    float[] signal = table.scores(hist, rows);
+                    for (int r = 0; r < out[b].length; r++) {
+                        out[b][r] += signal[r + 1];
+                    }
+                }
+            }
+        }
     }
 }

@@ -119,6 +119,59 @@ final class ItemGraph {
     }
 
     /**
+     * {@code Σ_k coefficients[k] · graphs[k]}, row by row (a graph with coefficient 0 is skipped). The
+     * graphs must cover the same items; a skipped one may be null.
+     */
+    static ItemGraph mix(ItemGraph[] graphs, double[] coefficients) {
+        int found = -1;
+        for (int g = 0; g < graphs.length; g++) {
+            if (coefficients[g] != 0) {
+                found = graphs[g].cols.length;
+            }
+        }
+        if (found < 0) {
+            throw new IllegalArgumentException("every coefficient is 0");
+        }
+        int n = found;
+        int[][] cols = new int[n][];
+        float[][] vals = new float[n][];
+        int chunks = Math.max(1, Math.min(n, 64));
+        IntStream.range(0, chunks).parallel().forEach(chunk -> {
+            float[] acc = new float[n];
+            boolean[] seen = new boolean[n];
+            int[] touched = new int[n];
+            for (int a = chunk; a < n; a += chunks) {
+                int t = 0;
+                for (int g = 0; g < graphs.length; g++) {
+                    if (coefficients[g] == 0) {
+                        continue;
+                    }
+                    int[] c = graphs[g].cols[a];
+                    float[] v = graphs[g].vals[a];
+                    for (int k = 0; k < c.length; k++) {
+                        if (!seen[c[k]]) {
+                            seen[c[k]] = true;
+                            touched[t++] = c[k];
+                        }
+                        acc[c[k]] += (float) (coefficients[g] * v[k]);
+                    }
+                }
+                int[] c = Arrays.copyOf(touched, t);
+                Arrays.sort(c);
+                float[] v = new float[t];
+                for (int k = 0; k < t; k++) {
+                    v[k] = acc[c[k]];
+                    acc[c[k]] = 0f;
+                    seen[c[k]] = false;
+                }
+                cols[a] = c;
+                vals[a] = v;
+            }
+        });
+        return new ItemGraph(cols, vals);
+    }
+
+    /**
      * Each row's {@code m} largest weights (ties to the lower row) as a {@link CoVisitation} table in
      * vocabulary rows: catalogue row {@code r} is vocabulary row {@code r + 1}, row 0 has no neighbours.
      */

@@ -4,15 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import dev.streamrec.model.ModelManifest;
-import dev.streamrec.onnx.ModelArtifact;
-import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.onnx.SessionSettings;
-import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.data.Splits;
-import dev.streamrec.trainer.export.ArtifactWriter;
-import dev.streamrec.trainer.export.OnnxExporter;
+import dev.streamrec.trainer.model.RecModel;
 import dev.streamrec.trainer.train.Trainer;
 import dev.streamrec.trainer.train.TrainingSettings;
 import org.slf4j.Logger;
@@ -23,30 +18,15 @@ import org.slf4j.LoggerFactory;
  * early stopping on the validation split, then the model is trained again from scratch on all
  * training data for that many epochs, exported, and scored through ONNX Runtime.
  */
-public final class PoolingModelFactory implements ScorerFactory {
+public final class PoolingModelFactory extends TrainedModelFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolingModelFactory.class);
 
-    public static final String EPOCHS = "epochs";
-
-    private final String name;
     private final TrainingSettings settings;
-    private final SessionSettings onnx;
-    private final Path artifactDir;
 
-    /**
-     * @param artifactDir where the final model's artifact is written (an empty or new directory)
-     */
     public PoolingModelFactory(String name, TrainingSettings settings, SessionSettings onnx, Path artifactDir) {
-        this.name = name;
+        super(name, onnx, artifactDir);
         this.settings = settings;
-        this.onnx = onnx;
-        this.artifactDir = artifactDir;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
@@ -66,13 +46,10 @@ public final class PoolingModelFactory implements ScorerFactory {
     }
 
     @Override
-    public Scorer fit(EventLog train, Catalogue catalogue, Selection selection) {
-        int epochs = selection.choices().containsKey(EPOCHS) ? selection.intChoice(EPOCHS) : settings.maxEpochs();
-        Trainer.Result r = new Trainer(settings.withMaxEpochs(epochs)).train(train, List.of(), null);
+    protected RecModel train(EventLog train, Selection selection) {
+        Trainer.Result r = new Trainer(settings.withMaxEpochs(epochs(selection, settings.maxEpochs())))
+                .train(train, List.of(), null);
         LOG.info("final model: {} epochs on {} examples in {} ms", r.epochsRun(), r.examples(), r.millis());
-        ModelArtifact artifact = ArtifactWriter.write(r.model(), new OnnxExporter.Metadata(name, "evaluate",
-                new ModelManifest.TrainedOn(train.minTimestamp(), train.maxTimestamp(), train.eventCount(), train.source()),
-                Map.of()), System.currentTimeMillis(), artifactDir);
-        return new OnnxScorer(artifact, new SessionFactory(onnx), name);
+        return r.model();
     }
 }

@@ -3,15 +3,10 @@ package dev.streamrec.trainer.eval;
 import java.nio.file.Path;
 import java.util.Map;
 
-import dev.streamrec.model.ModelManifest;
-import dev.streamrec.onnx.ModelArtifact;
-import dev.streamrec.onnx.SessionFactory;
 import dev.streamrec.onnx.SessionSettings;
-import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.data.Splits;
-import dev.streamrec.trainer.export.ArtifactWriter;
-import dev.streamrec.trainer.export.OnnxExporter;
+import dev.streamrec.trainer.model.RecModel;
 import dev.streamrec.trainer.seq.SasRecSettings;
 import dev.streamrec.trainer.seq.SasRecTrainer;
 import org.slf4j.Logger;
@@ -23,25 +18,15 @@ import org.slf4j.LoggerFactory;
  * validation split, then trained again from scratch on all training data for that many epochs,
  * exported, and scored through ONNX Runtime.
  */
-public final class SasRecModelFactory implements ScorerFactory {
+public final class SasRecModelFactory extends TrainedModelFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(SasRecModelFactory.class);
 
-    private final String name;
     private final SasRecSettings settings;
-    private final SessionSettings onnx;
-    private final Path artifactDir;
 
     public SasRecModelFactory(String name, SasRecSettings settings, SessionSettings onnx, Path artifactDir) {
-        this.name = name;
+        super(name, onnx, artifactDir);
         this.settings = settings;
-        this.onnx = onnx;
-        this.artifactDir = artifactDir;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
@@ -58,19 +43,15 @@ public final class SasRecModelFactory implements ScorerFactory {
         SasRecTrainer.Result r = new SasRecTrainer(noRefit).train(splits.selection().train(), splits.selection());
         LOG.info("selected {} epochs (ran {}, {} ms); validation full NDCG@10 {}", r.bestEpoch(), r.epochsRun(),
                 r.millis(), r.validationNdcg());
-        return new Selection(Map.of(PoolingModelFactory.EPOCHS, r.bestEpoch(), "epochs_run", r.epochsRun(),
+        return new Selection(Map.of(EPOCHS, r.bestEpoch(), "epochs_run", r.epochsRun(),
                 "selection_seconds", r.millis() / 1000.0, "validation_full_ndcg_at_10", r.validationNdcg()), null);
     }
 
     @Override
-    public Scorer fit(EventLog train, Catalogue catalogue, Selection selection) {
-        int epochs = selection.choices().containsKey(PoolingModelFactory.EPOCHS)
-                ? selection.intChoice(PoolingModelFactory.EPOCHS) : settings.maxEpochs();
-        SasRecTrainer.Result r = new SasRecTrainer(settings.withMaxEpochs(Math.max(1, epochs))).train(train, null);
+    protected RecModel train(EventLog train, Selection selection) {
+        SasRecTrainer.Result r = new SasRecTrainer(settings.withMaxEpochs(Math.max(1, epochs(selection, settings.maxEpochs()))))
+                .train(train, null);
         LOG.info("final model: {} epochs on {} examples in {} ms", r.epochsRun(), r.examples(), r.millis());
-        ModelArtifact artifact = ArtifactWriter.write(r.model(), new OnnxExporter.Metadata(name, "evaluate",
-                new ModelManifest.TrainedOn(train.minTimestamp(), train.maxTimestamp(), train.eventCount(), train.source()),
-                Map.of()), System.currentTimeMillis(), artifactDir);
-        return new OnnxScorer(artifact, new SessionFactory(onnx), name);
+        return r.model();
     }
 }

@@ -33,7 +33,7 @@ public final class ModelTraining {
         POOLING,
         /** Causal self-attention (DJL, {@code seq} package). */
         SASREC,
-        /** The pooling model plus an in-graph co-occurrence table, its weight chosen on validation ({@code HybridWeight}). */
+        /** The pooling model plus an in-graph item-to-item table, its mixture chosen on validation ({@code HybridWeight}). */
         HYBRID;
 
         public static Kind parse(String s) {
@@ -88,8 +88,7 @@ public final class ModelTraining {
                 if (kind == Kind.HYBRID) {
                     HybridWeight w = HybridWeight.choose(chosen.model(), validation.train(), validation.holdout(),
                             new Evaluator(ExclusionPolicy.HISTORY, pooling.threads()));
-                    LOG.info("hybrid: {} co-occurrence at weight {} (validation full NDCG@10 by weight: {})",
-                            w.symmetric() ? "symmetric" : "directed", w.scale(), w.tried());
+                    LOG.info("hybrid: mixture {} (validation full NDCG@10 by mixture: {})", w.mix(), w.tried());
                     model = w.apply(refit.model(), all);
                 }
                 yield new Trained(model, kind, chosen.bestEpoch(), chosen.epochsRun() + refit.epochsRun(),

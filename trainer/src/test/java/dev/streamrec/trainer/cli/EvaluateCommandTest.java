@@ -83,7 +83,7 @@ class EvaluateCommandTest {
                 .isCloseTo((a + b) / 2, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(report.get("spread").get("hybrid").get(Metrics.FULL_NDCG_AT_10).get(0).asDouble()).isEqualTo(Math.min(a, b));
         assertThat(report.get("spread").get("hybrid").get(Metrics.FULL_NDCG_AT_10).get(1).asDouble()).isEqualTo(Math.max(a, b));
-        assertThat(perSeed.get("1").get("selection").has("scale")).isTrue();
+        assertThat(perSeed.get("1").get("selection").has("item_knn")).isTrue();
         assertThat(report.get("per_seed").has("popularity")).isFalse();
     }
 

@@ -87,7 +87,7 @@ class EvaluationTest {
         Selection selection = factory.select(splits, new Evaluator());
         try (Scorer model = factory.fit(splits.train(), splits.catalogue(), selection)) {
             // then the epochs come from validation, and the final model knows the item only validation held
-            assertThat(selection.intChoice(PoolingModelFactory.EPOCHS)).isBetween(0, 3);
+            assertThat(selection.intChoice(TrainedModelFactory.EPOCHS)).isBetween(0, 3);
             assertThat(selection.validation().cases()).isEqualTo(splits.selection().holdout().size());
             assertThat(splits.selection().train().users().get(user)).extracting(HistoryEvent::itemId)
                     .doesNotContain(onlyInValidation);
