@@ -84,6 +84,12 @@ public final class CoVisitations {
 
         /** The table {@code Σ_s mix.coefficient(s) · w_s}, each item's top {@code neighbours}, read by {@code mix}'s window. */
         public CoVisitation table(Mix mix, int neighbours) {
+            if (mix.isZero()) {
+                // The pooling model alone: a table without neighbours, so the graph keeps its shape.
+                int size = (rows.catalogue.size() + 1) * neighbours;
+                return new CoVisitation(neighbours, CoVisitation.positionWeights(mix.window(), mix.decay(), 1.0),
+                        new int[size], new float[size]);
+            }
             ItemGraph[] used = new ItemGraph[graphs.length];
             double[] c = mix.coefficients();
             for (Signal s : Signal.values()) {

@@ -96,6 +96,9 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
         if (!best.isZero()) {
             CoVisitations.Mix reading = best;
             for (int[] r : READINGS) {
+                if (r[0] > model.maxHistory) {
+                    continue;
+                }
                 CoVisitations.Mix m = reading.reading(r[0], r[1] / 10.0);
                 double ndcg = search.ndcg(m);
                 if (ndcg > bestNdcg) {

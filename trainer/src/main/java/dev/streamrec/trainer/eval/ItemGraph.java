@@ -172,7 +172,7 @@ final class ItemGraph {
     }
 
     /**
-     * Each row's {@code m} largest weights (ties to the lower row) as a {@link CoVisitation} table in
+     * Each row's {@code m} largest positive weights (ties to the lower row) as a {@link CoVisitation} table in
      * vocabulary rows: catalogue row {@code r} is vocabulary row {@code r + 1}, row 0 has no neighbours.
      */
     CoVisitation topNeighbours(int m, float[] positionWeight) {
@@ -188,7 +188,7 @@ final class ItemGraph {
             }
             Arrays.sort(order, (x, y) -> v[x] != v[y] ? Float.compare(v[y], v[x]) : Integer.compare(c[x], c[y]));
             int off = (a + 1) * m;
-            for (int k = 0; k < Math.min(m, c.length); k++) {
+            for (int k = 0; k < Math.min(m, c.length) && v[order[k]] > 0; k++) {
                 rows[off + k] = c[order[k]] + 1;
                 weights[off + k] = v[order[k]];
             }

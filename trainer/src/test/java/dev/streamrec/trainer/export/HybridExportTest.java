@@ -52,8 +52,10 @@ class HybridExportTest {
     static void trainAndExport() {
         EventLog log = Fixtures.log(200, 150, 5_000, 21L);
         SeqRecModel base = new Trainer(Fixtures.quick().withMaxEpochs(1)).train(log, List.of(), null).model();
-        // a weight large enough that the table moves rankings, 20 neighbours (some items have fewer: empty slots)
-        model = new HybridModel(base, CoVisitations.build(log, base.vocabulary, false, 20, 5.0));
+        // all four signals mixed, read over the last 10 events, with weights large enough that the table moves
+        // rankings; 20 neighbours (some items have fewer: empty slots)
+        model = new HybridModel(base, new CoVisitations.Graphs(log, base.vocabulary)
+                .table(new CoVisitations.Mix(new double[] {5, 2, 1, 3}, 10, 0.8), 20));
         ModelArtifact artifact = ArtifactWriter.write(model, new OnnxExporter.Metadata("seqrec", "v1",
                 new ModelManifest.TrainedOn(1, 2, 3, "test"), Map.of()), 42L, dir.resolve("v1"));
         session = new SessionFactory(SessionSettings.defaults().withDevice(OnnxDevice.CPU)).open(artifact);

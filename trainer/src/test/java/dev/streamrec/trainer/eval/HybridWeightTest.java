@@ -1,0 +1,62 @@
+package dev.streamrec.trainer.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+
+import dev.streamrec.trainer.Fixtures;
+import dev.streamrec.trainer.data.EventLog;
+import dev.streamrec.trainer.data.HoldoutSplit;
+import dev.streamrec.trainer.data.Splits;
+import dev.streamrec.trainer.model.SeqRecModel;
+import dev.streamrec.trainer.train.Trainer;
+import org.junit.jupiter.api.Test;
+
+/** The hybrid's mixture choice on validation. */
+class HybridWeightTest {
+
+    private static final EventLog LOG = Fixtures.log(200, 150, 6_000, 21L);
+
+    @Test
+    void theChosenMixtureScoresOnValidationWhatTheHybridScorerMeasures() {
+        // given a pooling model trained on the selection split of simulated shoppers
+        Splits splits = Splits.of(HoldoutSplit.lastNewItem(LOG, 20, Integer.MAX_VALUE, 1L), 20);
+        SeqRecModel model = new Trainer(Fixtures.quick().withMaxEpochs(1)).train(splits.selection().train(), List.of(), null)
+                .model();
+        Evaluator evaluator = new Evaluator();
+
+        // when the mixture is chosen (on cached pooling scores)
+        HybridWeight w = HybridWeight.choose(model, splits.selection().train(), splits.selection().holdout(), evaluator);
+
+        // then the table helps this model (the shoppers' sessions are co-occurrence-shaped), the search tried
+        // the pooling model alone first, and the real Java hybrid measures the figure the search recorded
+        assertThat(w.mix().isZero()).as("chosen %s among %s", w.mix(), w.tried()).isFalse();
+        assertThat(w.tried().keySet().iterator().next()).isEqualTo("window=5,decay=0.7");
+        double measured = evaluator.evaluate(new HybridScorer(w.apply(model, splits.selection().train())),
+                splits.selection().holdout()).fullNdcgAt10();
+        assertThat(measured).isCloseTo(((Number) w.tried().get(w.mix().toString())).doubleValue(), within(1e-4));
+        double alone = ((Number) w.tried().get("window=5,decay=0.7")).doubleValue();
+        assertThat(measured).isGreaterThan(alone);
+    }
+
+    @Test
+    void theSameDataGiveTheSameChoice() {
+        Splits splits = Splits.of(HoldoutSplit.lastNewItem(LOG, 20, Integer.MAX_VALUE, 1L), 20);
+        SeqRecModel model = new Trainer(Fixtures.quick().withMaxEpochs(1)).train(splits.selection().train(), List.of(), null)
+                .model();
+        HybridWeight a = HybridWeight.choose(model, splits.selection().train(), splits.selection().holdout(), new Evaluator());
+        HybridWeight b = HybridWeight.choose(model, splits.selection().train(), splits.selection().holdout(),
+                new Evaluator(ExclusionPolicy.HISTORY, 1));
+        assertThat(b.mix()).isEqualTo(a.mix());
+        assertThat(b.tried()).isEqualTo(a.tried());
+    }
+
+    @Test
+    void noValidationCasesMeansThePoolingModelAlone() {
+        SeqRecModel model = new Trainer(Fixtures.quick().withMaxEpochs(1)).train(LOG, List.of(), null).model();
+        HybridWeight w = HybridWeight.choose(model, LOG, List.of(), new Evaluator());
+        assertThat(w.mix().isZero()).isTrue();
+        assertThat(w.apply(model, LOG).coVisitation().rows).containsOnly(0);
+    }
+}
