@@ -35,7 +35,6 @@ import dev.streamrec.trainer.model.RecModel;
 import dev.streamrec.trainer.model.SeqRecModel;
 import dev.streamrec.trainer.model.CoVisitation;
 import dev.streamrec.trainer.model.HybridModel;
-import dev.streamrec.trainer.eval.CoVisitations;
 import dev.streamrec.trainer.eval.HybridWeight;
 import dev.streamrec.trainer.seq.SasRecModel;
 import dev.streamrec.trainer.model.Vocabulary;
@@ -173,7 +172,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
             case "sasrec" -> SasRecModel.initialise(new Vocabulary(ids), dim, history, 2, 7L);
             case "hybrid" -> new HybridModel(SeqRecModel.initialise(new Vocabulary(ids), dim, history,
                     AgeBuckets.DEFAULT_BOUNDARIES, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
-                    CoVisitations.WINDOW, 16, 7L));
+                    HybridWeight.MAX_WINDOW, 16, 7L));
             default -> throw new IllegalArgumentException("--model is pooling, hybrid or sasrec, not " + modelKind);
         };
         return ArtifactWriter.write(model, new OnnxExporter.Metadata("bench", "n" + n,
@@ -255,7 +254,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
             case "sasrec" -> SasRecModel.initialise(new Vocabulary(ids), dim, history, 2, 7L);
             case "hybrid" -> new HybridModel(SeqRecModel.initialise(new Vocabulary(ids), dim, history,
                     AgeBuckets.DEFAULT_BOUNDARIES, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
-                    CoVisitations.WINDOW, 16, 7L));
+                    HybridWeight.MAX_WINDOW, 16, 7L));
             default -> throw new IllegalArgumentException("--model is pooling, hybrid or sasrec, not " + modelKind);
         };
         List<dev.streamrec.avro.ModelPublished> versions = new ArrayList<>();

@@ -44,7 +44,12 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
     /** Coordinate-ascent rounds over the coefficients. */
     static final int ROUNDS = 2;
     /** History readings tried after the coefficients: {window, decay x 10}. */
-    static final int[][] READINGS = {{5, 7}, {3, 5}, {10, 7}, {10, 8}, {20, 8}};
+    static final int[][] READINGS = {{5, 7}, {3, 5}, {10, 7}, {10, 8}};
+    /**
+     * The most history events a chosen table reads: it bounds the graph's neighbour gather
+     * ({@code MAX_WINDOW x NEIGHBOURS} slots per user), which {@code bench-scorer} measures.
+     */
+    public static final int MAX_WINDOW = 10;
 
     /**
      * @param model      the pooling model trained on {@code train} (the validation run's)

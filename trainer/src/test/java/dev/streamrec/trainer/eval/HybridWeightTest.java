@@ -59,4 +59,11 @@ class HybridWeightTest {
         assertThat(w.mix().isZero()).isTrue();
         assertThat(w.apply(model, LOG).coVisitation().rows).containsOnly(0);
     }
+
+    @Test
+    void noReadingGoesBeyondTheWindowTheBenchmarkMeasures() {
+        assertThat(java.util.Arrays.stream(HybridWeight.READINGS).mapToInt(r -> r[0]).max().orElseThrow())
+                .isEqualTo(HybridWeight.MAX_WINDOW);
+        assertThat(CoVisitations.WINDOW).isLessThanOrEqualTo(HybridWeight.MAX_WINDOW);
+    }
 }
