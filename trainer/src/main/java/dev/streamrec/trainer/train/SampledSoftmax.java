@@ -58,7 +58,9 @@ final class SampledSoftmax {
                 gU[j] += gs * model.itemOut[off + j];
                 gOut[go + j] += gs * u[j];
             }
-            g.itemBias.values()[g.itemBias.offset(item)] += gs;
+            // offset() first: it may grow the array that values() returns.
+            int bo = g.itemBias.offset(item);
+            g.itemBias.values()[bo] += gs;
         }
         model.backward(hist, ws, gU, g);
         return loss;

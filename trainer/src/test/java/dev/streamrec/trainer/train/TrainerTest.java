@@ -73,4 +73,22 @@ class TrainerTest {
         float[] knownRows = java.util.Arrays.copyOf(warm.itemIn, first.itemIn.length);
         assertThat(knownRows).containsExactly(first.itemIn);
     }
+
+    @Test
+    void moreNegativesThanAGradientTableStartsWithStillTrain() {
+        // given 300 negatives per shard: a shard touches more than the 256 bias rows its gradient table starts with,
+        // so the table grows in the middle of an example (it once wrote into the old array and failed)
+        EventLog log = Fixtures.log(200, 400, 4_000, 5L);
+        var settings = Fixtures.quick().withMaxEpochs(1);
+        settings = settings.withOptimiser(settings.batchSize(), 300, settings.learningRate(), settings.l2());
+
+        // when one epoch trains
+        Trainer.Result result = new Trainer(settings).train(log, List.of(), null);
+
+        // then it ends with finite weights
+        for (float b : result.model().itemBias) {
+            assertThat(Float.isFinite(b)).isTrue();
+        }
+        assertThat(result.epochsRun()).isEqualTo(1);
+    }
 }
