@@ -23,6 +23,7 @@ import dev.streamrec.avro.internal.RecentRecommendations;
 import dev.streamrec.avro.internal.TrendingEntry;
 import dev.streamrec.avro.internal.TrendingItems;
 import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.topics.TenantKeys;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -282,11 +283,11 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         long now = context.currentSystemTimeMs();
         // The store keeps the over-fetched list (request-time filters cut it); the topic record keeps k.
         latest.put(key, new Recommendations(event.getUserId(), now, ranking.modelVersion(), event.getEventId(), stored,
-                ranking.experiment(), ranking.variant()));
+                ranking.experiment(), ranking.variant(), TenantKeys.tenantOf(key)));
         List<RecommendedItem> items = stored.size() > settings.recommendK()
                 ? new ArrayList<>(stored.subList(0, settings.recommendK())) : stored;
         Recommendations recs = new Recommendations(event.getUserId(), now, ranking.modelVersion(), event.getEventId(), items,
-                ranking.experiment(), ranking.variant());
+                ranking.experiment(), ranking.variant(), TenantKeys.tenantOf(key));
         context.forward(input != null ? input.withValue(recs) : new Record<>(key, recs, timestamp));
         metrics.recommendationsOut(candidateCount, HeuristicRanker.VERSION.equals(ranking.modelVersion())
                 ? TopologyMetrics.SOURCE_HEURISTIC : TopologyMetrics.SOURCE_MODEL);
@@ -369,7 +370,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         Map<String, Candidate> out = new HashMap<>();
         covisit.forEach((id, s) -> out.put(id, new Candidate(id, s / maxCovisit, COVISITED_PREFIX + bestSeed.get(id))));
 
-        List<TrendingEntry> all = mergedTrending();
+        List<TrendingEntry> all = mergedTrending(TenantKeys.tenantOf(event.getUserId()));
         if (!all.isEmpty() && settings.trendingWeight() > 0) {
             double maxCount = all.getFirst().getCount();
             // Cold start: no co-visited candidate (no usable history), so the category the user is browsing
@@ -409,13 +410,16 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         return list;
     }
 
-    /** Every partition's trending list merged, best first (uncut: cold start looks past the top n for a category). */
-    private List<TrendingEntry> mergedTrending() {
+    /**
+     * Every partition's trending list of the tenant merged, best first (uncut: cold start looks past the top n for
+     * a category). Lists are per tenant ({@link TrendingCounter}), keyed {@code <tenant>|partition-<n>}.
+     */
+    private List<TrendingEntry> mergedTrending(String tenant) {
         List<TrendingEntry> all = new ArrayList<>();
         try (KeyValueIterator<String, ValueAndTimestamp<TrendingItems>> it = trending.all()) {
             while (it.hasNext()) {
                 KeyValue<String, ValueAndTimestamp<TrendingItems>> kv = it.next();
-                if (kv.value != null && kv.value.value() != null) {
+                if (kv.value != null && kv.value.value() != null && tenant.equals(TenantKeys.tenantOf(kv.key))) {
                     all.addAll(kv.value.value().getItems());
                 }
             }

@@ -63,6 +63,8 @@ public final class StreamrecTopology {
     public static final String NEIGHBOURS_SINK = "item-neighbours-sink";
     public static final String TRENDING_SINK = "trending-items-sink";
     public static final String RECOMMEND = "recommend";
+    /** Tenant ids back to plain ids plus {@code tenantId} ({@link TenantRecords}). */
+    public static final String UNSCOPE_TENANT = "unscope-tenant";
     public static final String RECOMMENDATIONS_SINK = "recommendations-sink";
     public static final String NEIGHBOURS_GLOBAL_SOURCE = "item-neighbours-global-source";
     public static final String TRENDING_GLOBAL_SOURCE = "trending-global-source";
@@ -185,9 +187,12 @@ public final class StreamrecTopology {
                 : toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, MicroBatching.NONE),
                         Named.as(RECOMMEND),
                         HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
-        recommendations.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
+        // A tenant's lists leave with plain ids and tenantId; the key stays scoped (<tenant>|<userId>), so a
+        // consumer keeping the latest list per key never mixes two tenants' users.
+        KStream<String, Recommendations> out = recommendations.mapValues(TenantRecords::unscope, Named.as(UNSCOPE_TENANT));
+        out.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
                 topics.recommendations().valueSerde()).withName(RECOMMENDATIONS_SINK));
-        return recommendations;
+        return out;
     }
 
     /** A complete topology on a fresh builder (tests, tools); {@code config} should have gone through {@link #configure}. */
