@@ -7,7 +7,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.streamrec.app.experiment.ExperimentPublisher;
-import dev.streamrec.app.experiment.ExperimentRanker;
+import dev.streamrec.app.experiment.ExperimentPlan;
 import dev.streamrec.app.experiment.ExperimentRules;
 import dev.streamrec.app.model.ModelSettings;
 import dev.streamrec.avro.Experiment;
@@ -60,11 +60,11 @@ class ExperimentAdminController {
     }
 
     private final ExperimentPublisher publisher;
-    private final ExperimentRanker ranker;
+    private final ExperimentPlan ranker;
     private final String followedModel;
     private final byte[] token;
 
-    ExperimentAdminController(ExperimentPublisher publisher, ExperimentRanker ranker, ModelSettings models,
+    ExperimentAdminController(ExperimentPublisher publisher, ExperimentPlan ranker, ModelSettings models,
                               @Value("${streamrec.admin.token:}") String token) {
         this.publisher = publisher;
         this.ranker = ranker;

@@ -3,6 +3,7 @@ package dev.streamrec.app.metrics;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.streamrec.app.topology.RejectReason;
 import dev.streamrec.app.topology.TopologyMetrics;
@@ -12,6 +13,7 @@ import dev.streamrec.app.experiment.ExperimentMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
@@ -26,6 +28,8 @@ import jakarta.inject.Singleton;
  *       ({@code topic} = dead-letter, output, internal; {@code error} = RECORD_TOO_LARGE, SERIALIZATION or
  *       the exception's simple name), see {@code ProductionErrorHandler};</li>
  *   <li>{@code streamrec_dlq_truncated_total}: dead-letter records whose value was cut to fit;</li>
+ *   <li>{@code streamrec_tenant_events_total{tenant}}, {@code streamrec_tenant_recommendations_total{tenant}}: valid
+ *       events and lists per tenant, the label capped by {@link TenantLabels} (the rest {@code other});</li>
  *   <li>{@code streamrec_recommendations_out_total{source}}: Recommendations records produced, by who ranked
  *       them ({@code model}, or {@code heuristic} without a model or when scoring failed);</li>
  *   <li>{@code streamrec_recommendation_candidates} (summary): candidates per ranking;</li>
@@ -45,6 +49,8 @@ public class StreamrecMetrics implements TopologyMetrics {
     public static final String CANDIDATES = "streamrec.recommendation.candidates";
     public static final String PRODUCTION_ERRORS = "streamrec.production.errors";
     public static final String DLQ_TRUNCATED = "streamrec.dlq.truncated";
+    public static final String TENANT_EVENTS = "streamrec.tenant.events";
+    public static final String TENANT_RECOMMENDATIONS = "streamrec.tenant.recommendations";
 
     private final Map<EventType, Counter> eventsIn = new EnumMap<>(EventType.class);
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
@@ -56,11 +62,23 @@ public class StreamrecMetrics implements TopologyMetrics {
     private final MeterRegistry registry;
     private final Counter dlqTruncated;
 
+    private final TenantLabels tenantLabels;
+    /** Per label value, at most max-labels + 1 of each. */
+    private final Map<String, Counter> tenantEvents = new ConcurrentHashMap<>();
+    private final Map<String, Counter> tenantRecommendations = new ConcurrentHashMap<>();
+
     private final QualityMetrics quality;
     private final ExperimentMetrics experiments;
 
+    /** Tenant labels capped at 10 (the default of {@code streamrec.tenant-metrics.max-labels}). */
     public StreamrecMetrics(MeterRegistry registry, TopologySettings settings) {
+        this(registry, settings, TenantLabels.firstSeen(10));
+    }
+
+    @Inject
+    public StreamrecMetrics(MeterRegistry registry, TopologySettings settings, TenantLabels tenantLabels) {
         this.registry = registry;
+        this.tenantLabels = tenantLabels;
         quality = new QualityMetrics(registry, settings.qualityWindow());
         experiments = new ExperimentMetrics(registry, settings.qualityWindow());
         for (String role : List.of("dead-letter", "output", "internal")) {
@@ -89,6 +107,20 @@ public class StreamrecMetrics implements TopologyMetrics {
                 .description("Recommendations records produced, by who ranked them").register(registry);
         candidates = DistributionSummary.builder(CANDIDATES).description("Candidates handed to the ranker per event")
                 .register(registry);
+    }
+
+    @Override
+    public void tenantEvent(String tenant) {
+        tenantEvents.computeIfAbsent(tenantLabels.label(tenant), label -> Counter.builder(TENANT_EVENTS)
+                .tag("tenant", label).description("Valid user events per tenant (top tenants; the rest as 'other')")
+                .register(registry)).increment();
+    }
+
+    @Override
+    public void tenantRecommendation(String tenant) {
+        tenantRecommendations.computeIfAbsent(tenantLabels.label(tenant), label -> Counter.builder(TENANT_RECOMMENDATIONS)
+                .tag("tenant", label).description("Recommendations lists per tenant (top tenants; the rest as 'other')")
+                .register(registry)).increment();
     }
 
     @Override

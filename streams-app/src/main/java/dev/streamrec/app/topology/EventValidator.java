@@ -79,6 +79,7 @@ final class EventValidator implements FixedKeyProcessor<String, UserEvent, UserE
             throw new InvalidEventException(RejectReason.FUTURE_TIMESTAMP, "event " + e.getEventId() + " is "
                     + (e.getTimestamp() - now) + " ms in the future (limit " + maxFutureMs + " ms)");
         }
+        metrics.tenantEvent(TenantKeys.normalize(e.getTenantId()));
         context.forward(TenantKeys.isDefault(e.getTenantId()) ? record : record.withValue(scoped(e)));
     }
 

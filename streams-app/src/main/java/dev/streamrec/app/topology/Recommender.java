@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.streamrec.app.filter.ExclusionPolicy;
-import dev.streamrec.app.filter.RecommendRules;
+import dev.streamrec.app.filter.TenantRules;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
@@ -79,7 +79,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private static final int MAX_RECENT_ITEMS = 200;
 
     private final TopologySettings settings;
-    private final RecommendRules rules;
+    private final TenantRules rules;
     private final Ranker ranker;
     private final TopologyMetrics metrics;
     private final MicroBatching batching;
@@ -99,7 +99,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private long nextSequence;
     private long oldestBufferedAt;
 
-    Recommender(TopologySettings settings, RecommendRules rules, Ranker ranker, TopologyMetrics metrics,
+    Recommender(TopologySettings settings, TenantRules rules, Ranker ranker, TopologyMetrics metrics,
                 MicroBatching batching) {
         this.settings = settings;
         this.rules = rules;
@@ -269,13 +269,14 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
                                    Map<String, Boolean> stock) {
         // Over-fetched: the stored list keeps k × overfetch for request-time filters (the topic record keeps k).
         return new RankingRequest(event.getUserId(), history.actions(), candidates,
-                settings.recommendK() * rules.overfetch(), event.getTimestamp(), rules.exclude().excluded(event, history),
+                settings.recommendK() * rules.forKey(event.getUserId()).overfetch(), event.getTimestamp(),
+                rules.forKey(event.getUserId()).exclude().excluded(event, history),
                 item -> inStock(item, stock));
     }
 
     private void emit(String key, UserEvent event, int candidateCount, Ranking ranking, long timestamp,
                       Record<String, RecommendInput> input) {
-        List<RankedItem> ranked = rules.capPerCategory(ranking.items(), r -> category(r.itemId()));
+        List<RankedItem> ranked = rules.forKey(key).capPerCategory(ranking.items(), r -> category(r.itemId()));
         List<RecommendedItem> stored = new ArrayList<>(ranked.size());
         for (RankedItem r : ranked) {
             stored.add(new RecommendedItem(r.itemId(), r.score(), r.reason()));
@@ -335,7 +336,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     }
 
     List<Candidate> candidates(UserEvent event, History history, Map<String, Boolean> stock) {
-        Set<String> excluded = rules.exclude().excluded(event, history);
+        Set<String> excluded = rules.forKey(event.getUserId()).exclude().excluded(event, history);
 
         // Seeds: most recent distinct items first.
         Set<String> seeds = new LinkedHashSet<>();
@@ -438,7 +439,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private boolean inStock(String itemId, Map<String, Boolean> stock) {
         return stock.computeIfAbsent(itemId, id -> {
             Item item = ValueAndTimestamp.getValueOrNull(catalog.get(id));
-            return item == null || item.getInStock();
+            return item == null || item.getInStock() || !rules.forKey(id).excludeOutOfStock();
         });
     }
 }

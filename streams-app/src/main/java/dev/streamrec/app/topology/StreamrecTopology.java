@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Properties;
 
 import dev.streamrec.app.filter.RecommendRules;
+import dev.streamrec.app.filter.TenantRules;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserDeletion;
@@ -15,6 +16,7 @@ import dev.streamrec.avro.internal.TrendingItems;
 import dev.streamrec.avro.internal.UserHistory;
 import dev.streamrec.serde.AvroSerde;
 import dev.streamrec.serde.Serdes;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topic;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
@@ -143,6 +145,18 @@ public final class StreamrecTopology {
     public static KStream<String, Recommendations> define(StreamsBuilder builder, TopologySettings settings,
                                                           RecommendRules rules, AppTopics topics, Ranker ranker,
                                                           TopologyMetrics metrics, MicroBatching batching) {
+        return define(builder, settings, TenantRules.of(rules), topics, ranker, metrics, batching);
+    }
+
+    /**
+     * Adds the topology to {@code builder} with per-tenant business rules ({@code streamrec.tenants.<tenant>.*},
+     * the global {@code streamrec.recommend.*} values where a tenant sets none).
+     *
+     * @return the recommendations stream (also written to the recommendations topic)
+     */
+    public static KStream<String, Recommendations> define(StreamsBuilder builder, TopologySettings settings,
+                                                          TenantRules rules, AppTopics topics, Ranker ranker,
+                                                          TopologyMetrics metrics, MicroBatching batching) {
         addStores(builder, settings);
         if (batching.enabled()) {
             // No caching: a put and its delete are both in the changelog, so a restore sees exactly what is pending.
@@ -189,7 +203,12 @@ public final class StreamrecTopology {
                         HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
         // A tenant's lists leave with plain ids and tenantId; the key stays scoped (<tenant>|<userId>), so a
         // consumer keeping the latest list per key never mixes two tenants' users.
-        KStream<String, Recommendations> out = recommendations.mapValues(TenantRecords::unscope, Named.as(UNSCOPE_TENANT));
+        KStream<String, Recommendations> out = recommendations.mapValues((key, r) -> {
+            if (r != null) {
+                metrics.tenantRecommendation(TenantKeys.tenantOf(key));
+            }
+            return TenantRecords.unscope(r);
+        }, Named.as(UNSCOPE_TENANT));
         out.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
                 topics.recommendations().valueSerde()).withName(RECOMMENDATIONS_SINK));
         return out;
@@ -209,6 +228,12 @@ public final class StreamrecTopology {
 
     /** As {@link #build(TopologySettings, AppTopics, Ranker, TopologyMetrics, MicroBatching, Properties)}, with business rules. */
     public static Topology build(TopologySettings settings, RecommendRules rules, AppTopics topics, Ranker ranker,
+                                 TopologyMetrics metrics, MicroBatching batching, Properties config) {
+        return build(settings, TenantRules.of(rules), topics, ranker, metrics, batching, config);
+    }
+
+    /** As {@link #build(TopologySettings, RecommendRules, AppTopics, Ranker, TopologyMetrics, MicroBatching, Properties)}, per tenant. */
+    public static Topology build(TopologySettings settings, TenantRules rules, AppTopics topics, Ranker ranker,
                                  TopologyMetrics metrics, MicroBatching batching, Properties config) {
         StreamsBuilder builder = new StreamsBuilder();
         define(builder, settings, rules, topics, ranker, metrics, batching);
