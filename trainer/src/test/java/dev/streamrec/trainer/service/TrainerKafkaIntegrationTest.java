@@ -116,7 +116,7 @@ class TrainerKafkaIntegrationTest {
         try (KafkaProducer<String, dev.streamrec.avro.UserDeletion> producer = new KafkaProducer<>(p,
                 topics.userDeletions().keySerde().serializer(), topics.userDeletions().valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topics.userDeletions().name(), "gone",
-                    new dev.streamrec.avro.UserDeletion("gone", 2_000L))).get();
+                    new dev.streamrec.avro.UserDeletion("gone", 2_000L, "default"))).get();
         }
 
         // when the trainer reads its training data
