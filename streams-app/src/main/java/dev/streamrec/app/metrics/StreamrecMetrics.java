@@ -9,6 +9,7 @@ import dev.streamrec.app.topology.RejectReason;
 import dev.streamrec.app.topology.TopologyMetrics;
 import dev.streamrec.app.topology.TopologySettings;
 import dev.streamrec.avro.EventType;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.app.experiment.ExperimentMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -79,6 +80,8 @@ public class StreamrecMetrics implements TopologyMetrics {
     public StreamrecMetrics(MeterRegistry registry, TopologySettings settings, TenantLabels tenantLabels) {
         this.registry = registry;
         this.tenantLabels = tenantLabels;
+        tenantCounter(tenantEvents, TENANT_EVENTS, TenantKeys.DEFAULT, "Valid user events");
+        tenantCounter(tenantRecommendations, TENANT_RECOMMENDATIONS, TenantKeys.DEFAULT, "Recommendations lists");
         quality = new QualityMetrics(registry, settings.qualityWindow());
         experiments = new ExperimentMetrics(registry, settings.qualityWindow());
         for (String role : List.of("dead-letter", "output", "internal")) {
@@ -111,16 +114,19 @@ public class StreamrecMetrics implements TopologyMetrics {
 
     @Override
     public void tenantEvent(String tenant) {
-        tenantEvents.computeIfAbsent(tenantLabels.label(tenant), label -> Counter.builder(TENANT_EVENTS)
-                .tag("tenant", label).description("Valid user events per tenant (top tenants; the rest as 'other')")
-                .register(registry)).increment();
+        tenantCounter(tenantEvents, TENANT_EVENTS, tenantLabels.label(tenant), "Valid user events").increment();
     }
 
     @Override
     public void tenantRecommendation(String tenant) {
-        tenantRecommendations.computeIfAbsent(tenantLabels.label(tenant), label -> Counter.builder(TENANT_RECOMMENDATIONS)
-                .tag("tenant", label).description("Recommendations lists per tenant (top tenants; the rest as 'other')")
-                .register(registry)).increment();
+        tenantCounter(tenantRecommendations, TENANT_RECOMMENDATIONS, tenantLabels.label(tenant), "Recommendations lists")
+                .increment();
+    }
+
+    /** The counter of one label value, registered on first use (the default tenant's at start, at 0). */
+    private Counter tenantCounter(Map<String, Counter> counters, String name, String label, String what) {
+        return counters.computeIfAbsent(label, l -> Counter.builder(name).tag("tenant", l)
+                .description(what + " per tenant (capped: the rest as 'other')").register(registry));
     }
 
     @Override
