@@ -30,4 +30,17 @@ class TrainerMainTest {
         assertThat(cli.execute("train", "--once")).isEqualTo(1);
         assertThat(err.toString()).doesNotContain("at dev.streamrec");
     }
+
+    @Test
+    void trainForATenantNeedsItsOwnModelNameAndKafka() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = TrainerMain.commandLine();
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("train", "--bootstrap-servers", "localhost:1", "--tenant", "shop-b")).isEqualTo(1);
+        assertThat(err.toString()).contains("--tenant shop-b needs --model-name");
+        assertThat(cli.execute("train", "--input", "events.csv", "--tenant", "shop-b", "--model-name", "b")).isEqualTo(1);
+        assertThat(err.toString()).contains("an --input file has no tenants");
+        assertThat(cli.execute("train", "--bootstrap-servers", "localhost:1", "--tenant", "shop|b")).isEqualTo(1);
+        assertThat(err.toString()).contains("--tenant: tenant id 'shop|b' must match");
+    }
 }
