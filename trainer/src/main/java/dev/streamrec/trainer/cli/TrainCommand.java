@@ -81,17 +81,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Topics topics = Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic,
                 "user-deletions", userDeletionsTopic));
-        String problem = TenantKeys.tenantProblem(tenant);
-        if (problem != null) {
-            throw new IllegalArgumentException("--tenant: " + problem);
-        }
-        if (!TenantKeys.isDefault(tenant) && input != null) {
-            throw new IllegalArgumentException("--tenant reads user-events from Kafka; an --input file has no tenants");
-        }
-        if (!TenantKeys.isDefault(tenant) && ModelOptions.DEFAULT_NAME.equals(model.modelName)) {
-            throw new IllegalArgumentException("--tenant " + tenant + " needs --model-name: the model name of the tenant"
-                    + " (streamrec.tenants." + tenant + ".model), not the default tenant's '" + ModelOptions.DEFAULT_NAME + "'");
-        }
+        checkTenant(tenant, input, model.modelName);
         EventLog events;
         if (input != null) {
             events = CsvEventSource.read(input);
@@ -107,6 +97,24 @@ final class TrainCommand implements Callable<Integer> {
                     .run(events);
             System.out.println((outcome.published() ? "published " : "rejected ") + outcome.artifact() + ": " + outcome.reason());
             return outcome.published() ? 0 : 3;
+        }
+    }
+
+    /**
+     * A tenant's model is trained on its Kafka events only and published under its own name, never the
+     * default tenant's.
+     */
+    static void checkTenant(String tenant, Path input, String modelName) {
+        String problem = TenantKeys.tenantProblem(tenant);
+        if (problem != null) {
+            throw new IllegalArgumentException("--tenant: " + problem);
+        }
+        if (!TenantKeys.isDefault(tenant) && input != null) {
+            throw new IllegalArgumentException("--tenant reads user-events from Kafka; an --input file has no tenants");
+        }
+        if (!TenantKeys.isDefault(tenant) && ModelOptions.DEFAULT_NAME.equals(modelName)) {
+            throw new IllegalArgumentException("--tenant " + tenant + " needs --model-name: the model name of the tenant"
+                    + " (streamrec.tenants." + tenant + ".model), not the default tenant's '" + ModelOptions.DEFAULT_NAME + "'");
         }
     }
 }

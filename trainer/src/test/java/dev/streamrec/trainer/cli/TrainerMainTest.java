@@ -1,6 +1,7 @@
 package dev.streamrec.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,14 +34,13 @@ class TrainerMainTest {
 
     @Test
     void trainForATenantNeedsItsOwnModelNameAndKafka() {
-        StringWriter err = new StringWriter();
-        CommandLine cli = TrainerMain.commandLine();
-        cli.setErr(new PrintWriter(err));
-        assertThat(cli.execute("train", "--bootstrap-servers", "localhost:1", "--tenant", "shop-b")).isEqualTo(1);
-        assertThat(err.toString()).contains("--tenant shop-b needs --model-name");
-        assertThat(cli.execute("train", "--input", "events.csv", "--tenant", "shop-b", "--model-name", "b")).isEqualTo(1);
-        assertThat(err.toString()).contains("an --input file has no tenants");
-        assertThat(cli.execute("train", "--bootstrap-servers", "localhost:1", "--tenant", "shop|b")).isEqualTo(1);
-        assertThat(err.toString()).contains("--tenant: tenant id 'shop|b' must match");
+        assertThatThrownBy(() -> TrainCommand.checkTenant("shop-b", null, "seqrec"))
+                .hasMessageContaining("--tenant shop-b needs --model-name");
+        assertThatThrownBy(() -> TrainCommand.checkTenant("shop-b", java.nio.file.Path.of("events.csv"), "b-recs"))
+                .hasMessageContaining("an --input file has no tenants");
+        assertThatThrownBy(() -> TrainCommand.checkTenant("shop|b", null, "b-recs"))
+                .hasMessageContaining("--tenant: tenant id 'shop|b' must match");
+        TrainCommand.checkTenant("shop-b", null, "b-recs");
+        TrainCommand.checkTenant("default", java.nio.file.Path.of("events.csv"), "seqrec");
     }
 }
