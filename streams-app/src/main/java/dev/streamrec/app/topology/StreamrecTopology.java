@@ -41,7 +41,7 @@ import org.apache.kafka.streams.state.Stores;
  * well and stay stable across versions.
  *
  * <pre>
- * user-events ─ validate-events (size and length limits first) ─ dedupe-events ─ update-history ─┬─ recommend ─ recommendations (+ user-recommendations store)
+ * user-events ─ validate-events (size and length limits first) ─ dedupe-events ─ update-history ─┬─ recommend ─ unscope-tenant ─ recommendations (+ user-recommendations store)
  *  (undecodable/invalid ─▶ user-events-dlq)  [event-ids] [user-history] │     reads global: item-neighbours-global, trending-global, item-catalog-global
  *                                                                  └─ emit-item-signals ─▶ &lt;app&gt;-item-signals-repartition (by item)
  *                                                                        ├─ aggregate-covisits [item-covisits, item-covisits-dirty] ─▶ item-neighbours topic ─▶ item-neighbours-global
@@ -49,6 +49,10 @@ import org.apache.kafka.streams.state.Stores;
  * user-deletions ─ erase-requests ─ merge-erasures ─▶ recommend (erases the user's stores and buffered events, tombstone to recommendations)
  * item-catalog ─▶ item-catalog-global
  * </pre>
+ *
+ * <p>Tenants: {@code validate-events} forwards another tenant's event with its ids scoped
+ * ({@code <tenant>|<id>}, {@link dev.streamrec.topics.TenantKeys}), so every store and topic after it keeps
+ * tenants apart; {@code unscope-tenant} gives the output record plain ids and {@code tenantId}.
  */
 public final class StreamrecTopology {
 
