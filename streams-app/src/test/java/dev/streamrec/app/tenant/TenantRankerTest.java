@@ -14,13 +14,14 @@ import dev.streamrec.app.topology.Ranking;
 import dev.streamrec.app.topology.RankingRequest;
 import dev.streamrec.app.topology.UserAction;
 import dev.streamrec.avro.EventType;
+import dev.streamrec.avro.Experiment;
 import org.junit.jupiter.api.Test;
 
 /** Routing by tenant, and a tenant's ranker seeing plain item ids while the topology gets scoped ones back. */
 class TenantRankerTest {
 
     /** Ranks the candidates in order, remembering what it was asked. */
-    private static final class Recording implements Ranker {
+    private static class Recording implements Ranker {
         final String version;
         final List<RankingRequest> seen = new ArrayList<>();
 
@@ -67,6 +68,43 @@ class TenantRankerTest {
         assertThat(out.get(0).items()).extracting(RankedItem::itemId).containsExactly("item-2", "item-3", "item-4");
         assertThat(plain.seen.getFirst().candidates()).extracting(Candidate::itemId)
                 .as("the default tenant's request is passed as is").containsExactly("item-2", "item-3", "item-4");
+    }
+
+    /** A ranker with experiments: remembers the ones applied to it. */
+    private static final class Planned extends Recording implements dev.streamrec.app.experiment.ExperimentPlan {
+        List<Experiment> applied = List.of();
+
+        Planned(String version) {
+            super(version);
+        }
+
+        @Override
+        public void apply(java.util.Collection<Experiment> defined) {
+            applied = List.copyOf(defined);
+        }
+
+        @Override
+        public List<Experiment> live() {
+            return applied;
+        }
+    }
+
+    @Test
+    void shouldHandEachExperimentToItsTenantsRankerAndIgnoreTenantsWithoutOne() {
+        Planned plain = new Planned("default-model");
+        Planned shopB = new Planned("shop-b-model");
+        TenantRanker ranker = new TenantRanker(plain, Map.of("shop-b", shopB), new Recording("heuristic"));
+
+        ranker.apply(List.of(experiment("home", "default"), experiment("b-test", "shop-b"), experiment("c-test", "shop-c")));
+
+        assertThat(plain.applied).extracting(Experiment::getName).containsExactly("home");
+        assertThat(shopB.applied).extracting(Experiment::getName).containsExactly("b-test");
+        assertThat(ranker.live()).extracting(Experiment::getName).as("shop-c has no model: ignored")
+                .containsExactly("b-test", "home");
+    }
+
+    private static Experiment experiment(String name, String tenant) {
+        return Experiment.newBuilder().setName(name).setSalt(name).setVariants(List.of()).setTenantId(tenant).build();
     }
 
     private static RankingRequest request(String user, String seed, Set<String> excluded,
