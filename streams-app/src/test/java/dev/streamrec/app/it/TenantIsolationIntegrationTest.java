@@ -46,11 +46,12 @@ import org.junit.jupiter.api.Timeout;
  * item ids overlap in part, no item of one tenant is recommended to a user of another (topic and HTTP),
  * no history or co-visitation entry crosses (interactive queries and HTTP), shop-b's own rule (at most
  * one item per category) applies to shop-b only, and the tenant metric label is capped (with 3 labels,
- * one of shop-a and shop-c is counted as {@code other}).
+ * one of shop-a and shop-c is counted as {@code other}). shop-b has a model name configured and none
+ * published: its own model manager follows model-updates, and the heuristic ranks its users meanwhile.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @StreamrecApp(properties = {"streamrec.recommend.k=10", "streamrec.tenants.shop-b.max-per-category=1",
-        "streamrec.tenant-metrics.max-labels=3"})
+        "streamrec.tenants.shop-b.model=shop-b-recs", "streamrec.tenant-metrics.max-labels=3"})
 class TenantIsolationIntegrationTest {
 
     private static final List<String> TENANTS = List.of("shop-a", "shop-b", "shop-c");
@@ -126,6 +127,9 @@ class TenantIsolationIntegrationTest {
         // and shop-b's rule (at most 1 per category: all its items are hats) applies to shop-b only
         assertThat(maxHats.get("shop-b")).as("shop-b: at most 1 hat per list").isEqualTo(1);
         assertThat(maxHats.get("shop-a")).as("shop-a: the global rule, no category cap").isGreaterThan(1);
+
+        assertThat(lists).filteredOn(r -> r.getTenantId().equals("shop-b")).extracting(Recommendations::getModelVersion)
+                .as("shop-b before its model is published").containsOnly("heuristic");
 
         // and the history and graph stores hold each tenant's entries under its own scoped keys, never crossing
         ReadOnlyKeyValueStore<String, ItemNeighbours> graph = app.streams().store(StoreQueryParameters.fromNameAndType(
