@@ -18,14 +18,19 @@ import dev.streamrec.avro.internal.UserHistory;
 public final class Serdes {
 
     public static final AvroSerde<UserEvent> USER_EVENT = new AvroSerde<>(UserEvent.getClassSchema(),
-            List.of(AvroSerde.historySchema("avro-history/UserEvent-v1.avsc")));
+            List.of(AvroSerde.historySchema("avro-history/UserEvent-v1.avsc"),
+                    AvroSerde.historySchema("avro-history/UserEvent-v2.avsc")));
     public static final AvroSerde<Item> ITEM = new AvroSerde<>(Item.getClassSchema(),
-            List.of(AvroSerde.historySchema("avro-history/Item-v1.avsc")));
+            List.of(AvroSerde.historySchema("avro-history/Item-v1.avsc"),
+                    AvroSerde.historySchema("avro-history/Item-v2.avsc")));
     public static final AvroSerde<Recommendations> RECOMMENDATIONS =
             new AvroSerde<>(Recommendations.getClassSchema(),
-                    List.of(AvroSerde.historySchema("avro-history/Recommendations-v1.avsc")));
-    public static final AvroSerde<Experiment> EXPERIMENT = new AvroSerde<>(Experiment.getClassSchema(), List.of());
-    public static final AvroSerde<UserDeletion> USER_DELETION = new AvroSerde<>(UserDeletion.getClassSchema(), List.of());
+                    List.of(AvroSerde.historySchema("avro-history/Recommendations-v1.avsc"),
+                            AvroSerde.historySchema("avro-history/Recommendations-v2.avsc")));
+    public static final AvroSerde<Experiment> EXPERIMENT = new AvroSerde<>(Experiment.getClassSchema(),
+            List.of(AvroSerde.historySchema("avro-history/Experiment-v1.avsc")));
+    public static final AvroSerde<UserDeletion> USER_DELETION = new AvroSerde<>(UserDeletion.getClassSchema(),
+            List.of(AvroSerde.historySchema("avro-history/UserDeletion-v1.avsc")));
     public static final AvroSerde<ModelPublished> MODEL_PUBLISHED =
             new AvroSerde<>(ModelPublished.getClassSchema(), List.of());
 

@@ -103,6 +103,56 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldReadRecordsWrittenBeforeTenantsAsTheDefaultTenant() throws Exception {
+        // given an event, an item, a list, an experiment and a deletion written before tenantId existed
+        dev.streamrec.avro.UserEvent event = Serdes.USER_EVENT.fromBytes(encodeOld("avro-history/UserEvent-v2.avsc",
+                java.util.Map.of("eventId", "e-1", "userId", "u-1", "itemId", "i-1", "type", "VIEW", "timestamp", 5L,
+                        "context", java.util.Map.of())));
+        dev.streamrec.avro.Item item = Serdes.ITEM.fromBytes(encodeOld("avro-history/Item-v2.avsc",
+                java.util.Map.of("itemId", "i-1", "inStock", true, "attributes", java.util.Map.of())));
+        dev.streamrec.avro.Recommendations recs = Serdes.RECOMMENDATIONS.fromBytes(encodeOld(
+                "avro-history/Recommendations-v2.avsc", java.util.Map.of("userId", "u-1", "generatedAt", 7L,
+                        "modelVersion", "heuristic", "triggerEventId", "e-1", "items", java.util.List.of(),
+                        "experiment", "exp", "variant", "a")));
+        dev.streamrec.avro.Experiment experiment = Serdes.EXPERIMENT.fromBytes(encodeOld("avro-history/Experiment-v1.avsc",
+                java.util.Map.of("name", "exp", "salt", "s", "active", true, "updatedAt", 0L, "variants", java.util.List.of())));
+        dev.streamrec.avro.UserDeletion deletion = Serdes.USER_DELETION.fromBytes(encodeOld(
+                "avro-history/UserDeletion-v1.avsc", java.util.Map.of("userId", "u-1", "requestedAt", 9L)));
+
+        // then each decodes, in the default tenant
+        assertThat(event.getTenantId()).as("UserEvent v2").isEqualTo("default");
+        assertThat(event.getUserId()).isEqualTo("u-1");
+        assertThat(item.getTenantId()).as("Item v2").isEqualTo("default");
+        assertThat(recs.getTenantId()).as("Recommendations v2").isEqualTo("default");
+        assertThat(recs.getExperiment()).isEqualTo("exp");
+        assertThat(experiment.getTenantId()).as("Experiment v1").isEqualTo("default");
+        assertThat(deletion.getTenantId()).as("UserDeletion v1").isEqualTo("default");
+        assertThat(deletion.getRequestedAt()).isEqualTo(9L);
+    }
+
+    @Test
+    void shouldRoundTripATenant() {
+        dev.streamrec.avro.UserEvent e = dev.streamrec.avro.UserEvent.newBuilder().setEventId("e").setUserId("u")
+                .setItemId("i").setType(dev.streamrec.avro.EventType.CLICK).setTimestamp(1L).setTenantId("shop-b").build();
+        assertThat(Serdes.USER_EVENT.fromBytes(Serdes.USER_EVENT.toBytes(e)).getTenantId()).isEqualTo("shop-b");
+        assertThat(dev.streamrec.avro.UserEvent.newBuilder().setEventId("e").setUserId("u").setItemId("i")
+                .setType(dev.streamrec.avro.EventType.CLICK).setTimestamp(1L).build().getTenantId())
+                .as("a builder that never sets it writes the default tenant").isEqualTo("default");
+    }
+
+    /** A record of an older schema, single-object encoded as its producer wrote it (enum symbols by name). */
+    private static byte[] encodeOld(String resource, java.util.Map<String, Object> fields) throws Exception {
+        Schema schema = AvroSerde.historySchema(resource);
+        GenericRecord old = new GenericData.Record(schema);
+        fields.forEach((name, value) -> old.put(name, schema.getField(name).schema().getType() == Schema.Type.ENUM
+                ? new GenericData.EnumSymbol(schema.getField(name).schema(), value.toString()) : value));
+        ByteBuffer buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(old);
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+        return bytes;
+    }
+
+    @Test
     void shouldRejectAnUnknownFingerprintWithATypedError() {
         byte[] bytes = Serdes.USER_EVENT.toBytes(event());
         bytes[5] ^= 0x5A; // corrupt the fingerprint

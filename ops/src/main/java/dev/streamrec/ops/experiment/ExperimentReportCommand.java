@@ -17,6 +17,7 @@ import dev.streamrec.console.TimeArgument;
 import dev.streamrec.ops.CommandErrors;
 import dev.streamrec.ops.KafkaOptions;
 import dev.streamrec.serde.Serdes;
+import dev.streamrec.topics.TenantKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -110,7 +111,8 @@ public final class ExperimentReportCommand implements Callable<Integer> {
                 try {
                     UserEvent e = Serdes.USER_EVENT.fromBytes(r.value());
                     if (e.getType() == EventType.CLICK || e.getType() == EventType.PURCHASE) {
-                        interactions.add(new ExperimentAnalysis.Interaction(e.getUserId(), e.getTimestamp(), e.getItemId()));
+                        interactions.add(new ExperimentAnalysis.Interaction(
+                                TenantKeys.scope(e.getTenantId(), e.getUserId()), e.getTimestamp(), e.getItemId()));
                     }
                 } catch (RuntimeException e) {
                     undecodable[0]++;
@@ -132,6 +134,8 @@ public final class ExperimentReportCommand implements Callable<Integer> {
         for (RecommendedItem i : recs.getItems()) {
             items.add(i.getItemId());
         }
-        return new ExperimentAnalysis.ListShown(recs.getUserId(), time, recs.getExperiment(), recs.getVariant(), items);
+        // Users by tenant: the same user id in two shops is two users.
+        return new ExperimentAnalysis.ListShown(TenantKeys.scope(recs.getTenantId(), recs.getUserId()), time,
+                recs.getExperiment(), recs.getVariant(), items);
     }
 }

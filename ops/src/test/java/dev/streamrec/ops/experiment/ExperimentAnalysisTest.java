@@ -55,6 +55,26 @@ class ExperimentAnalysisTest {
     }
 
     @Test
+    void shouldNotCountAClickInOneTenantAsAHitOfTheSameUserIdInAnother() {
+        // given user "u" of shop-a and of shop-b, both shown item "a"; only shop-a's "u" clicks it
+        dev.streamrec.avro.Recommendations shown = dev.streamrec.avro.Recommendations.newBuilder().setUserId("u")
+                .setGeneratedAt(1_000).setModelVersion("m").setTriggerEventId("e").setExperiment("exp")
+                .setItems(List.of(new dev.streamrec.avro.RecommendedItem("a", 1.0, "model"))).setVariant("control")
+                .setTenantId("shop-a").build();
+        List<ExperimentAnalysis.ListShown> lists = List.of(ExperimentReportCommand.list(shown, 1_000),
+                ExperimentReportCommand.list(dev.streamrec.avro.Recommendations.newBuilder(shown).setVariant("treatment")
+                        .setTenantId("shop-b").build(), 1_000));
+        List<ExperimentAnalysis.Interaction> events = List.of(new ExperimentAnalysis.Interaction("shop-a|u", 2_000, "a"));
+
+        // when analysed
+        ExperimentReport r = ExperimentAnalysis.analyse(lists, events, 3_000, Map.of());
+
+        // then the click is shop-a's hit only
+        assertThat(r.experiments().getFirst().variants()).extracting(ExperimentReport.VariantResult::hits)
+                .containsExactly(1L, 0L);
+    }
+
+    @Test
     void shouldCountUsersNotListsAsTheIndependentObservations() {
         // given 100 users per variant, 50 lists each; a user either hits every list or none,
         // 55 such users in a, 45 in b: a user-level difference no larger than chance at 100 users each

@@ -96,7 +96,22 @@ public final class StreamrecProperties {
     /** {@code streamrec.recommend.*} */
     @ConfigurationProperties("streamrec.recommend")
     public record Recommend(int k, int seedItems, double trendingWeight, int maxCandidates, String exclude,
-                            int overfetch, int maxPerCategory) {
+                            int overfetch, int maxPerCategory, boolean excludeOutOfStock) {
+    }
+
+    /**
+     * {@code streamrec.tenants.<tenant>.*}: one bean per configured tenant. An unset rule takes the global
+     * {@code streamrec.recommend.*} value; an unset model means the tenant is ranked by the heuristic.
+     */
+    @EachProperty("streamrec.tenants")
+    public record Tenant(@Parameter String tenant, @Nullable String model, @Nullable String exclude,
+                         @Nullable Boolean excludeOutOfStock, @Nullable Integer overfetch,
+                         @Nullable Integer maxPerCategory) {
+    }
+
+    /** {@code streamrec.tenant-metrics.*} */
+    @ConfigurationProperties("streamrec.tenant-metrics")
+    public record TenantMetrics(int maxLabels, @Nullable List<String> labelled) {
     }
 
     /** {@code streamrec.quality.*} */

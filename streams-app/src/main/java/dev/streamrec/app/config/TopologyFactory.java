@@ -1,7 +1,8 @@
 package dev.streamrec.app.config;
 
-import dev.streamrec.app.filter.RecommendRules;
+import dev.streamrec.app.filter.TenantRules;
 import dev.streamrec.app.experiment.ExperimentRanker;
+import dev.streamrec.app.tenant.TenantRanker;
 import dev.streamrec.app.topology.AppTopics;
 import dev.streamrec.app.topology.DeadLetters;
 import dev.streamrec.app.topology.ProductionErrorHandler;
@@ -24,8 +25,9 @@ import org.apache.kafka.streams.kstream.KStream;
  * Registers the topology on micronaut-kafka's {@code default} builder (micronaut-kafka always
  * creates that stream, and Kafka 4 refuses an empty topology, so the app's topology is the default
  * one). micronaut-kafka then builds and starts {@code KafkaStreams} from the builder and closes it
- * with the context. The topology ranks through the {@link ExperimentRanker}: the user's experiment
- * variant, else the primary {@link Ranker}.
+ * with the context. The topology ranks through the {@link TenantRanker}: the ranker of the user's tenant,
+ * for the default tenant the {@link ExperimentRanker} (the user's experiment variant, else the primary
+ * {@link Ranker}); the stream rules are per tenant ({@link TenantRules}).
  */
 @Factory
 public class TopologyFactory {
@@ -40,8 +42,8 @@ public class TopologyFactory {
     @Singleton
     @Named("streamrec")
     KStream<String, Recommendations> streamrecTopology(@Named("default") ConfiguredStreamBuilder builder,
-                                                       TopologySettings settings, RecommendRules rules,
-                                                       AppTopics topics, ExperimentRanker ranker,
+                                                       TopologySettings settings, TenantRules rules,
+                                                       AppTopics topics, TenantRanker ranker,
                                                        TopologyMetrics metrics, ScoringSettings scoring,
                                                        StreamrecProperties.Dlq dlq, StreamrecProperties.Errors errors) {
         java.util.Properties config = builder.getConfiguration();

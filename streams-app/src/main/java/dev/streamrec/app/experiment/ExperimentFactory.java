@@ -40,7 +40,9 @@ public class ExperimentFactory {
                 Serdes.EXPERIMENT), clientConfig(builder));
     }
 
+    /** The default tenant's; exposed only as itself (the topology ranks through {@code tenant.TenantRanker}). */
     @Singleton
+    @Bean(typed = ExperimentRanker.class)
     ExperimentRanker experimentRanker(Ranker base, ModelManager models, ScoringSettings scoring,
                                       ScoringMetrics scoringMetrics, StreamrecMetrics metrics, ModelSettings modelSettings) {
         return new ExperimentRanker(base, models, scoring, scoringMetrics, metrics.experiments(), modelSettings.name());
@@ -49,7 +51,7 @@ public class ExperimentFactory {
     @Context
     @Bean(preDestroy = "close")
     @Requires(property = "streamrec.experiments.follow", notEquals = "false")
-    ExperimentsFollower experimentsFollower(ExperimentRanker ranker, ExperimentPublisher publisher,
+    ExperimentsFollower experimentsFollower(ExperimentPlan ranker, ExperimentPublisher publisher,
                                             StreamrecConfiguration config,
                                             @Named("default") ConfiguredStreamBuilder builder) {
         ExperimentsFollower follower = new ExperimentsFollower(publisher.topic(), ranker, clientConfig(builder),

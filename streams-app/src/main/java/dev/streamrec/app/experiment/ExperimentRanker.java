@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #apply} swaps the whole plan (the live experiments and their rankers) in one volatile
  * write, so a ranker call sees one plan from start to end; it runs on the follower's thread.
  */
-public final class ExperimentRanker implements Ranker {
+public final class ExperimentRanker implements Ranker, ExperimentPlan {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRanker.class);
 
@@ -79,6 +79,7 @@ public final class ExperimentRanker implements Ranker {
      * The experiments now defined (the whole set, as on the topic): invalid ones are ignored with a
      * log line; pinned model versions are held by the model manager, others released.
      */
+    @Override
     public void apply(Collection<Experiment> defined) {
         List<Experiment> live = new ArrayList<>();
         Map<String, VariantRanking> rankers = new HashMap<>();
@@ -106,6 +107,7 @@ public final class ExperimentRanker implements Ranker {
     }
 
     /** The live experiments (valid, sorted by name). */
+    @Override
     public List<Experiment> live() {
         return plan.experiments();
     }

@@ -10,6 +10,7 @@ import dev.streamrec.avro.Experiment;
 import dev.streamrec.avro.ExperimentVariant;
 import dev.streamrec.avro.VariantRanker;
 import dev.streamrec.onnx.ScoringMode;
+import dev.streamrec.topics.TenantKeys;
 
 /**
  * What makes an experiment definition valid, in one place: the admin API refuses an invalid one
@@ -39,6 +40,10 @@ public final class ExperimentRules {
         List<String> out = new ArrayList<>();
         if (e.getName() == null || !NAME.matcher(e.getName()).matches()) {
             out.add("name must match " + NAME.pattern());
+        }
+        String tenant = TenantKeys.tenantProblem(e.getTenantId());
+        if (tenant != null) {
+            out.add(tenant);
         }
         if (e.getSalt() == null || e.getSalt().isEmpty()) {
             out.add("salt must not be empty");

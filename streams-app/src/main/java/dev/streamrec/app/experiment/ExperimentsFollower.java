@@ -37,7 +37,7 @@ public final class ExperimentsFollower implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final Topic<String, Experiment> topic;
-    private final ExperimentRanker ranker;
+    private final ExperimentPlan ranker;
     private final Properties config;
     private final Thread thread;
     private final Map<String, Experiment> table = new TreeMap<>();
@@ -46,7 +46,7 @@ public final class ExperimentsFollower implements AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     /** @param clientConfig bootstrap servers and security settings (anything else is set here) */
-    public ExperimentsFollower(Topic<String, Experiment> topic, ExperimentRanker ranker, Properties clientConfig,
+    public ExperimentsFollower(Topic<String, Experiment> topic, ExperimentPlan ranker, Properties clientConfig,
                                String clientId) {
         this.topic = topic;
         this.ranker = ranker;

@@ -15,14 +15,15 @@ import java.util.function.Function;
  *                       recommendations topic keeps k ({@code overfetch})
  * @param maxPerCategory at most this many items of one catalogue category in a list, 0 = no limit
  *                       ({@code max-per-category}); items without a category are not limited
+ * @param excludeOutOfStock leave out items the catalogue marks out of stock ({@code exclude-out-of-stock})
  */
-public record RecommendRules(ExclusionPolicy exclude, int overfetch, int maxPerCategory) {
+public record RecommendRules(ExclusionPolicy exclude, int overfetch, int maxPerCategory, boolean excludeOutOfStock) {
 
     /**
      * The defaults, as in {@code application.yml}: today's exclusion, k stored (no over-fetch: a stored list
      * of 2k measured 763 instead of 425 changelog bytes per event in {@code WriteVolumeTest}), no category limit.
      */
-    public static final RecommendRules DEFAULTS = new RecommendRules(ExclusionPolicy.PURCHASES, 1, 0);
+    public static final RecommendRules DEFAULTS = new RecommendRules(ExclusionPolicy.PURCHASES, 1, 0, true);
 
     public RecommendRules {
         if (exclude == null) {
@@ -34,6 +35,11 @@ public record RecommendRules(ExclusionPolicy exclude, int overfetch, int maxPerC
         if (maxPerCategory < 0) {
             throw new IllegalArgumentException("streamrec.recommend.max-per-category must be >= 0, was " + maxPerCategory);
         }
+    }
+
+    /** Rules that leave out-of-stock items out (as before the rule was configurable). */
+    public RecommendRules(ExclusionPolicy exclude, int overfetch, int maxPerCategory) {
+        this(exclude, overfetch, maxPerCategory, true);
     }
 
     /**

@@ -3,14 +3,18 @@ package dev.streamrec.app.http;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.streamrec.app.experiment.ExperimentPublisher;
-import dev.streamrec.app.experiment.ExperimentRanker;
+import dev.streamrec.app.config.StreamrecProperties;
+import dev.streamrec.app.experiment.ExperimentPlan;
 import dev.streamrec.app.experiment.ExperimentRules;
 import dev.streamrec.app.model.ModelSettings;
 import dev.streamrec.avro.Experiment;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.avro.ExperimentVariant;
 import dev.streamrec.avro.VariantRanker;
 import io.micronaut.context.annotation.Value;
@@ -56,17 +60,23 @@ class ExperimentAdminController {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ExperimentView(String name, String salt, Boolean active, List<VariantView> variants) {
+    record ExperimentView(String name, String salt, Boolean active, List<VariantView> variants,
+                          @Nullable String tenantId) {
     }
 
     private final ExperimentPublisher publisher;
-    private final ExperimentRanker ranker;
+    private final ExperimentPlan ranker;
     private final String followedModel;
+    /** Tenant → its model name ({@code streamrec.tenants.<tenant>.model}). */
+    private final Map<String, String> tenantModels;
     private final byte[] token;
 
-    ExperimentAdminController(ExperimentPublisher publisher, ExperimentRanker ranker, ModelSettings models,
-                              @Value("${streamrec.admin.token:}") String token) {
+    ExperimentAdminController(ExperimentPublisher publisher, ExperimentPlan ranker, ModelSettings models,
+                              List<StreamrecProperties.Tenant> tenants, @Value("${streamrec.admin.token:}") String token) {
         this.publisher = publisher;
+        Map<String, String> byTenant = new HashMap<>();
+        tenants.forEach(t -> byTenant.put(t.tenant(), t.model() == null ? "" : t.model()));
+        this.tenantModels = Map.copyOf(byTenant);
         this.ranker = ranker;
         this.followedModel = models.name();
         this.token = token == null ? new byte[0] : token.trim().getBytes(StandardCharsets.UTF_8);
@@ -102,7 +112,9 @@ class ExperimentAdminController {
         } catch (IllegalArgumentException ex) {
             return ErrorBody.response(HttpStatus.BAD_REQUEST, "invalid_experiment", ex.getMessage());
         }
-        problems.addAll(ExperimentRules.problems(e, followedModel));
+        // A tenant's experiment ranks with the tenant's model (streamrec.tenants.<tenant>.model).
+        problems.addAll(ExperimentRules.problems(e, TenantKeys.isDefault(e.getTenantId()) ? followedModel
+                : tenantModels.getOrDefault(e.getTenantId(), "")));
         if (!problems.isEmpty()) {
             return ErrorBody.response(HttpStatus.BAD_REQUEST, "invalid_experiment", String.join("; ", problems));
         }
@@ -137,13 +149,13 @@ class ExperimentAdminController {
                 .setSalt(body.salt() == null || body.salt().isBlank() ? name : body.salt())
                 .setActive(body.active() == null || body.active())
                 .setUpdatedAt(System.currentTimeMillis())
-                .setVariants(variants).build();
+                .setVariants(variants).setTenantId(TenantKeys.normalize(body.tenantId())).build();
     }
 
     private static ExperimentView view(Experiment e) {
         return new ExperimentView(e.getName(), e.getSalt(), e.getActive(), e.getVariants().stream()
                 .map(v -> new VariantView(v.getName(), v.getShare(), v.getRanker().name().toLowerCase(java.util.Locale.ROOT),
-                        v.getModel(), v.getModelVersion(), v.getScoringMode(), v.getK())).toList());
+                        v.getModel(), v.getModelVersion(), v.getScoringMode(), v.getK())).toList(), e.getTenantId());
     }
 
     /** Null when {@code authorization} carries the admin token, else the 401/403 answer (as the model admin API). */

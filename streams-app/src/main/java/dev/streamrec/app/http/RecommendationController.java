@@ -12,10 +12,12 @@ import dev.streamrec.avro.Item;
 import dev.streamrec.avro.RecommendedItem;
 
 import dev.streamrec.app.topology.StreamrecTopology;
+import dev.streamrec.app.topology.TenantRecords;
 import dev.streamrec.app.topology.TopologySettings;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.app.topology.History;
 import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.topics.TenantKeys;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -54,36 +56,49 @@ class RecommendationController {
     @Get(uri = "/recommendations/{userId}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> recommendations(@PathVariable String userId, @Nullable @QueryValue Integer k,
                                     @Nullable @QueryValue String category, @Nullable @QueryValue String exclude,
-                                    @Nullable @QueryValue Boolean includeSeen) {
+                                    @Nullable @QueryValue Boolean includeSeen, @Nullable @QueryValue String tenant) {
         HttpResponse<?> tooLong = tooLong(userId);
         if (tooLong != null) {
             return tooLong;
+        }
+        HttpResponse<?> badTenant = TenantParam.refusal(tenant, userId);
+        if (badTenant != null) {
+            return badTenant;
         }
         int limit = k == null ? defaultK : k;
         if (limit < 1) {
             return ErrorBody.of(HttpStatus.BAD_REQUEST, "bad_request", "k must be at least 1, was " + limit)
                     .withUserId(userId).response();
         }
-        return switch (stores.<Recommendations>get(StreamrecTopology.RECOMMENDATIONS_STORE, userId)) {
+        // The stores hold a tenant's users under their scoped key (partitioned by it, like user-events).
+        String key = TenantKeys.scope(tenant, userId);
+        return switch (stores.<Recommendations>get(StreamrecTopology.RECOMMENDATIONS_STORE, key)) {
             case StoreQueries.Lookup.Found<Recommendations> f -> HttpResponse.ok(view(f.value(), limit,
                     ServedFilter.of(category, exclude, includeSeen)));
             case StoreQueries.Lookup.Missing<Recommendations> m -> notFound(userId, "no recommendations for user '"
                     + userId + "' (no valid event seen for this user)");
             case StoreQueries.Lookup.Elsewhere<Recommendations> e -> redirect(e, "/recommendations/" + userId,
-                    query("k", k, "category", category, "exclude", exclude, "includeSeen", includeSeen));
+                    query("k", k, "category", category, "exclude", exclude, "includeSeen", includeSeen, "tenant", tenant));
         };
     }
 
     @Get(uri = "/users/{userId}/history", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> history(@PathVariable String userId) {
+    HttpResponse<?> history(@PathVariable String userId, @Nullable @QueryValue String tenant) {
         HttpResponse<?> tooLong = tooLong(userId);
         if (tooLong != null) {
             return tooLong;
         }
-        return switch (stores.<UserHistory>get(StreamrecTopology.HISTORY_STORE, userId)) {
-            case StoreQueries.Lookup.Found<UserHistory> f -> HttpResponse.ok(view(userId, f.value()));
-            case StoreQueries.Lookup.Missing<UserHistory> m -> notFound(userId, "no history for user '" + userId + "'");
-            case StoreQueries.Lookup.Elsewhere<UserHistory> e -> redirect(e, "/users/" + userId + "/history", Map.of());
+        HttpResponse<?> badTenant = TenantParam.refusal(tenant, userId);
+        if (badTenant != null) {
+            return badTenant;
+        }
+        return switch (stores.<UserHistory>get(StreamrecTopology.HISTORY_STORE, TenantKeys.scope(tenant, userId))) {
+            case StoreQueries.Lookup.Found<UserHistory> f -> HttpResponse.ok(view(userId, TenantKeys.normalize(tenant),
+                    f.value()));
+            case StoreQueries.Lookup.Missing<UserHistory> m -> notFound(userId, "no history for user '" + userId + "'"
+                    + (TenantKeys.isDefault(tenant) ? "" : " in tenant '" + tenant + "'"));
+            case StoreQueries.Lookup.Elsewhere<UserHistory> e -> redirect(e, "/users/" + userId + "/history",
+                    query("tenant", tenant));
         };
     }
 
@@ -117,38 +132,47 @@ class RecommendationController {
         return out;
     }
 
-    /** The stored (over-fetched) list through the request's filters, cut to k. */
-    private Views.RecommendationsView view(Recommendations r, int k, ServedFilter filter) {
-        Set<String> seen = filter.includeSeen() ? Set.of() : seen(r.getUserId());
+    /**
+     * The stored (over-fetched) list through the request's filters, cut to k. Stored ids are scoped by the
+     * tenant; the filters and the answer work on the tenant's plain ids.
+     */
+    private Views.RecommendationsView view(Recommendations stored, int k, ServedFilter filter) {
+        String tenant = TenantKeys.tenantOf(stored.getUserId());
+        Set<String> seen = filter.includeSeen() ? Set.of() : seen(stored.getUserId());
+        Recommendations r = TenantRecords.unscope(stored);
         List<Views.RecommendedItemView> items = filter.apply(r.getItems(), k, RecommendedItem::getItemId,
                         id -> {
-                            Item item = stores.global(StreamrecTopology.CATALOG_GLOBAL_STORE, id);
+                            Item item = stores.global(StreamrecTopology.CATALOG_GLOBAL_STORE, TenantKeys.scope(tenant, id));
                             return item == null ? null : item.getCategory();
                         }, seen).stream()
                 .map(i -> new Views.RecommendedItemView(i.getItemId(), i.getScore(), i.getReason())).toList();
         return new Views.RecommendationsView(r.getUserId(), r.getGeneratedAt(), r.getModelVersion(),
-                r.getTriggerEventId(), items, r.getExperiment(), r.getVariant());
+                r.getTriggerEventId(), items, r.getExperiment(), r.getVariant(), tenant);
     }
 
-    /** Every item of the user's history (events and kept purchases); the history lives with the list, on this instance. */
+    /**
+     * Every item of the user's history (events and kept purchases), as plain ids; the history lives with the
+     * list, on this instance.
+     */
     private Set<String> seen(String userId) {
         if (stores.<UserHistory>get(StreamrecTopology.HISTORY_STORE, userId) instanceof StoreQueries.Lookup.Found<UserHistory> f) {
             History h = History.of(f.value());
-            Set<String> seen = new HashSet<>(h.purchased());
+            Set<String> seen = new HashSet<>();
+            h.purchased().forEach(id -> seen.add(TenantKeys.idOf(id)));
             for (int i = 0; i < h.size(); i++) {
-                seen.add(h.itemId(i));
+                seen.add(TenantKeys.idOf(h.itemId(i)));
             }
             return seen;
         }
         return Set.of();
     }
 
-    private static Views.HistoryView view(String userId, UserHistory stored) {
+    private static Views.HistoryView view(String userId, String tenant, UserHistory stored) {
         History h = History.of(stored);
         List<Views.EventView> events = new java.util.ArrayList<>(h.size());
         for (int i = 0; i < h.size(); i++) {
-            events.add(new Views.EventView(h.itemId(i), h.type(i).name(), h.timestamp(i)));
+            events.add(new Views.EventView(TenantKeys.idOf(h.itemId(i)), h.type(i).name(), h.timestamp(i)));
         }
-        return new Views.HistoryView(userId, events, List.copyOf(h.purchased()));
+        return new Views.HistoryView(userId, events, h.purchased().stream().map(TenantKeys::idOf).toList(), tenant);
     }
 }

@@ -16,7 +16,7 @@ final class Views {
 
     @Serdeable
     record RecommendationsView(String userId, long generatedAt, String modelVersion, String triggerEventId,
-                               List<RecommendedItemView> items, String experiment, String variant) {
+                               List<RecommendedItemView> items, String experiment, String variant, String tenantId) {
     }
 
     @Serdeable
@@ -24,11 +24,11 @@ final class Views {
     }
 
     @Serdeable
-    record HistoryView(String userId, List<EventView> events, List<String> purchased) {
+    record HistoryView(String userId, List<EventView> events, List<String> purchased, String tenantId) {
     }
 
     /** Answer of {@code DELETE /users/{userId}}: the request was written there; the erasure follows. */
     @Serdeable
-    record DeletionView(String userId, long requestedAt, String topic, int partition, long offset) {
+    record DeletionView(String userId, String tenantId, long requestedAt, String topic, int partition, long offset) {
     }
 }

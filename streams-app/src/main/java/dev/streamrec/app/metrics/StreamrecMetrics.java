@@ -3,15 +3,18 @@ package dev.streamrec.app.metrics;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.streamrec.app.topology.RejectReason;
 import dev.streamrec.app.topology.TopologyMetrics;
 import dev.streamrec.app.topology.TopologySettings;
 import dev.streamrec.avro.EventType;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.app.experiment.ExperimentMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
@@ -26,6 +29,8 @@ import jakarta.inject.Singleton;
  *       ({@code topic} = dead-letter, output, internal; {@code error} = RECORD_TOO_LARGE, SERIALIZATION or
  *       the exception's simple name), see {@code ProductionErrorHandler};</li>
  *   <li>{@code streamrec_dlq_truncated_total}: dead-letter records whose value was cut to fit;</li>
+ *   <li>{@code streamrec_tenant_events_total{tenant}}, {@code streamrec_tenant_recommendations_total{tenant}}: valid
+ *       events and lists per tenant, the label capped by {@link TenantLabels} (the rest {@code other});</li>
  *   <li>{@code streamrec_recommendations_out_total{source}}: Recommendations records produced, by who ranked
  *       them ({@code model}, or {@code heuristic} without a model or when scoring failed);</li>
  *   <li>{@code streamrec_recommendation_candidates} (summary): candidates per ranking;</li>
@@ -45,6 +50,8 @@ public class StreamrecMetrics implements TopologyMetrics {
     public static final String CANDIDATES = "streamrec.recommendation.candidates";
     public static final String PRODUCTION_ERRORS = "streamrec.production.errors";
     public static final String DLQ_TRUNCATED = "streamrec.dlq.truncated";
+    public static final String TENANT_EVENTS = "streamrec.tenant.events";
+    public static final String TENANT_RECOMMENDATIONS = "streamrec.tenant.recommendations";
 
     private final Map<EventType, Counter> eventsIn = new EnumMap<>(EventType.class);
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
@@ -56,11 +63,25 @@ public class StreamrecMetrics implements TopologyMetrics {
     private final MeterRegistry registry;
     private final Counter dlqTruncated;
 
+    private final TenantLabels tenantLabels;
+    /** Per label value, at most max-labels + 1 of each. */
+    private final Map<String, Counter> tenantEvents = new ConcurrentHashMap<>();
+    private final Map<String, Counter> tenantRecommendations = new ConcurrentHashMap<>();
+
     private final QualityMetrics quality;
     private final ExperimentMetrics experiments;
 
+    /** Tenant labels capped at 10 (the default of {@code streamrec.tenant-metrics.max-labels}). */
     public StreamrecMetrics(MeterRegistry registry, TopologySettings settings) {
+        this(registry, settings, TenantLabels.firstSeen(10));
+    }
+
+    @Inject
+    public StreamrecMetrics(MeterRegistry registry, TopologySettings settings, TenantLabels tenantLabels) {
         this.registry = registry;
+        this.tenantLabels = tenantLabels;
+        tenantCounter(tenantEvents, TENANT_EVENTS, TenantKeys.DEFAULT, "Valid user events");
+        tenantCounter(tenantRecommendations, TENANT_RECOMMENDATIONS, TenantKeys.DEFAULT, "Recommendations lists");
         quality = new QualityMetrics(registry, settings.qualityWindow());
         experiments = new ExperimentMetrics(registry, settings.qualityWindow());
         for (String role : List.of("dead-letter", "output", "internal")) {
@@ -89,6 +110,23 @@ public class StreamrecMetrics implements TopologyMetrics {
                 .description("Recommendations records produced, by who ranked them").register(registry);
         candidates = DistributionSummary.builder(CANDIDATES).description("Candidates handed to the ranker per event")
                 .register(registry);
+    }
+
+    @Override
+    public void tenantEvent(String tenant) {
+        tenantCounter(tenantEvents, TENANT_EVENTS, tenantLabels.label(tenant), "Valid user events").increment();
+    }
+
+    @Override
+    public void tenantRecommendation(String tenant) {
+        tenantCounter(tenantRecommendations, TENANT_RECOMMENDATIONS, tenantLabels.label(tenant), "Recommendations lists")
+                .increment();
+    }
+
+    /** The counter of one label value, registered on first use (the default tenant's at start, at 0). */
+    private Counter tenantCounter(Map<String, Counter> counters, String name, String label, String what) {
+        return counters.computeIfAbsent(label, l -> Counter.builder(name).tag("tenant", l)
+                .description(what + " per tenant (capped: the rest as 'other')").register(registry));
     }
 
     @Override

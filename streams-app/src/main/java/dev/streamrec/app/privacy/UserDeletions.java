@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import dev.streamrec.app.config.KafkaAccessCheck;
 import dev.streamrec.app.topology.AppTopics;
 import dev.streamrec.avro.UserDeletion;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topic;
 import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import jakarta.annotation.PreDestroy;
@@ -21,7 +22,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Publishes deletion requests to the {@code user-deletions} topic, keyed by userId (so the default
+ * Publishes deletion requests to the {@code user-deletions} topic, keyed by userId (a tenant's user key
+ * {@code <tenant>|<userId>} for a tenant other than the default, as on user-events; so the default
  * partitioner sends it to the partition number of the user's user-events partition: the topic is
  * created with the same partition count). The request is durable once this returns ({@code acks=all},
  * idempotent producer); the erasure itself happens asynchronously in the user's stream task. The
@@ -32,7 +34,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public class UserDeletions implements AutoCloseable {
 
     /** Where a request went: enough for an operator to find it on the topic. */
-    public record Published(String userId, long requestedAt, String topic, int partition, long offset) {
+    public record Published(String userId, String tenantId, long requestedAt, String topic, int partition, long offset) {
     }
 
     private final Topic<String, UserDeletion> topic;
@@ -56,11 +58,22 @@ public class UserDeletions implements AutoCloseable {
      * @throws DeletionNotPublishedException when the broker does not take it within 10 s or refuses it
      */
     public Published request(String userId) {
+        return request(TenantKeys.DEFAULT, userId);
+    }
+
+    /**
+     * Publishes a request to erase {@code userId} of {@code tenant}, keyed by the tenant's user key
+     * ({@link TenantKeys#scope}, like the user's events), and waits for the broker's acknowledgement.
+     *
+     * @throws DeletionNotPublishedException when the broker does not take it within 10 s or refuses it
+     */
+    public Published request(String tenant, String userId) {
         long now = clock.millis();
+        String t = TenantKeys.normalize(tenant);
         try {
-            RecordMetadata m = producer().send(new ProducerRecord<>(topic.name(), null, now, userId,
-                    new UserDeletion(userId, now))).get(10, TimeUnit.SECONDS);
-            return new Published(userId, now, m.topic(), m.partition(), m.offset());
+            RecordMetadata m = producer().send(new ProducerRecord<>(topic.name(), null, now, TenantKeys.scope(t, userId),
+                    new UserDeletion(userId, now, t))).get(10, TimeUnit.SECONDS);
+            return new Published(userId, t, now, m.topic(), m.partition(), m.offset());
         } catch (ExecutionException e) {
             throw new DeletionNotPublishedException("the deletion request was not written to " + topic.name() + ": "
                     + e.getCause().getMessage());

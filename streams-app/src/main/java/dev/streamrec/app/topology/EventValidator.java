@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.UserEvent;
+import dev.streamrec.topics.TenantKeys;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -62,9 +63,12 @@ final class EventValidator implements FixedKeyProcessor<String, UserEvent, UserE
             throw new InvalidEventException(RejectReason.EMPTY_ID, "event '" + e.getEventId() + "' has an empty id (userId='"
                     + e.getUserId() + "', itemId='" + e.getItemId() + "')");
         }
-        if (!e.getUserId().equals(record.key())) {
+        checkTenant(e);
+        String userKey = TenantKeys.scope(e.getTenantId(), e.getUserId());
+        if (!userKey.equals(record.key())) {
             throw new InvalidEventException(RejectReason.KEY_MISMATCH, "event " + e.getEventId() + " has key '" + record.key()
-                    + "' but userId '" + e.getUserId() + "'");
+                    + "' but userId '" + e.getUserId() + "'" + (TenantKeys.isDefault(e.getTenantId()) ? ""
+                    : " in tenant '" + e.getTenantId() + "' (key expected: '" + userKey + "')"));
         }
         if (e.getTimestamp() < 0) {
             throw new InvalidEventException(RejectReason.NEGATIVE_TIMESTAMP, "event " + e.getEventId() + " has timestamp "
@@ -75,7 +79,34 @@ final class EventValidator implements FixedKeyProcessor<String, UserEvent, UserE
             throw new InvalidEventException(RejectReason.FUTURE_TIMESTAMP, "event " + e.getEventId() + " is "
                     + (e.getTimestamp() - now) + " ms in the future (limit " + maxFutureMs + " ms)");
         }
-        context.forward(record);
+        metrics.tenantEvent(TenantKeys.normalize(e.getTenantId()));
+        context.forward(TenantKeys.isDefault(e.getTenantId()) ? record : record.withValue(scoped(e)));
+    }
+
+    /** The tenant id is a plain name, and no id holds the separator (else a scoped key would have two readings). */
+    private static void checkTenant(UserEvent e) {
+        String problem = TenantKeys.tenantProblem(e.getTenantId());
+        if (problem != null) {
+            throw new InvalidEventException(RejectReason.INVALID_TENANT, "event " + e.getEventId() + ": " + problem);
+        }
+        if (!TenantKeys.scopable(e.getEventId()) || !TenantKeys.scopable(e.getUserId())
+                || !TenantKeys.scopable(e.getItemId())) {
+            throw new InvalidEventException(RejectReason.INVALID_TENANT, "event '" + e.getEventId() + "' has an id with '"
+                    + TenantKeys.SEPARATOR + "' (userId='" + e.getUserId() + "', itemId='" + e.getItemId()
+                    + "'): it separates tenant and id in keys");
+        }
+    }
+
+    /**
+     * A tenant's event as the rest of the topology sees it: user, item and event ids scoped by the tenant
+     * ({@link TenantKeys#scope}), so histories, the co-visitation graph, trending, dedupe and the catalogue
+     * lookups keep tenants apart without knowing about them. The output is unscoped again
+     * ({@link TenantRecords#unscope}).
+     */
+    static UserEvent scoped(UserEvent e) {
+        String t = e.getTenantId();
+        return UserEvent.newBuilder(e).setEventId(TenantKeys.scope(t, e.getEventId()))
+                .setUserId(TenantKeys.scope(t, e.getUserId())).setItemId(TenantKeys.scope(t, e.getItemId())).build();
     }
 
     private void checkLimits(String key, UserEvent e) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.RecommendedItem;
 import dev.streamrec.serde.Serdes;
+import dev.streamrec.topics.TenantKeys;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -105,7 +106,9 @@ final class LatestRecommendationsSerde implements Serde<Recommendations> {
         boolean v1 = bytes[0] == PACKED_V1;
         String experiment = v1 ? "" : string(in);
         String variant = v1 ? "" : string(in);
-        return new Recommendations(userId, generatedAt, modelVersion, trigger, items, experiment, variant);
+        // The tenant is not packed: the stored ids are scoped, so the user id names it.
+        return new Recommendations(userId, generatedAt, modelVersion, trigger, items, experiment, variant,
+                TenantKeys.tenantOf(userId));
     }
 
     private static void string(ByteArrayOutputStream out, String s) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.streamrec.app.filter.ExclusionPolicy;
-import dev.streamrec.app.filter.RecommendRules;
+import dev.streamrec.app.filter.TenantRules;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
@@ -23,6 +23,7 @@ import dev.streamrec.avro.internal.RecentRecommendations;
 import dev.streamrec.avro.internal.TrendingEntry;
 import dev.streamrec.avro.internal.TrendingItems;
 import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.topics.TenantKeys;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -78,7 +79,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private static final int MAX_RECENT_ITEMS = 200;
 
     private final TopologySettings settings;
-    private final RecommendRules rules;
+    private final TenantRules rules;
     private final Ranker ranker;
     private final TopologyMetrics metrics;
     private final MicroBatching batching;
@@ -98,7 +99,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private long nextSequence;
     private long oldestBufferedAt;
 
-    Recommender(TopologySettings settings, RecommendRules rules, Ranker ranker, TopologyMetrics metrics,
+    Recommender(TopologySettings settings, TenantRules rules, Ranker ranker, TopologyMetrics metrics,
                 MicroBatching batching) {
         this.settings = settings;
         this.rules = rules;
@@ -268,13 +269,14 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
                                    Map<String, Boolean> stock) {
         // Over-fetched: the stored list keeps k × overfetch for request-time filters (the topic record keeps k).
         return new RankingRequest(event.getUserId(), history.actions(), candidates,
-                settings.recommendK() * rules.overfetch(), event.getTimestamp(), rules.exclude().excluded(event, history),
+                settings.recommendK() * rules.forKey(event.getUserId()).overfetch(), event.getTimestamp(),
+                rules.forKey(event.getUserId()).exclude().excluded(event, history),
                 item -> inStock(item, stock));
     }
 
     private void emit(String key, UserEvent event, int candidateCount, Ranking ranking, long timestamp,
                       Record<String, RecommendInput> input) {
-        List<RankedItem> ranked = rules.capPerCategory(ranking.items(), r -> category(r.itemId()));
+        List<RankedItem> ranked = rules.forKey(key).capPerCategory(ranking.items(), r -> category(r.itemId()));
         List<RecommendedItem> stored = new ArrayList<>(ranked.size());
         for (RankedItem r : ranked) {
             stored.add(new RecommendedItem(r.itemId(), r.score(), r.reason()));
@@ -282,11 +284,11 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         long now = context.currentSystemTimeMs();
         // The store keeps the over-fetched list (request-time filters cut it); the topic record keeps k.
         latest.put(key, new Recommendations(event.getUserId(), now, ranking.modelVersion(), event.getEventId(), stored,
-                ranking.experiment(), ranking.variant()));
+                ranking.experiment(), ranking.variant(), TenantKeys.tenantOf(key)));
         List<RecommendedItem> items = stored.size() > settings.recommendK()
                 ? new ArrayList<>(stored.subList(0, settings.recommendK())) : stored;
         Recommendations recs = new Recommendations(event.getUserId(), now, ranking.modelVersion(), event.getEventId(), items,
-                ranking.experiment(), ranking.variant());
+                ranking.experiment(), ranking.variant(), TenantKeys.tenantOf(key));
         context.forward(input != null ? input.withValue(recs) : new Record<>(key, recs, timestamp));
         metrics.recommendationsOut(candidateCount, HeuristicRanker.VERSION.equals(ranking.modelVersion())
                 ? TopologyMetrics.SOURCE_HEURISTIC : TopologyMetrics.SOURCE_MODEL);
@@ -334,7 +336,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     }
 
     List<Candidate> candidates(UserEvent event, History history, Map<String, Boolean> stock) {
-        Set<String> excluded = rules.exclude().excluded(event, history);
+        Set<String> excluded = rules.forKey(event.getUserId()).exclude().excluded(event, history);
 
         // Seeds: most recent distinct items first.
         Set<String> seeds = new LinkedHashSet<>();
@@ -369,7 +371,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         Map<String, Candidate> out = new HashMap<>();
         covisit.forEach((id, s) -> out.put(id, new Candidate(id, s / maxCovisit, COVISITED_PREFIX + bestSeed.get(id))));
 
-        List<TrendingEntry> all = mergedTrending();
+        List<TrendingEntry> all = mergedTrending(TenantKeys.tenantOf(event.getUserId()));
         if (!all.isEmpty() && settings.trendingWeight() > 0) {
             double maxCount = all.getFirst().getCount();
             // Cold start: no co-visited candidate (no usable history), so the category the user is browsing
@@ -409,13 +411,16 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         return list;
     }
 
-    /** Every partition's trending list merged, best first (uncut: cold start looks past the top n for a category). */
-    private List<TrendingEntry> mergedTrending() {
+    /**
+     * Every partition's trending list of the tenant merged, best first (uncut: cold start looks past the top n for
+     * a category). Lists are per tenant ({@link TrendingCounter}), keyed {@code <tenant>|partition-<n>}.
+     */
+    private List<TrendingEntry> mergedTrending(String tenant) {
         List<TrendingEntry> all = new ArrayList<>();
         try (KeyValueIterator<String, ValueAndTimestamp<TrendingItems>> it = trending.all()) {
             while (it.hasNext()) {
                 KeyValue<String, ValueAndTimestamp<TrendingItems>> kv = it.next();
-                if (kv.value != null && kv.value.value() != null) {
+                if (kv.value != null && kv.value.value() != null && tenant.equals(TenantKeys.tenantOf(kv.key))) {
                     all.addAll(kv.value.value().getItems());
                 }
             }
@@ -434,7 +439,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private boolean inStock(String itemId, Map<String, Boolean> stock) {
         return stock.computeIfAbsent(itemId, id -> {
             Item item = ValueAndTimestamp.getValueOrNull(catalog.get(id));
-            return item == null || item.getInStock();
+            return item == null || item.getInStock() || !rules.forKey(id).excludeOutOfStock();
         });
     }
 }

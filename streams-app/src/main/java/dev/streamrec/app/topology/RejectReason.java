@@ -27,7 +27,12 @@ public enum RejectReason {
     UNKNOWN_TYPE,
     /** eventId, userId or itemId is empty or blank. */
     EMPTY_ID,
-    /** The record key is not the event's userId, so the user's events would not share a partition. */
+    /**
+     * The tenant id is not a plain name ({@link dev.streamrec.topics.TenantKeys#TENANT}), or an id holds the
+     * tenant separator {@code |}, which would let one tenant's ids pass for another's.
+     */
+    INVALID_TENANT,
+    /** The record key is not the event's userId (scoped by its tenant: {@code <tenant>|<userId>}), so the user's events would not share a partition. */
     KEY_MISMATCH,
     /** The event time is more than {@code streamrec.validation.max-future} ahead of the wall clock. */
     FUTURE_TIMESTAMP,

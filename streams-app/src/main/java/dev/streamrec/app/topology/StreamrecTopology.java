@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Properties;
 
 import dev.streamrec.app.filter.RecommendRules;
+import dev.streamrec.app.filter.TenantRules;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserDeletion;
@@ -15,6 +16,7 @@ import dev.streamrec.avro.internal.TrendingItems;
 import dev.streamrec.avro.internal.UserHistory;
 import dev.streamrec.serde.AvroSerde;
 import dev.streamrec.serde.Serdes;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topic;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
@@ -39,7 +41,7 @@ import org.apache.kafka.streams.state.Stores;
  * well and stay stable across versions.
  *
  * <pre>
- * user-events ─ validate-events (size and length limits first) ─ dedupe-events ─ update-history ─┬─ recommend ─ recommendations (+ user-recommendations store)
+ * user-events ─ validate-events (size and length limits first) ─ dedupe-events ─ update-history ─┬─ recommend ─ unscope-tenant ─ recommendations (+ user-recommendations store)
  *  (undecodable/invalid ─▶ user-events-dlq)  [event-ids] [user-history] │     reads global: item-neighbours-global, trending-global, item-catalog-global
  *                                                                  └─ emit-item-signals ─▶ &lt;app&gt;-item-signals-repartition (by item)
  *                                                                        ├─ aggregate-covisits [item-covisits, item-covisits-dirty] ─▶ item-neighbours topic ─▶ item-neighbours-global
@@ -47,6 +49,10 @@ import org.apache.kafka.streams.state.Stores;
  * user-deletions ─ erase-requests ─ merge-erasures ─▶ recommend (erases the user's stores and buffered events, tombstone to recommendations)
  * item-catalog ─▶ item-catalog-global
  * </pre>
+ *
+ * <p>Tenants: {@code validate-events} forwards another tenant's event with its ids scoped
+ * ({@code <tenant>|<id>}, {@link dev.streamrec.topics.TenantKeys}), so every store and topic after it keeps
+ * tenants apart; {@code unscope-tenant} gives the output record plain ids and {@code tenantId}.
  */
 public final class StreamrecTopology {
 
@@ -63,6 +69,8 @@ public final class StreamrecTopology {
     public static final String NEIGHBOURS_SINK = "item-neighbours-sink";
     public static final String TRENDING_SINK = "trending-items-sink";
     public static final String RECOMMEND = "recommend";
+    /** Tenant ids back to plain ids plus {@code tenantId} ({@link TenantRecords}). */
+    public static final String UNSCOPE_TENANT = "unscope-tenant";
     public static final String RECOMMENDATIONS_SINK = "recommendations-sink";
     public static final String NEIGHBOURS_GLOBAL_SOURCE = "item-neighbours-global-source";
     public static final String TRENDING_GLOBAL_SOURCE = "trending-global-source";
@@ -141,6 +149,18 @@ public final class StreamrecTopology {
     public static KStream<String, Recommendations> define(StreamsBuilder builder, TopologySettings settings,
                                                           RecommendRules rules, AppTopics topics, Ranker ranker,
                                                           TopologyMetrics metrics, MicroBatching batching) {
+        return define(builder, settings, TenantRules.of(rules), topics, ranker, metrics, batching);
+    }
+
+    /**
+     * Adds the topology to {@code builder} with per-tenant business rules ({@code streamrec.tenants.<tenant>.*},
+     * the global {@code streamrec.recommend.*} values where a tenant sets none).
+     *
+     * @return the recommendations stream (also written to the recommendations topic)
+     */
+    public static KStream<String, Recommendations> define(StreamsBuilder builder, TopologySettings settings,
+                                                          TenantRules rules, AppTopics topics, Ranker ranker,
+                                                          TopologyMetrics metrics, MicroBatching batching) {
         addStores(builder, settings);
         if (batching.enabled()) {
             // No caching: a put and its delete are both in the changelog, so a restore sees exactly what is pending.
@@ -185,9 +205,17 @@ public final class StreamrecTopology {
                 : toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, MicroBatching.NONE),
                         Named.as(RECOMMEND),
                         HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
-        recommendations.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
+        // A tenant's lists leave with plain ids and tenantId; the key stays scoped (<tenant>|<userId>), so a
+        // consumer keeping the latest list per key never mixes two tenants' users.
+        KStream<String, Recommendations> out = recommendations.mapValues((key, r) -> {
+            if (r != null) {
+                metrics.tenantRecommendation(TenantKeys.tenantOf(key));
+            }
+            return TenantRecords.unscope(r);
+        }, Named.as(UNSCOPE_TENANT));
+        out.to(topics.recommendations().name(), Produced.with(topics.recommendations().keySerde(),
                 topics.recommendations().valueSerde()).withName(RECOMMENDATIONS_SINK));
-        return recommendations;
+        return out;
     }
 
     /** A complete topology on a fresh builder (tests, tools); {@code config} should have gone through {@link #configure}. */
@@ -204,6 +232,12 @@ public final class StreamrecTopology {
 
     /** As {@link #build(TopologySettings, AppTopics, Ranker, TopologyMetrics, MicroBatching, Properties)}, with business rules. */
     public static Topology build(TopologySettings settings, RecommendRules rules, AppTopics topics, Ranker ranker,
+                                 TopologyMetrics metrics, MicroBatching batching, Properties config) {
+        return build(settings, TenantRules.of(rules), topics, ranker, metrics, batching, config);
+    }
+
+    /** As {@link #build(TopologySettings, RecommendRules, AppTopics, Ranker, TopologyMetrics, MicroBatching, Properties)}, per tenant. */
+    public static Topology build(TopologySettings settings, TenantRules rules, AppTopics topics, Ranker ranker,
                                  TopologyMetrics metrics, MicroBatching batching, Properties config) {
         StreamsBuilder builder = new StreamsBuilder();
         define(builder, settings, rules, topics, ranker, metrics, batching);

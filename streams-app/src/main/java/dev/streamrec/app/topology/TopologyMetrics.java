@@ -68,6 +68,14 @@ public interface TopologyMetrics {
     default void productionError(String topicRole, String error) {
     }
 
+    /** A valid event of {@code tenant} (label capped, see {@code metrics.TenantLabels}). */
+    default void tenantEvent(String tenant) {
+    }
+
+    /** A recommendations list produced for a user of {@code tenant}. */
+    default void tenantRecommendation(String tenant) {
+    }
+
     /** A user erased by a user-deletions record (state, pending events and latest list removed). */
     default void userErased() {
     }

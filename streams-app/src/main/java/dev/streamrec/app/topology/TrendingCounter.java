@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.streamrec.avro.internal.ItemSignal;
 import dev.streamrec.avro.internal.TrendingEntry;
 import dev.streamrec.avro.internal.TrendingItems;
+import dev.streamrec.topics.TenantKeys;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -23,7 +24,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * {@code streamrec.trending.bucket} in a window store (retention: the trending window plus one
  * bucket), and on a wall-clock punctuation sums the buckets of the last {@code streamrec.trending.window}
  * of stream time and publishes this partition's top {@code streamrec.trending.top-n} under the key
- * {@code partition-<n>} to the compacted trending-items topic. Every instance reads that topic as a
+ * {@code partition-<n>} to the compacted trending-items topic, one list per tenant (the key of a tenant
+ * other than the default is {@code <tenant>|partition-<n>}). Every instance reads that topic as a
  * global store and merges the partitions' lists (an item lives in exactly one partition, so the
  * merge is a plain top-N of the union).
  *
@@ -41,7 +43,8 @@ final class TrendingCounter implements Processor<String, ItemSignal, String, Tre
     private final TopologySettings settings;
     private ProcessorContext<String, TrendingItems> context;
     private WindowStore<String, Long> counts;
-    private List<TrendingEntry> lastPublished; // in memory: after a restart the first list is published again
+    /** Per tenant, in memory: after a restart the first lists are published again. */
+    private final Map<String, List<TrendingEntry>> lastPublished = new HashMap<>();
 
     TrendingCounter(TopologySettings settings) {
         this.settings = settings;
@@ -87,15 +90,24 @@ final class TrendingCounter implements Processor<String, ItemSignal, String, Tre
                 }
             }
         }
-        List<TrendingEntry> top = new ArrayList<>(sums.size());
-        sums.forEach((item, n) -> top.add(new TrendingEntry(item, n)));
-        top.sort(TOP);
-        List<TrendingEntry> list = top.size() > topN ? new ArrayList<>(top.subList(0, topN)) : top;
-        if (list.equals(lastPublished)) {
-            return;
-        }
-        lastPublished = list;
+        // One list per tenant (item ids are scoped, TenantKeys), so a small shop's items are not pushed out of
+        // its trending list by a big one's; a tenant with nothing left in the window gets an empty list.
+        Map<String, List<TrendingEntry>> byTenant = new HashMap<>();
+        byTenant.put(TenantKeys.DEFAULT, new ArrayList<>()); // as before tenants: the default list is always published
+        lastPublished.keySet().forEach(tenant -> byTenant.put(tenant, new ArrayList<>()));
+        sums.forEach((item, n) -> byTenant.computeIfAbsent(TenantKeys.tenantOf(item), t -> new ArrayList<>())
+                .add(new TrendingEntry(item, n)));
         int partition = context.taskId().partition();
-        context.forward(new Record<>(key(partition), new TrendingItems(partition, from, now, list), now));
+        for (Map.Entry<String, List<TrendingEntry>> e : byTenant.entrySet()) {
+            List<TrendingEntry> top = e.getValue();
+            top.sort(TOP);
+            List<TrendingEntry> list = top.size() > topN ? new ArrayList<>(top.subList(0, topN)) : top;
+            if (list.equals(lastPublished.get(e.getKey()))) {
+                continue;
+            }
+            lastPublished.put(e.getKey(), list);
+            context.forward(new Record<>(TenantKeys.scope(e.getKey(), key(partition)),
+                    new TrendingItems(partition, from, now, list), now));
+        }
     }
 }

@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamrec.app.filter.ExclusionPolicy;
+import dev.streamrec.app.filter.RecommendRules;
+import dev.streamrec.app.filter.RecommendRulesFactory;
+import dev.streamrec.app.filter.TenantRules;
 import dev.streamrec.app.model.ModelFactory;
 import dev.streamrec.app.model.ModelSettings;
 import dev.streamrec.app.scoring.ScoringFactory;
@@ -56,6 +60,40 @@ class StreamrecPropertiesTest {
             assertThat(ScoringFactory.settings(ctx.getBean(StreamrecProperties.Scoring.class)).mode().name()).isEqualTo("FULL");
             assertThat(ModelFactory.policy(ctx.getBean(StreamrecProperties.Models.class)).hosts())
                     .containsExactlyInAnyOrder("a.example", "b.example:8443");
+        }
+    }
+
+    @Test
+    void shouldBindEachTenantsRulesOverTheGlobalOnes() {
+        try (ApplicationContext ctx = bind(Map.of(
+                "streamrec.recommend.max-per-category", 3,
+                "streamrec.tenants.shop-b.max-per-category", 1,
+                "streamrec.tenants.shop-b.exclude", "history",
+                "streamrec.tenants.shop-b.model", "shop-b-recs",
+                "streamrec.tenant-metrics.max-labels", 5))) {
+            // given the global rules of the file (with one override) and shop-b's own
+            RecommendRules global = new RecommendRules(ExclusionPolicy.PURCHASES, 1, 3, true);
+            List<StreamrecProperties.Tenant> tenants = List.copyOf(ctx.getBeansOfType(StreamrecProperties.Tenant.class));
+            TenantRules rules = RecommendRulesFactory.rules(global, tenants);
+
+            // then shop-b's set keys win, its unset ones and every other tenant take the global values
+            assertThat(tenants).extracting(StreamrecProperties.Tenant::tenant).containsExactly("shop-b");
+            assertThat(tenants.getFirst().model()).isEqualTo("shop-b-recs");
+            assertThat(rules.forTenant("shop-b")).isEqualTo(new RecommendRules(ExclusionPolicy.HISTORY, 1, 1, true));
+            assertThat(rules.forTenant("shop-c")).isEqualTo(global);
+            assertThat(rules.forKey("shop-b|user-1").maxPerCategory()).isEqualTo(1);
+            assertThat(rules.forKey("user-1")).as("a plain key: the default tenant").isEqualTo(global);
+            assertThat(ctx.getBean(StreamrecProperties.TenantMetrics.class).maxLabels()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void shouldBindNoTenantsAndTheLabelCapFromTheFile() {
+        try (ApplicationContext ctx = bind(Map.of())) {
+            assertThat(ctx.getBeansOfType(StreamrecProperties.Tenant.class)).isEmpty();
+            assertThat(ctx.getBean(StreamrecProperties.TenantMetrics.class))
+                    .isEqualTo(new StreamrecProperties.TenantMetrics(10, List.of()));
+            assertThat(ctx.getBean(StreamrecProperties.Recommend.class).excludeOutOfStock()).isTrue();
         }
     }
 

@@ -20,7 +20,7 @@ class LatestRecommendationsSerdeTest {
             items.add(new RecommendedItem("item-" + (1000 + i), 1.0 / (i + 1) + 1e-13, reason));
         }
         return new Recommendations("user-42", 1_795_000_000_123L, "heuristic", "6f1c2b0e-3a0e-4c55-9a51-0c6e1d1f6c2a", items,
-                "checkout-ab", "model");
+                "checkout-ab", "model", "default");
     }
 
     @Test
@@ -36,7 +36,7 @@ class LatestRecommendationsSerdeTest {
     void shouldReadValuesWrittenInAvroBeforeAndRoundTripAnEmptyList() {
         Recommendations r = tenItems();
         assertThat(LatestRecommendationsSerde.unpack(Serdes.RECOMMENDATIONS.toBytes(r))).isEqualTo(r);
-        Recommendations empty = new Recommendations("u", 0L, "m", "e", List.of(), "", "");
+        Recommendations empty = new Recommendations("u", 0L, "m", "e", List.of(), "", "", "default");
         assertThat(LatestRecommendationsSerde.unpack(LatestRecommendationsSerde.pack(empty))).isEqualTo(empty);
     }
 

@@ -12,6 +12,7 @@ import java.util.Properties;
 
 import dev.streamrec.avro.EventType;
 import dev.streamrec.app.filter.RecommendRules;
+import dev.streamrec.app.filter.TenantRules;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserEvent;
@@ -23,6 +24,7 @@ import dev.streamrec.topics.Topics;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import dev.streamrec.topics.TenantKeys;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -74,6 +76,10 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(TopologySettings settings, RecommendRules rules, Ranker ranker, MicroBatching batching) {
+        this(settings, TenantRules.of(rules), ranker, batching);
+    }
+
+    TopologyFixture(TopologySettings settings, TenantRules rules, Ranker ranker, MicroBatching batching) {
         this.settings = settings;
         try {
             stateDir = Files.createTempDirectory(scratch(), "streamrec-ttd-");
@@ -107,9 +113,10 @@ final class TopologyFixture implements AutoCloseable {
                 .setTimestamp(T0.plus(offset).toEpochMilli()).setContext(Map.of()).build();
     }
 
-    /** Pipes the event keyed by its user with record time = event time. */
+    /** Pipes the event keyed by its user (scoped by its tenant) with record time = event time. */
     UserEvent send(UserEvent e) {
-        events.pipeInput(new TestRecord<>(e.getUserId(), e, Instant.ofEpochMilli(e.getTimestamp())));
+        events.pipeInput(new TestRecord<>(TenantKeys.scope(e.getTenantId(), e.getUserId()), e,
+                Instant.ofEpochMilli(e.getTimestamp())));
         return e;
     }
 

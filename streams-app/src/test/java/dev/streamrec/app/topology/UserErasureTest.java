@@ -83,7 +83,7 @@ class UserErasureTest {
                 TopologyFixture.TOPICS.userDeletions().name(), TopologyFixture.TOPICS.userDeletions().keySerde().serializer(),
                 TopologyFixture.TOPICS.userDeletions().valueSerde().serializer());
         Instant at = TopologyFixture.T0.plus(offset);
-        deletions.pipeInput(new TestRecord<>(user, new UserDeletion(user, at.toEpochMilli()), at));
+        deletions.pipeInput(new TestRecord<>(user, new UserDeletion(user, at.toEpochMilli(), "default"), at));
     }
 
     private static KeyValueStore<String, Recommendations> latest(TopologyFixture f) {

@@ -21,7 +21,9 @@ final class ModelOptions {
     @Option(names = "--artifact-root", defaultValue = "models", description = "Artifact root directory (default: ${DEFAULT-VALUE}).")
     Path artifactRoot;
 
-    @Option(names = "--model-name", defaultValue = "seqrec", description = "Model name, the key on model-updates (default: ${DEFAULT-VALUE}).")
+    static final String DEFAULT_NAME = "seqrec";
+
+    @Option(names = "--model-name", defaultValue = DEFAULT_NAME, description = "Model name, the key on model-updates (default: ${DEFAULT-VALUE}).")
     String modelName;
 
     private static final SasRecSettings S = SasRecSettings.defaults();

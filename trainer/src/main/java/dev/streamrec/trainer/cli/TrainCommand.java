@@ -9,6 +9,7 @@ import dev.streamrec.kafka.ClientProperties;
 import dev.streamrec.console.TimeArgument;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.data.CsvEventSource;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.data.KafkaEventReader;
 import dev.streamrec.trainer.publish.ModelPublisher;
@@ -66,6 +67,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warm-start", description = "Start from the current artifact's weights (new items initialised).")
     boolean warmStart;
 
+    @Option(names = "--tenant", defaultValue = "default", description = "Train on this tenant's events only (with "
+            + "--model-name: the name its streamrec.tenants.<tenant>.model follows). Default: ${DEFAULT-VALUE}.")
+    String tenant;
+
     @Mixin
     ModelOptions model;
 
@@ -76,6 +81,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Topics topics = Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic,
                 "user-deletions", userDeletionsTopic));
+        checkTenant(tenant, input, model.modelName);
         EventLog events;
         if (input != null) {
             events = CsvEventSource.read(input);
@@ -83,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
             KafkaEventReader.Window w = window == null ? KafkaEventReader.Window.ALL : new KafkaEventReader.Window(
                     window.start == null ? 0 : window.start, window.end == null ? Long.MAX_VALUE : window.end);
             events = new KafkaEventReader(bootstrapServers, ClientProperties.load(commandConfig), topics.userEvents(),
-                    topics.userDeletions()).read(w);
+                    topics.userDeletions()).onlyTenant(tenant).read(w);
         }
         try (ModelPublisher publisher = bootstrapServers == null ? null
                 : new ModelPublisher(bootstrapServers, ClientProperties.load(commandConfig), topics.modelUpdates())) {
@@ -91,6 +97,24 @@ final class TrainCommand implements Callable<Integer> {
                     .run(events);
             System.out.println((outcome.published() ? "published " : "rejected ") + outcome.artifact() + ": " + outcome.reason());
             return outcome.published() ? 0 : 3;
+        }
+    }
+
+    /**
+     * A tenant's model is trained on its Kafka events only and published under its own name, never the
+     * default tenant's.
+     */
+    static void checkTenant(String tenant, Path input, String modelName) {
+        String problem = TenantKeys.tenantProblem(tenant);
+        if (problem != null) {
+            throw new IllegalArgumentException("--tenant: " + problem);
+        }
+        if (!TenantKeys.isDefault(tenant) && input != null) {
+            throw new IllegalArgumentException("--tenant reads user-events from Kafka; an --input file has no tenants");
+        }
+        if (!TenantKeys.isDefault(tenant) && ModelOptions.DEFAULT_NAME.equals(modelName)) {
+            throw new IllegalArgumentException("--tenant " + tenant + " needs --model-name: the model name of the tenant"
+                    + " (streamrec.tenants." + tenant + ".model), not the default tenant's '" + ModelOptions.DEFAULT_NAME + "'");
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.streamrec.avro.UserDeletion;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.kafka.ClientProperties;
 import dev.streamrec.serde.RecordDecodingException;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,7 +47,7 @@ public final class DeletedUsers {
 
     /** False for an event of an erased user that happened at or before the request. */
     public boolean keeps(UserEvent e) {
-        Long at = requestedAt.get(e.getUserId());
+        Long at = requestedAt.get(TenantKeys.scope(e.getTenantId(), e.getUserId())); // a user of one tenant
         return at == null || e.getTimestamp() > at;
     }
 
@@ -99,7 +100,7 @@ public final class DeletedUsers {
                     }
                     try {
                         UserDeletion d = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                        deleted.merge(d.getUserId(), d.getRequestedAt(), Math::max);
+                        deleted.merge(TenantKeys.scope(d.getTenantId(), d.getUserId()), d.getRequestedAt(), Math::max);
                     } catch (RecordDecodingException bad) {
                         undecodable++;
                     }

@@ -12,6 +12,7 @@ import dev.streamrec.avro.UserEvent;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.serde.RecordDecodingException;
 import dev.streamrec.kafka.ClientProperties;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,6 +52,8 @@ public final class KafkaEventReader {
     private final Topic<String, UserDeletion> deletions;
     private volatile long lastSkipped;
 
+    private String tenant = TenantKeys.DEFAULT;
+
     public KafkaEventReader(String bootstrapServers, Topic<String, UserEvent> topic) {
         this(bootstrapServers, Map.of(), topic);
     }
@@ -70,6 +73,15 @@ public final class KafkaEventReader {
         this.clientSettings = Map.copyOf(clientSettings);
         this.topic = topic;
         this.deletions = deletions;
+    }
+
+    /**
+     * Reads only the events of {@code tenant} ({@link TenantKeys#DEFAULT} unless set): a model is trained
+     * on one shop's events, whose user and item ids mean nothing in another's.
+     */
+    public KafkaEventReader onlyTenant(String tenant) {
+        this.tenant = TenantKeys.normalize(tenant);
+        return this;
     }
 
     public EventLog read(Window window) {
@@ -105,7 +117,8 @@ public final class KafkaEventReader {
                         }
                         try {
                             UserEvent e = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                            if (e != null && window.contains(e.getTimestamp())) {
+                            if (e != null && window.contains(e.getTimestamp())
+                                    && tenant.equals(TenantKeys.normalize(e.getTenantId()))) {
                                 events.add(e);
                             }
                         } catch (RecordDecodingException badRecord) {

@@ -32,6 +32,17 @@ class DeletedUsersTest {
     }
 
     @Test
+    void shouldEraseTheUserOfOneTenantOnly() {
+        // given "gone" of shop-b erased (keyed by its tenant), and a "gone" of the default tenant
+        DeletedUsers deleted = new DeletedUsers(Map.of("shop-b|gone", 1000L));
+        UserEvent shopB = UserEvent.newBuilder(event("a", "gone", 10)).setTenantId("shop-b").build();
+
+        // then only shop-b's user loses its past
+        assertThat(deleted.keeps(shopB)).isFalse();
+        assertThat(deleted.keeps(event("b", "gone", 10))).as("the default tenant's 'gone' is another user").isTrue();
+    }
+
+    @Test
     void shouldKeepEveryEventWithoutDeletions() {
         List<UserEvent> events = List.of(event("a", "u", 1), event("b", "v", 2));
         assertThat(DeletedUsers.NONE.filter(events)).isEqualTo(events);

@@ -116,7 +116,7 @@ class TrainerKafkaIntegrationTest {
         try (KafkaProducer<String, dev.streamrec.avro.UserDeletion> producer = new KafkaProducer<>(p,
                 topics.userDeletions().keySerde().serializer(), topics.userDeletions().valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topics.userDeletions().name(), "gone",
-                    new dev.streamrec.avro.UserDeletion("gone", 2_000L))).get();
+                    new dev.streamrec.avro.UserDeletion("gone", 2_000L, "default"))).get();
         }
 
         // when the trainer reads its training data
@@ -129,6 +129,40 @@ class TrainerKafkaIntegrationTest {
         assertThat(log.users().get("kept")).hasSize(1);
     }
 
+    @Test
+    void readerReadsOneTenantsEventsOnly() throws Exception {
+        // given the same user id in the default tenant and in shop-b, shop-b's user erased at t=2000
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Topics topics = Topics.named(Map.of("user-events", "user-events-" + suffix, "user-deletions", "user-deletions-" + suffix));
+        kafka.createTopics(2, topics.userEvents().name(), topics.userDeletions().name());
+        UserEvent base = UserEvent.newBuilder().setEventId("x").setUserId("u").setItemId("item-1")
+                .setType(dev.streamrec.avro.EventType.VIEW).setTimestamp(0).build();
+        produce(topics, List.of(UserEvent.newBuilder(base).setEventId("d1").setTimestamp(1_000).build(),
+                UserEvent.newBuilder(base).setEventId("b1").setTenantId("shop-b").setItemId("b-item").setTimestamp(1_500).build(),
+                UserEvent.newBuilder(base).setEventId("b2").setTenantId("shop-b").setItemId("b-item").setTimestamp(3_000).build(),
+                UserEvent.newBuilder(base).setEventId("d2").setTimestamp(4_000).build()));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<String, dev.streamrec.avro.UserDeletion> producer = new KafkaProducer<>(p,
+                topics.userDeletions().keySerde().serializer(), topics.userDeletions().valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topics.userDeletions().name(), "shop-b|u",
+                    new dev.streamrec.avro.UserDeletion("u", 2_000L, "shop-b"))).get();
+        }
+
+        // when the trainer reads the default tenant, then shop-b
+        dev.streamrec.trainer.data.EventLog plain = new dev.streamrec.trainer.data.KafkaEventReader(kafka.bootstrapServers(),
+                Map.of(), topics.userEvents(), topics.userDeletions()).read(dev.streamrec.trainer.data.KafkaEventReader.Window.ALL);
+        dev.streamrec.trainer.data.EventLog shopB = new dev.streamrec.trainer.data.KafkaEventReader(kafka.bootstrapServers(),
+                Map.of(), topics.userEvents(), topics.userDeletions()).onlyTenant("shop-b")
+                .read(dev.streamrec.trainer.data.KafkaEventReader.Window.ALL);
+
+        // then each read holds its tenant's events only; shop-b's erasure leaves the default tenant's "u" alone
+        assertThat(plain.eventCount()).as("default tenant's events").isEqualTo(2);
+        assertThat(plain.users().get("u")).hasSize(2);
+        assertThat(shopB.eventCount()).as("shop-b's events after its erasure").isEqualTo(1);
+        assertThat(shopB.users().get("u").getFirst().timestamp()).isEqualTo(3_000);
+    }
+
     private static void produce(Topics topics, List<UserEvent> events) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -136,7 +170,8 @@ class TrainerKafkaIntegrationTest {
         try (KafkaProducer<String, UserEvent> producer = new KafkaProducer<>(p, topics.userEvents().keySerde().serializer(),
                 topics.userEvents().valueSerde().serializer())) {
             for (UserEvent e : events) {
-                producer.send(new ProducerRecord<>(topics.userEvents().name(), null, e.getTimestamp(), e.getUserId(), e));
+                producer.send(new ProducerRecord<>(topics.userEvents().name(), null, e.getTimestamp(),
+                        dev.streamrec.topics.TenantKeys.scope(e.getTenantId(), e.getUserId()), e));
             }
         }
     }
