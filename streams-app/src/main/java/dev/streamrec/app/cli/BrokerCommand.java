@@ -78,7 +78,7 @@ public final class BrokerCommand implements Callable<Integer> {
                         + "  java -Dkafka.bootstrap.servers=%s -Dmicronaut.server.port=8081 \\%n"
                         + "    -Dkafka.streams.default.application.server=localhost:8081 -Dkafka.streams.default.state.dir=data/app-8081 \\%n"
                         + "    -Dkafka.streams.default.replication.factor=%d -Dstreamrec.topics.default-replication-factor=%d \\%n"
-                        + "    -Dkafka.streams.default.num.standby.replicas=1 -jar streams-app/target/streams-app.jar serve%n",
+                        + "    -Dkafka.streams.default.num.standby.replicas=1 -jar launcher/target/streamrec.jar serve%n",
                 cluster.bootstrapServers(), replicas, replicas);
         out.flush();
         stopped.await();
