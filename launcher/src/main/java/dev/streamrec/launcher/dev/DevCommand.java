@@ -20,12 +20,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.streamrec.app.Application;
 import dev.streamrec.app.cli.EventPublisher;
 import dev.streamrec.app.cli.SimulateCommand;
-import dev.streamrec.app.cli.StopSignals;
 import dev.streamrec.app.metrics.StreamrecMetrics;
 import dev.streamrec.app.model.ModelManager;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.broker.EmbeddedKafkaBroker;
 import dev.streamrec.console.ProgressBar;
+import dev.streamrec.console.StopSignals;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.service.TrainerService;
@@ -173,8 +173,9 @@ public final class DevCommand implements Callable<Integer> {
                     producing = false; // the publisher drains what it has sent, then closes
                     source.join(30_000);
                 } finally {
-                    // A retrain in progress can take a minute to end: the app and the broker close meanwhile, so
-                    // that what the next start depends on (group left, logs closed) is done first.
+                    // A retrain in progress is cancelled and ends at its next batch (TrainerService.close): the app
+                    // and the broker close meanwhile, so that what the next start depends on (group left, logs
+                    // closed) is done first.
                     trainerStop = trainer == null ? null : Thread.ofPlatform().name("dev-trainer-stop").start(trainer::close);
                 }
             } finally {
@@ -185,9 +186,9 @@ public final class DevCommand implements Callable<Integer> {
                 ProgressBar.routeTo(null);
             }
             if (trainerStop != null && trainerStop.isAlive()) {
-                // The trainer ends a retrain before it stops (up to a minute); nothing of it is worth the wait once
-                // the app and the broker are closed, and halting skips ONNX Runtime's hook, which would abort
-                // under a session the retrain still evaluates with.
+                // A cancelled retrain still inside one long native call (up to TrainerService's 10 s stop wait):
+                // nothing of it is worth the wait once the app and the broker are closed, and halting skips ONNX
+                // Runtime's hook, which would abort under a session the retrain still evaluates with.
                 System.err.println("dev: stopped cleanly (the retrain in progress was dropped)");
                 System.err.flush();
                 Runtime.getRuntime().halt(0);

@@ -32,7 +32,6 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -262,7 +261,7 @@ public final class Replayer {
         }
         headers.add(DlqHeaders.REPLAYED_FROM, (rec.topic() + ":" + rec.partition() + ":" + rec.offset())
                 .getBytes(StandardCharsets.UTF_8));
-        Long timestamp = rec.timestamp() == RecordBatch.NO_TIMESTAMP ? null : rec.timestamp();
+        Long timestamp = rec.timestamp() == ConsumerRecord.NO_TIMESTAMP ? null : rec.timestamp();
         return new ProducerRecord<>(spec.targetTopic(), null, timestamp, rec.key(), rec.value(), headers);
     }
 

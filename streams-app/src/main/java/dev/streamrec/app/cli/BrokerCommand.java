@@ -75,10 +75,10 @@ public final class BrokerCommand implements Callable<Integer> {
         out.printf("Kafka: %d broker(s) on %s (controller 127.0.0.1:%d), data in %s. Ctrl-C stops it.%n",
                 brokers, cluster.bootstrapServers(), port + 100, dataDir.toAbsolutePath());
         out.printf("An app instance (repeat with other ports and state directories; the same application id):%n"
-                        + "  java -Dkafka.bootstrap.servers=%s -Dmicronaut.server.port=8081 \\%n"
+                        + "  JAVA_OPTS=\"-Dkafka.bootstrap.servers=%s -Dmicronaut.server.port=8081 \\%n"
                         + "    -Dkafka.streams.default.application.server=localhost:8081 -Dkafka.streams.default.state.dir=data/app-8081 \\%n"
                         + "    -Dkafka.streams.default.replication.factor=%d -Dstreamrec.topics.default-replication-factor=%d \\%n"
-                        + "    -Dkafka.streams.default.num.standby.replicas=1 -jar streams-app/target/streams-app.jar serve%n",
+                        + "    -Dkafka.streams.default.num.standby.replicas=1\" ./streamrec serve%n",
                 cluster.bootstrapServers(), replicas, replicas);
         out.flush();
         stopped.await();

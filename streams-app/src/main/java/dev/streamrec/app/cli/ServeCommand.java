@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import dev.streamrec.app.Application;
+import dev.streamrec.console.StopSignals;
 import io.micronaut.context.ApplicationContext;
 import picocli.CommandLine.Command;
 

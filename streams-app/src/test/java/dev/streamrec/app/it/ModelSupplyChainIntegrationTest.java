@@ -38,6 +38,7 @@ import dev.streamrec.app.model.ModelManager;
 import dev.streamrec.app.scoring.ModelRejectedException.Reason;
 import dev.streamrec.app.scoring.ScoringMetrics;
 import dev.streamrec.app.scoring.TrainedModels;
+import dev.streamrec.app.topology.StreamrecTopology;
 import dev.streamrec.avro.ModelPublished;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.RecommendedItem;
@@ -49,6 +50,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -193,16 +196,31 @@ class ModelSupplyChainIntegrationTest {
             assertThat(JSON.readTree(get(app, "/models/current", null).body()).has("uri")).isFalse();
             assertThat(JSON.readTree(get(app, "/models/current", TOKEN).body()).get("uri").asText()).isEqualTo(remoteUri);
 
-            // when a signed model that is NaN for users with some items in their history arrives
-            publish(app, v15);
-            awaitServing(app, "v15"); // it passes every load check, the golden input included
-            List<UserEvent> events = SwapWorkload.events(3_000, 41L);
-            SwapWorkload.produce(app, events);
-
-            // then no list carries a non-finite score, those users got the heuristic, and v15 is withdrawn
+            // given an item graph with trending items: a request without candidates has no score that could be NaN,
+            // so on a cold graph how many users met the NaN rows depended on how fast the graph filled, not on the
+            // model (a CI run that failed here had counted 11 such lists, under the threshold of 20)
             List<ConsumerRecord<byte[], byte[]>> recs = new ArrayList<>();
             try (KafkaConsumer<byte[], byte[]> c = app.consumer(app.topic("recommendations"))) {
+                List<UserEvent> warmUp = SwapWorkload.events(500, 40L);
+                SwapWorkload.produce(app, warmUp);
+                SwapWorkload.readUntil(c, new ArrayList<>(), l -> l.size() >= warmUp.size(), Duration.ofSeconds(120),
+                        "warm-up lists");
+                TestApp.await("trending items in the global store", Duration.ofSeconds(60), () -> {
+                    try (var all = app.streams().store(StoreQueryParameters.fromNameAndType(
+                            StreamrecTopology.TRENDING_GLOBAL_STORE, QueryableStoreTypes.timestampedKeyValueStore())).all()) {
+                        return all.hasNext();
+                    }
+                });
+
+                // when a signed model that is NaN for users with some items in their history arrives
+                publish(app, v15);
+                awaitServing(app, "v15"); // it passes every load check, the golden input included
+                List<UserEvent> events = SwapWorkload.events(3_000, 41L);
+                SwapWorkload.produce(app, events);
+
+                // then no list carries a non-finite score, those users got the heuristic, and v15 is withdrawn
                 SwapWorkload.readUntil(c, recs, l -> l.size() >= events.size(), Duration.ofSeconds(120), "all lists");
+                assertThat(recs).as("one list per event").hasSize(events.size());
             }
             Map<String, Long> perVersion = new HashMap<>();
             Set<String> triggers = new java.util.HashSet<>();
@@ -215,8 +233,9 @@ class ModelSupplyChainIntegrationTest {
                             list.getUserId(), list.getModelVersion()).isTrue();
                 }
             }
-            assertThat(recs).as("one list per event").hasSize(events.size());
-            assertThat(triggers).hasSize(events.size());
+            assertThat(triggers).hasSize(recs.size());
+            assertThat(recs.stream().filter(r -> !Serdes.RECOMMENDATIONS.fromBytes(r.value()).getItems().isEmpty()).count())
+                    .as("lists with items: the graph was warm").isGreaterThan(recs.size() / 2L);
             assertThat(perVersion.keySet()).as("versions in the output").isSubsetOf("heuristic", "v14", "v15");
             assertThat(metrics.nonFiniteFallbacks()).as("lists ranked by the heuristic instead")
                     .isGreaterThanOrEqualTo(NONFINITE_THRESHOLD);

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import dev.streamrec.console.StopSignals;
 import dev.streamrec.kafka.ClientProperties;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.service.TrainerService;
@@ -58,13 +59,13 @@ final class ServeCommand implements Callable<Integer> {
                 .withPipeline(model.pipeline(true))
                 .withKafkaClient(ClientProperties.load(commandConfig));
         CountDownLatch stopped = new CountDownLatch(1);
-        TrainerService service = new TrainerService(settings);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "trainer-shutdown"));
-        service.start();
-        stopped.await();
+        // SIGINT/SIGTERM stop the service before the JVM's shutdown starts (see StopSignals): in a shutdown hook,
+        // ONNX Runtime's own hook would release its environment under the retrain's evaluation session
+        StopSignals.route(stopped::countDown);
+        try (TrainerService service = new TrainerService(settings)) {
+            service.start();
+            stopped.await();
+        } // close() cancels a retrain in progress
         return 0;
     }
 }

@@ -13,6 +13,7 @@ import dev.streamrec.console.ProgressBar;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EvalCase;
+import dev.streamrec.trainer.train.Cancellation;
 
 /**
  * The one evaluation protocol, for models and baselines alike. One target per case; every case
@@ -158,6 +159,7 @@ public final class Evaluator {
             float[][] buffer = new float[DENSE_BATCH][scorer.catalogue().size()];
             int k;
             while ((k = next.getAndIncrement()) < batches) {
+                Cancellation.check();
                 int from = k * DENSE_BATCH;
                 int to = Math.min(cases.size(), from + DENSE_BATCH);
                 float[][] scores = Arrays.copyOf(buffer, to - from);
@@ -189,7 +191,7 @@ public final class Evaluator {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("evaluation interrupted", e);
+            throw new java.util.concurrent.CancellationException("evaluation interrupted");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("evaluation failed", e.getCause());
         } finally {
@@ -271,6 +273,7 @@ public final class Evaluator {
 
     private void runLists(Scorer scorer, List<EvalCase> cases, boolean full, Outcomes out, ProgressBar bar) {
         for (int from = 0; from < cases.size(); from += LIST_BATCH) {
+            Cancellation.check();
             int to = Math.min(cases.size(), from + LIST_BATCH);
             List<EvalCase> batch = cases.subList(from, to);
             List<List<String>> candidates = new ArrayList<>(batch.size());

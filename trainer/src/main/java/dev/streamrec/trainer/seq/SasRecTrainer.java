@@ -29,6 +29,7 @@ import dev.streamrec.trainer.data.EvalCase;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.data.Split;
 import dev.streamrec.trainer.model.Vocabulary;
+import dev.streamrec.trainer.train.Cancellation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,6 +141,7 @@ public final class SasRecTrainer {
                 int[][] batches = windows.batches(settings.batchSize(), random);
                 double loss = 0;
                 for (int[] batch : batches) {
+                    Cancellation.check();
                     loss += net.step(windows.batch(batch), ++step, random.nextLong());
                     if (step % 50 == 0 && LOG.isDebugEnabled()) {
                         LOG.debug(String.format(Locale.ROOT, "step %d: %.1f s into epoch %d", step,

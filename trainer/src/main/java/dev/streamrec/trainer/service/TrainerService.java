@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *         .withSchedule(Duration.ofMinutes(2), 5_000));
  * trainer.start();           // returns at once; runs happen on one daemon thread
  * ...
- * trainer.close();           // stops scheduling, waits for a run in progress to finish
+ * trainer.close();           // stops scheduling, cancels a run in progress (it ends at its next batch)
  * }</pre>
  * New events are counted from the topic's end offsets (cheap, no consumer group); each run reads
  * the topic again (all of it, or the last {@code lookback}) with {@link KafkaEventReader}. A failed
@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+    /** How long {@link #close()} waits for a cancelled run to reach its next batch and end. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     /**
      * @param bootstrapServers Kafka to read events from and announce models to
@@ -93,6 +95,7 @@ public final class TrainerService implements AutoCloseable {
     private long trainedUpTo;       // end-offset sum the last run read up to
     private long lastRunMillis;
     private int runs;
+    private volatile boolean closing;
 
     public TrainerService(Settings settings) {
         this(settings, Clock.systemUTC());
@@ -155,23 +158,32 @@ public final class TrainerService implements AutoCloseable {
                 runs++;
             }
         } catch (RuntimeException e) {
+            if (closing) { // interrupted by close(): training, evaluation or the read ends at its next step
+                LOG.info("retrain cancelled: the trainer service is stopping ({})", e.getMessage());
+                return;
+            }
             // Expected failures (broker away, no events yet) read best as one line; the cause is at debug.
             LOG.warn("training run failed, will retry at the next trigger: {}", e.getMessage());
             LOG.debug("training run failure", e);
         }
     }
 
-    /** Stops scheduling and waits (up to a minute) for a run in progress to finish. */
+    /**
+     * Stops scheduling and cancels a run in progress: its thread is interrupted and the run ends at its
+     * next batch ({@link dev.streamrec.trainer.train.Cancellation}) without publishing; waits up to
+     * {@link #STOP_WAIT} for that.
+     */
     @Override
     public void close() {
-        scheduler.shutdown();
+        closing = true;
+        scheduler.shutdownNow();
         try {
-            if (!scheduler.awaitTermination(1, TimeUnit.MINUTES)) {
-                scheduler.shutdownNow();
+            if (!scheduler.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("the retrain in progress did not end within {} of the stop; leaving it to the JVM's exit",
+                        STOP_WAIT);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            scheduler.shutdownNow();
         }
         synchronized (this) {
             if (publisher != null) {

@@ -29,6 +29,7 @@ import dev.streamrec.trainer.model.SeqRecModel;
 import dev.streamrec.trainer.publish.Gate;
 import dev.streamrec.trainer.publish.ModelPublisher;
 import dev.streamrec.trainer.seq.SasRecSettings;
+import dev.streamrec.trainer.train.Cancellation;
 import dev.streamrec.trainer.train.TrainingSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,6 +171,7 @@ public final class TrainingPipeline {
         if (settings.signingKey() != null) {
             ManifestSignature.sign(staged, settings.signingKey());
         }
+        Cancellation.check(); // a run cancelled by the service's close publishes nothing
         Path finalDir;
         if (decision.publish()) {
             finalDir = store.publish(staged);

@@ -107,6 +107,7 @@ public final class Trainer {
                 int steps = (examples.length + settings.batchSize() - 1) / settings.batchSize();
                 try (ProgressBar bar = new ProgressBar("epoch " + epoch, examples.length)) {
                     for (int step = 0; step < steps; step++) {
+                        Cancellation.check();
                         int from = step * settings.batchSize();
                         int to = Math.min(examples.length, from + settings.batchSize());
                         loss += runStep(pool, shards, examples, from, to, epoch, step);
@@ -163,7 +164,7 @@ public final class Trainer {
             return loss;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("training interrupted", e);
+            throw new java.util.concurrent.CancellationException("training interrupted");
         } catch (ExecutionException e) {
             throw new IllegalStateException("training step failed: " + e.getCause(), e.getCause());
         }

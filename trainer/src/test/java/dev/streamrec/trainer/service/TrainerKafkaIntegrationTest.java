@@ -14,12 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 import dev.streamrec.avro.ModelPublished;
 import dev.streamrec.avro.UserEvent;
+import dev.streamrec.console.ProgressBar;
 import dev.streamrec.kafka.testing.KafkaTestCluster;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.onnx.ModelArtifact;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.Fixtures;
 import dev.streamrec.trainer.cli.TrainerMain;
+import dev.streamrec.trainer.train.TrainingSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -97,6 +99,46 @@ class TrainerKafkaIntegrationTest {
             assertThat(rejected.count()).isEqualTo(1);
         }
         assertThat(readAll(topics, 2, Duration.ofSeconds(3))).hasSize(1);
+    }
+
+    @Test
+    void closeCancelsARetrainInProgressPromptlyAndPublishesNothing(@TempDir Path root) throws Exception {
+        // given a service whose retrain would run for hours (tiny batches, no early stop), caught mid-epoch
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Topics topics = Topics.named(Map.of("user-events", "user-events-" + suffix, "model-updates", "model-updates-" + suffix));
+        kafka.createTopics(3, topics.userEvents().name());
+        kafka.createTopics(1, topics.modelUpdates().name());
+        produce(topics, Fixtures.events(300, 200, 12_000, 7L));
+        TrainingSettings endless = new TrainingSettings(16, 10, 100_000, 100_000, 4, 32, 0.01f, 1e-5f, false, false,
+                true, 2, 7L);
+        TrainerService.Settings settings = TrainerService.Settings.defaults(kafka.bootstrapServers(), root, "seqrec")
+                .withTopics(topics)
+                .withSchedule(Duration.ofHours(1), 1_000)
+                .withCheckEvery(Duration.ofMillis(200))
+                .withPipeline(TrainingPipeline.Settings.defaults(root, "seqrec").withTraining(endless));
+        java.util.concurrent.CountDownLatch training = new java.util.concurrent.CountDownLatch(1);
+        ProgressBar.routeTo(line -> training.countDown());
+        TrainerService service = new TrainerService(settings);
+        try {
+            service.start();
+            assertThat(training.await(90, TimeUnit.SECONDS)).as("a retrain's progress within 90 s").isTrue();
+
+            // when the service is closed (the fault: a stop that lands mid-retrain)
+            long start = System.nanoTime();
+            service.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            // then close returns at once rather than after the run (or its old one-minute wait)
+            assertThat(took).as("close() during a retrain").isLessThan(Duration.ofSeconds(5));
+        } finally {
+            ProgressBar.routeTo(null);
+            service.close();
+        }
+        // and the cancelled run counted nothing, wrote no published artifact, announced nothing
+        assertThat(service.runs()).isZero();
+        assertThat(service.lastOutcome()).isEmpty();
+        assertThat(ModelArtifact.latest(root, "seqrec")).isEmpty();
+        assertThat(readAll(topics, 1, Duration.ofSeconds(2))).isEmpty();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.streamrec.app.cli;
+package dev.streamrec.console;
 
 import java.util.List;
 
@@ -13,7 +13,8 @@ import sun.misc.Signal;
  * (the next start recovers its logs). Measured on {@code dev}: a restart after such an abort reached
  * RUNNING 39 s after its stream threads started, against 2-4 s after an orderly stop.
  *
- * <p>A second signal halts at once (exit 130), for a stop that hangs.
+ * <p>A second signal halts at once (exit 130), for a stop that hangs. Every long-running command that may
+ * hold an ONNX Runtime session uses it: {@code serve} of the app and of the trainer, and {@code dev}.
  */
 public final class StopSignals {
 
