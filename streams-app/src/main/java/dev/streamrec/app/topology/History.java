@@ -14,12 +14,15 @@ import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.HistoryEntry;
 import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.onnx.EventHistory;
 import dev.streamrec.serde.Serdes;
 
 /**
  * A user's recent events (oldest first) and purchased items, as the topology and the HTTP API read
  * them: the decoded form of the {@value StreamrecTopology#HISTORY_STORE} store's {@link UserHistory}
- * value. Immutable; {@link #append} returns a new history.
+ * value. Immutable; {@link #append} returns a new history. The one history type from the store to the
+ * model's tensors: rankers and {@code HistoryEncoder} read it by index ({@link EventHistory}), so
+ * nothing copies it into another shape on the way.
  *
  * <p>Stored packed (UserHistory version 2): each distinct item id once, then per event one varint
  * (item index and type) and one varint (time since the previous event), so a held event costs a few
@@ -27,7 +30,7 @@ import dev.streamrec.serde.Serdes;
  * has its own store, and the recommendation carries its trigger's id. Version 1 values (one
  * {@link HistoryEntry} per event, written before) are read as well.
  */
-public final class History {
+public final class History implements EventHistory {
 
     public static final History EMPTY = new History(new String[0], new EventType[0], new long[0], List.of());
 
@@ -190,18 +193,22 @@ public final class History {
                 bought);
     }
 
+    @Override
     public int size() {
         return items.length;
     }
 
+    @Override
     public String itemId(int i) {
         return items[i];
     }
 
+    @Override
     public EventType type(int i) {
         return types[i];
     }
 
+    @Override
     public long timestamp(int i) {
         return times[i];
     }
@@ -214,15 +221,6 @@ public final class History {
     /** Event time of the newest event, or {@link Long#MIN_VALUE} when empty. */
     public long lastTimestamp() {
         return times.length == 0 ? Long.MIN_VALUE : times[times.length - 1];
-    }
-
-    /** The events as a ranker sees them. */
-    public List<UserAction> actions() {
-        List<UserAction> out = new ArrayList<>(items.length);
-        for (int i = 0; i < items.length; i++) {
-            out.add(new UserAction(items[i], types[i], times[i]));
-        }
-        return out;
     }
 
     private static int code(EventType t) {

@@ -10,6 +10,7 @@ import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.HistoryEntry;
 import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.onnx.HistoryEvent;
 import dev.streamrec.serde.Serdes;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class HistoryTest {
 
         History back = History.of(Serdes.USER_HISTORY.fromBytes(Serdes.USER_HISTORY.toBytes(h.toAvro())));
 
-        assertThat(back.actions()).isEqualTo(h.actions()).hasSize(50);
+        assertThat(back.events()).isEqualTo(h.events()).hasSize(50);
         assertThat(back.purchased()).isEqualTo(h.purchased()).containsExactlyInAnyOrder("item-3", "item-7", "item-2",
                 "item-6", "item-1", "item-5", "item-0", "item-4", "item-8");
     }
@@ -47,7 +48,7 @@ class HistoryTest {
 
         int bytes = Serdes.USER_HISTORY.toBytes(h.toAvro()).length;
         List<HistoryEntry> v1 = new java.util.ArrayList<>();
-        for (UserAction a : h.actions()) {
+        for (HistoryEvent a : h.events()) {
             v1.add(new HistoryEntry(java.util.UUID.randomUUID().toString(), a.itemId(), a.type().name(), a.timestamp()));
         }
         int v1Bytes = Serdes.USER_HISTORY.toBytes(new UserHistory(v1, List.of(), List.of(), ByteBuffer.allocate(0))).length;
@@ -64,8 +65,8 @@ class HistoryTest {
 
         History h = History.of(v1);
 
-        assertThat(h.actions()).containsExactly(new UserAction("item-1", EventType.VIEW, 10L),
-                new UserAction("item-2", EventType.PURCHASE, 20L));
+        assertThat(h.events()).containsExactly(new HistoryEvent("item-1", EventType.VIEW, 10L),
+                new HistoryEvent("item-2", EventType.PURCHASE, 20L));
         assertThat(h.purchased()).containsExactly("item-2");
     }
 
@@ -77,7 +78,7 @@ class HistoryTest {
 
         History asOfA = h.asOf(a);
 
-        assertThat(asOfA.actions()).containsExactly(new UserAction("item-1", EventType.VIEW, 10L));
+        assertThat(asOfA.events()).containsExactly(new HistoryEvent("item-1", EventType.VIEW, 10L));
         assertThat(asOfA.purchased()).as("bought after a").isEmpty();
         assertThat(h.asOf(b)).isSameAs(h);
     }
