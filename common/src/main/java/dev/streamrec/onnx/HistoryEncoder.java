@@ -48,6 +48,15 @@ public final class HistoryEncoder {
      */
     public static HistoryBatch encode(List<? extends List<HistoryEvent>> histories, long[] scoringTimes, int rows,
                                       int length) {
+        return encodeRows(histories.stream().map(EventHistory::of).toList(), scoringTimes, rows, length);
+    }
+
+    /**
+     * As {@link #encode(List, long[], int, int)}, for histories read by index (the serving path: the
+     * store's decoded history, with no list of events built in between).
+     */
+    public static HistoryBatch encodeRows(List<? extends EventHistory> histories, long[] scoringTimes, int rows,
+                                          int length) {
         int b = histories.size();
         if (scoringTimes.length != b) {
             throw new IllegalArgumentException(b + " histories but " + scoringTimes.length + " scoring times");
@@ -60,13 +69,13 @@ public final class HistoryEncoder {
         long[] types = new long[rows * length];
         float[] ages = new float[rows * length];
         for (int i = 0; i < b; i++) {
-            List<HistoryEvent> h = histories.get(i);
+            EventHistory h = histories.get(i);
             int n = Math.min(h.size(), length);
             for (int j = 0; j < n; j++) {
-                HistoryEvent e = h.get(h.size() - 1 - j);
-                items[i * length + j] = e.itemId();
-                types[i * length + j] = ModelContract.typeCode(e.type());
-                ages[i * length + j] = ageSeconds(scoringTimes[i], e.timestamp());
+                int e = h.size() - 1 - j;
+                items[i * length + j] = h.itemId(e);
+                types[i * length + j] = ModelContract.typeCode(h.type(e));
+                ages[i * length + j] = ageSeconds(scoringTimes[i], h.timestamp(e));
             }
         }
         return new HistoryBatch(rows, length, items, types, ages);

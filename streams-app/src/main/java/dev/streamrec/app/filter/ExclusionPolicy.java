@@ -32,7 +32,7 @@ public enum ExclusionPolicy {
         }
     }
 
-    /** The items never to recommend for this event: see the constants. */
+    /** The items never to recommend for this event (see the constants): immutable, computed once per event. */
     public Set<String> excluded(UserEvent event, History history) {
         Set<String> excluded = new HashSet<>(history.purchased());
         for (int i = 0; i < history.size(); i++) {
@@ -41,6 +41,6 @@ public enum ExclusionPolicy {
             }
         }
         excluded.add(event.getItemId());
-        return excluded;
+        return Set.copyOf(excluded);
     }
 }

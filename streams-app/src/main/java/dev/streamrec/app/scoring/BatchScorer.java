@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 
 import dev.streamrec.app.topology.Candidate;
 import dev.streamrec.app.topology.HeuristicRanker;
+import dev.streamrec.app.topology.History;
 import dev.streamrec.app.topology.Ranking;
 import dev.streamrec.app.topology.RankingRequest;
 import dev.streamrec.onnx.HistoryBatch;
@@ -156,7 +157,7 @@ public final class BatchScorer {
         List<Candidate> eligible = r.candidates().stream()
                 .filter(c -> !r.exclude().contains(c.itemId()) && available.test(c.itemId()))
                 .toList();
-        return heuristic.rank(new RankingRequest(r.userId(), List.of(), eligible, r.k(), r.scoringTime()));
+        return heuristic.rank(new RankingRequest(r.userId(), History.EMPTY, eligible, r.k(), r.scoringTime()));
     }
 
     private List<Ranking> heuristic(List<ScoreRequest> chunk, Predicate<String> available) {

@@ -7,8 +7,6 @@ import java.util.function.Predicate;
 import dev.streamrec.app.topology.Ranker;
 import dev.streamrec.app.topology.Ranking;
 import dev.streamrec.app.topology.RankingRequest;
-import dev.streamrec.app.topology.UserAction;
-import dev.streamrec.onnx.HistoryEvent;
 
 /**
  * The topology's {@link Ranker} backed by the current model ({@link BatchScorer}): candidate or
@@ -51,12 +49,8 @@ public final class ModelRanker implements Ranker {
         return scorer.rank(rs, available);
     }
 
-    /** A topology request as a score request: history as the model sees it, with what must not be returned. */
+    /** A topology request as a score request: the same history object, with what must not be returned. */
     public static ScoreRequest toScoreRequest(RankingRequest r) {
-        List<HistoryEvent> history = new ArrayList<>(r.history().size());
-        for (UserAction a : r.history()) {
-            history.add(new HistoryEvent(a.itemId(), a.type(), a.timestamp()));
-        }
-        return new ScoreRequest(r.userId(), history, r.candidates(), r.excluded(), r.k(), r.eventTime());
+        return new ScoreRequest(r.userId(), r.history(), r.candidates(), r.excluded(), r.k(), r.eventTime());
     }
 }

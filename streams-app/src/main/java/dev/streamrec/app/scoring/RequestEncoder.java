@@ -5,9 +5,9 @@ import java.util.List;
 
 import dev.streamrec.app.topology.Candidate;
 import dev.streamrec.model.ModelContract;
+import dev.streamrec.onnx.EventHistory;
 import dev.streamrec.onnx.HistoryBatch;
 import dev.streamrec.onnx.HistoryEncoder;
-import dev.streamrec.onnx.HistoryEvent;
 import dev.streamrec.onnx.ItemRows;
 import dev.streamrec.onnx.ScoringMode;
 
@@ -29,13 +29,13 @@ public final class RequestEncoder {
     }
 
     public static HistoryBatch history(List<ScoreRequest> requests, int rows, int maxHistory) {
-        List<List<HistoryEvent>> histories = new ArrayList<>(requests.size());
+        List<EventHistory> histories = new ArrayList<>(requests.size());
         long[] times = new long[requests.size()];
         for (int i = 0; i < requests.size(); i++) {
             histories.add(requests.get(i).history());
             times[i] = requests.get(i).scoringTime();
         }
-        return HistoryEncoder.encode(histories, times, rows, maxHistory);
+        return HistoryEncoder.encodeRows(histories, times, rows, maxHistory);
     }
 
     /** Candidate width of the call: the widest request, rounded up to a power of two, at least 16. */

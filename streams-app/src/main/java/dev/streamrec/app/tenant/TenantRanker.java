@@ -16,7 +16,6 @@ import dev.streamrec.app.topology.RankedItem;
 import dev.streamrec.app.topology.Ranker;
 import dev.streamrec.app.topology.Ranking;
 import dev.streamrec.app.topology.RankingRequest;
-import dev.streamrec.app.topology.UserAction;
 import dev.streamrec.avro.Experiment;
 import dev.streamrec.topics.TenantKeys;
 import org.slf4j.Logger;
@@ -114,17 +113,13 @@ public final class TenantRanker implements Ranker, ExperimentPlan {
 
     /** The request with the tenant's plain item ids (user id kept scoped). */
     static RankingRequest unscoped(String tenant, RankingRequest r) {
-        List<UserAction> history = new ArrayList<>(r.history().size());
-        for (UserAction a : r.history()) {
-            history.add(new UserAction(TenantKeys.idOf(a.itemId()), a.type(), a.timestamp()));
-        }
         List<Candidate> candidates = new ArrayList<>(r.candidates().size());
         for (Candidate c : r.candidates()) {
             candidates.add(new Candidate(TenantKeys.idOf(c.itemId()), c.heuristicScore(), c.reason()));
         }
         Set<String> excluded = new HashSet<>(r.excluded().size());
         r.excluded().forEach(id -> excluded.add(TenantKeys.idOf(id)));
-        return new RankingRequest(r.userId(), history, candidates, r.k(), r.eventTime(), excluded,
+        return new RankingRequest(r.userId(), r.history().mapItemIds(TenantKeys::idOf), candidates, r.k(), r.eventTime(), excluded,
                 id -> r.available().test(TenantKeys.scope(tenant, id)));
     }
 

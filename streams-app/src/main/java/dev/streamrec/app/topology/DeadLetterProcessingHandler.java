@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,11 @@ import org.slf4j.LoggerFactory;
  * logged with its stack trace and dead-lettered as {@link RejectReason#PROCESSING_ERROR} (with the
  * stack trace header), and processing still resumes, so one poison record cannot stop the
  * application. Failures outside user-events records (punctuations, the item-partitioned
- * sub-topology) are logged and counted but not dead-lettered.
+ * sub-topology) are logged and counted but not dead-lettered. A {@link StreamsException} is Kafka
+ * Streams' own failure (e.g. a send refused because the transactional producer is in an error state
+ * after an earlier send failed), not the record's: the record is not dead-lettered and the stream
+ * thread fails, so the task retries it from its last commit (one line, no stack trace). Dead-lettering
+ * it would drop a good event, and under exactly-once the dead letter would be aborted anyway.
  *
  * <p>Configured by {@link StreamrecTopology#configure} as {@code processing.exception.handler}.
  */
@@ -35,6 +40,13 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (exception instanceof StreamsException) {
+            LOG.error("processing stopped topic={} partition={} offset={} processor={} task={} action=stream thread fails,"
+                            + " the task retries from its last commit: {}{}", context.topic(), context.partition(),
+                    context.offset(), context.processorNodeId(), context.taskId(), exception.getMessage(),
+                    exception.getCause() == null ? "" : " (" + exception.getCause() + ")");
+            return Response.fail();
+        }
         boolean expected = exception instanceof InvalidEventException;
         RejectReason reason = exception instanceof InvalidEventException e ? e.reason() : RejectReason.PROCESSING_ERROR;
         boolean deadLetter = target.deadLetters(context.topic());

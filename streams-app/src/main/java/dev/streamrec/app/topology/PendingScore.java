@@ -13,16 +13,20 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * A valid event waiting in the scoring buffer, as a reference: the event without its free-form
  * context (ids, item, type, event time: bounded by the validator's id limits) and the input record's
- * timestamp (the output record gets it, as without batching). The history is not copied: the flush
- * reads the user's history from the history store and cuts it back to this event
- * ({@code History.asOf}), so an entry stays around a hundred bytes however long the history.
+ * timestamp (the output record gets it, as without batching). The history is not stored: the buffer
+ * keeps the history the event arrived with in memory, and an entry restored after a restart is ranked
+ * with the user's stored history cut back to it ({@code History.asOf}), so a record stays around a
+ * hundred bytes however long the history.
  *
  * <p>Stored as {@code [0x01][timestamp: 8][event]} (event in the project's Avro single-object
  * encoding). Entries of the first layout, {@code [timestamp: 8][event length: 4][event][history]}
  * (its first byte is 0 for any timestamp before the year 4000), are still read, with the history they
  * carry in {@link #history}, so a buffer written before an upgrade drains after it.
  *
- * @param history the history to rank with, only for entries of the first layout; {@code null} otherwise
+ * @param history the history to rank with when known: in memory, the history the event arrived with (the
+ *                user's history right after it); read back, only entries of the first layout carry one.
+ *                {@code null} for a reference read back (the flush cuts the stored history back to it).
+ *                Never written: the stored record is the reference alone
  */
 record PendingScore(UserEvent event, long timestamp, History history) {
 

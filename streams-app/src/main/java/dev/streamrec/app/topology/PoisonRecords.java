@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 
@@ -19,6 +20,11 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
  * moves on after one retry. Under at-least-once the send is simply skipped, and the mark is unused.
  * A failure whose input record is unknown (a changelog record flushed at commit) cannot be marked;
  * the input limits keep those records small, and liveness reports a loop if one happens anyway.
+ *
+ * <p>Only the record that caused the failure is marked. Once a send has failed, the transactional
+ * producer is in an error state and fails every other record of the transaction with the same
+ * exception instance (batches aborted with it); those records are not too large, and marking them
+ * would dead-letter good events on the retry ({@link #firstReport}).
  *
  * <p>One instance per application, passed to the handler and the validator through the Streams
  * configuration ({@link #CONFIG}); bounded, thread-safe.
@@ -36,6 +42,17 @@ public final class PoisonRecords {
                     return size() > MAX_REMEMBERED;
                 }
             }));
+
+    /** Send failures already reported, by identity (weak: the producer drops them when the transaction ends). */
+    private final Set<Throwable> reported = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+    /**
+     * True the first time {@code failure} (this instance) is reported. The producer reports the send that
+     * failed first, then, with the same instance, every record the transaction aborts because of it.
+     */
+    boolean firstReport(Throwable failure) {
+        return reported.add(failure);
+    }
 
     /** Remembers the input record of {@code context}; false when it is unknown (no source offset). */
     boolean mark(ErrorHandlerContext context) {

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *       to the DLQ ({@link RejectReason#OUTPUT_TOO_LARGE}) instead of failing again. With
  *       {@code fail} the stream thread stops instead, with the same one line; under the default
  *       {@code REPLACE_THREAD} policy it is replaced and fails on the same record again, which the
- *       liveness check reports.</li>
+ *       liveness check reports. Only the record that failed first is marked and counted: the records the
+ *       producer then aborts with the same exception instance are not too large
+ *       ({@link PoisonRecords#firstReport}).</li>
  *   <li>a retriable error: retry, as Kafka Streams' default handler does;</li>
  *   <li>anything else: one line, counted, and the thread fails (the default policy: a broken
  *       producer is not something to skip past).</li>
@@ -65,6 +67,13 @@ public final class ProductionErrorHandler implements ProductionExceptionHandler 
         if (exception instanceof RetriableException) {
             LOG.warn("retrying send to topic={} ({}): {}", record.topic(), role, exception.toString());
             return Response.retry();
+        }
+        if (exception instanceof RecordTooLargeException && poison != null && !poison.firstReport(exception)) {
+            // Not this record's fault: an earlier send of the transaction failed with this exception and the
+            // producer aborts the rest of the transaction with it. The task retries this record after the abort.
+            LOG.debug("send to topic={} aborted with the transaction (an earlier send failed: {})", record.topic(),
+                    exception.getMessage());
+            return Response.resume();
         }
         target.metrics().productionError(role, error);
         boolean resume = exception instanceof RecordTooLargeException && continueWhenTooLarge;

@@ -163,11 +163,8 @@ public final class StreamrecTopology {
                                                           TopologyMetrics metrics, MicroBatching batching) {
         addStores(builder, settings);
         if (batching.enabled()) {
-            // No caching: a put and its delete are both in the changelog, so a restore sees exactly what is pending.
-            // (A write-behind layer that logged only entries still waiting at a commit lost lists in
-            // KillRestartIntegrationTest, about 1 in 1,000 around the kill; taken out until understood.)
-            builder.addStateStore(Stores.keyValueStoreBuilder(
-                    Stores.persistentKeyValueStore(SCORING_BUFFER_STORE), LONG, PendingScore.SERDE));
+            // Cached, so an entry ranked before the next commit never reaches the changelog: see ScoringBuffer.
+            builder.addStateStore(ScoringBuffer.storeBuilder());
         }
         globalTable(builder, topics.itemNeighbours(), NEIGHBOURS_GLOBAL_SOURCE, NEIGHBOURS_GLOBAL_STORE);
         globalTable(builder, topics.trendingItems(), TRENDING_GLOBAL_SOURCE, TRENDING_GLOBAL_STORE);

@@ -364,7 +364,7 @@ class ModelManagerTest {
         List<String> golden = TrainedModels.goldenItems(root.resolve("probe"), 1L);
         Set<String> poisoned = new java.util.HashSet<>();
         for (ScoreRequest r : requests.subList(0, 4)) { // users 0-3 (the simulator's histories do not overlap)
-            for (HistoryEvent e : r.history()) {
+            for (HistoryEvent e : r.history().events()) {
                 if (!golden.contains(e.itemId())) {
                     poisoned.add(e.itemId());
                 }
@@ -381,7 +381,7 @@ class ModelManagerTest {
         // then those users' lists come from the heuristic, the others' from v2, and no score is non-finite
         int broken = 0;
         for (int u = 0; u < requests.size(); u++) {
-            boolean hit = requests.get(u).history().stream().anyMatch(e -> poisoned.contains(e.itemId()));
+            boolean hit = requests.get(u).history().events().stream().anyMatch(e -> poisoned.contains(e.itemId()));
             broken += hit ? 1 : 0;
             assertThat(out.get(u).modelVersion()).as("user %d", u).isEqualTo(hit ? "heuristic" : "v2");
             assertThat(out.get(u).items()).allSatisfy(i -> assertThat(Double.isFinite(i.score())).isTrue());

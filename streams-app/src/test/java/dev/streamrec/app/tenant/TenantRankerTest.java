@@ -12,9 +12,11 @@ import dev.streamrec.app.topology.RankedItem;
 import dev.streamrec.app.topology.Ranker;
 import dev.streamrec.app.topology.Ranking;
 import dev.streamrec.app.topology.RankingRequest;
-import dev.streamrec.app.topology.UserAction;
+import dev.streamrec.app.topology.History;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.Experiment;
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.onnx.HistoryEvent;
 import org.junit.jupiter.api.Test;
 
 /** Routing by tenant, and a tenant's ranker seeing plain item ids while the topology gets scoped ones back. */
@@ -61,7 +63,7 @@ class TenantRankerTest {
         // and shop-b's ranker saw plain ids, with exclusions and stock translated
         RankingRequest seen = shopB.seen.getFirst();
         assertThat(seen.userId()).as("user stays scoped (assignment hashes it)").isEqualTo("shop-b|u-1");
-        assertThat(seen.history()).extracting(UserAction::itemId).containsExactly("item-1");
+        assertThat(seen.history().events()).extracting(HistoryEvent::itemId).containsExactly("item-1");
         assertThat(seen.candidates()).extracting(Candidate::itemId).containsExactly("item-2", "item-3", "item-4");
         // and the answer is scoped again, without the out-of-stock and excluded items
         assertThat(out.get(1).items()).extracting(RankedItem::itemId).containsExactly("shop-b|item-4");
@@ -112,7 +114,9 @@ class TenantRankerTest {
         String prefix = seed.substring(0, seed.length() - "item-1".length());
         List<Candidate> candidates = List.of(new Candidate(prefix + "item-2", 0.9, "co-visited:" + seed),
                 new Candidate(prefix + "item-3", 0.8, "trending"), new Candidate(prefix + "item-4", 0.7, "trending"));
-        return new RankingRequest(user, List.of(new UserAction(seed, EventType.VIEW, 1L)), candidates, 10, 1L, excluded,
+        UserEvent event = UserEvent.newBuilder().setEventId("e-1").setUserId(user).setItemId(seed)
+                .setType(EventType.VIEW).setTimestamp(1L).build();
+        return new RankingRequest(user, History.EMPTY.append(event, 50, 50), candidates, 10, 1L, excluded,
                 available);
     }
 }

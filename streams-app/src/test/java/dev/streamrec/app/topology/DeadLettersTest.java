@@ -101,6 +101,45 @@ class DeadLettersTest {
                 .isEqualTo(ProductionExceptionHandler.Result.FAIL);
     }
 
+    @Test
+    void shouldMarkOnlyTheRecordWhoseSendFailedFirstNotTheOnesAbortedWithIt() {
+        // given the handler with the app's poison-record registry
+        RecordingMetrics metrics = new RecordingMetrics();
+        PoisonRecords poison = new PoisonRecords();
+        ProductionErrorHandler handler = new ProductionErrorHandler();
+        handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "user-events-dlq",
+                DeadLetters.OUTPUT_TOPIC_CONFIG, "recommendations", DeadLetters.METRICS_CONFIG, metrics,
+                PoisonRecords.CONFIG, poison));
+        RecordTooLargeException failure = new RecordTooLargeException("the message is 1979 bytes");
+
+        // when the producer reports the too-large list, then, with the same exception, a record of another
+        // input that the transaction aborted because of it
+        handler.handleError(context(), new ProducerRecord<>("recommendations", new byte[1], new byte[1979]), failure);
+        ErrorHandlerContext other = context(43);
+        ProductionExceptionHandler.Response aborted = handler.handleError(other,
+                new ProducerRecord<>("app-event-ids-changelog", new byte[1], new byte[50]), failure);
+
+        // then only the first input is marked (its retry is dead-lettered) and counted
+        assertThat(poison.contains("user-events", 0, 42)).isTrue();
+        assertThat(poison.contains("user-events", 0, 43)).as("an innocent record of the aborted transaction").isFalse();
+        assertThat(aborted.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(metrics.productionErrors()).containsExactly("output/RECORD_TOO_LARGE");
+    }
+
+    @Test
+    void shouldFailTheThreadInsteadOfDeadLetteringWhenKafkaStreamsItselfFails() {
+        DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
+        handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "user-events-dlq",
+                DeadLetters.METRICS_CONFIG, new RecordingMetrics()));
+        var send = new org.apache.kafka.streams.errors.StreamsException("Error encountered trying to send record",
+                new org.apache.kafka.common.KafkaException("Cannot execute transactional method because we are in an error state"));
+
+        var response = handler.handleError(context(), null, send);
+
+        assertThat(response.result()).isEqualTo(org.apache.kafka.streams.errors.ProcessingExceptionHandler.Result.FAIL);
+        assertThat(response.deadLetterQueueRecords()).as("a good event is not dead-lettered").isEmpty();
+    }
+
     private static ProductionErrorHandler handler(RecordingMetrics metrics, String policy) {
         ProductionErrorHandler handler = new ProductionErrorHandler();
         handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "user-events-dlq",
@@ -129,10 +168,14 @@ class DeadLettersTest {
     }
 
     static ErrorHandlerContext context() {
+        return context(42);
+    }
+
+    static ErrorHandlerContext context(long offset) {
         return new ErrorHandlerContext() {
             public String topic() { return "user-events"; }
             public int partition() { return 0; }
-            public long offset() { return 42; }
+            public long offset() { return offset; }
             public Headers headers() { return new RecordHeaders(); }
             public String processorNodeId() { return "validate-events"; }
             public TaskId taskId() { return new TaskId(0, 0); }

@@ -16,7 +16,7 @@ class LatestRecommendationsSerdeTest {
     private static Recommendations tenItems() {
         List<RecommendedItem> items = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            String reason = i < 7 ? Recommender.COVISITED_PREFIX + "item-" + (100 + i % 3) : Recommender.TRENDING_REASON;
+            String reason = i < 7 ? CandidateGenerator.COVISITED_PREFIX + "item-" + (100 + i % 3) : CandidateGenerator.TRENDING_REASON;
             items.add(new RecommendedItem("item-" + (1000 + i), 1.0 / (i + 1) + 1e-13, reason));
         }
         return new Recommendations("user-42", 1_795_000_000_123L, "heuristic", "6f1c2b0e-3a0e-4c55-9a51-0c6e1d1f6c2a", items,

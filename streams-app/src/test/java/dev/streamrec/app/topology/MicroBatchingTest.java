@@ -150,6 +150,28 @@ class MicroBatchingTest {
         }
     }
 
+    @Test
+    void shouldWriteNoBufferRecordForAnEventRankedBeforeTheNextCommit() {
+        // The driver commits after every input record: an event still waiting then is written to the
+        // changelog (put, and its tombstone once ranked); one ranked within its own record is not.
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), new CountingRanker(),
+                new MicroBatching(2, Duration.ofSeconds(5)))) {
+            // given an event waiting across a commit
+            f.send("user-1", "item-1", EventType.VIEW, MIN);
+
+            // when a second event fills the batch
+            f.send("user-2", "item-2", EventType.VIEW, MIN.multipliedBy(2));
+
+            // then both lists are out, and the changelog holds the first entry's put and tombstone only
+            assertThat(f.drainRecommendations()).hasSize(2);
+            var changelog = bufferChangelog(f).readRecordsToList();
+            assertThat(changelog).extracting(r -> r.key()).as("sequence numbers written").containsExactly(0L, 0L);
+            assertThat(changelog.get(0).value()).as("the put").isNotNull();
+            assertThat(changelog.get(1).value()).as("the tombstone").isNull();
+            assertThat(countEntries(buffer(f))).isZero();
+        }
+    }
+
     /** Batches while {@code batching} is set, like a model ranker while a model serves. */
     static final class ToggleRanker implements Ranker {
         volatile boolean batching = true;

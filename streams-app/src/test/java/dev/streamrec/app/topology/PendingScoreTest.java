@@ -10,6 +10,7 @@ import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.HistoryEntry;
 import dev.streamrec.avro.internal.UserHistory;
+import dev.streamrec.onnx.HistoryEvent;
 import dev.streamrec.serde.Serdes;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,6 @@ class PendingScoreTest {
 
         assertThat(back.timestamp()).isEqualTo(7L);
         assertThat(back.event().getEventId()).isEqualTo("e-1");
-        assertThat(back.history().actions()).extracting(UserAction::itemId).containsExactly("item-0", "item-1");
+        assertThat(back.history().events()).extracting(HistoryEvent::itemId).containsExactly("item-0", "item-1");
     }
 }

@@ -19,6 +19,7 @@ import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.NeighbourScore;
 import dev.streamrec.avro.internal.TrendingEntry;
 import dev.streamrec.avro.internal.TrendingItems;
+import dev.streamrec.onnx.HistoryEvent;
 import dev.streamrec.topics.DlqHeaders;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -127,7 +128,7 @@ class StreamrecTopologyTest {
             assertThat(header(dead.headers(), DlqHeaders.DETAIL)).isEqualTo("RECORD_TOO_LARGE");
             assertThat(f.drainRecommendations()).extracting(Recommendations::getTriggerEventId).doesNotContain(big.getEventId())
                     .hasSize(1);
-            assertThat(f.history("user-1").actions()).extracting(UserAction::itemId).containsExactly("item-1");
+            assertThat(f.history("user-1").events()).extracting(HistoryEvent::itemId).containsExactly("item-1");
             assertThat(f.metrics.rejectedCount(RejectReason.RECORD_TOO_LARGE)).isEqualTo(1);
         }
     }
@@ -191,8 +192,8 @@ class StreamrecTopologyTest {
             f.events.pipeInput(new TestRecord<>(e.getUserId(), e, T0.plus(Duration.ofHours(2)))); // redelivered later
 
             assertThat(f.drainRecommendations()).as("one output for the event").hasSize(1);
-            assertThat(f.history("user-1").actions()).as("the event once in the history")
-                    .containsExactly(new UserAction(e.getItemId(), e.getType(), e.getTimestamp()));
+            assertThat(f.history("user-1").events()).as("the event once in the history")
+                    .containsExactly(new HistoryEvent(e.getItemId(), e.getType(), e.getTimestamp()));
             assertThat(f.metrics.duplicates.get()).isEqualTo(2);
             assertThat(f.dlq.isEmpty()).isTrue();
         }
@@ -220,7 +221,7 @@ class StreamrecTopologyTest {
                 f.send("user-1", "item-" + i, EventType.VIEW, MIN.multipliedBy(i + 1));
             }
 
-            assertThat(f.history("user-1").actions()).extracting(UserAction::itemId)
+            assertThat(f.history("user-1").events()).extracting(HistoryEvent::itemId)
                     .containsExactly("item-3", "item-4", "item-5");
             assertThat(f.history("user-1").purchased()).as("purchases outlive the event cap").containsExactly("item-0");
         }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.streamrec.avro.EventType;
+import dev.streamrec.onnx.HistoryEvent;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -95,7 +96,7 @@ class UserExpiryTest {
 
             f.send("user-1", "item-9", EventType.CLICK, Duration.ofHours(4));
 
-            assertThat(f.history("user-1").actions()).extracting(UserAction::itemId).containsExactly("item-9");
+            assertThat(f.history("user-1").events()).extracting(HistoryEvent::itemId).containsExactly("item-9");
         }
     }
 

@@ -1,0 +1,150 @@
+package dev.streamrec.app.topology;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.topics.TenantKeys;
+import dev.streamrec.avro.internal.ItemNeighbours;
+import dev.streamrec.avro.internal.NeighbourScore;
+import dev.streamrec.avro.internal.TrendingEntry;
+import dev.streamrec.avro.internal.TrendingItems;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * Candidate generation for one event, from the global stores: the co-visitation neighbours of the
+ * user's {@code streamrec.recommend.seed-items} most recent distinct items (a seed's weight is 1 / its
+ * recency rank; neighbour scores decayed to the event time), normalised so the best is 1, with reason
+ * {@code co-visited:<seed>} for the seed that contributed most; plus the merged trending list, worth up
+ * to {@code streamrec.recommend.trending-weight} (reason {@code trending} when not co-visited). Cold
+ * start (no co-visited candidate): trending items of the catalogue category of the event's item come
+ * first ({@code trending-in-category:<category>}). Excluded items and items out of stock are left out;
+ * at most {@code streamrec.recommend.max-candidates} stay, best heuristic score first.
+ */
+final class CandidateGenerator {
+
+    static final String TRENDING_REASON = "trending";
+    /** Reason of a cold-start candidate: trending in the category of the item the user is looking at. */
+    static final String CATEGORY_TRENDING_PREFIX = "trending-in-category:";
+    static final String COVISITED_PREFIX = "co-visited:";
+
+    private final TopologySettings settings;
+    private final Decay decay;
+    private final KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours;
+    private final KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending;
+
+    CandidateGenerator(TopologySettings settings, KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours,
+                       KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending) {
+        this.settings = settings;
+        this.decay = new Decay(settings.covisitHalfLife());
+        this.neighbours = neighbours;
+        this.trending = trending;
+    }
+
+    /**
+     * The candidates of one event.
+     *
+     * @param excluded  the user's items never to recommend ({@code ExclusionPolicy}, computed once per event)
+     * @param trendList {@link #trending()}, read once per ranking or batch
+     */
+    List<Candidate> candidates(UserEvent event, History history, Set<String> excluded, CatalogView catalog,
+                               List<TrendingEntry> trendList) {
+        // Seeds: most recent distinct items first.
+        Set<String> seeds = new LinkedHashSet<>();
+        for (int i = history.size() - 1; i >= 0 && seeds.size() < settings.seedItems(); i--) {
+            seeds.add(history.itemId(i));
+        }
+        Map<String, Double> covisit = new HashMap<>();
+        Map<String, String> bestSeed = new HashMap<>();
+        Map<String, Double> bestContribution = new HashMap<>();
+        int rank = 0;
+        for (String seed : seeds) {
+            double seedWeight = 1.0 / ++rank;
+            ItemNeighbours nb = ValueAndTimestamp.getValueOrNull(neighbours.get(seed));
+            if (nb == null) {
+                continue;
+            }
+            double f = decay.factor(event.getTimestamp() - nb.getUpdatedAt());
+            for (NeighbourScore n : nb.getNeighbours()) {
+                String id = n.getItemId();
+                if (excluded.contains(id)) {
+                    continue;
+                }
+                double c = seedWeight * n.getScore() * f;
+                covisit.merge(id, c, Double::sum);
+                if (c > bestContribution.getOrDefault(id, -1.0)) {
+                    bestContribution.put(id, c);
+                    bestSeed.put(id, seed);
+                }
+            }
+        }
+        double maxCovisit = covisit.values().stream().mapToDouble(Double::doubleValue).max().orElse(1.0);
+        Map<String, Candidate> out = new HashMap<>();
+        covisit.forEach((id, s) -> out.put(id, new Candidate(id, s / maxCovisit, COVISITED_PREFIX + bestSeed.get(id))));
+
+        if (!trendList.isEmpty() && settings.trendingWeight() > 0) {
+            double maxCount = trendList.getFirst().getCount();
+            // Cold start: no co-visited candidate (no usable history), so the category the user is browsing
+            // (of the event's item, from the catalogue) leads with its own trending items, ahead of the rest.
+            String browsing = covisit.isEmpty() ? catalog.category(event.getItemId()) : null;
+            if (browsing != null) {
+                int taken = 0;
+                for (int i = 0; i < trendList.size() && taken < settings.trendingTopN(); i++) {
+                    String id = trendList.get(i).getItemId();
+                    if (!excluded.contains(id) && browsing.equals(catalog.category(id))) {
+                        taken++;
+                        out.put(id, new Candidate(id, 1.0 + settings.trendingWeight() * trendList.get(i).getCount() / maxCount,
+                                CATEGORY_TRENDING_PREFIX + browsing));
+                    }
+                }
+            }
+            List<TrendingEntry> trend = trendList.size() > settings.trendingTopN()
+                    ? trendList.subList(0, settings.trendingTopN()) : trendList;
+            for (TrendingEntry t : trend) {
+                if (excluded.contains(t.getItemId())) {
+                    continue;
+                }
+                double bonus = settings.trendingWeight() * t.getCount() / maxCount;
+                out.merge(t.getItemId(), new Candidate(t.getItemId(), bonus, TRENDING_REASON),
+                        (co, tr) -> new Candidate(co.itemId(), co.heuristicScore() + tr.heuristicScore(), co.reason()));
+            }
+        }
+        List<Candidate> list = new ArrayList<>(out.size());
+        for (Candidate c : out.values()) {
+            if (catalog.inStock(c.itemId())) {
+                list.add(c);
+            }
+        }
+        if (list.size() > settings.maxCandidates()) {
+            list.sort(Comparator.comparingDouble(Candidate::heuristicScore).reversed().thenComparing(Candidate::itemId));
+            list = new ArrayList<>(list.subList(0, settings.maxCandidates()));
+        }
+        return list;
+    }
+
+    /**
+     * Every partition's trending list of the tenant merged, best first (uncut: cold start looks past the top n for
+     * a category). Lists are per tenant ({@link TrendingCounter}), keyed {@code <tenant>|partition-<n>}.
+     */
+    List<TrendingEntry> trending(String tenant) {
+        List<TrendingEntry> all = new ArrayList<>();
+        try (KeyValueIterator<String, ValueAndTimestamp<TrendingItems>> it = trending.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, ValueAndTimestamp<TrendingItems>> kv = it.next();
+                if (kv.value != null && kv.value.value() != null && tenant.equals(TenantKeys.tenantOf(kv.key))) {
+                    all.addAll(kv.value.value().getItems());
+                }
+            }
+        }
+        all.sort(Comparator.comparingLong(TrendingEntry::getCount).reversed().thenComparing(TrendingEntry::getItemId));
+        return all;
+    }
+}

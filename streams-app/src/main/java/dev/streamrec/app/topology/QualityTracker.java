@@ -1,0 +1,61 @@
+package dev.streamrec.app.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamrec.avro.EventType;
+import dev.streamrec.avro.RecommendedItem;
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.avro.internal.RecentRecommendations;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Online quality: was a click or purchase on an item recommended to this user within
+ * {@code streamrec.quality.window} (in event time, so replays and imports measure the same thing)?
+ * Then remembers the new list's items in the {@value StreamrecTopology#RECENT_RECOMMENDATIONS_STORE}
+ * store (not changelogged: a metric's memory). Checked before the list the event itself triggers is
+ * added, so an event never counts as a hit for its own recommendation.
+ */
+final class QualityTracker {
+
+    /** Items remembered per user for the online hit rate. */
+    private static final int MAX_RECENT_ITEMS = 200;
+
+    private final TopologySettings settings;
+    private final TopologyMetrics metrics;
+    private final KeyValueStore<String, RecentRecommendations> recent;
+
+    QualityTracker(TopologySettings settings, TopologyMetrics metrics, KeyValueStore<String, RecentRecommendations> recent) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.recent = recent;
+    }
+
+    void track(String key, UserEvent event, List<RecommendedItem> items, Ranking ranking) {
+        long now = event.getTimestamp();
+        long window = settings.qualityWindow().toMillis();
+        Map<Integer, Long> shown = RecentlyShown.decode(recent.get(key));
+        metrics.seen(event.getItemId());
+        if (event.getType() == EventType.CLICK || event.getType() == EventType.PURCHASE) {
+            Long at = shown.get(event.getItemId().hashCode());
+            boolean hit = at != null && now - at <= window;
+            metrics.interaction(hit);
+            if (ranking.inExperiment()) {
+                // The user's variant is stable, so the lists the hit refers to came from it too.
+                metrics.experimentInteraction(ranking.experiment(), ranking.variant(), hit);
+            }
+        }
+        shown.values().removeIf(at -> now - at > window);
+        List<String> ids = new ArrayList<>(items.size());
+        for (RecommendedItem item : items) {
+            shown.put(item.getItemId().hashCode(), now);
+            ids.add(item.getItemId());
+        }
+        recent.put(key, RecentlyShown.encode(shown, MAX_RECENT_ITEMS)); // the newest: a bound on the store value
+        metrics.emitted(ids, event.getTimestamp());
+        if (ranking.inExperiment()) {
+            metrics.experimentEmitted(ranking.experiment(), ranking.variant(), ids);
+        }
+    }
+}
