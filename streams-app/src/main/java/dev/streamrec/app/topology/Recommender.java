@@ -129,6 +129,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
             CatalogView view = new CatalogView(catalog);
             RankingRequest request = request(event, valid.history(), view, generator.trending());
             emit(record.key(), event, request, ranker.rank(request), view, record.timestamp(), record);
+            metrics.catalogueLookups(1, view.lookups());
             return;
         }
         // The store keeps a reference (the event without its context, and the record time); the history
@@ -178,6 +179,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
             emit(p.event().getUserId(), p.event(), requests.get(i), rankings.get(i), view, p.timestamp(), null);
             buffer.done(batch.get(i).getKey());
         }
+        metrics.catalogueLookups(batch.size(), view.lookups());
     }
 
     /** The ranker's input for one event: candidates and the exclusion set, computed once, over the one history. */
