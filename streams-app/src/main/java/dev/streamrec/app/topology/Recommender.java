@@ -127,7 +127,8 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
                 flush();
             }
             CatalogView view = new CatalogView(catalog);
-            RankingRequest request = request(event, valid.history(), view, generator.trending());
+            RankingRequest request = request(event, valid.history(), view,
+                    generator.trending(context.currentSystemTimeMs()));
             emit(record.key(), event, request, ranker.rank(request), view, record.timestamp(), record);
             metrics.catalogueLookups(1, view.lookups());
             return;
@@ -165,7 +166,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         List<Map.Entry<Long, PendingScore>> batch = buffer.takeAll();
         Map<String, History> current = new HashMap<>(); // only for entries restored without their history
         CatalogView view = new CatalogView(catalog);
-        List<TrendingEntry> trend = generator.trending();
+        List<TrendingEntry> trend = generator.trending(context.currentSystemTimeMs());
         List<RankingRequest> requests = new ArrayList<>(batch.size());
         for (Map.Entry<Long, PendingScore> e : batch) {
             PendingScore p = e.getValue();
