@@ -3,6 +3,7 @@ package dev.streamrec.app.topology;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +43,29 @@ final class CandidateGenerator {
     private final Decay decay;
     private final KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours;
     private final KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending;
-    /** How long a merged trending list is reused (wall clock), see {@link #trending(long)}. */
-    static final long TRENDING_REUSE_MS = 100;
+    /**
+     * Longest reuse of a global-store read, wall clock: a tenth of the default publish intervals (the
+     * global stores change once per {@code publish-interval} per item or partition), and never more than
+     * half the configured interval.
+     */
+    static final long MAX_REUSE_MS = 100;
+    /** Decoded neighbour lists kept per task, at most (hot items are seeds for many events). */
+    static final int NEIGHBOUR_CACHE_ITEMS = 4_096;
+
+    private final long trendingReuseMs;
+    private final long neighboursReuseMs;
     private List<TrendingEntry> trendingCache;
     private long trendingReadAt;
+    private final Map<String, CachedNeighbours> neighbourCache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CachedNeighbours> eldest) {
+            return size() > NEIGHBOUR_CACHE_ITEMS;
+        }
+    };
+
+    /** A neighbour list read from the global store at {@code readAt} (wall clock); {@code value} may be null. */
+    private record CachedNeighbours(ItemNeighbours value, long readAt) {
+    }
 
     CandidateGenerator(TopologySettings settings, KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours,
                        KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending) {
@@ -53,6 +73,8 @@ final class CandidateGenerator {
         this.decay = new Decay(settings.covisitHalfLife());
         this.neighbours = neighbours;
         this.trending = trending;
+        this.trendingReuseMs = Math.min(MAX_REUSE_MS, settings.trendingPublishInterval().toMillis() / 2);
+        this.neighboursReuseMs = Math.min(MAX_REUSE_MS, settings.covisitPublishInterval().toMillis() / 2);
     }
 
     /**
@@ -60,9 +82,10 @@ final class CandidateGenerator {
      *
      * @param excluded  the user's items never to recommend ({@code ExclusionPolicy}, computed once per event)
      * @param trendList {@link #trending(long)}, read once per ranking or batch
+     * @param now       the task's wall-clock time ({@code ProcessorContext#currentSystemTimeMs})
      */
     List<Candidate> candidates(UserEvent event, History history, Set<String> excluded, CatalogView catalog,
-                               List<TrendingEntry> trendList) {
+                               List<TrendingEntry> trendList, long now) {
         // Seeds: most recent distinct items first.
         Set<String> seeds = new LinkedHashSet<>();
         for (int i = history.size() - 1; i >= 0 && seeds.size() < settings.seedItems(); i--) {
@@ -74,7 +97,7 @@ final class CandidateGenerator {
         int rank = 0;
         for (String seed : seeds) {
             double seedWeight = 1.0 / ++rank;
-            ItemNeighbours nb = ValueAndTimestamp.getValueOrNull(neighbours.get(seed));
+            ItemNeighbours nb = neighbours(seed, now);
             if (nb == null) {
                 continue;
             }
@@ -132,15 +155,32 @@ final class CandidateGenerator {
     }
 
     /**
-     * {@link #trending()} as of at most {@value #TRENDING_REUSE_MS} ms of wall-clock time ago. Each item
-     * partition publishes its list once per {@code streamrec.trending.publish-interval} (1 s by default),
-     * so re-reading, decoding and merging every partition's list for every event (5.7% of the stream
-     * thread at steady state, issue 11) bought nothing; a new list is seen at most this much later.
+     * The item's published neighbour list as read from the global store at most {@value #MAX_REUSE_MS} ms
+     * of wall-clock time ago (less when {@code streamrec.covisit.publish-interval} is under twice that).
+     * A list changes at most once per publish interval (1 s by default), and popular items are seeds of
+     * many events: re-reading and decoding one for every event (a JNI lookup plus Avro decoding of up to
+     * top-m entries) bought nothing; a newly published list is seen at most this much later.
+     */
+    private ItemNeighbours neighbours(String item, long now) {
+        CachedNeighbours c = neighbourCache.get(item);
+        if (c == null || now - c.readAt() >= neighboursReuseMs || now < c.readAt()) {
+            c = new CachedNeighbours(ValueAndTimestamp.getValueOrNull(neighbours.get(item)), now);
+            neighbourCache.put(item, c);
+        }
+        return c.value();
+    }
+
+    /**
+     * {@link #trending()} as read at most {@value #MAX_REUSE_MS} ms of wall-clock time ago (less when
+     * {@code streamrec.trending.publish-interval} is under twice that). Each item partition publishes its
+     * list once per publish interval (1 s by default), so re-reading, decoding and merging every
+     * partition's list for every event (5.7% of the stream thread at steady state, issue 11) bought
+     * nothing; a new list is seen at most this much later.
      *
      * @param now the task's wall-clock time ({@code ProcessorContext#currentSystemTimeMs})
      */
     List<TrendingEntry> trending(long now) {
-        if (trendingCache == null || now - trendingReadAt >= TRENDING_REUSE_MS || now < trendingReadAt) {
+        if (trendingCache == null || now - trendingReadAt >= trendingReuseMs || now < trendingReadAt) {
             trendingCache = List.copyOf(trending());
             trendingReadAt = now;
         }

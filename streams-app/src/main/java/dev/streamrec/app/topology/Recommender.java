@@ -127,8 +127,8 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
                 flush();
             }
             CatalogView view = new CatalogView(catalog);
-            RankingRequest request = request(event, valid.history(), view,
-                    generator.trending(context.currentSystemTimeMs()));
+            long now = context.currentSystemTimeMs();
+            RankingRequest request = request(event, valid.history(), view, generator.trending(now), now);
             emit(record.key(), event, request, ranker.rank(request), view, record.timestamp(), record);
             metrics.catalogueLookups(1, view.lookups());
             return;
@@ -166,13 +166,14 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         List<Map.Entry<Long, PendingScore>> batch = buffer.takeAll();
         Map<String, History> current = new HashMap<>(); // only for entries restored without their history
         CatalogView view = new CatalogView(catalog);
-        List<TrendingEntry> trend = generator.trending(context.currentSystemTimeMs());
+        long now = context.currentSystemTimeMs();
+        List<TrendingEntry> trend = generator.trending(now);
         List<RankingRequest> requests = new ArrayList<>(batch.size());
         for (Map.Entry<Long, PendingScore> e : batch) {
             PendingScore p = e.getValue();
             History h = p.history() != null ? p.history()
                     : current.computeIfAbsent(p.event().getUserId(), u -> History.of(histories.get(u))).asOf(p.event());
-            requests.add(request(p.event(), h, view, trend));
+            requests.add(request(p.event(), h, view, trend, now));
         }
         List<Ranking> rankings = batchRanker.rankAll(requests, context.taskId());
         for (int i = 0; i < batch.size(); i++) {
@@ -184,9 +185,10 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     }
 
     /** The ranker's input for one event: candidates and the exclusion set, computed once, over the one history. */
-    private RankingRequest request(UserEvent event, History history, CatalogView view, List<TrendingEntry> trend) {
+    private RankingRequest request(UserEvent event, History history, CatalogView view, List<TrendingEntry> trend,
+                                   long now) {
         Set<String> excluded = rules.exclude().excluded(event, history);
-        List<Candidate> candidates = generator.candidates(event, history, excluded, view, trend);
+        List<Candidate> candidates = generator.candidates(event, history, excluded, view, trend, now);
         // Over-fetched: the stored list keeps k × overfetch for request-time filters (the topic record keeps k).
         return new RankingRequest(event.getUserId(), history, candidates, settings.recommendK() * rules.overfetch(),
                 event.getTimestamp(), excluded, view::inStock);
