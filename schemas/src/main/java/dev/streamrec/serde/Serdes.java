@@ -41,7 +41,8 @@ public final class Serdes {
             new AvroSerde<>(RecentRecommendations.getClassSchema(),
                     List.of(AvroSerde.historySchema("avro-history/RecentRecommendations-v1.avsc")));
     public static final AvroSerde<ItemSignal> ITEM_SIGNAL = new AvroSerde<>(ItemSignal.getClassSchema(),
-            List.of(AvroSerde.historySchema("avro-history/ItemSignal-v1.avsc")));
+            List.of(AvroSerde.historySchema("avro-history/ItemSignal-v1.avsc"),
+                    AvroSerde.historySchema("avro-history/ItemSignal-v2.avsc")));
     public static final AvroSerde<ItemNeighbours> ITEM_NEIGHBOURS =
             new AvroSerde<>(ItemNeighbours.getClassSchema(), List.of());
     public static final AvroSerde<TrendingItems> TRENDING_ITEMS =

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
-import dev.streamrec.app.topology.Candidate;
 import dev.streamrec.app.topology.HeuristicRanker;
 import dev.streamrec.app.topology.History;
 import dev.streamrec.app.topology.Ranking;
@@ -154,10 +153,9 @@ public final class BatchScorer {
     }
 
     private Ranking heuristic(ScoreRequest r, Predicate<String> available) {
-        List<Candidate> eligible = r.candidates().stream()
-                .filter(c -> !r.exclude().contains(c.itemId()) && available.test(c.itemId()))
-                .toList();
-        return heuristic.rank(new RankingRequest(r.userId(), History.EMPTY, eligible, r.k(), r.scoringTime()));
+        // The heuristic ranker skips excluded and unavailable items itself, lazily while it walks its list.
+        return heuristic.rank(new RankingRequest(r.userId(), History.EMPTY, r.candidates(), r.k(), r.scoringTime(),
+                r.exclude(), available));
     }
 
     private List<Ranking> heuristic(List<ScoreRequest> chunk, Predicate<String> available) {

@@ -67,17 +67,20 @@ public final class RankingDecoder {
         List<Candidate> cands = request.candidates();
         for (int j = 0; j < cands.size(); j++) {
             Candidate c = cands.get(j);
-            if (request.exclude().contains(c.itemId()) || !available.test(c.itemId())) {
+            if (request.exclude().contains(c.itemId())) {
                 continue;
             }
             float s = scores[row * width + j];
             scored.add(new Scored(c, s, s > ModelContract.UNKNOWN_ITEM_SCORE));
         }
         scored.sort(ORDER);
+        // Stock is checked lazily, best first: about k catalogue lookups, not one per candidate.
         List<RankedItem> out = new ArrayList<>(Math.min(request.k(), scored.size()));
         for (int i = 0; i < scored.size() && out.size() < request.k(); i++) {
             Scored s = scored.get(i);
-            out.add(new RankedItem(s.candidate().itemId(), s.score(), s.candidate().reason()));
+            if (available.test(s.candidate().itemId())) {
+                out.add(new RankedItem(s.candidate().itemId(), s.score(), s.candidate().reason()));
+            }
         }
         return out;
     }

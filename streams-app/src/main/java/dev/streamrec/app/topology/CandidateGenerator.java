@@ -3,6 +3,7 @@ package dev.streamrec.app.topology;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,11 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * {@code co-visited:<seed>} for the seed that contributed most; plus the merged trending list, worth up
  * to {@code streamrec.recommend.trending-weight} (reason {@code trending} when not co-visited). Cold
  * start (no co-visited candidate): trending items of the catalogue category of the event's item come
- * first ({@code trending-in-category:<category>}). Excluded items and items out of stock are left out;
- * at most {@code streamrec.recommend.max-candidates} stay, best heuristic score first.
+ * first ({@code trending-in-category:<category>}). Excluded items are left out; at most
+ * {@code streamrec.recommend.max-candidates} stay, best heuristic score first. Stock is not checked here:
+ * a candidate list holds 200+ items of which about k are served, so the rankers check stock lazily while
+ * they walk their ranked list ({@link RankingRequest#available()}), about k catalogue lookups per event
+ * instead of one per candidate (30% of the stream thread at steady state, issue 11).
  */
 final class CandidateGenerator {
 
@@ -40,6 +44,32 @@ final class CandidateGenerator {
     private final Decay decay;
     private final KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours;
     private final KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending;
+    /**
+     * Longest reuse of a global-store read, wall clock: a tenth of the default publish intervals (the
+     * global stores change once per {@code publish-interval} per item or partition), and never more than
+     * half the configured interval.
+     */
+    static final long MAX_REUSE_MS = 100;
+    /** Decoded neighbour lists kept per task, at most (hot items are seeds for many events). */
+    static final int NEIGHBOUR_CACHE_ITEMS = 4_096;
+
+    private final long trendingReuseMs;
+    private final long neighboursReuseMs;
+    /** Per tenant (a handful: the tenants this task's users belong to). */
+    private final Map<String, CachedTrending> trendingCache = new HashMap<>();
+
+    private record CachedTrending(List<TrendingEntry> value, long readAt) {
+    }
+    private final Map<String, CachedNeighbours> neighbourCache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CachedNeighbours> eldest) {
+            return size() > NEIGHBOUR_CACHE_ITEMS;
+        }
+    };
+
+    /** A neighbour list read from the global store at {@code readAt} (wall clock); {@code value} may be null. */
+    private record CachedNeighbours(ItemNeighbours value, long readAt) {
+    }
 
     CandidateGenerator(TopologySettings settings, KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours,
                        KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending) {
@@ -47,16 +77,19 @@ final class CandidateGenerator {
         this.decay = new Decay(settings.covisitHalfLife());
         this.neighbours = neighbours;
         this.trending = trending;
+        this.trendingReuseMs = Math.min(MAX_REUSE_MS, settings.trendingPublishInterval().toMillis() / 2);
+        this.neighboursReuseMs = Math.min(MAX_REUSE_MS, settings.covisitPublishInterval().toMillis() / 2);
     }
 
     /**
      * The candidates of one event.
      *
      * @param excluded  the user's items never to recommend ({@code ExclusionPolicy}, computed once per event)
-     * @param trendList {@link #trending()}, read once per ranking or batch
+     * @param trendList {@link #trending(String, long)}, read once per ranking or batch
+     * @param now       the task's wall-clock time ({@code ProcessorContext#currentSystemTimeMs})
      */
     List<Candidate> candidates(UserEvent event, History history, Set<String> excluded, CatalogView catalog,
-                               List<TrendingEntry> trendList) {
+                               List<TrendingEntry> trendList, long now) {
         // Seeds: most recent distinct items first.
         Set<String> seeds = new LinkedHashSet<>();
         for (int i = history.size() - 1; i >= 0 && seeds.size() < settings.seedItems(); i--) {
@@ -68,7 +101,7 @@ final class CandidateGenerator {
         int rank = 0;
         for (String seed : seeds) {
             double seedWeight = 1.0 / ++rank;
-            ItemNeighbours nb = ValueAndTimestamp.getValueOrNull(neighbours.get(seed));
+            ItemNeighbours nb = neighbours(seed, now);
             if (nb == null) {
                 continue;
             }
@@ -117,17 +150,46 @@ final class CandidateGenerator {
                         (co, tr) -> new Candidate(co.itemId(), co.heuristicScore() + tr.heuristicScore(), co.reason()));
             }
         }
-        List<Candidate> list = new ArrayList<>(out.size());
-        for (Candidate c : out.values()) {
-            if (catalog.inStock(c.itemId())) {
-                list.add(c);
-            }
-        }
+        List<Candidate> list = new ArrayList<>(out.values());
         if (list.size() > settings.maxCandidates()) {
             list.sort(Comparator.comparingDouble(Candidate::heuristicScore).reversed().thenComparing(Candidate::itemId));
             list = new ArrayList<>(list.subList(0, settings.maxCandidates()));
         }
         return list;
+    }
+
+    /**
+     * The item's published neighbour list as read from the global store at most {@value #MAX_REUSE_MS} ms
+     * of wall-clock time ago (less when {@code streamrec.covisit.publish-interval} is under twice that).
+     * A list changes at most once per publish interval (1 s by default), and popular items are seeds of
+     * many events: re-reading and decoding one for every event (a JNI lookup plus Avro decoding of up to
+     * top-m entries) bought nothing; a newly published list is seen at most this much later.
+     */
+    private ItemNeighbours neighbours(String item, long now) {
+        CachedNeighbours c = neighbourCache.get(item);
+        if (c == null || now - c.readAt() >= neighboursReuseMs || now < c.readAt()) {
+            c = new CachedNeighbours(ValueAndTimestamp.getValueOrNull(neighbours.get(item)), now);
+            neighbourCache.put(item, c);
+        }
+        return c.value();
+    }
+
+    /**
+     * {@link #trending(String)} of the tenant as read at most {@value #MAX_REUSE_MS} ms of wall-clock time ago (less when
+     * {@code streamrec.trending.publish-interval} is under twice that). Each item partition publishes its
+     * list once per publish interval (1 s by default), so re-reading, decoding and merging every
+     * partition's list for every event (5.7% of the stream thread at steady state, issue 11) bought
+     * nothing; a new list is seen at most this much later.
+     *
+     * @param now the task's wall-clock time ({@code ProcessorContext#currentSystemTimeMs})
+     */
+    List<TrendingEntry> trending(String tenant, long now) {
+        CachedTrending c = trendingCache.get(tenant);
+        if (c == null || now - c.readAt() >= trendingReuseMs || now < c.readAt()) {
+            c = new CachedTrending(List.copyOf(trending(tenant)), now);
+            trendingCache.put(tenant, c);
+        }
+        return c.value();
     }
 
     /**

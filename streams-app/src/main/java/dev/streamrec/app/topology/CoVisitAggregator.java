@@ -91,11 +91,14 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
 
     @Override
     public void process(Record<String, ItemSignal> record) {
-        ItemSignal signal = record.value();
-        String item = record.key();
-        long t = signal.getTimestamp();
+        long t = record.value().getTimestamp();
+        ItemSignals.forEach(record.key(), record.value(), (item, primary, neighbours) -> add(item, neighbours, t));
+    }
+
+    /** Adds one item's co-visits of time {@code t} to its pairs and marks the item changed. */
+    private void add(String item, List<CoVisit> neighbours, long t) {
         boolean changed = false;
-        for (CoVisit c : signal.getNeighbours()) {
+        for (CoVisit c : neighbours) {
             if (c.getItemId().equals(item)) {
                 continue;
             }

@@ -1,11 +1,12 @@
 package dev.streamrec.app.topology;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * Ranks candidates by their heuristic score (co-visitation plus trending bonus), ties by item id
- * for determinism. Model version {@value #VERSION}.
+ * for determinism; excluded and unavailable (out-of-stock) candidates are skipped. Model version {@value #VERSION}.
  */
 public final class HeuristicRanker implements Ranker {
 
@@ -22,11 +23,16 @@ public final class HeuristicRanker implements Ranker {
 
     @Override
     public Ranking rank(RankingRequest request) {
-        List<RankedItem> items = request.candidates().stream()
-                .sorted(ORDER)
-                .limit(request.k())
-                .map(c -> new RankedItem(c.itemId(), c.heuristicScore(), c.reason()))
-                .toList();
+        List<Candidate> sorted = new ArrayList<>(request.candidates());
+        sorted.sort(ORDER);
+        // Stock is checked lazily, best first: about k catalogue lookups, not one per candidate.
+        List<RankedItem> items = new ArrayList<>(Math.min(request.k(), sorted.size()));
+        for (int i = 0; i < sorted.size() && items.size() < request.k(); i++) {
+            Candidate c = sorted.get(i);
+            if (!request.excluded().contains(c.itemId()) && request.available().test(c.itemId())) {
+                items.add(new RankedItem(c.itemId(), c.heuristicScore(), c.reason()));
+            }
+        }
         return new Ranking(VERSION, items);
     }
 }

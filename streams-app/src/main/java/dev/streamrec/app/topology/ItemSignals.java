@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.CoVisit;
 import dev.streamrec.avro.internal.ItemSignal;
+import dev.streamrec.avro.internal.PackedSignal;
 import org.apache.kafka.streams.KeyValue;
 
 /**
@@ -22,12 +23,54 @@ import org.apache.kafka.streams.KeyValue;
 final class ItemSignals {
 
     private final TopologySettings settings;
+    private final SignalPartitioner partitioner;
 
-    ItemSignals(TopologySettings settings) {
+    ItemSignals(TopologySettings settings, SignalPartitioner partitioner) {
         this.settings = settings;
+        this.partitioner = partitioner;
     }
 
+    /**
+     * The event's signals, packed: one record per item-signals partition, keyed by one of its item keys,
+     * the others in {@link ItemSignal#getPacked()} (about 4 records per event instead of 20 with the
+     * default 20 co-visited items and 4 partitions). Until the partition count is known (the first send
+     * of this app instance) one record per item, as records of schema version 2 were.
+     */
     List<KeyValue<String, ItemSignal>> of(ValidEvent valid) {
+        return pack(signals(valid), partitioner.partitions());
+    }
+
+    /** Groups signals of one event by the default partition of their keys ({@code partitions} 0: as they are). */
+    static List<KeyValue<String, ItemSignal>> pack(List<KeyValue<String, ItemSignal>> signals, int partitions) {
+        if (partitions <= 0 || signals.size() <= 1) {
+            return signals;
+        }
+        Map<Integer, KeyValue<String, ItemSignal>> byPartition = new LinkedHashMap<>();
+        for (KeyValue<String, ItemSignal> kv : signals) {
+            KeyValue<String, ItemSignal> head = byPartition.putIfAbsent(
+                    SignalPartitioner.partitionOf(kv.key, partitions), kv);
+            if (head != null) {
+                head.value.getPacked().add(new PackedSignal(kv.key, kv.value.getPrimary(), kv.value.getNeighbours()));
+            }
+        }
+        return new ArrayList<>(byPartition.values());
+    }
+
+    /** Receives each (key, signal) of a record, packed ones included. */
+    interface Visitor {
+        void signal(String key, boolean primary, List<CoVisit> neighbours);
+    }
+
+    /** Unpacks a record of any version: its own signal, then the packed ones (none before version 3). */
+    static void forEach(String key, ItemSignal record, Visitor visitor) {
+        visitor.signal(key, record.getPrimary(), record.getNeighbours());
+        for (PackedSignal s : record.getPacked()) {
+            visitor.signal(s.getKey(), s.getPrimary(), s.getNeighbours());
+        }
+    }
+
+    /** One signal per item, unpacked. */
+    List<KeyValue<String, ItemSignal>> signals(ValidEvent valid) {
         UserEvent e = valid.event();
         double own = settings.weight(e.getType());
         long window = settings.covisitWindow().toMillis();
@@ -49,9 +92,9 @@ final class ItemSignals {
         List<KeyValue<String, ItemSignal>> out = new ArrayList<>(sources.size() + 1);
         List<CoVisit> all = new ArrayList<>(sources.size());
         sources.forEach((item, w) -> all.add(new CoVisit(item, w)));
-        out.add(KeyValue.pair(e.getItemId(), new ItemSignal(e.getTimestamp(), true, all)));
-        sources.forEach((item, w) -> out.add(KeyValue.pair(item,
-                new ItemSignal(e.getTimestamp(), false, List.of(new CoVisit(e.getItemId(), w))))));
+        out.add(KeyValue.pair(e.getItemId(), new ItemSignal(e.getTimestamp(), true, all, new ArrayList<>())));
+        sources.forEach((item, w) -> out.add(KeyValue.pair(item, new ItemSignal(e.getTimestamp(), false,
+                List.of(new CoVisit(e.getItemId(), w)), new ArrayList<>()))));
         return out;
     }
 }

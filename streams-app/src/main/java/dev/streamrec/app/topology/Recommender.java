@@ -128,8 +128,10 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
                 flush();
             }
             CatalogView view = new CatalogView(catalog, rules);
-            RankingRequest request = request(event, valid.history(), view, generator.trending(TenantKeys.tenantOf(event.getUserId())));
+            long now = context.currentSystemTimeMs();
+            RankingRequest request = request(event, valid.history(), view, generator.trending(TenantKeys.tenantOf(event.getUserId()), now), now);
             emit(record.key(), event, request, ranker.rank(request), view, record.timestamp(), record);
+            metrics.catalogueLookups(1, view.lookups());
             return;
         }
         // The store keeps a reference (the event without its context, and the record time); the history
@@ -165,14 +167,14 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         List<Map.Entry<Long, PendingScore>> batch = buffer.takeAll();
         Map<String, History> current = new HashMap<>(); // only for entries restored without their history
         CatalogView view = new CatalogView(catalog, rules);
-        Map<String, List<TrendingEntry>> trends = new HashMap<>(); // per tenant, read once per batch
+        long now = context.currentSystemTimeMs();
         List<RankingRequest> requests = new ArrayList<>(batch.size());
         for (Map.Entry<Long, PendingScore> e : batch) {
             PendingScore p = e.getValue();
             History h = p.history() != null ? p.history()
                     : current.computeIfAbsent(p.event().getUserId(), u -> History.of(histories.get(u))).asOf(p.event());
             requests.add(request(p.event(), h, view,
-                    trends.computeIfAbsent(TenantKeys.tenantOf(p.event().getUserId()), generator::trending)));
+                    generator.trending(TenantKeys.tenantOf(p.event().getUserId()), now), now));
         }
         List<Ranking> rankings = batchRanker.rankAll(requests, context.taskId());
         for (int i = 0; i < batch.size(); i++) {
@@ -180,12 +182,14 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
             emit(p.event().getUserId(), p.event(), requests.get(i), rankings.get(i), view, p.timestamp(), null);
             buffer.done(batch.get(i).getKey());
         }
+        metrics.catalogueLookups(batch.size(), view.lookups());
     }
 
     /** The ranker's input for one event: candidates and the exclusion set, computed once, over the one history. */
-    private RankingRequest request(UserEvent event, History history, CatalogView view, List<TrendingEntry> trend) {
+    private RankingRequest request(UserEvent event, History history, CatalogView view, List<TrendingEntry> trend,
+                                   long now) {
         Set<String> excluded = rules.forKey(event.getUserId()).exclude().excluded(event, history);
-        List<Candidate> candidates = generator.candidates(event, history, excluded, view, trend);
+        List<Candidate> candidates = generator.candidates(event, history, excluded, view, trend, now);
         // Over-fetched: the stored list keeps k × overfetch for request-time filters (the topic record keeps k).
         return new RankingRequest(event.getUserId(), history, candidates, settings.recommendK() * rules.forKey(event.getUserId()).overfetch(),
                 event.getTimestamp(), excluded, view::inStock);

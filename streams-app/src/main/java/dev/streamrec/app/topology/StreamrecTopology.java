@@ -182,11 +182,14 @@ public final class StreamrecTopology {
 
         // Item side: the graph and the trending counts are partitioned by item, so every update of
         // one item happens in one task; the user side reads the results through global stores.
-        ItemSignals signals = new ItemSignals(settings);
+        // One record per event and partition (ItemSignals packs, SignalPartitioner places it as the
+        // default partitioner places each of its keys).
+        SignalPartitioner partitioner = new SignalPartitioner();
+        ItemSignals signals = new ItemSignals(settings, partitioner);
         KStream<String, ItemSignal> byItem = valid
                 .flatMap((user, event) -> signals.of(event), Named.as(EMIT_ITEM_SIGNALS))
                 .repartition(Repartitioned.<String, ItemSignal>as(ITEM_SIGNALS)
-                        .withKeySerde(STRING).withValueSerde(Serdes.ITEM_SIGNAL));
+                        .withKeySerde(STRING).withValueSerde(Serdes.ITEM_SIGNAL).withStreamPartitioner(partitioner));
         byItem.process(() -> new CoVisitAggregator(settings), Named.as(AGGREGATE_COVISITS), COVISIT_STORE,
                         COVISIT_DIRTY_STORE)
                 .to(topics.itemNeighbours().name(), Produced.with(topics.itemNeighbours().keySerde(),

@@ -80,6 +80,14 @@ public interface TopologyMetrics {
     default void userErased() {
     }
 
+    /**
+     * Reads of the catalogue global store made while ranking one event, or one micro-batch of
+     * {@code events} (stock checked lazily by the rankers: about k reads per event, not one per
+     * candidate). Not exported; tests assert the bound.
+     */
+    default void catalogueLookups(int events, int lookups) {
+    }
+
     /** A dead-letter record whose value (or key) was cut to fit the size bound. */
     default void deadLetterTruncated() {
     }

@@ -62,12 +62,16 @@ final class TrendingCounter implements Processor<String, ItemSignal, String, Tre
 
     @Override
     public void process(Record<String, ItemSignal> record) {
-        if (!record.value().getPrimary() || record.timestamp() < 0) {
+        if (record.timestamp() < 0) {
             return;
         }
         long bucket = record.timestamp() - Math.floorMod(record.timestamp(), bucketMs);
-        Long current = counts.fetch(record.key(), bucket);
-        counts.put(record.key(), current == null ? 1L : current + 1, bucket);
+        ItemSignals.forEach(record.key(), record.value(), (item, primary, neighbours) -> {
+            if (primary) {
+                Long current = counts.fetch(item, bucket);
+                counts.put(item, current == null ? 1L : current + 1, bucket);
+            }
+        });
     }
 
     /** Key of one partition's list on the trending-items topic. */

@@ -16,6 +16,9 @@ final class RecordingMetrics implements TopologyMetrics {
     final AtomicLong recommendations = new AtomicLong();
     final AtomicLong interactions = new AtomicLong();
     final AtomicLong hits = new AtomicLong();
+    final AtomicLong rankedEvents = new AtomicLong();
+    final AtomicLong catalogueLookups = new AtomicLong();
+    final AtomicLong candidates = new AtomicLong();
 
     @Override
     public void eventIn(EventType type) {
@@ -40,6 +43,13 @@ final class RecordingMetrics implements TopologyMetrics {
     @Override
     public void recommendationsOut(int candidates) {
         recommendations.incrementAndGet();
+        this.candidates.addAndGet(candidates);
+    }
+
+    @Override
+    public void catalogueLookups(int events, int lookups) {
+        rankedEvents.addAndGet(events);
+        catalogueLookups.addAndGet(lookups);
     }
 
     @Override
