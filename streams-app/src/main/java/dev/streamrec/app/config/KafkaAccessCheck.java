@@ -57,7 +57,7 @@ public class KafkaAccessCheck implements ApplicationEventListener<BeforeKafkaStr
         Properties streams = builder.getConfiguration();
         String bootstrap = streams.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         String who = identity(streams);
-        Properties config = adminConfig(streams);
+        Properties config = clientConfig(streams);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         try (Admin admin = Admin.create(config)) {
             admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
@@ -97,10 +97,11 @@ public class KafkaAccessCheck implements ApplicationEventListener<BeforeKafkaStr
     }
 
     /**
-     * Settings for an admin client of the app: the bootstrap servers and every security setting
-     * ({@code security.*}, {@code sasl.*}, {@code ssl.*}) the Kafka Streams configuration holds.
+     * Settings for a client of the app beside Kafka Streams (admin clients, the followers' consumers): the
+     * bootstrap servers and every security setting ({@code security.*}, {@code sasl.*}, {@code ssl.*}) the
+     * Kafka Streams configuration holds.
      */
-    public static Properties adminConfig(Properties streams) {
+    public static Properties clientConfig(Properties streams) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streams.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         for (String key : streams.stringPropertyNames()) {

@@ -33,7 +33,7 @@ public class TopicCreator implements ApplicationEventListener<BeforeKafkaStreamS
             LOG.info("streamrec.topics.create-on-start is false: not creating topics");
             return;
         }
-        try (Admin admin = Admin.create(KafkaAccessCheck.adminConfig(builder.getConfiguration()))) {
+        try (Admin admin = Admin.create(KafkaAccessCheck.clientConfig(builder.getConfiguration()))) {
             TopicAdmin.ensureTopics(admin, plan.topics());
         }
     }

@@ -1,7 +1,6 @@
 package dev.streamrec.app.experiment;
 
-import java.util.Properties;
-
+import dev.streamrec.app.config.KafkaAccessCheck;
 import dev.streamrec.app.config.StreamrecConfiguration;
 import dev.streamrec.app.metrics.StreamrecMetrics;
 import dev.streamrec.app.model.ModelManager;
@@ -20,8 +19,6 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Micronaut wiring of experiments: the {@link ExperimentRanker} around the app's default ranker
@@ -37,7 +34,7 @@ public class ExperimentFactory {
     ExperimentPublisher experimentPublisher(@Value("${streamrec.topics.experiments.name}") String name,
                                             @Named("default") ConfiguredStreamBuilder builder) {
         return new ExperimentPublisher(new Topic<>(name, org.apache.kafka.common.serialization.Serdes.String(),
-                Serdes.EXPERIMENT), clientConfig(builder));
+                Serdes.EXPERIMENT), KafkaAccessCheck.clientConfig(builder.getConfiguration()));
     }
 
     /** The default tenant's; exposed only as itself (the topology ranks through {@code tenant.TenantRanker}). */
@@ -54,22 +51,9 @@ public class ExperimentFactory {
     ExperimentsFollower experimentsFollower(ExperimentPlan ranker, ExperimentPublisher publisher,
                                             StreamrecConfiguration config,
                                             @Named("default") ConfiguredStreamBuilder builder) {
-        ExperimentsFollower follower = new ExperimentsFollower(publisher.topic(), ranker, clientConfig(builder),
+        ExperimentsFollower follower = new ExperimentsFollower(publisher.topic(), ranker, KafkaAccessCheck.clientConfig(builder.getConfiguration()),
                 config.applicationId() + "-experiments-" + ProcessHandle.current().pid());
         follower.start();
         return follower;
-    }
-
-    /** Bootstrap servers and the security settings of the Streams configuration. */
-    private static Properties clientConfig(ConfiguredStreamBuilder builder) {
-        Properties streams = builder.getConfiguration();
-        Properties client = new Properties();
-        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, streams.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        for (String key : streams.stringPropertyNames()) {
-            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
-                client.put(key, streams.getProperty(key));
-            }
-        }
-        return client;
     }
 }

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -123,15 +122,7 @@ public final class ExperimentRanker implements Ranker, ExperimentPlan {
 
     @Override
     public boolean batches() {
-        if (base.batches()) {
-            return true;
-        }
-        for (VariantRanking r : plan.rankers().values()) {
-            if (r.ranker().batches()) {
-                return true;
-            }
-        }
-        return false;
+        return base.batches() || plan.rankers().values().stream().anyMatch(v -> v.ranker().batches());
     }
 
     @Override
@@ -146,41 +137,27 @@ public final class ExperimentRanker implements Ranker, ExperimentPlan {
         if (p.experiments().isEmpty()) {
             return base.rankAll(requests);
         }
-        Map<VariantRanking, List<Integer>> groups = new LinkedHashMap<>();
-        List<Integer> outside = new ArrayList<>();
-        for (int i = 0; i < requests.size(); i++) {
-            Assignment.Placement at = Assignment.place(p.experiments(), requests.get(i).userId());
-            if (at == null) {
-                outside.add(i);
-            } else {
-                groups.computeIfAbsent(p.rankers().get(key(at.experiment().getName(), at.variant().getName())),
-                        r -> new ArrayList<>()).add(i);
+        // Users outside every experiment form the null group, ranked by the base ranker.
+        return Ranker.rankGrouped(requests, r -> {
+            Assignment.Placement at = Assignment.place(p.experiments(), r.userId());
+            return at == null ? null : p.rankers().get(key(at.experiment().getName(), at.variant().getName()));
+        }, (v, group) -> {
+            if (v == null) {
+                return base.rankAll(group);
             }
-        }
-        Ranking[] out = new Ranking[requests.size()];
-        if (!outside.isEmpty()) {
-            List<Ranking> r = base.rankAll(pick(requests, outside, 0));
-            for (int j = 0; j < outside.size(); j++) {
-                out[outside.get(j)] = r.get(j);
-            }
-        }
-        for (Map.Entry<VariantRanking, List<Integer>> g : groups.entrySet()) {
-            VariantRanking v = g.getKey();
             long start = System.nanoTime();
-            List<Ranking> r = v.ranker().rankAll(pick(requests, g.getValue(), v.k()));
+            List<Ranking> r = v.ranker().rankAll(withK(group, v.k()));
             metrics.ranked(v.experiment(), v.variant(), System.nanoTime() - start);
-            for (int j = 0; j < g.getValue().size(); j++) {
-                out[g.getValue().get(j)] = r.get(j).in(v.experiment(), v.variant());
-            }
-        }
-        return List.of(out);
+            List<Ranking> out = new ArrayList<>(r.size());
+            r.forEach(ranking -> out.add(ranking.in(v.experiment(), v.variant())));
+            return out;
+        });
     }
 
-    /** The requests at {@code indexes}, with list length {@code k} when it is set. */
-    private static List<RankingRequest> pick(List<RankingRequest> requests, List<Integer> indexes, int k) {
-        List<RankingRequest> out = new ArrayList<>(indexes.size());
-        for (int i : indexes) {
-            RankingRequest r = requests.get(i);
+    /** The requests with list length {@code k} when it is set. */
+    private static List<RankingRequest> withK(List<RankingRequest> requests, int k) {
+        List<RankingRequest> out = new ArrayList<>(requests.size());
+        for (RankingRequest r : requests) {
             out.add(k <= 0 || k == r.k() ? r : new RankingRequest(r.userId(), r.history(), r.candidates(), k,
                     r.eventTime(), r.excluded(), r.available()));
         }

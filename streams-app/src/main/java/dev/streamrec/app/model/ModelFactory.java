@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
+import dev.streamrec.app.config.KafkaAccessCheck;
 import dev.streamrec.app.config.StreamrecConfiguration;
 import dev.streamrec.app.config.StreamrecProperties;
 import dev.streamrec.app.scoring.ScoringMetrics;
@@ -21,8 +22,6 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Micronaut wiring of hot-swap: {@code streamrec.models.*} into {@link ModelSettings}, the
@@ -91,14 +90,8 @@ public class ModelFactory {
     @Requires(property = "streamrec.models.follow", notEquals = "false")
     ModelUpdatesFollower modelUpdatesFollower(ModelManager manager, AppTopics topics, StreamrecConfiguration config,
                                               @Named("default") ConfiguredStreamBuilder builder) {
-        Properties streams = builder.getConfiguration();
-        Properties client = new Properties();
-        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, streams.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        for (String key : streams.stringPropertyNames()) { // security settings travel with the consumer
-            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
-                client.put(key, streams.getProperty(key));
-            }
-        }
+        // Security settings travel with the consumer.
+        Properties client = KafkaAccessCheck.clientConfig(builder.getConfiguration());
         ModelUpdatesFollower follower = new ModelUpdatesFollower(topics.shared().modelUpdates(), manager, client,
                 config.applicationId() + "-model-updates-" + ProcessHandle.current().pid());
         follower.start();

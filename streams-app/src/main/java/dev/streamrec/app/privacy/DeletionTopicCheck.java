@@ -47,7 +47,7 @@ public class DeletionTopicCheck implements ApplicationEventListener<BeforeKafkaS
     public void onApplicationEvent(BeforeKafkaStreamStart event) {
         String events = topics.userEvents().name();
         String deletions = topics.userDeletions().name();
-        try (Admin admin = Admin.create(KafkaAccessCheck.adminConfig(builder.getConfiguration()))) {
+        try (Admin admin = Admin.create(KafkaAccessCheck.clientConfig(builder.getConfiguration()))) {
             Map<String, TopicDescription> d = admin.describeTopics(List.of(events, deletions)).allTopicNames()
                     .get(30, TimeUnit.SECONDS);
             int e = d.get(events).partitions().size();

@@ -88,7 +88,7 @@ public class UserDeletions implements AutoCloseable {
 
     private synchronized KafkaProducer<String, UserDeletion> producer() {
         if (producer == null) {
-            Properties p = KafkaAccessCheck.adminConfig(streamsConfig); // bootstrap servers and security settings
+            Properties p = KafkaAccessCheck.clientConfig(streamsConfig); // bootstrap servers and security settings
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");

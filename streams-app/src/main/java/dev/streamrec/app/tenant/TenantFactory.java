@@ -6,9 +6,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
+import dev.streamrec.app.config.KafkaAccessCheck;
 import dev.streamrec.app.config.StreamrecConfiguration;
 import dev.streamrec.app.config.StreamrecProperties;
 import dev.streamrec.app.experiment.ExperimentPlan;
@@ -36,8 +36,6 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Micronaut wiring of tenants: the metric label cap ({@link TenantLabels}), a model manager and
@@ -76,8 +74,8 @@ public class TenantFactory {
             managers.put(t.tenant(), manager);
             if (defaults.follow()) {
                 ModelUpdatesFollower follower = new ModelUpdatesFollower(topics.shared().modelUpdates(), manager,
-                        clientConfig(builder), config.applicationId() + "-model-updates-" + t.tenant() + "-"
-                        + ProcessHandle.current().pid());
+                        KafkaAccessCheck.clientConfig(builder.getConfiguration()),
+                        config.applicationId() + "-model-updates-" + t.tenant() + "-" + ProcessHandle.current().pid());
                 follower.start();
                 followers.add(follower);
             }
@@ -98,18 +96,5 @@ public class TenantFactory {
             }
         }
         return new TenantRanker(defaultRanker, rankers, new HeuristicRanker());
-    }
-
-    /** Bootstrap servers and the security settings of the Streams configuration. */
-    private static Properties clientConfig(ConfiguredStreamBuilder builder) {
-        Properties streams = builder.getConfiguration();
-        Properties client = new Properties();
-        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, streams.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        for (String key : streams.stringPropertyNames()) {
-            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
-                client.put(key, streams.getProperty(key));
-            }
-        }
-        return client;
     }
 }

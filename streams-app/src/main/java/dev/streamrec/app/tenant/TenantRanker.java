@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,15 +59,7 @@ public final class TenantRanker implements Ranker, ExperimentPlan {
 
     @Override
     public boolean batches() {
-        if (defaultRanker.batches()) {
-            return true;
-        }
-        for (Ranker r : tenants.values()) {
-            if (r.batches()) {
-                return true;
-            }
-        }
-        return false;
+        return defaultRanker.batches() || tenants.values().stream().anyMatch(Ranker::batches);
     }
 
     @Override
@@ -82,24 +73,17 @@ public final class TenantRanker implements Ranker, ExperimentPlan {
         if (tenants.isEmpty() && allDefault(requests)) {
             return defaultRanker.rankAll(requests); // the single-shop path: no copy
         }
-        Map<String, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < requests.size(); i++) {
-            groups.computeIfAbsent(TenantKeys.tenantOf(requests.get(i).userId()), t -> new ArrayList<>()).add(i);
-        }
-        Ranking[] out = new Ranking[requests.size()];
-        for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
-            String tenant = g.getKey();
-            boolean plain = TenantKeys.DEFAULT.equals(tenant);
-            List<RankingRequest> group = new ArrayList<>(g.getValue().size());
-            for (int i : g.getValue()) {
-                group.add(plain ? requests.get(i) : unscoped(tenant, requests.get(i)));
+        return Ranker.rankGrouped(requests, r -> TenantKeys.tenantOf(r.userId()), (tenant, group) -> {
+            if (TenantKeys.DEFAULT.equals(tenant)) {
+                return defaultRanker.rankAll(group);
             }
-            List<Ranking> ranked = rankerOf(tenant).rankAll(group);
-            for (int j = 0; j < ranked.size(); j++) {
-                out[g.getValue().get(j)] = plain ? ranked.get(j) : scoped(tenant, ranked.get(j));
-            }
-        }
-        return List.of(out);
+            List<RankingRequest> plain = new ArrayList<>(group.size());
+            group.forEach(r -> plain.add(unscoped(tenant, r)));
+            List<Ranking> ranked = rankerOf(tenant).rankAll(plain);
+            List<Ranking> out = new ArrayList<>(ranked.size());
+            ranked.forEach(r -> out.add(scoped(tenant, r)));
+            return out;
+        });
     }
 
     private static boolean allDefault(List<RankingRequest> requests) {

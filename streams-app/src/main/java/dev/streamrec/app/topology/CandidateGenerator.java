@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.topics.TenantKeys;
@@ -50,26 +51,13 @@ final class CandidateGenerator {
      * half the configured interval.
      */
     static final long MAX_REUSE_MS = 100;
-    /** Decoded neighbour lists kept per task, at most (hot items are seeds for many events). */
-    static final int NEIGHBOUR_CACHE_ITEMS = 4_096;
+    /** Reads kept per task and store, at most (hot items are seeds for many events). */
+    static final int READS_KEPT = 4_096;
 
-    private final long trendingReuseMs;
-    private final long neighboursReuseMs;
-    /** Per tenant (a handful: the tenants this task's users belong to). */
-    private final Map<String, CachedTrending> trendingCache = new HashMap<>();
-
-    private record CachedTrending(List<TrendingEntry> value, long readAt) {
-    }
-    private final Map<String, CachedNeighbours> neighbourCache = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CachedNeighbours> eldest) {
-            return size() > NEIGHBOUR_CACHE_ITEMS;
-        }
-    };
-
-    /** A neighbour list read from the global store at {@code readAt} (wall clock); {@code value} may be null. */
-    private record CachedNeighbours(ItemNeighbours value, long readAt) {
-    }
+    /** Merged trending lists per tenant (a handful: the tenants this task's users belong to). */
+    private final RecentReads<List<TrendingEntry>> trendingReads;
+    /** Decoded neighbour lists (hot items are seeds for many events). */
+    private final RecentReads<ItemNeighbours> neighbourReads;
 
     CandidateGenerator(TopologySettings settings, KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours,
                        KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending) {
@@ -77,8 +65,10 @@ final class CandidateGenerator {
         this.decay = new Decay(settings.covisitHalfLife());
         this.neighbours = neighbours;
         this.trending = trending;
-        this.trendingReuseMs = Math.min(MAX_REUSE_MS, settings.trendingPublishInterval().toMillis() / 2);
-        this.neighboursReuseMs = Math.min(MAX_REUSE_MS, settings.covisitPublishInterval().toMillis() / 2);
+        this.trendingReads = new RecentReads<>(Math.min(MAX_REUSE_MS, settings.trendingPublishInterval().toMillis() / 2),
+                READS_KEPT);
+        this.neighbourReads = new RecentReads<>(Math.min(MAX_REUSE_MS, settings.covisitPublishInterval().toMillis() / 2),
+                READS_KEPT);
     }
 
     /**
@@ -166,12 +156,7 @@ final class CandidateGenerator {
      * top-m entries) bought nothing; a newly published list is seen at most this much later.
      */
     private ItemNeighbours neighbours(String item, long now) {
-        CachedNeighbours c = neighbourCache.get(item);
-        if (c == null || now - c.readAt() >= neighboursReuseMs || now < c.readAt()) {
-            c = new CachedNeighbours(ValueAndTimestamp.getValueOrNull(neighbours.get(item)), now);
-            neighbourCache.put(item, c);
-        }
-        return c.value();
+        return neighbourReads.get(item, now, id -> ValueAndTimestamp.getValueOrNull(neighbours.get(id)));
     }
 
     /**
@@ -184,12 +169,7 @@ final class CandidateGenerator {
      * @param now the task's wall-clock time ({@code ProcessorContext#currentSystemTimeMs})
      */
     List<TrendingEntry> trending(String tenant, long now) {
-        CachedTrending c = trendingCache.get(tenant);
-        if (c == null || now - c.readAt() >= trendingReuseMs || now < c.readAt()) {
-            c = new CachedTrending(List.copyOf(trending(tenant)), now);
-            trendingCache.put(tenant, c);
-        }
-        return c.value();
+        return trendingReads.get(tenant, now, t -> List.copyOf(trending(t)));
     }
 
     /**
@@ -208,5 +188,37 @@ final class CandidateGenerator {
         }
         all.sort(Comparator.comparingLong(TrendingEntry::getCount).reversed().thenComparing(TrendingEntry::getItemId));
         return all;
+    }
+
+    /**
+     * Reads of a global store kept per key for up to {@code maxAgeMs} of wall-clock time, at most
+     * {@code maxEntries} (the least recently used go first); a value may be null (nothing stored).
+     */
+    static final class RecentReads<V> {
+
+        private record Read<V>(V value, long at) {
+        }
+
+        private final long maxAgeMs;
+        private final Map<String, Read<V>> reads;
+
+        RecentReads(long maxAgeMs, int maxEntries) {
+            this.maxAgeMs = maxAgeMs;
+            this.reads = new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Read<V>> eldest) {
+                    return size() > maxEntries;
+                }
+            };
+        }
+
+        V get(String key, long now, Function<String, V> read) {
+            Read<V> r = reads.get(key);
+            if (r == null || now - r.at() >= maxAgeMs || now < r.at()) {
+                r = new Read<>(read.apply(key), now);
+                reads.put(key, r);
+            }
+            return r.value();
+        }
     }
 }

@@ -1,7 +1,11 @@
 package dev.streamrec.app.topology;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Ranks candidates for one user. The topology calls it once per valid event on a stream thread,
@@ -33,5 +37,31 @@ public interface Ranker {
             out.add(rank(r));
         }
         return out;
+    }
+
+    /**
+     * Scatter and gather for rankers that route requests ({@code ExperimentRanker} by variant,
+     * {@code TenantRanker} by tenant): the requests grouped by {@code groupOf} (a null group is a group
+     * too), one {@code rankGroup} call per group with its requests in order, the answers put back in
+     * request order.
+     */
+    static <G> List<Ranking> rankGrouped(List<RankingRequest> requests, Function<RankingRequest, G> groupOf,
+                                         BiFunction<G, List<RankingRequest>, List<Ranking>> rankGroup) {
+        Map<G, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            groups.computeIfAbsent(groupOf.apply(requests.get(i)), g -> new ArrayList<>()).add(i);
+        }
+        Ranking[] out = new Ranking[requests.size()];
+        for (Map.Entry<G, List<Integer>> g : groups.entrySet()) {
+            List<RankingRequest> group = new ArrayList<>(g.getValue().size());
+            for (int i : g.getValue()) {
+                group.add(requests.get(i));
+            }
+            List<Ranking> ranked = rankGroup.apply(g.getKey(), group);
+            for (int j = 0; j < ranked.size(); j++) {
+                out[g.getValue().get(j)] = ranked.get(j);
+            }
+        }
+        return List.of(out);
     }
 }

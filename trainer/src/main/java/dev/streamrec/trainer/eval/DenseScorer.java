@@ -24,6 +24,12 @@ public interface DenseScorer extends Scorer {
      */
     void scoreAll(List<EvalCase> cases, float[][] out);
 
+    /** An item is known when it has a row. */
+    @Override
+    default boolean knows(String itemId) {
+        return catalogue().row(itemId) >= 0;
+    }
+
     /** False when {@link #scoreAll} must not run concurrently (e.g. it owns a native session). */
     default boolean parallel() {
         return true;

@@ -197,11 +197,6 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
             }
 
             @Override
-            public boolean knows(String itemId) {
-                return catalogue.row(itemId) >= 0;
-            }
-
-            @Override
             public void scoreAll(List<EvalCase> part, float[][] out) {
                 History hist = new History(model.maxHistory);
                 int rows = model.vocabulary.rows();

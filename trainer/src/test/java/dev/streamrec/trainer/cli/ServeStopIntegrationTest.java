@@ -8,18 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import dev.streamrec.avro.UserEvent;
 import dev.streamrec.kafka.testing.KafkaTestCluster;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.Fixtures;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,7 +39,7 @@ class ServeStopIntegrationTest {
                     "model-updates", "model-updates-" + suffix, "user-deletions", "user-deletions-" + suffix));
             kafka.createTopics(3, topics.userEvents().name(), topics.userDeletions().name());
             kafka.createTopics(1, topics.modelUpdates().name());
-            produce(kafka, topics, Fixtures.events(300, 200, 12_000, 7L));
+            Fixtures.publish(kafka.bootstrapServers(), topics, Fixtures.events(300, 200, 12_000, 7L));
             String java = ProcessHandle.current().info().command().orElse("java");
             Process serve = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
                     "-cp", System.getProperty("java.class.path"), TrainerMain.class.getName(), "serve",
@@ -88,19 +83,6 @@ class ServeStopIntegrationTest {
             } finally {
                 serve.destroyForcibly();
             }
-        }
-    }
-
-    private static void produce(KafkaTestCluster kafka, Topics topics, List<UserEvent> events) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        try (KafkaProducer<String, UserEvent> producer = new KafkaProducer<>(p, topics.userEvents().keySerde().serializer(),
-                topics.userEvents().valueSerde().serializer())) {
-            for (UserEvent e : events) {
-                producer.send(new ProducerRecord<>(topics.userEvents().name(), null, e.getTimestamp(), e.getUserId(), e));
-            }
-            producer.flush();
         }
     }
 }

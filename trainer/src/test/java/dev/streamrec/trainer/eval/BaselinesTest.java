@@ -3,12 +3,12 @@ package dev.streamrec.trainer.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.streamrec.avro.EventType;
 import dev.streamrec.onnx.HistoryEvent;
+import dev.streamrec.trainer.Fixtures;
 import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EvalCase;
 import dev.streamrec.trainer.data.EventLog;
@@ -21,21 +21,8 @@ class BaselinesTest {
     private static final Catalogue CATALOGUE = Catalogue.of(ITEMS);
 
     // u1: a b c, u2: a b d, u3: b a (e is in the catalogue but never trained on)
-    private static final EventLog TRAIN = log(Map.of("u1", List.of("a", "b", "c"), "u2", List.of("a", "b", "d"),
+    private static final EventLog TRAIN = Fixtures.purchases(Map.of("u1", List.of("a", "b", "c"), "u2", List.of("a", "b", "d"),
             "u3", List.of("b", "a")));
-
-    private static EventLog log(Map<String, List<String>> sequences) {
-        Map<String, List<HistoryEvent>> users = new LinkedHashMap<>();
-        sequences.forEach((u, items) -> {
-            long t = 0;
-            List<HistoryEvent> seq = new java.util.ArrayList<>();
-            for (String i : items) {
-                seq.add(new HistoryEvent(i, EventType.PURCHASE, t++));
-            }
-            users.put(u, seq);
-        });
-        return new EventLog(users, "hand-made");
-    }
 
     /** Scores of a, b, c, d, e for a user whose history is {@code items} (oldest first). */
     private static float[] scores(Scorer scorer, String... items) {
@@ -79,7 +66,7 @@ class BaselinesTest {
     @Test
     void directedWindowStopsAfterSpanPositions() {
         // a then six others: only the first five follow a within the window
-        EventLog train = log(Map.of("u", List.of("a", "b", "c", "d", "e", "f", "g")));
+        EventLog train = Fixtures.purchases(Map.of("u", List.of("a", "b", "c", "d", "e", "f", "g")));
         Catalogue catalogue = Catalogue.of(train);
         Scorer cooc = ItemToItemScorer.cooccurrence(train, catalogue, 5, false, 5, 0.7);
         EvalCase c = new EvalCase("x", List.of(new HistoryEvent("a", EventType.VIEW, 0)), "g", 1, List.of());

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.streamrec.avro.EventType;
-import dev.streamrec.onnx.HistoryEvent;
+import dev.streamrec.trainer.Fixtures;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.model.CoVisitation;
 import dev.streamrec.trainer.model.Vocabulary;
@@ -19,23 +17,10 @@ import org.junit.jupiter.api.Test;
 class CoVisitationsTest {
 
     // u1: a b c, u2: a b d, u3: b a; n(a) = n(b) = 3, n(c) = n(d) = 1
-    private static final EventLog TRAIN = log(Map.of("u1", List.of("a", "b", "c"), "u2", List.of("a", "b", "d"),
+    private static final EventLog TRAIN = Fixtures.purchases(Map.of("u1", List.of("a", "b", "c"), "u2", List.of("a", "b", "d"),
             "u3", List.of("b", "a")));
     private static final Vocabulary VOCABULARY = new Vocabulary(List.of("a", "b", "c", "d"));
     private static final CoVisitations.Graphs GRAPHS = new CoVisitations.Graphs(TRAIN, VOCABULARY);
-
-    private static EventLog log(Map<String, List<String>> sequences) {
-        Map<String, List<HistoryEvent>> users = new LinkedHashMap<>();
-        new java.util.TreeMap<>(sequences).forEach((u, items) -> {
-            long t = 0;
-            List<HistoryEvent> seq = new java.util.ArrayList<>();
-            for (String i : items) {
-                seq.add(new HistoryEvent(i, EventType.PURCHASE, t++));
-            }
-            users.put(u, seq);
-        });
-        return new EventLog(users, "hand-made");
-    }
 
     /** Row {@code item}'s neighbours in a table: item id → weight. */
     private static Map<String, Float> row(CoVisitation table, String item) {

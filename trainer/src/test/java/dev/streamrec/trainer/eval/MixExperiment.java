@@ -93,11 +93,6 @@ public final class MixExperiment {
         }
 
         @Override
-        public boolean knows(String itemId) {
-            return catalogue.row(itemId) >= 0;
-        }
-
-        @Override
         public void scoreAll(List<EvalCase> cases, float[][] out) {
             History hist = new History(model.maxHistory);
             int rows = model.vocabulary.rows();

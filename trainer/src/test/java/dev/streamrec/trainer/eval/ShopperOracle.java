@@ -61,11 +61,6 @@ public final class ShopperOracle {
                 }
 
                 @Override
-                public boolean knows(String itemId) {
-                    return catalogue.row(itemId) >= 0;
-                }
-
-                @Override
                 public void scoreAll(List<EvalCase> cases, float[][] out) {
                     for (int b = 0; b < cases.size(); b++) {
                         EvalCase c = cases.get(b);

@@ -59,7 +59,7 @@ class TrainerKafkaIntegrationTest {
         Topics topics = Topics.named(Map.of("user-events", "user-events-" + suffix, "model-updates", "model-updates-" + suffix));
         kafka.createTopics(3, topics.userEvents().name());
         kafka.createTopics(1, topics.modelUpdates().name());
-        produce(topics, Fixtures.events(300, 200, 12_000, 7L));
+        Fixtures.publish(kafka.bootstrapServers(), topics, Fixtures.events(300, 200, 12_000, 7L));
 
         // when the service sees enough new events
         TrainerService.Settings settings = TrainerService.Settings.defaults(kafka.bootstrapServers(), root, "seqrec")
@@ -108,7 +108,7 @@ class TrainerKafkaIntegrationTest {
         Topics topics = Topics.named(Map.of("user-events", "user-events-" + suffix, "model-updates", "model-updates-" + suffix));
         kafka.createTopics(3, topics.userEvents().name());
         kafka.createTopics(1, topics.modelUpdates().name());
-        produce(topics, Fixtures.events(300, 200, 12_000, 7L));
+        Fixtures.publish(kafka.bootstrapServers(), topics, Fixtures.events(300, 200, 12_000, 7L));
         TrainingSettings endless = new TrainingSettings(16, 10, 100_000, 100_000, 4, 32, 0.01f, 1e-5f, false, false,
                 true, 2, 7L);
         TrainerService.Settings settings = TrainerService.Settings.defaults(kafka.bootstrapServers(), root, "seqrec")
@@ -149,17 +149,11 @@ class TrainerKafkaIntegrationTest {
         kafka.createTopics(2, topics.userEvents().name(), topics.userDeletions().name());
         UserEvent base = UserEvent.newBuilder().setEventId("x").setUserId("x").setItemId("item-1")
                 .setType(dev.streamrec.avro.EventType.VIEW).setTimestamp(0).build();
-        produce(topics, List.of(UserEvent.newBuilder(base).setEventId("a1").setUserId("gone").setTimestamp(1_000).build(),
+        Fixtures.publish(kafka.bootstrapServers(), topics, List.of(UserEvent.newBuilder(base).setEventId("a1").setUserId("gone").setTimestamp(1_000).build(),
                 UserEvent.newBuilder(base).setEventId("b1").setUserId("kept").setTimestamp(1_500).build(),
                 UserEvent.newBuilder(base).setEventId("a2").setUserId("gone").setTimestamp(2_000).build(),
                 UserEvent.newBuilder(base).setEventId("a3").setUserId("gone").setTimestamp(3_000).build()));
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<String, dev.streamrec.avro.UserDeletion> producer = new KafkaProducer<>(p,
-                topics.userDeletions().keySerde().serializer(), topics.userDeletions().valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topics.userDeletions().name(), "gone",
-                    new dev.streamrec.avro.UserDeletion("gone", 2_000L, "default"))).get();
-        }
+        requestDeletion(topics, "gone", new dev.streamrec.avro.UserDeletion("gone", 2_000L, "default"));
 
         // when the trainer reads its training data
         dev.streamrec.trainer.data.EventLog log = new dev.streamrec.trainer.data.KafkaEventReader(kafka.bootstrapServers(),
@@ -179,17 +173,11 @@ class TrainerKafkaIntegrationTest {
         kafka.createTopics(2, topics.userEvents().name(), topics.userDeletions().name());
         UserEvent base = UserEvent.newBuilder().setEventId("x").setUserId("u").setItemId("item-1")
                 .setType(dev.streamrec.avro.EventType.VIEW).setTimestamp(0).build();
-        produce(topics, List.of(UserEvent.newBuilder(base).setEventId("d1").setTimestamp(1_000).build(),
+        Fixtures.publish(kafka.bootstrapServers(), topics, List.of(UserEvent.newBuilder(base).setEventId("d1").setTimestamp(1_000).build(),
                 UserEvent.newBuilder(base).setEventId("b1").setTenantId("shop-b").setItemId("b-item").setTimestamp(1_500).build(),
                 UserEvent.newBuilder(base).setEventId("b2").setTenantId("shop-b").setItemId("b-item").setTimestamp(3_000).build(),
                 UserEvent.newBuilder(base).setEventId("d2").setTimestamp(4_000).build()));
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<String, dev.streamrec.avro.UserDeletion> producer = new KafkaProducer<>(p,
-                topics.userDeletions().keySerde().serializer(), topics.userDeletions().valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topics.userDeletions().name(), "shop-b|u",
-                    new dev.streamrec.avro.UserDeletion("u", 2_000L, "shop-b"))).get();
-        }
+        requestDeletion(topics, "shop-b|u", new dev.streamrec.avro.UserDeletion("u", 2_000L, "shop-b"));
 
         // when the trainer reads the default tenant, then shop-b
         dev.streamrec.trainer.data.EventLog plain = new dev.streamrec.trainer.data.KafkaEventReader(kafka.bootstrapServers(),
@@ -205,16 +193,12 @@ class TrainerKafkaIntegrationTest {
         assertThat(shopB.users().get("u").getFirst().timestamp()).isEqualTo(3_000);
     }
 
-    private static void produce(Topics topics, List<UserEvent> events) {
+    private static void requestDeletion(Topics topics, String key, dev.streamrec.avro.UserDeletion deletion) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        try (KafkaProducer<String, UserEvent> producer = new KafkaProducer<>(p, topics.userEvents().keySerde().serializer(),
-                topics.userEvents().valueSerde().serializer())) {
-            for (UserEvent e : events) {
-                producer.send(new ProducerRecord<>(topics.userEvents().name(), null, e.getTimestamp(),
-                        dev.streamrec.topics.TenantKeys.scope(e.getTenantId(), e.getUserId()), e));
-            }
+        try (KafkaProducer<String, dev.streamrec.avro.UserDeletion> producer = new KafkaProducer<>(p,
+                topics.userDeletions().keySerde().serializer(), topics.userDeletions().valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topics.userDeletions().name(), key, deletion)).get();
         }
     }
 
