@@ -1,5 +1,6 @@
 package dev.streamrec.app.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import dev.streamrec.topics.Topics;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Turns the bound {@code streamrec.*} sections ({@link StreamrecProperties}) into the topology's
@@ -97,7 +99,8 @@ public class StreamrecConfiguration {
         list.add(settings(byName, shared, "user-events-dlq", topics.userEventsDlq().name(), false));
         // Co-partitioned with user-events (the recommend task reads both): always the same partition count.
         TopicSettings deletions = settings(byName, shared, "user-deletions", topics.userDeletions().name(), true);
-        list.add(new TopicSettings(deletions.name(), userEvents.partitions(), deletions.replicationFactor(), true));
+        list.add(new TopicSettings(deletions.name(), userEvents.partitions(), deletions.replicationFactor(), true,
+                deletions.configs()));
         list.add(settings(byName, shared, ITEM_NEIGHBOURS, topics.itemNeighbours().name(), true));
         list.add(settings(byName, shared, TRENDING_ITEMS, topics.trendingItems().name(), true));
         // A/B experiment definitions (dev.streamrec.app.experiment): few records, read whole by every instance.
@@ -133,6 +136,18 @@ public class StreamrecConfiguration {
                 : t != null && t.partitions() != null ? t.partitions() : shared.defaultPartitions();
         short replication = t != null && t.replicationFactor() != null ? t.replicationFactor()
                 : shared.defaultReplicationFactor();
-        return new TopicSettings(name, partitions, replication, compacted);
+        // Bounded disk: compaction never cleans a log's active segment, and the broker's default segment
+        // (1 GiB) would keep every version of every key until it fills. Rolled by size, not time: record
+        // times are event times, and a replay of old events would roll a segment per segment.ms of them.
+        Map<String, String> configs = new HashMap<>();
+        Long segmentBytes = t != null && t.segmentBytes() != null ? t.segmentBytes()
+                : compacted ? shared.compactedSegmentBytes() : null;
+        if (segmentBytes != null) {
+            configs.put(TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(segmentBytes));
+        }
+        if (!compacted && t != null && t.retention() != null) {
+            configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(t.retention().toMillis()));
+        }
+        return new TopicSettings(name, partitions, replication, compacted, configs);
     }
 }

@@ -28,7 +28,8 @@ public final class StreamrecProperties {
 
     /** {@code streamrec.topics.*} other than the per-topic entries ({@link Topic}). */
     @ConfigurationProperties("streamrec.topics")
-    public record Topics(boolean createOnStart, int defaultPartitions, short defaultReplicationFactor) {
+    public record Topics(boolean createOnStart, int defaultPartitions, short defaultReplicationFactor,
+                         @Nullable Long compactedSegmentBytes) {
     }
 
     /**
@@ -38,7 +39,7 @@ public final class StreamrecProperties {
      */
     @EachProperty("streamrec.topics")
     public record Topic(@Parameter String logical, @Nullable String name, @Nullable Integer partitions,
-                        @Nullable Short replicationFactor) {
+                        @Nullable Short replicationFactor, @Nullable Duration retention, @Nullable Long segmentBytes) {
     }
 
     /** {@code streamrec.history.*} */

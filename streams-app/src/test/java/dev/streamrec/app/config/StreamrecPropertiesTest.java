@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.streamrec.app.filter.ExclusionPolicy;
 import dev.streamrec.app.filter.RecommendRules;
@@ -18,6 +19,7 @@ import dev.streamrec.app.scoring.ScoringFactory;
 import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.app.topology.TopologySettings;
 import dev.streamrec.avro.EventType;
+import dev.streamrec.kafka.TopicSettings;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.DefaultApplicationContext;
 import io.micronaut.context.env.PropertySource;
@@ -40,7 +42,23 @@ class StreamrecPropertiesTest {
             assertThat(models).as("ModelSettings from application.yml (state file under the cache)")
                     .isEqualTo(ModelSettings.defaults().withStateFile(Path.of("cache", "model-state.json")));
             StreamrecProperties.Topics topics = ctx.getBean(StreamrecProperties.Topics.class);
-            assertThat(topics).isEqualTo(new StreamrecProperties.Topics(true, 4, (short) 1));
+            assertThat(topics).isEqualTo(new StreamrecProperties.Topics(true, 4, (short) 1, 16_777_216L));
+        }
+    }
+
+    @Test
+    void shouldGiveCompactedTopicsSmallSegmentsAndOtherTopicsTheirConfiguredRetention() {
+        try (ApplicationContext ctx = bind(Map.of("streamrec.topics.user-events-dlq.retention", "14d",
+                "streamrec.topics.recommendations.segment-bytes", 1_048_576))) {
+            Map<String, Map<String, String>> plan = ctx.getBean(TopicPlan.class).topics().stream()
+                    .collect(Collectors.toMap(TopicSettings::name, TopicSettings::creationConfigs));
+            assertThat(plan.get("item-catalog")).containsEntry("cleanup.policy", "compact")
+                    .containsEntry("segment.bytes", "16777216");
+            assertThat(plan.get("user-deletions")).containsEntry("cleanup.policy", "compact")
+                    .containsEntry("segment.bytes", "16777216");
+            assertThat(plan.get("user-events")).as("the input: the broker's defaults").isEmpty();
+            assertThat(plan.get("user-events-dlq")).isEqualTo(Map.of("retention.ms", "1209600000"));
+            assertThat(plan.get("recommendations")).isEqualTo(Map.of("segment.bytes", "1048576"));
         }
     }
 

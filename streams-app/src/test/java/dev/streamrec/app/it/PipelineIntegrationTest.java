@@ -24,10 +24,15 @@ import dev.streamrec.avro.internal.UserHistory;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.serde.Serdes;
 import dev.streamrec.topics.DlqHeaders;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -59,6 +64,29 @@ class PipelineIntegrationTest {
         Workload w = workload(app, 11L);
         produce(app, w.records());
         verify(app, w);
+        shouldHaveCreatedTopicsThatCanShrink(app);
+    }
+
+    /**
+     * Bounded disk: the changelogs Kafka Streams created and the compacted topics the app created roll
+     * 16 MiB segments (application.yml), so compaction reaches them; the broker's default is 1 GiB.
+     */
+    private static void shouldHaveCreatedTopicsThatCanShrink(TestApp app) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrap))) {
+            List<ConfigResource> topics = List.of(app.id + "-user-history-changelog", app.id + "-item-signals-repartition",
+                    app.topic("item-catalog"), app.topic("user-events")).stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(topics).all().get(30, TimeUnit.SECONDS);
+            Map<String, String> segmentBytes = configs.entrySet().stream().collect(Collectors.toMap(
+                    e -> e.getKey().name(), e -> e.getValue().get(TopicConfig.SEGMENT_BYTES_CONFIG).value()));
+            assertThat(segmentBytes).as("segment.bytes per topic").containsEntry(app.id + "-user-history-changelog", "16777216")
+                    .containsEntry(app.id + "-item-signals-repartition", "16777216")
+                    .containsEntry(app.topic("item-catalog"), "16777216")
+                    .containsEntry(app.topic("user-events"), "1073741824"); // the broker's: input is not compacted
+            assertThat(configs.get(topics.get(0)).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+        } catch (Exception e) {
+            throw new AssertionError("describing the app's topics failed: " + e.getMessage(), e);
+        }
     }
 
     @Test

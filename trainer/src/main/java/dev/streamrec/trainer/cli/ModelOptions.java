@@ -95,6 +95,11 @@ final class ModelOptions {
             + "(manifest.json.sig); the streams app checks it when streamrec.models.signing-public-key is set.")
     Path signingKey;
 
+    @Option(names = "--keep-versions", defaultValue = "" + TrainingPipeline.Settings.KEEP_VERSIONS,
+            description = "After each run keep this many newest published (and rejected) versions of the model, plus "
+                    + "the versions experiments pin; delete older ones (default: ${DEFAULT-VALUE}).")
+    int keepVersions;
+
     @Option(names = "--device", defaultValue = "auto", description = "ONNX Runtime device for evaluation: auto, cpu, cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -125,6 +130,7 @@ final class ModelOptions {
                 .withGate(new Gate(gateMetric, gateTolerance))
                 .withWarmStart(warmStart)
                 .withOnnx(SessionSettings.defaults().withDevice(OnnxDevice.parse(device)))
+                .withKeepVersions(keepVersions)
                 .withSigningKey(signingKey == null ? null : ManifestSignature.privateKey(signingKey.toString()));
     }
 }

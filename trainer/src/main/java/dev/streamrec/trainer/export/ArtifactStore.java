@@ -9,7 +9,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import dev.streamrec.onnx.ModelArtifact;
 
@@ -21,7 +26,8 @@ import dev.streamrec.onnx.ModelArtifact;
  * root/model/.rejected/VERSION/                                  failed the gate, kept for inspection
  * </pre>
  * A version only appears under its final name by an atomic rename once it passed the gate, so a
- * reader listing versions never sees a half-written or rejected artifact.
+ * reader listing versions never sees a half-written or rejected artifact. {@link #prune} bounds the
+ * tree: a retrain every few minutes would otherwise add gigabytes a day.
  */
 public final class ArtifactStore {
 
@@ -73,6 +79,55 @@ public final class ArtifactStore {
     /** Moves a staged version aside, out of the version listing. */
     public Path reject(Path staged) {
         return move(staged, root.resolve(model).resolve(".rejected").resolve(staged.getFileName().toString()));
+    }
+
+    /**
+     * Deletes published versions older than the newest {@code keep}, except {@code pinned} ones (an
+     * experiment variant's pinned version), and rejected versions older than the newest {@code keep}.
+     * The newest published version is always kept.
+     *
+     * @return the deleted versions' directories
+     */
+    public List<Path> prune(int keep, Set<String> pinned) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be at least 1, not " + keep);
+        }
+        List<Path> deleted = new ArrayList<>();
+        List<Path> published = versions(root.resolve(model));
+        for (int i = 0; i < published.size() - keep; i++) {
+            if (!pinned.contains(published.get(i).getFileName().toString())) {
+                deleted.add(delete(published.get(i)));
+            }
+        }
+        List<Path> rejected = versions(root.resolve(model).resolve(".rejected"));
+        for (int i = 0; i < rejected.size() - keep; i++) {
+            deleted.add(delete(rejected.get(i)));
+        }
+        return deleted;
+    }
+
+    /** Version directories under {@code dir}, oldest first (names sort by time); hidden ones skipped. */
+    private static List<Path> versions(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("failed to list " + dir, e);
+        }
+    }
+
+    private static Path delete(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("failed to delete old artifact " + dir, e);
+        }
     }
 
     private static Path move(Path from, Path to) {

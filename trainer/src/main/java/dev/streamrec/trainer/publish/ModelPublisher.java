@@ -1,7 +1,9 @@
 package dev.streamrec.trainer.publish;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,8 +27,14 @@ public final class ModelPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelPublisher.class);
 
+    /** The experiments topic's default name (the streams app's {@code streamrec.topics.experiments.name}). */
+    public static final String EXPERIMENTS = "experiments";
+
     private final KafkaProducer<String, ModelPublished> producer;
     private final Topic<String, ModelPublished> topic;
+    private final String bootstrapServers;
+    private final Map<String, String> clientSettings;
+    private final String experimentsTopic;
 
     public ModelPublisher(String bootstrapServers, Topic<String, ModelPublished> topic) {
         this(bootstrapServers, Map.of(), topic);
@@ -34,6 +42,15 @@ public final class ModelPublisher implements AutoCloseable {
 
     /** @param clientSettings extra producer settings (security: {@code security.protocol}, {@code sasl.*}, {@code ssl.*}) */
     public ModelPublisher(String bootstrapServers, Map<String, String> clientSettings, Topic<String, ModelPublished> topic) {
+        this(bootstrapServers, clientSettings, topic, EXPERIMENTS);
+    }
+
+    /** @param experimentsTopic where experiments pin model versions ({@link #pinnedVersions()}) */
+    public ModelPublisher(String bootstrapServers, Map<String, String> clientSettings, Topic<String, ModelPublished> topic,
+                          String experimentsTopic) {
+        this.bootstrapServers = bootstrapServers;
+        this.clientSettings = Map.copyOf(clientSettings);
+        this.experimentsTopic = experimentsTopic;
         Properties p = ClientProperties.with(bootstrapServers, clientSettings);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -55,6 +72,11 @@ public final class ModelPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing model " + record.getVersion(), e);
         }
+    }
+
+    /** Versions that experiment variants pin: old artifacts that must not be pruned. */
+    public Set<String> pinnedVersions() {
+        return PinnedVersions.read(bootstrapServers, clientSettings, experimentsTopic, Duration.ofSeconds(30));
     }
 
     @Override

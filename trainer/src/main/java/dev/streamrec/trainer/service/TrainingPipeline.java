@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.streamrec.avro.ModelPublished;
 import dev.streamrec.model.ManifestSignature;
@@ -55,16 +57,21 @@ public final class TrainingPipeline {
      * @param maxHoldoutUsers   users evaluated per run (keeps evaluation time bounded on big logs)
      * @param warmStart         continue from the current artifact's weights
      * @param signingKey        signs each artifact's manifest ({@link ManifestSignature}); null: unsigned
+     * @param keepVersions      published (and rejected) versions kept after a run, besides versions that
+     *                          experiments pin; older ones are deleted ({@link ArtifactStore#prune})
      */
     public record Settings(Path artifactRoot, String modelName, ModelTraining.Kind kind, TrainingSettings training,
                            SasRecSettings sasrec, Gate gate, int holdoutNegatives, int maxHoldoutUsers, boolean warmStart,
-                           SessionSettings onnx, PrivateKey signingKey) {
+                           SessionSettings onnx, PrivateKey signingKey, int keepVersions) {
+
+        /** Versions kept by default: hours of `dev`'s retrains, a few weeks of daily ones. */
+        public static final int KEEP_VERSIONS = 20;
 
         public Settings(Path artifactRoot, String modelName, ModelTraining.Kind kind, TrainingSettings training,
                         SasRecSettings sasrec, Gate gate, int holdoutNegatives, int maxHoldoutUsers, boolean warmStart,
                         SessionSettings onnx) {
             this(artifactRoot, modelName, kind, training, sasrec, gate, holdoutNegatives, maxHoldoutUsers, warmStart, onnx,
-                    null);
+                    null, KEEP_VERSIONS);
         }
 
         /** The default model is {@link #DEFAULT_KIND}; see the trainer README for the measurements behind it. */
@@ -75,32 +82,37 @@ public final class TrainingPipeline {
 
         public Settings withSigningKey(PrivateKey key) {
             return new Settings(artifactRoot, modelName, kind, training, sasrec, gate, holdoutNegatives, maxHoldoutUsers,
-                    warmStart, onnx, key);
+                    warmStart, onnx, key, keepVersions);
         }
 
         public Settings withTraining(TrainingSettings t) {
             return new Settings(artifactRoot, modelName, kind, t, sasrec, gate, holdoutNegatives, maxHoldoutUsers, warmStart,
-                    onnx, signingKey);
+                    onnx, signingKey, keepVersions);
         }
 
         public Settings withModel(ModelTraining.Kind k, SasRecSettings s) {
             return new Settings(artifactRoot, modelName, k, training, s, gate, holdoutNegatives, maxHoldoutUsers, warmStart,
-                    onnx, signingKey);
+                    onnx, signingKey, keepVersions);
         }
 
         public Settings withGate(Gate g) {
             return new Settings(artifactRoot, modelName, kind, training, sasrec, g, holdoutNegatives, maxHoldoutUsers,
-                    warmStart, onnx, signingKey);
+                    warmStart, onnx, signingKey, keepVersions);
         }
 
         public Settings withWarmStart(boolean w) {
             return new Settings(artifactRoot, modelName, kind, training, sasrec, gate, holdoutNegatives, maxHoldoutUsers, w,
-                    onnx, signingKey);
+                    onnx, signingKey, keepVersions);
+        }
+
+        public Settings withKeepVersions(int keep) {
+            return new Settings(artifactRoot, modelName, kind, training, sasrec, gate, holdoutNegatives, maxHoldoutUsers,
+                    warmStart, onnx, signingKey, keep);
         }
 
         public Settings withOnnx(SessionSettings s) {
             return new Settings(artifactRoot, modelName, kind, training, sasrec, gate, holdoutNegatives, maxHoldoutUsers,
-                    warmStart, s, signingKey);
+                    warmStart, s, signingKey, keepVersions);
         }
     }
 
@@ -187,7 +199,22 @@ public final class TrainingPipeline {
             LOG.warn("model {} version {} NOT published: {}; kept for inspection in {}", settings.modelName(), version,
                     decision.reason(), finalDir);
         }
+        prune(store);
         return new Outcome(version, finalDir, decision.publish(), decision.reason(), metrics, current, trained);
+    }
+
+    /** Bounds the artifact tree; a failure costs disk, never the run that just published. */
+    private void prune(ArtifactStore store) {
+        try {
+            Set<String> pinned = publisher != null ? publisher.pinnedVersions() : Set.of();
+            List<Path> deleted = store.prune(settings.keepVersions(), pinned);
+            if (!deleted.isEmpty()) {
+                LOG.info("deleted {} old artifact(s) of {} (keeping the newest {} and the pinned {})", deleted.size(),
+                        settings.modelName(), settings.keepVersions(), pinned);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("old artifacts of {} not pruned this time: {}", settings.modelName(), e.getMessage());
+        }
     }
 
     private Metrics evaluate(Evaluator evaluator, ModelArtifact artifact, Split split, String label) {
