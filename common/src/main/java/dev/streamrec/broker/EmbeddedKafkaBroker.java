@@ -121,6 +121,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE)); // leave fsync to the OS page cache
+        // Segments below a purged log start (repartition topics) or past retention go within 30 s, not 5 min.
+        p.put("log.retention.check.interval.ms", "30000");
         p.putAll(overrides);
         return p;
     }
