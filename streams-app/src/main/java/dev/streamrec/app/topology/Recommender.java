@@ -61,6 +61,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private final TopologyMetrics metrics;
     private final MicroBatching batching;
     private final UserExpiry expiry;
+    private final CatalogCache catalogCache;
     private final List<Cancellable> punctuations = new ArrayList<>();
     private ProcessorContext<String, Recommendations> context;
     private KeyValueStore<String, UserHistory> histories;
@@ -73,7 +74,8 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private ScoringBuffer buffer;
 
     Recommender(TopologySettings settings, TenantRules rules, Ranker ranker, TopologyMetrics metrics,
-                MicroBatching batching) {
+                MicroBatching batching, CatalogCache catalogCache) {
+        this.catalogCache = catalogCache;
         this.settings = settings;
         this.rules = rules;
         this.ranker = ranker;
@@ -127,7 +129,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
             if (buffer != null && !buffer.isEmpty()) {
                 flush();
             }
-            CatalogView view = new CatalogView(catalog, rules);
+            CatalogView view = new CatalogView(catalog, catalogCache, rules);
             long now = context.currentSystemTimeMs();
             RankingRequest request = request(event, valid.history(), view, generator.trending(TenantKeys.tenantOf(event.getUserId()), now), now);
             emit(record.key(), event, request, ranker.rank(request), view, record.timestamp(), record);
@@ -166,7 +168,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private void flush() {
         List<Map.Entry<Long, PendingScore>> batch = buffer.takeAll();
         Map<String, History> current = new HashMap<>(); // only for entries restored without their history
-        CatalogView view = new CatalogView(catalog, rules);
+        CatalogView view = new CatalogView(catalog, catalogCache, rules);
         long now = context.currentSystemTimeMs();
         List<RankingRequest> requests = new ArrayList<>(batch.size());
         for (Map.Entry<Long, PendingScore> e : batch) {

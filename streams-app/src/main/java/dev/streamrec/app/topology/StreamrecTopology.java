@@ -168,7 +168,14 @@ public final class StreamrecTopology {
         }
         globalTable(builder, topics.itemNeighbours(), NEIGHBOURS_GLOBAL_SOURCE, NEIGHBOURS_GLOBAL_STORE);
         globalTable(builder, topics.trendingItems(), TRENDING_GLOBAL_SOURCE, TRENDING_GLOBAL_STORE);
-        globalTable(builder, topics.itemCatalog(), CATALOG_GLOBAL_SOURCE, CATALOG_GLOBAL_STORE);
+        // Not a global table: its processor also invalidates the instance's in-memory catalogue cache.
+        CatalogCache catalogCache = new CatalogCache(CatalogCache.DEFAULT_MAX_ENTRIES);
+        Topic<String, Item> catalog = topics.itemCatalog();
+        builder.addGlobalStore(Stores.timestampedKeyValueStoreBuilder(
+                        Stores.persistentTimestampedKeyValueStore(CATALOG_GLOBAL_STORE), catalog.keySerde(), catalog.valueSerde())
+                        .withLoggingDisabled(),
+                catalog.name(), Consumed.with(catalog.keySerde(), catalog.valueSerde()).withName(CATALOG_GLOBAL_SOURCE),
+                () -> new CatalogUpdater(catalogCache));
 
         Topic<String, UserEvent> userEvents = topics.userEvents();
         KStream<String, ValidEvent> valid = builder
@@ -200,9 +207,9 @@ public final class StreamrecTopology {
 
         KStream<String, RecommendInput> toRecommend = withErasures(builder, topics, valid);
         KStream<String, Recommendations> recommendations = batching.enabled()
-                ? toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, batching), Named.as(RECOMMEND),
+                ? toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, batching, catalogCache), Named.as(RECOMMEND),
                         HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
-                : toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, MicroBatching.NONE),
+                : toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, MicroBatching.NONE, catalogCache),
                         Named.as(RECOMMEND),
                         HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
         // A tenant's lists leave with plain ids and tenantId; the key stays scoped (<tenant>|<userId>), so a
