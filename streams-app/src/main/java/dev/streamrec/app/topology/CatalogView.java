@@ -10,7 +10,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The item catalogue as one ranking, or one micro-batch, reads it: each item is asked of the instance's
- * {@link CatalogCache} once (which reads the global store only on a miss), however often candidate
+ * {@link GlobalCache} once (which reads the global store only on a miss), however often candidate
  * generation, the ranker's stock check and the category cap ask. The rankers ask lazily, for the items they
  * are about to return (issue 11's steady-state profile had a lookup per candidate, 30% of the stream
  * thread). Lives for one ranking or batch, so it also gives every request of a batch the same answer while
@@ -19,12 +19,27 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 final class CatalogView {
 
     private final KeyValueStore<String, ValueAndTimestamp<Item>> catalog;
-    private final CatalogCache cache;
+    /** Default bound of the instance's cache: items kept (an entry is the key, a flag and a shared category string). */
+    static final int CACHED_ITEMS = 200_000;
+
+    /** The two facts a ranking needs of a catalogue item. */
+    record Entry(boolean inStock, String category) {
+
+        static Entry of(Item item) {
+            String category = item.getCategory();
+            return new Entry(item.getInStock(), category == null ? null : category.intern());
+        }
+    }
+
+    /** An item the catalogue does not hold: available, no category. */
+    private static final Entry UNKNOWN = new Entry(true, null);
+
+    private final GlobalCache<Entry> cache;
     private final TenantRules rules;
-    private final Map<String, CatalogCache.Entry> seen = new HashMap<>();
+    private final Map<String, Entry> seen = new HashMap<>();
     private int lookups;
 
-    CatalogView(KeyValueStore<String, ValueAndTimestamp<Item>> catalog, CatalogCache cache, TenantRules rules) {
+    CatalogView(KeyValueStore<String, ValueAndTimestamp<Item>> catalog, GlobalCache<Entry> cache, TenantRules rules) {
         this.catalog = catalog;
         this.cache = cache;
         this.rules = rules;
@@ -35,7 +50,7 @@ final class CatalogView {
      * unknown item counts as available.
      */
     boolean inStock(String itemId) {
-        CatalogCache.Entry item = item(itemId);
+        Entry item = item(itemId);
         return item.inStock() || !rules.forKey(itemId).excludeOutOfStock();
     }
 
@@ -49,17 +64,19 @@ final class CatalogView {
         return lookups;
     }
 
-    private CatalogCache.Entry item(String itemId) {
-        CatalogCache.Entry e = seen.get(itemId);
+    private Entry item(String itemId) {
+        Entry e = seen.get(itemId);
         if (e == null) {
             e = cache.get(itemId, this::read);
+            e = e == null ? UNKNOWN : e;
             seen.put(itemId, e);
         }
         return e;
     }
 
-    private Item read(String itemId) {
+    private Entry read(String itemId) {
         lookups++;
-        return ValueAndTimestamp.getValueOrNull(catalog.get(itemId));
+        Item item = ValueAndTimestamp.getValueOrNull(catalog.get(itemId));
+        return item == null ? null : Entry.of(item);
     }
 }
