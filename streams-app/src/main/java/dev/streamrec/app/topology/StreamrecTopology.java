@@ -309,11 +309,9 @@ public final class StreamrecTopology {
                 .withCachingEnabled());
         // Not changelogged: it only feeds the online hit-rate metric. Rewritten for every list (up to
         // 200 items per user), its changelog cost more bytes per event than any other store; a task that
-        // moves or crashes starts its users' hit-rate memory afresh instead. Not cached either: with nothing
-        // to coalesce for a changelog, its ~1 KB values only took the thread's record cache from the pair
-        // store, whose evictions then flushed every dirty pair before the commit (issue 11's profile).
+        // moves or crashes starts its users' hit-rate memory afresh instead.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_RECOMMENDATIONS_STORE),
-                STRING, Serdes.RECENT_RECOMMENDATIONS).withLoggingDisabled());
+                STRING, Serdes.RECENT_RECOMMENDATIONS).withCachingEnabled().withLoggingDisabled());
         // Cached: a pair updated several times between commits reaches the changelog once.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COVISIT_STORE),
                 org.apache.kafka.common.serialization.Serdes.Bytes(),
