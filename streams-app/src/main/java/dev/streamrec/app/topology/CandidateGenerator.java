@@ -91,7 +91,7 @@ final class CandidateGenerator {
         int rank = 0;
         for (String seed : seeds) {
             double seedWeight = 1.0 / ++rank;
-            ItemNeighbours nb = neighbours(seed, now);
+            ItemNeighbours nb = neighbours(seed);
             if (nb == null) {
                 continue;
             }
@@ -155,7 +155,7 @@ final class CandidateGenerator {
      * seeds of many events: re-reading and decoding one for every event (a JNI lookup plus Avro decoding of up
      * to top-m entries) bought nothing.
      */
-    private ItemNeighbours neighbours(String item, long now) {
+    private ItemNeighbours neighbours(String item) {
         return neighbourReads.get(item, id -> ValueAndTimestamp.getValueOrNull(neighbours.get(id)));
     }
 

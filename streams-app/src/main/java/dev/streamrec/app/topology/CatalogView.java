@@ -18,7 +18,6 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  */
 final class CatalogView {
 
-    private final KeyValueStore<String, ValueAndTimestamp<Item>> catalog;
     /** Default bound of the instance's cache: items kept (an entry is the key, a flag and a shared category string). */
     static final int CACHED_ITEMS = 200_000;
 
@@ -34,6 +33,7 @@ final class CatalogView {
     /** An item the catalogue does not hold: available, no category. */
     private static final Entry UNKNOWN = new Entry(true, null);
 
+    private final KeyValueStore<String, ValueAndTimestamp<Item>> catalog;
     private final GlobalCache<Entry> cache;
     private final TenantRules rules;
     private final Map<String, Entry> seen = new HashMap<>();
