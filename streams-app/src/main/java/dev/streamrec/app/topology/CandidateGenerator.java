@@ -46,20 +46,21 @@ final class CandidateGenerator {
     private final KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours;
     private final KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending;
     /**
-     * Longest reuse of a global-store read, wall clock: a tenth of the default publish intervals (the
-     * global stores change once per {@code publish-interval} per item or partition), and never more than
-     * half the configured interval.
+     * Longest reuse of a trending read, wall clock: a tenth of the default publish interval (the trending
+     * store changes once per {@code publish-interval} per partition), and never more than half the
+     * configured interval.
      */
     static final long MAX_REUSE_MS = 100;
-    /** Reads kept per task and store, at most (hot items are seeds for many events). */
+    /** Trending reads kept per task, at most (one per tenant). */
     static final int READS_KEPT = 4_096;
 
     /** Merged trending lists per tenant (a handful: the tenants this task's users belong to). */
     private final RecentReads<List<TrendingEntry>> trendingReads;
-    /** Decoded neighbour lists (hot items are seeds for many events). */
-    private final RecentReads<ItemNeighbours> neighbourReads;
+    /** Decoded neighbour lists of the instance, invalidated by the global store's writer (hot items are seeds for many events). */
+    private final GlobalCache<ItemNeighbours> neighbourReads;
 
     CandidateGenerator(TopologySettings settings, KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours,
+                       GlobalCache<ItemNeighbours> neighbourCache,
                        KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending) {
         this.settings = settings;
         this.decay = new Decay(settings.covisitHalfLife());
@@ -67,8 +68,7 @@ final class CandidateGenerator {
         this.trending = trending;
         this.trendingReads = new RecentReads<>(Math.min(MAX_REUSE_MS, settings.trendingPublishInterval().toMillis() / 2),
                 READS_KEPT);
-        this.neighbourReads = new RecentReads<>(Math.min(MAX_REUSE_MS, settings.covisitPublishInterval().toMillis() / 2),
-                READS_KEPT);
+        this.neighbourReads = neighbourCache;
     }
 
     /**
@@ -91,7 +91,7 @@ final class CandidateGenerator {
         int rank = 0;
         for (String seed : seeds) {
             double seedWeight = 1.0 / ++rank;
-            ItemNeighbours nb = neighbours(seed, now);
+            ItemNeighbours nb = neighbours(seed);
             if (nb == null) {
                 continue;
             }
@@ -149,14 +149,14 @@ final class CandidateGenerator {
     }
 
     /**
-     * The item's published neighbour list as read from the global store at most {@value #MAX_REUSE_MS} ms
-     * of wall-clock time ago (less when {@code streamrec.covisit.publish-interval} is under twice that).
-     * A list changes at most once per publish interval (1 s by default), and popular items are seeds of
-     * many events: re-reading and decoding one for every event (a JNI lookup plus Avro decoding of up to
-     * top-m entries) bought nothing; a newly published list is seen at most this much later.
+     * The item's published neighbour list, decoded, from the instance's {@link GlobalCache} (the global store
+     * is read on a miss; its writer invalidates an item when a new list arrives, so the newest list is always
+     * the one used). A list changes at most once per publish interval (1 s by default), and popular items are
+     * seeds of many events: re-reading and decoding one for every event (a JNI lookup plus Avro decoding of up
+     * to top-m entries) bought nothing.
      */
-    private ItemNeighbours neighbours(String item, long now) {
-        return neighbourReads.get(item, now, id -> ValueAndTimestamp.getValueOrNull(neighbours.get(id)));
+    private ItemNeighbours neighbours(String item) {
+        return neighbourReads.get(item, id -> ValueAndTimestamp.getValueOrNull(neighbours.get(id)));
     }
 
     /**

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.streamrec.avro.internal.CoVisit;
 import dev.streamrec.avro.internal.ItemNeighbours;
@@ -65,6 +67,12 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private final int topM;
     private final Duration publishInterval;
     private final Map<String, Published> published = new HashMap<>();
+    /**
+     * Items known to be marked in the dirty store since the last publication: the mark is read once per item
+     * and publication, not for every signal (20 or more per event). In memory only: cleared with the marks
+     * by {@link #publish()}, and by {@link #init} when a task is revived (its store is then restored).
+     */
+    private final Set<String> marked = new HashSet<>();
     private ProcessorContext<String, ItemNeighbours> context;
     private KeyValueStore<Bytes, byte[]> pairs;
     private KeyValueStore<String, Long> dirty;
@@ -86,6 +94,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         this.pairs = context.getStateStore(StreamrecTopology.COVISIT_STORE);
         this.dirty = context.getStateStore(StreamrecTopology.COVISIT_DIRTY_STORE);
         published.clear(); // a revived task may have aborted the transaction that published them
+        marked.clear();
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publish());
     }
 
@@ -118,7 +127,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
             pairs.put(key, pairValue(score, at));
             changed = true;
         }
-        if (changed && dirty.get(item) == null) {
+        if (changed && marked.add(item) && dirty.get(item) == null) {
             dirty.put(item, t);
         }
     }
@@ -228,6 +237,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
             }
             dirty.delete(item);
         }
+        marked.clear();
     }
 
     /** Whether {@code top} differs enough from the last list published for the item; remembers it if so. */

@@ -2,7 +2,6 @@ package dev.streamrec.app.topology;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.RecommendedItem;
@@ -35,24 +34,26 @@ final class QualityTracker {
     void track(String key, UserEvent event, List<RecommendedItem> items, Ranking ranking) {
         long now = event.getTimestamp();
         long window = settings.qualityWindow().toMillis();
-        Map<Integer, Long> shown = RecentlyShown.decode(recent.get(key));
+        RecentlyShown.Shown shown = RecentlyShown.read(recent.get(key));
         metrics.seen(event.getItemId());
         if (event.getType() == EventType.CLICK || event.getType() == EventType.PURCHASE) {
-            Long at = shown.get(event.getItemId().hashCode());
-            boolean hit = at != null && now - at <= window;
+            long at = shown.lastShown(event.getItemId().hashCode());
+            boolean hit = at != RecentlyShown.NEVER && now - at <= window;
             metrics.interaction(hit);
             if (ranking.inExperiment()) {
                 // The user's variant is stable, so the lists the hit refers to came from it too.
                 metrics.experimentInteraction(ranking.experiment(), ranking.variant(), hit);
             }
         }
-        shown.values().removeIf(at -> now - at > window);
         List<String> ids = new ArrayList<>(items.size());
-        for (RecommendedItem item : items) {
-            shown.put(item.getItemId().hashCode(), now);
-            ids.add(item.getItemId());
+        int[] hashes = new int[items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            String id = items.get(i).getItemId();
+            hashes[i] = id.hashCode();
+            ids.add(id);
         }
-        recent.put(key, RecentlyShown.encode(shown, MAX_RECENT_ITEMS)); // the newest: a bound on the store value
+        // the newest MAX_RECENT_ITEMS: a bound on the store value
+        recent.put(key, RecentlyShown.withShown(shown, hashes, now, window, MAX_RECENT_ITEMS));
         metrics.emitted(ids, event.getTimestamp());
         if (ranking.inExperiment()) {
             metrics.experimentEmitted(ranking.experiment(), ranking.variant(), ids);

@@ -61,6 +61,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private final TopologyMetrics metrics;
     private final MicroBatching batching;
     private final UserExpiry expiry;
+    private final GlobalCaches caches;
     private final List<Cancellable> punctuations = new ArrayList<>();
     private ProcessorContext<String, Recommendations> context;
     private KeyValueStore<String, UserHistory> histories;
@@ -73,7 +74,8 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private ScoringBuffer buffer;
 
     Recommender(TopologySettings settings, TenantRules rules, Ranker ranker, TopologyMetrics metrics,
-                MicroBatching batching) {
+                MicroBatching batching, GlobalCaches caches) {
+        this.caches = caches;
         this.settings = settings;
         this.rules = rules;
         this.ranker = ranker;
@@ -91,6 +93,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         this.recent = context.getStateStore(StreamrecTopology.RECENT_RECOMMENDATIONS_STORE);
         this.catalog = context.getStateStore(StreamrecTopology.CATALOG_GLOBAL_STORE);
         this.generator = new CandidateGenerator(settings, context.getStateStore(StreamrecTopology.NEIGHBOURS_GLOBAL_STORE),
+                caches.neighbours(),
                 context.getStateStore(StreamrecTopology.TRENDING_GLOBAL_STORE));
         this.quality = new QualityTracker(settings, metrics, recent);
         if (batching.enabled()) {
@@ -127,7 +130,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
             if (buffer != null && !buffer.isEmpty()) {
                 flush();
             }
-            CatalogView view = new CatalogView(catalog, rules);
+            CatalogView view = new CatalogView(catalog, caches.catalog(), rules);
             long now = context.currentSystemTimeMs();
             RankingRequest request = request(event, valid.history(), view, generator.trending(TenantKeys.tenantOf(event.getUserId()), now), now);
             emit(record.key(), event, request, ranker.rank(request), view, record.timestamp(), record);
@@ -166,7 +169,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private void flush() {
         List<Map.Entry<Long, PendingScore>> batch = buffer.takeAll();
         Map<String, History> current = new HashMap<>(); // only for entries restored without their history
-        CatalogView view = new CatalogView(catalog, rules);
+        CatalogView view = new CatalogView(catalog, caches.catalog(), rules);
         long now = context.currentSystemTimeMs();
         List<RankingRequest> requests = new ArrayList<>(batch.size());
         for (Map.Entry<Long, PendingScore> e : batch) {

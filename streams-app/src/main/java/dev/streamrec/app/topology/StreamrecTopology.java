@@ -166,9 +166,13 @@ public final class StreamrecTopology {
             // Cached, so an entry ranked before the next commit never reaches the changelog: see ScoringBuffer.
             builder.addStateStore(ScoringBuffer.storeBuilder());
         }
-        globalTable(builder, topics.itemNeighbours(), NEIGHBOURS_GLOBAL_SOURCE, NEIGHBOURS_GLOBAL_STORE);
+        // The catalogue and the neighbour lists are read for every event through per-instance caches; their
+        // stores are written by processors that invalidate the cache (a global table has no such hook).
+        GlobalCaches caches = GlobalCaches.create();
+        cachedGlobalStore(builder, topics.itemNeighbours(), NEIGHBOURS_GLOBAL_SOURCE, NEIGHBOURS_GLOBAL_STORE,
+                caches.neighbours());
         globalTable(builder, topics.trendingItems(), TRENDING_GLOBAL_SOURCE, TRENDING_GLOBAL_STORE);
-        globalTable(builder, topics.itemCatalog(), CATALOG_GLOBAL_SOURCE, CATALOG_GLOBAL_STORE);
+        cachedGlobalStore(builder, topics.itemCatalog(), CATALOG_GLOBAL_SOURCE, CATALOG_GLOBAL_STORE, caches.catalog());
 
         Topic<String, UserEvent> userEvents = topics.userEvents();
         KStream<String, ValidEvent> valid = builder
@@ -200,9 +204,9 @@ public final class StreamrecTopology {
 
         KStream<String, RecommendInput> toRecommend = withErasures(builder, topics, valid);
         KStream<String, Recommendations> recommendations = batching.enabled()
-                ? toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, batching), Named.as(RECOMMEND),
+                ? toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, batching, caches), Named.as(RECOMMEND),
                         HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
-                : toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, MicroBatching.NONE),
+                : toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, MicroBatching.NONE, caches),
                         Named.as(RECOMMEND),
                         HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
         // A tenant's lists leave with plain ids and tenantId; the key stays scoped (<tenant>|<userId>), so a
@@ -317,6 +321,19 @@ public final class StreamrecTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(TRENDING_STORE, s.trendingWindow().plus(s.trendingBucket()),
                         s.trendingBucket(), false), STRING, LONG).withCachingEnabled());
+    }
+
+    /**
+     * A global store like {@link #globalTable}'s (timestamped key-value, same name and contents), written by a
+     * {@link GlobalCacheWriter} that invalidates {@code cache} after each write; not cached by Kafka Streams
+     * (the readers go through {@code cache}).
+     */
+    private static <V> void cachedGlobalStore(StreamsBuilder builder, Topic<String, V> topic, String sourceName,
+                                              String store, GlobalCache<?> cache) {
+        builder.addGlobalStore(Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(store),
+                        topic.keySerde(), topic.valueSerde()).withLoggingDisabled(),
+                topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName(sourceName),
+                () -> new GlobalCacheWriter<V>(store, cache));
     }
 
     private static <V> void globalTable(StreamsBuilder builder, Topic<String, V> topic, String sourceName, String store) {

@@ -2,9 +2,12 @@ package dev.streamrec.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
+import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.Item;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.RecommendedItem;
@@ -63,6 +66,55 @@ class CatalogueLookupsTest {
                 assertThat(r.getItems()).hasSize(k);
             }
         }
+    }
+
+    @Test
+    void shouldSeeAnItemGoOutOfStockAndBackAtTheNextEventThoughTheCatalogueIsCached() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            // given a, b, c, d related and trending, all in stock, and a list served for b (d read into the cache)
+            for (String item : List.of("a", "b", "c", "d")) {
+                f.catalog.pipeInput(item, Item.newBuilder().setItemId(item).setInStock(true).setAttributes(Map.of()).build(),
+                        TopologyFixture.T0);
+            }
+            for (String u : List.of("u1", "u2")) {
+                for (String item : List.of("a", "b", "c", "d")) {
+                    f.send(u, item, EventType.VIEW, Duration.ZERO);
+                }
+            }
+            f.publish();
+            f.drainRecommendations();
+            f.send("shopper", "b", EventType.VIEW, Duration.ofMinutes(1));
+            assertThat(items(f.drainRecommendations().getLast())).as("in stock, cached").contains("d");
+            long loads = f.metrics.catalogueLookups.get();
+            f.send("shopper", "b", EventType.VIEW, Duration.ofMinutes(2));
+            assertThat(items(f.drainRecommendations().getLast())).contains("d");
+            assertThat(f.metrics.catalogueLookups.get()).as("the second list is served from the cache").isEqualTo(loads);
+
+            // when d goes out of stock
+            f.catalog.pipeInput("d", Item.newBuilder().setItemId("d").setInStock(false).setAttributes(Map.of()).build(),
+                    TopologyFixture.T0.plusSeconds(180));
+            f.send("shopper", "b", EventType.VIEW, Duration.ofMinutes(3));
+
+            // then the very next list leaves it out, and it comes back when restocked
+            assertThat(items(f.drainRecommendations().getLast())).as("out of stock").doesNotContain("d").contains("c");
+            f.catalog.pipeInput("d", Item.newBuilder().setItemId("d").setInStock(true).setAttributes(Map.of()).build(),
+                    TopologyFixture.T0.plusSeconds(240));
+            f.send("shopper", "b", EventType.VIEW, Duration.ofMinutes(4));
+            assertThat(items(f.drainRecommendations().getLast())).as("restocked").contains("d");
+
+            // and a deleted catalogue entry counts as unknown (available) again
+            f.catalog.pipeInput("d", Item.newBuilder().setItemId("d").setInStock(false).setAttributes(Map.of()).build(),
+                    TopologyFixture.T0.plusSeconds(300));
+            f.send("shopper", "b", EventType.VIEW, Duration.ofMinutes(5));
+            assertThat(items(f.drainRecommendations().getLast())).doesNotContain("d");
+            f.catalog.pipeInput("d", null, TopologyFixture.T0.plusSeconds(360));
+            f.send("shopper", "b", EventType.VIEW, Duration.ofMinutes(6));
+            assertThat(items(f.drainRecommendations().getLast())).as("no catalogue entry").contains("d");
+        }
+    }
+
+    private static List<String> items(Recommendations r) {
+        return r.getItems().stream().map(RecommendedItem::getItemId).toList();
     }
 
     private static boolean outOfStock(String itemId) {

@@ -314,6 +314,33 @@ class StreamrecTopologyTest {
         }
     }
 
+    @Test
+    void shouldRankWithANewlyPublishedNeighbourListAtTheNextEvent() {
+        TopologySettings s = TopologySettings.defaults().toBuilder().trendingWeight(0).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            // given item-a's published list holds item-b only, and a shopper's list for item-a was ranked with it
+            f.send("user-1", "item-a", EventType.VIEW, Duration.ZERO);
+            f.send("user-1", "item-b", EventType.VIEW, Duration.ZERO);
+            f.publish();
+            f.send("shopper", "item-a", EventType.VIEW, MIN);
+            assertThat(f.drainRecommendations().getLast().getItems()).extracting(RecommendedItem::getItemId)
+                    .containsExactly("item-b");
+
+            // when item-c is co-visited with item-a and the new list is published
+            f.send("user-2", "item-a", EventType.PURCHASE, MIN);
+            f.send("user-2", "item-c", EventType.PURCHASE, MIN);
+            f.publish();
+            assertThat(f.globalNeighbours("item-a").getNeighbours()).extracting(n -> n.getItemId())
+                    .contains("item-c");
+            f.drainRecommendations();
+
+            // then the shopper's next list is ranked with the new list (the cached one was invalidated)
+            f.send("shopper", "item-a", EventType.VIEW, MIN.multipliedBy(2));
+            assertThat(f.drainRecommendations().getLast().getItems()).extracting(RecommendedItem::getItemId)
+                    .containsExactly("item-c", "item-b");
+        }
+    }
+
     // ---- trending, exclusions, outputs ----
 
     @Test
