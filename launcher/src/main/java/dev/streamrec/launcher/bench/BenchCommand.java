@@ -87,6 +87,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "until a list with that triggerEventId is readable on the recommendations topic (read_committed)."})
     double latencyRate;
 
+    @Option(names = "--latency-served", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Latency phase: also take served_latency_ms (reads the recommendations store through "
+                    + "interactive queries). --no-latency-served takes only topic_latency_ms, to see what the store "
+                    + "reads cost the app (default: ${DEFAULT-VALUE})."})
+    boolean latencyServed;
+
     @Option(names = "--latency-seconds", defaultValue = "20", description = "Latency phase: seconds offered (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
@@ -273,12 +279,27 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("model_events_per_s", null);
             report.put("ratio_model_to_plain_eos", null);
 
-            LatencyProbe.Result latency = LatencyProbe.run(app, bootstrap, input, sim, latencyRate, latencySeconds);
+            LatencyProbe.Result latency = LatencyProbe.run(app, bootstrap, input, sim, latencyRate, latencySeconds,
+                    latencyServed);
             System.out.printf(Locale.ROOT, "%nbench: latency at %,.0f events/s offered (%,d sent in %.1f s): served "
                             + "p50 %.1f / p99 %.1f / max %.1f ms (%,d unresolved); topic p50 %.1f / p99 %.1f / max %.1f ms "
                             + "(%,d unresolved)%n", latency.offeredPerSecond(), latency.sent(), latency.sendSeconds(),
                     latency.served().p50(), latency.served().p99(), latency.served().max(), latency.served().unresolved(),
                     latency.topic().p50(), latency.topic().p99(), latency.topic().max(), latency.topic().unresolved());
+            LatencyProbe.Cost cost = latency.cost();
+            System.out.printf(Locale.ROOT, "bench: latency phase cost over %.1f s: served poller %.2f CPU s (%,d store "
+                            + "reads in %,d sweeps), stream threads %.2f CPU s, whole process %.2f CPU s%n",
+                    cost.wallSeconds(), cost.pollerCpuSeconds(), cost.storeReads(), cost.sweeps(),
+                    cost.streamThreadsCpuSeconds(), cost.processCpuSeconds());
+            System.out.println("bench: latency timeline (s: sent / records processed by the stream threads / served "
+                    + "pending / topic pending):");
+            StringBuilder line = new StringBuilder();
+            for (LatencyProbe.Tick t : latency.timeline()) {
+                line.append(String.format(Locale.ROOT, "  %.0f: %,d/%,.0f/%,d/%,d", t.seconds(), t.sent(), t.processed(),
+                        t.servedPending(), t.topicPending()));
+            }
+            System.out.println(line);
+            report.put("latency_phase_cost", cost);
             if (pipeline.eventsPerSecond() < latencyRate) {
                 System.out.printf(Locale.ROOT, "bench: the offered %,.0f events/s is above the %,.0f events/s measured "
                         + "just before: the latencies above are mostly queueing%n", latencyRate, pipeline.eventsPerSecond());

@@ -1,5 +1,8 @@
 package dev.streamrec.launcher.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamrec.avro.Recommendations;
@@ -60,8 +64,25 @@ public final class LatencyProbe {
         }
     }
 
-    /** Both figures of one probe and what was offered. */
-    public record Result(double offeredPerSecond, long sent, double sendSeconds, Latency served, Latency topic) {
+    /** Both figures of one probe and what was offered, with what the probe itself cost. */
+    public record Result(double offeredPerSecond, long sent, double sendSeconds, Latency served, Latency topic,
+                         Cost cost, List<Tick> timeline) {
+    }
+
+    /**
+     * CPU seconds spent during the phase: by the served poller thread (its store reads), by the app's
+     * stream threads, by the whole process (broker and clients included); {@code storeReads}: the
+     * poller's interactive-query gets, {@code sweeps}: its passes over the pending users.
+     */
+    public record Cost(double wallSeconds, double pollerCpuSeconds, double streamThreadsCpuSeconds,
+                       double processCpuSeconds, long storeReads, long sweeps) {
+    }
+
+    /**
+     * One second of the phase: events sent so far, records the stream threads processed so far (their
+     * {@code process-total}, every sub-topology), and the events still pending for each figure.
+     */
+    public record Tick(double seconds, long sent, double processed, long servedPending, long topicPending) {
     }
 
     record Sent(String userId, String eventId, long nanos) {
@@ -107,16 +128,23 @@ public final class LatencyProbe {
 
     /**
      * Offers {@code rate} events/s from {@code simulator} (stamped with the wall clock) for {@code seconds}
-     * to {@code app}'s input topic {@code input}.
+     * to {@code app}'s input topic {@code input}; without {@code served}, only the topic latency is taken
+     * (no store reads: shows what the served poller costs the app).
      */
     public static Result run(AppUnderTest app, String bootstrap, String input, ShopperSimulator simulator, double rate,
-                             int seconds) throws InterruptedException {
+                             int seconds, boolean measureServed) throws InterruptedException {
         ConcurrentLinkedQueue<Sent> toServed = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Sent> toTopic = new ConcurrentLinkedQueue<>();
         AtomicBoolean sending = new AtomicBoolean(true);
         AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicLong sentCount = new AtomicLong();
+        AtomicLong servedSettled = new AtomicLong();
         long total = (long) (rate * seconds);
         long[] sendNanos = new long[2];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long streamCpu0 = streamThreadsCpu(threads);
+        long processCpu0 = processCpu();
+        long wall0 = System.nanoTime();
 
         Thread sender = Thread.ofPlatform().name("bench-latency-sender").start(() -> {
             Topic<String, UserEvent> topic = Topics.DEFAULT.userEvents().withName(input);
@@ -136,8 +164,11 @@ public final class LatencyProbe {
                     }
                     UserEvent e = simulator.next(System.currentTimeMillis());
                     Sent s = new Sent(String.valueOf(e.getUserId()), String.valueOf(e.getEventId()), System.nanoTime());
-                    toServed.add(s);
+                    if (measureServed) {
+                        toServed.add(s);
+                    }
                     toTopic.add(s);
+                    sentCount.incrementAndGet();
                     producer.send(new ProducerRecord<>(topic.name(), null, e.getTimestamp(), s.userId(), e),
                             (meta, ex) -> {
                                 if (ex != null) {
@@ -157,35 +188,50 @@ public final class LatencyProbe {
         });
 
         Pending served = new Pending();
+        long[] pollerStats = new long[3]; // cpu ns, store reads, sweeps
         Thread poller = Thread.ofPlatform().name("bench-latency-served").start(() -> {
+            if (!measureServed) {
+                return;
+            }
+            long cpu0 = threads.getCurrentThreadCpuTime();
             ReadOnlyKeyValueStore<String, Recommendations> store = app.recommendationsStore();
             long deadline = Long.MAX_VALUE;
-            while (System.nanoTime() < deadline) {
-                served.drain(toServed);
-                if (!sending.get()) {
-                    if (served.count == 0) {
+            try {
+                while (System.nanoTime() < deadline) {
+                    served.drain(toServed);
+                    if (!sending.get()) {
+                        if (served.count == 0) {
+                            return;
+                        }
+                        deadline = Math.min(deadline, System.nanoTime() + GRACE.toNanos());
+                    }
+                    try {
+                        pollerStats[2]++;
+                        for (Iterator<String> users = new ArrayList<>(served.byUser.keySet()).iterator(); users.hasNext(); ) {
+                            String user = users.next();
+                            Recommendations r = store.get(user);
+                            pollerStats[1]++;
+                            if (r != null) {
+                                long before = served.count;
+                                served.settle(user, String.valueOf(r.getTriggerEventId()), System.nanoTime());
+                                servedSettled.addAndGet(before - served.count);
+                            }
+                        }
+                        Thread.sleep(1);
+                    } catch (InvalidStateStoreException e) { // a rebalance: ask for the store again
+                        store = app.recommendationsStore();
+                    } catch (InterruptedException e) {
                         return;
                     }
-                    deadline = Math.min(deadline, System.nanoTime() + GRACE.toNanos());
                 }
-                try {
-                    for (Iterator<String> users = new ArrayList<>(served.byUser.keySet()).iterator(); users.hasNext(); ) {
-                        String user = users.next();
-                        Recommendations r = store.get(user);
-                        if (r != null) {
-                            served.settle(user, String.valueOf(r.getTriggerEventId()), System.nanoTime());
-                        }
-                    }
-                    Thread.sleep(1);
-                } catch (InvalidStateStoreException e) { // a rebalance: ask for the store again
-                    store = app.recommendationsStore();
-                } catch (InterruptedException e) {
-                    return;
-                }
+            } finally {
+                pollerStats[0] = threads.getCurrentThreadCpuTime() - cpu0;
             }
         });
 
         Pending onTopic = new Pending();
+        List<Tick> timeline = new ArrayList<>();
+        long nextTick = wall0 + 1_000_000_000L;
         try (ProgressBar progress = new ProgressBar(String.format("bench: latency at %.0f events/s", rate), total)) {
             long deadline = Long.MAX_VALUE;
             while (System.nanoTime() < deadline) {
@@ -202,6 +248,12 @@ public final class LatencyProbe {
                     onTopic.settle(String.valueOf(r.getUserId()), String.valueOf(r.getTriggerEventId()), now);
                 }
                 progress.step(Math.max(0, before - onTopic.count));
+                if (now >= nextTick) {
+                    long sent = sentCount.get();
+                    timeline.add(new Tick((now - wall0) / 1e9, sent, processTotal(app),
+                            measureServed ? sent - servedSettled.get() : 0, onTopic.count));
+                    nextTick += 1_000_000_000L;
+                }
                 if (done) {
                     onTopic.drain(toTopic);
                     if (onTopic.count == 0) {
@@ -214,7 +266,39 @@ public final class LatencyProbe {
             sender.join();
             poller.join();
         }
-        return new Result(rate, total, (sendNanos[1] - sendNanos[0]) / 1e9, Latency.of(served.latencies, served.count),
-                Latency.of(onTopic.latencies, onTopic.count));
+        Cost cost = new Cost((System.nanoTime() - wall0) / 1e9, pollerStats[0] / 1e9,
+                (streamThreadsCpu(threads) - streamCpu0) / 1e9, (processCpu() - processCpu0) / 1e9, pollerStats[1],
+                pollerStats[2]);
+        return new Result(rate, total, (sendNanos[1] - sendNanos[0]) / 1e9,
+                measureServed ? Latency.of(served.latencies, served.count) : Latency.of(List.of(), 0),
+                Latency.of(onTopic.latencies, onTopic.count), cost, timeline);
+    }
+
+    /** CPU time of the live Kafka Streams stream threads of this JVM, in ns. */
+    private static long streamThreadsCpu(ThreadMXBean threads) {
+        long sum = 0;
+        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().contains("-StreamThread-")) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    private static long processCpu() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /** Records processed by the app's stream threads so far (their {@code process-total}, every sub-topology). */
+    private static double processTotal(AppUnderTest app) {
+        double sum = 0;
+        for (var e : app.streams().metrics().entrySet()) {
+            if (e.getKey().name().equals("process-total") && e.getKey().group().equals("stream-thread-metrics")
+                    && e.getValue().metricValue() instanceof Number n) {
+                sum += n.doubleValue();
+            }
+        }
+        return sum;
     }
 }
