@@ -121,10 +121,10 @@ public final class AppUnderTest implements AutoCloseable {
         return ctx.getBean(ModelManager.class);
     }
 
-    /** The recommendations store, read through interactive queries (what {@code GET /recommendations/{user}} reads). */
-    public ReadOnlyKeyValueStore<String, Recommendations> recommendationsStore() {
+    /** The recommendations store of one input partition, as {@code GET /recommendations/{user}} reads it for its key. */
+    public ReadOnlyKeyValueStore<String, Recommendations> recommendationsStore(int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(StreamrecTopology.RECOMMENDATIONS_STORE,
-                QueryableStoreTypes.<String, Recommendations>keyValueStore()));
+                QueryableStoreTypes.<String, Recommendations>keyValueStore()).withPartition(partition));
     }
 
     /** The next lists on the recommendations topic (committed only), counted as seen. */

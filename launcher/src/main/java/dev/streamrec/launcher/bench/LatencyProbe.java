@@ -9,11 +9,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserEvent;
@@ -88,6 +92,10 @@ public final class LatencyProbe {
     record Sent(String userId, String eventId, long nanos) {
     }
 
+    /** An event the broker acknowledged, with the partition it went to. */
+    record Placed(Sent sent, int partition) {
+    }
+
     /** Events awaiting their reflection, per user in send order. Used by one thread each. */
     static final class Pending {
         private final Map<String, ArrayDeque<Sent>> byUser = new HashMap<>();
@@ -116,9 +124,68 @@ public final class LatencyProbe {
             }
         }
 
+        boolean isPending(Sent s) {
+            ArrayDeque<Sent> q = byUser.get(s.userId());
+            return q != null && q.contains(s);
+        }
+
         void drain(ConcurrentLinkedQueue<Sent> from) {
             for (Sent s; (s = from.poll()) != null; ) {
                 add(s);
+            }
+        }
+    }
+
+    /** The {@code triggerEventId} of the list the store holds for {@code userId} in {@code partition}, or null. */
+    @FunctionalInterface
+    interface TriggerReader {
+        String trigger(int partition, String userId);
+    }
+
+    /**
+     * Which users the served side reads on each sweep. A task processes its partition in offset order,
+     * so an event can be reflected only after every earlier event of its partition: each sweep reads,
+     * partition by partition, the users of the oldest pending events and stops after {@link #HEADS} of
+     * them are not reflected yet. A sweep thus costs at most partitions x {@code HEADS} reads plus one
+     * per event settled, however long the queue, instead of one read per pending user (which, once a
+     * queue formed, took as much CPU as the app's stream threads and fed the queue). A list written out
+     * of order is still seen, only later: the figure stays an upper bound.
+     */
+    static final class ServedWatch {
+        /** Unreflected events read per partition and sweep before moving on. */
+        static final int HEADS = 4;
+
+        final Pending pending = new Pending();
+        private final Map<Integer, ArrayDeque<Sent>> byPartition = new TreeMap<>();
+        long reads;
+        long sweeps;
+
+        void add(Sent s, int partition) {
+            pending.add(s);
+            byPartition.computeIfAbsent(partition, p -> new ArrayDeque<>()).add(s);
+        }
+
+        /** One sweep over the partitions, reading through {@code store}; {@code clock} gives the settle time in ns. */
+        void sweep(TriggerReader store, LongSupplier clock) {
+            sweeps++;
+            Set<String> read = new HashSet<>();
+            for (Map.Entry<Integer, ArrayDeque<Sent>> e : byPartition.entrySet()) {
+                int waiting = 0;
+                for (Iterator<Sent> it = e.getValue().iterator(); it.hasNext() && waiting < HEADS; ) {
+                    Sent s = it.next();
+                    if (pending.isPending(s) && read.add(s.userId())) {
+                        String trigger = store.trigger(e.getKey(), s.userId());
+                        reads++;
+                        if (trigger != null) {
+                            pending.settle(s.userId(), trigger, clock.getAsLong());
+                        }
+                    }
+                    if (pending.isPending(s)) {
+                        waiting++;
+                    } else {
+                        it.remove();
+                    }
+                }
             }
         }
     }
@@ -133,7 +200,7 @@ public final class LatencyProbe {
      */
     public static Result run(AppUnderTest app, String bootstrap, String input, ShopperSimulator simulator, double rate,
                              int seconds, boolean measureServed) throws InterruptedException {
-        ConcurrentLinkedQueue<Sent> toServed = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Placed> toServed = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Sent> toTopic = new ConcurrentLinkedQueue<>();
         AtomicBoolean sending = new AtomicBoolean(true);
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -164,15 +231,15 @@ public final class LatencyProbe {
                     }
                     UserEvent e = simulator.next(System.currentTimeMillis());
                     Sent s = new Sent(String.valueOf(e.getUserId()), String.valueOf(e.getEventId()), System.nanoTime());
-                    if (measureServed) {
-                        toServed.add(s);
-                    }
                     toTopic.add(s);
                     sentCount.incrementAndGet();
+                    // The served side needs the partition (callbacks of one partition run in offset order).
                     producer.send(new ProducerRecord<>(topic.name(), null, e.getTimestamp(), s.userId(), e),
                             (meta, ex) -> {
                                 if (ex != null) {
                                     failure.compareAndSet(null, ex);
+                                } else if (measureServed) {
+                                    toServed.add(new Placed(s, meta.partition()));
                                 }
                             });
                 }
@@ -187,45 +254,44 @@ public final class LatencyProbe {
             }
         });
 
-        Pending served = new Pending();
-        long[] pollerStats = new long[3]; // cpu ns, store reads, sweeps
+        ServedWatch served = new ServedWatch();
+        long[] pollerCpu = new long[1];
         Thread poller = Thread.ofPlatform().name("bench-latency-served").start(() -> {
             if (!measureServed) {
                 return;
             }
             long cpu0 = threads.getCurrentThreadCpuTime();
-            ReadOnlyKeyValueStore<String, Recommendations> store = app.recommendationsStore();
+            // What GET /recommendations/{user} reads: the store of the key's partition only (StoreQueries).
+            Map<Integer, ReadOnlyKeyValueStore<String, Recommendations>> stores = new HashMap<>();
+            TriggerReader reader = (partition, user) -> {
+                Recommendations r = stores.computeIfAbsent(partition, app::recommendationsStore).get(user);
+                return r == null ? null : String.valueOf(r.getTriggerEventId());
+            };
             long deadline = Long.MAX_VALUE;
             try {
                 while (System.nanoTime() < deadline) {
-                    served.drain(toServed);
-                    if (!sending.get()) {
-                        if (served.count == 0) {
+                    for (Placed p; (p = toServed.poll()) != null; ) {
+                        served.add(p.sent(), p.partition());
+                    }
+                    if (!sending.get() && toServed.isEmpty()) {
+                        if (served.pending.count == 0) {
                             return;
                         }
                         deadline = Math.min(deadline, System.nanoTime() + GRACE.toNanos());
                     }
                     try {
-                        pollerStats[2]++;
-                        for (Iterator<String> users = new ArrayList<>(served.byUser.keySet()).iterator(); users.hasNext(); ) {
-                            String user = users.next();
-                            Recommendations r = store.get(user);
-                            pollerStats[1]++;
-                            if (r != null) {
-                                long before = served.count;
-                                served.settle(user, String.valueOf(r.getTriggerEventId()), System.nanoTime());
-                                servedSettled.addAndGet(before - served.count);
-                            }
-                        }
+                        long before = served.pending.count;
+                        served.sweep(reader, System::nanoTime);
+                        servedSettled.addAndGet(before - served.pending.count);
                         Thread.sleep(1);
-                    } catch (InvalidStateStoreException e) { // a rebalance: ask for the store again
-                        store = app.recommendationsStore();
+                    } catch (InvalidStateStoreException e) { // a rebalance: ask for the stores again
+                        stores.clear();
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
             } finally {
-                pollerStats[0] = threads.getCurrentThreadCpuTime() - cpu0;
+                pollerCpu[0] = threads.getCurrentThreadCpuTime() - cpu0;
             }
         });
 
@@ -266,11 +332,11 @@ public final class LatencyProbe {
             sender.join();
             poller.join();
         }
-        Cost cost = new Cost((System.nanoTime() - wall0) / 1e9, pollerStats[0] / 1e9,
-                (streamThreadsCpu(threads) - streamCpu0) / 1e9, (processCpu() - processCpu0) / 1e9, pollerStats[1],
-                pollerStats[2]);
+        Cost cost = new Cost((System.nanoTime() - wall0) / 1e9, pollerCpu[0] / 1e9,
+                (streamThreadsCpu(threads) - streamCpu0) / 1e9, (processCpu() - processCpu0) / 1e9, served.reads,
+                served.sweeps);
         return new Result(rate, total, (sendNanos[1] - sendNanos[0]) / 1e9,
-                measureServed ? Latency.of(served.latencies, served.count) : Latency.of(List.of(), 0),
+                measureServed ? Latency.of(served.pending.latencies, served.pending.count) : Latency.of(List.of(), 0),
                 Latency.of(onTopic.latencies, onTopic.count), cost, timeline);
     }
 

@@ -27,6 +27,53 @@ class LatencyProbeTest {
     }
 
     @Test
+    void shouldReadOnlyTheOldestPendingEventsOfEachPartitionPerSweep() {
+        // given 1,000 pending events of distinct users on each of two partitions, none reflected yet
+        LatencyProbe.ServedWatch watch = new LatencyProbe.ServedWatch();
+        for (int i = 0; i < 1000; i++) {
+            watch.add(new LatencyProbe.Sent("a" + i, "ea" + i, i), 0);
+            watch.add(new LatencyProbe.Sent("b" + i, "eb" + i, i), 1);
+        }
+        List<String> reads = new java.util.ArrayList<>();
+
+        // when one sweep runs against an empty store
+        watch.sweep((partition, user) -> {
+            reads.add(partition + ":" + user);
+            return null;
+        }, () -> 0);
+
+        // then it read the oldest HEADS users of each partition, in offset order, and nothing else
+        assertThat(reads).as("store reads of one sweep").containsExactly("0:a0", "0:a1", "0:a2", "0:a3", "1:b0",
+                "1:b1", "1:b2", "1:b3");
+        assertThat(watch.pending.count).isEqualTo(2000);
+    }
+
+    @Test
+    void shouldSettleWhatTheStoreReflectsAndWalkOnToLaterEvents() {
+        // given five events of one partition: users u0..u4; the store reflects u0, u1 (by a later event of
+        // u1 not sent here), and u3 ahead of u2 (out of order)
+        LatencyProbe.ServedWatch watch = new LatencyProbe.ServedWatch();
+        for (int i = 0; i < 5; i++) {
+            watch.add(new LatencyProbe.Sent("u" + i, "e" + i, i * 1_000_000L), 0);
+        }
+        java.util.Map<String, String> store = new java.util.HashMap<>(java.util.Map.of("u0", "e0", "u1", "e1",
+                "u3", "e3"));
+
+        // when a sweep runs at 10 ms, then u2's list lands and another sweep runs at 20 ms
+        watch.sweep((p, user) -> store.get(user), () -> 10_000_000L);
+        long afterFirst = watch.pending.count;
+        store.put("u2", "e2");
+        watch.sweep((p, user) -> store.get(user), () -> 20_000_000L);
+
+        // then u0, u1 and u3 settle in the first sweep (u3 lies within the HEADS read past unreflected u2),
+        // u2 in the second; u4 still waits
+        assertThat(afterFirst).as("pending after the first sweep").isEqualTo(2);
+        assertThat(watch.pending.latencies).as("latencies in ns").containsExactly(10_000_000L, 9_000_000L, 7_000_000L,
+                18_000_000L);
+        assertThat(watch.pending.count).as("still pending").isEqualTo(1);
+    }
+
+    @Test
     void shouldTakeNearestRankPercentilesInMilliseconds() {
         List<Long> nanos = new java.util.ArrayList<>();
         for (long ms = 100; ms >= 1; ms--) {
