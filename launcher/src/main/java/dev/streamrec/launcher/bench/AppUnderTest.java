@@ -55,9 +55,19 @@ public final class AppUnderTest implements AutoCloseable {
 
     /** What a measured window wrote and how fast it went; {@code otherLists}: lists not ranked by the expected model. */
     public record Window(long events, double seconds, long records, long bytes, Map<String, long[]> perTopic,
-                         long otherLists) {
+                         long otherLists, double streamThreadsCpuSeconds, double processCpuSeconds) {
         public double eventsPerSecond() {
             return events / seconds;
+        }
+
+        /** Stream-thread CPU per event, in ms. */
+        public double streamCpuMsPerEvent() {
+            return streamThreadsCpuSeconds * 1e3 / events;
+        }
+
+        /** Whole-process CPU (broker included) per event, in ms. */
+        public double processCpuMsPerEvent() {
+            return processCpuSeconds * 1e3 / events;
         }
 
         public double recordsPerEvent() {
@@ -156,15 +166,19 @@ public final class AppUnderTest implements AutoCloseable {
         publish(events, label + ": publish");
         WriteVolume.Snapshot before = WriteVolume.snapshot(admin);
         long start = System.nanoTime();
+        long streamCpu = CpuTime.streamThreads();
+        long processCpu = CpuTime.process();
         streams.resume();
         long other = awaitLists(events.size(), label, modelVersion);
         double seconds = (System.nanoTime() - start) / 1e9;
+        streamCpu = CpuTime.streamThreads() - streamCpu;
+        processCpu = CpuTime.process() - processCpu;
         Thread.sleep(SETTLE.toMillis());
         Map<String, long[]> growth = new TreeMap<>(WriteVolume.snapshot(admin).minus(before));
         growth.remove(input);
         growth.values().removeIf(a -> a[0] == 0 && a[1] == 0);
         long[] total = WriteVolume.total(growth);
-        return new Window(events.size(), seconds, total[0], total[1], growth, other);
+        return new Window(events.size(), seconds, total[0], total[1], growth, other, streamCpu / 1e9, processCpu / 1e9);
     }
 
     /** Stored history bytes per held event over the whole history store, with its users and events. */

@@ -275,6 +275,8 @@ public final class BenchCommand implements Callable<Integer> {
             AppUnderTest.HistoryFill history = app.history();
             printWindow("steady pipeline (heuristic)", pipeline, plainEos);
             report.put("pipeline_events_per_s", pipeline.eventsPerSecond());
+            report.put("pipeline_stream_cpu_ms_per_event", pipeline.streamCpuMsPerEvent());
+            report.put("pipeline_process_cpu_ms_per_event", pipeline.processCpuMsPerEvent());
             report.put("ratio_pipeline_to_plain_eos", pipeline.eventsPerSecond() / plainEos);
             report.put("model_events_per_s", null);
             report.put("ratio_model_to_plain_eos", null);
@@ -288,9 +290,10 @@ public final class BenchCommand implements Callable<Integer> {
                     latency.topic().p50(), latency.topic().p99(), latency.topic().max(), latency.topic().unresolved());
             LatencyProbe.Cost cost = latency.cost();
             System.out.printf(Locale.ROOT, "bench: latency phase cost over %.1f s: served poller %.2f CPU s (%,d store "
-                            + "reads in %,d sweeps), stream threads %.2f CPU s, whole process %.2f CPU s%n",
-                    cost.wallSeconds(), cost.pollerCpuSeconds(), cost.storeReads(), cost.sweeps(),
-                    cost.streamThreadsCpuSeconds(), cost.processCpuSeconds());
+                            + "reads in %,d sweeps), stream threads %.2f CPU s (%.3f ms per event), whole process %.2f CPU "
+                            + "s (%.3f ms per event)%n", cost.wallSeconds(), cost.pollerCpuSeconds(), cost.storeReads(),
+                    cost.sweeps(), cost.streamThreadsCpuSeconds(), cost.streamThreadsCpuSeconds() * 1e3 / latency.sent(),
+                    cost.processCpuSeconds(), cost.processCpuSeconds() * 1e3 / latency.sent());
             System.out.println("bench: latency timeline (s: sent / records processed by the stream threads / served "
                     + "pending / topic pending):");
             StringBuilder line = new StringBuilder();
@@ -299,7 +302,9 @@ public final class BenchCommand implements Callable<Integer> {
                         t.servedPending(), t.topicPending()));
             }
             System.out.println(line);
+            System.out.println("bench: stream-thread metrics as the sending ended: " + latency.threadMetrics());
             report.put("latency_phase_cost", cost);
+            report.put("latency_phase_thread_metrics", latency.threadMetrics());
             if (pipeline.eventsPerSecond() < latencyRate) {
                 System.out.printf(Locale.ROOT, "bench: the offered %,.0f events/s is above the %,.0f events/s measured "
                         + "just before: the latencies above are mostly queueing%n", latencyRate, pipeline.eventsPerSecond());
@@ -336,8 +341,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static void printWindow(String name, AppUnderTest.Window w, double plainEos) {
         System.out.printf(Locale.ROOT, "%nbench: %s: %,d events in %.2f s = %,.0f events/s (%.2fx the plain "
-                        + "exactly-once copy); wrote %.1f records and %,.0f bytes per event:%n", name, w.events(),
-                w.seconds(), w.eventsPerSecond(), w.eventsPerSecond() / plainEos, w.recordsPerEvent(), w.bytesPerEvent());
+                        + "exactly-once copy); CPU per event: stream threads %.3f ms, whole process %.3f ms; wrote %.1f "
+                        + "records and %,.0f bytes per event:%n", name, w.events(), w.seconds(), w.eventsPerSecond(),
+                w.eventsPerSecond() / plainEos, w.streamCpuMsPerEvent(), w.processCpuMsPerEvent(), w.recordsPerEvent(),
+                w.bytesPerEvent());
         w.perTopic().forEach((topic, a) -> System.out.printf(Locale.ROOT, "  %-70s %8.2f records/event %,10.0f bytes/event%n",
                 topic, (double) a[0] / w.events(), (double) a[1] / w.events()));
     }

@@ -1,7 +1,6 @@
 package dev.streamrec.launcher.bench;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -70,7 +69,7 @@ public final class LatencyProbe {
 
     /** Both figures of one probe and what was offered, with what the probe itself cost. */
     public record Result(double offeredPerSecond, long sent, double sendSeconds, Latency served, Latency topic,
-                         Cost cost, List<Tick> timeline) {
+                         Cost cost, List<Tick> timeline, Map<String, Double> threadMetrics) {
     }
 
     /**
@@ -209,8 +208,8 @@ public final class LatencyProbe {
         long total = (long) (rate * seconds);
         long[] sendNanos = new long[2];
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long streamCpu0 = streamThreadsCpu(threads);
-        long processCpu0 = processCpu();
+        long streamCpu0 = CpuTime.streamThreads();
+        long processCpu0 = CpuTime.process();
         long wall0 = System.nanoTime();
 
         Thread sender = Thread.ofPlatform().name("bench-latency-sender").start(() -> {
@@ -296,6 +295,7 @@ public final class LatencyProbe {
         });
 
         Pending onTopic = new Pending();
+        Map<String, Double> threadMetrics = new TreeMap<>();
         List<Tick> timeline = new ArrayList<>();
         long nextTick = wall0 + 1_000_000_000L;
         try (ProgressBar progress = new ProgressBar(String.format("bench: latency at %.0f events/s", rate), total)) {
@@ -320,6 +320,9 @@ public final class LatencyProbe {
                             measureServed ? sent - servedSettled.get() : 0, onTopic.count));
                     nextTick += 1_000_000_000L;
                 }
+                if (done && threadMetrics.isEmpty()) {
+                    threadMetrics.putAll(threadMetrics(app));
+                }
                 if (done) {
                     onTopic.drain(toTopic);
                     if (onTopic.count == 0) {
@@ -333,27 +336,29 @@ public final class LatencyProbe {
             poller.join();
         }
         Cost cost = new Cost((System.nanoTime() - wall0) / 1e9, pollerCpu[0] / 1e9,
-                (streamThreadsCpu(threads) - streamCpu0) / 1e9, (processCpu() - processCpu0) / 1e9, served.reads,
+                (CpuTime.streamThreads() - streamCpu0) / 1e9, (CpuTime.process() - processCpu0) / 1e9, served.reads,
                 served.sweeps);
         return new Result(rate, total, (sendNanos[1] - sendNanos[0]) / 1e9,
                 measureServed ? Latency.of(served.pending.latencies, served.pending.count) : Latency.of(List.of(), 0),
-                Latency.of(onTopic.latencies, onTopic.count), cost, timeline);
+                Latency.of(onTopic.latencies, onTopic.count), cost, timeline, threadMetrics);
     }
 
-    /** CPU time of the live Kafka Streams stream threads of this JVM, in ns. */
-    private static long streamThreadsCpu(ThreadMXBean threads) {
-        long sum = 0;
-        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t != null && t.getThreadName().contains("-StreamThread-")) {
-                sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+    /**
+     * Where the stream threads' time went as the sending ended (Kafka Streams' windowed thread metrics,
+     * summed or maxed over threads): {@code *-ratio} of wall time in process/punctuate/poll/commit, and
+     * commit, punctuate and poll latencies in ms.
+     */
+    private static Map<String, Double> threadMetrics(AppUnderTest app) {
+        Map<String, Double> out = new TreeMap<>();
+        for (var e : app.streams().metrics().entrySet()) {
+            String name = e.getKey().name();
+            if (e.getKey().group().equals("stream-thread-metrics") && e.getValue().metricValue() instanceof Number n
+                    && (name.endsWith("-ratio") || name.endsWith("-latency-avg") || name.endsWith("-latency-max")
+                    || name.equals("poll-records-avg") || name.equals("process-records-avg"))) {
+                out.merge(name, n.doubleValue(), name.endsWith("-max") ? Math::max : Double::sum);
             }
         }
-        return sum;
-    }
-
-    private static long processCpu() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : -1;
+        return out;
     }
 
     /** Records processed by the app's stream threads so far (their {@code process-total}, every sub-topology). */
