@@ -152,7 +152,7 @@ public final class LatencyProbe {
      */
     static final class ServedWatch {
         /** Unreflected events read per partition and sweep before moving on. */
-        static final int HEADS = 4;
+        static final int HEADS = 2;
 
         final Pending pending = new Pending();
         private final Map<Integer, ArrayDeque<Sent>> byPartition = new TreeMap<>();

@@ -43,8 +43,7 @@ class LatencyProbeTest {
         }, () -> 0);
 
         // then it read the oldest HEADS users of each partition, in offset order, and nothing else
-        assertThat(reads).as("store reads of one sweep").containsExactly("0:a0", "0:a1", "0:a2", "0:a3", "1:b0",
-                "1:b1", "1:b2", "1:b3");
+        assertThat(reads).as("store reads of one sweep").containsExactly("0:a0", "0:a1", "1:b0", "1:b1");
         assertThat(watch.pending.count).isEqualTo(2000);
     }
 
