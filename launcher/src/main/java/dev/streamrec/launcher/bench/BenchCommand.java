@@ -70,6 +70,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "is printed (events held per user) (default: ${DEFAULT-VALUE})."})
     int warmupEvents;
 
+    @Option(names = "--table", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Run the table (plain copies and the pipeline from cold, issue 2 / issue 4). --no-table "
+                    + "goes straight to the steady-state phase, for side-by-side runs of settings; then there is no "
+                    + "plain exactly-once figure and no ratio (default: ${DEFAULT-VALUE})."})
+    boolean table;
+
     @Option(names = "--steady", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = {"Run the steady-state phase after the table: one app (candidates mode) is warmed up with "
                     + "--warmup-events, then timed over --events more with its processing paused while they are "
@@ -187,51 +193,60 @@ public final class BenchCommand implements Callable<Integer> {
             TopicAdmin.ensureTopics(bootstrap, topics);
             List<UserEvent> simulated = simulate();
             // Every copy of the events is published before any timing starts.
-            publish(bootstrap, input, simulated);
-            if (withModel) {
+            if (table) {
+                publish(bootstrap, input, simulated);
+            }
+            if (table && withModel) {
                 publish(bootstrap, modelInput, simulated);
                 if (withFullMode) {
                     publish(bootstrap, fullInput, simulated);
                 }
             }
 
-            Pass plain = copyPass(bootstrap, input, "bench-copy", false);
-            Pass eos = copyPass(bootstrap, input, "bench-copy-eos", true);
-            Pass pipeline = pipelinePass(bootstrap, input, "bench-recommendations", "bench-dlq", Map.of(), null,
-                    "streamrec pipeline (validate, dedupe, history, co-visitation, trending, rank; exactly-once)");
-            List<Pass> passes = new ArrayList<>(List.of(plain, eos, pipeline));
             String version = null;
-            if (withModel) {
-                version = trainAndPublish(bootstrap, simulated);
-                passes.add(modelPass(bootstrap, modelInput, "bench-recommendations-model", "bench-dlq-model", "candidates",
-                        version));
-                if (withFullMode) {
-                    passes.add(modelPass(bootstrap, fullInput, "bench-recommendations-model-full", "bench-dlq-model-full",
-                            "full", version));
+            double plainEos = Double.NaN;
+            report.put("plain_eos_events_per_s", null);
+            if (table) {
+                Pass plain = copyPass(bootstrap, input, "bench-copy", false);
+                Pass eos = copyPass(bootstrap, input, "bench-copy-eos", true);
+                Pass pipeline = pipelinePass(bootstrap, input, "bench-recommendations", "bench-dlq", Map.of(), null,
+                        "streamrec pipeline (validate, dedupe, history, co-visitation, trending, rank; exactly-once)");
+                List<Pass> passes = new ArrayList<>(List.of(plain, eos, pipeline));
+                if (withModel) {
+                    version = trainAndPublish(bootstrap, simulated);
+                    passes.add(modelPass(bootstrap, modelInput, "bench-recommendations-model", "bench-dlq-model", "candidates",
+                            version));
+                    if (withFullMode) {
+                        passes.add(modelPass(bootstrap, fullInput, "bench-recommendations-model-full", "bench-dlq-model-full",
+                                "full", version));
+                    }
                 }
-            }
 
-            System.out.println();
-            System.out.printf(Locale.ROOT, "| pass | events | seconds | events/s | pipeline / pass | pass / plain at-least-once "
-                    + "| pass / plain exactly-once |%n|---|---|---|---|---|---|---|%n");
-            for (Pass p : passes) {
-                System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %.2f | %.2f | %.2f |%n", p.name(), p.records(),
-                        p.seconds(), p.perSecond(), pipeline.perSecond() / p.perSecond(), p.perSecond() / plain.perSecond(),
-                        p.perSecond() / eos.perSecond());
-            }
-            if (withModel) {
                 System.out.println();
-                for (Pass p : passes.subList(3, passes.size())) {
-                    System.out.printf(Locale.ROOT, "%s: model %s; %,d of %,d lists ranked heuristically before the model "
-                            + "loaded (not in the row); the row covers the %,d lists with the model's version, first to last "
-                            + "read.%n", p.name(), version, p.heuristic(), p.heuristic() + p.records(), p.records());
+                System.out.printf(Locale.ROOT, "| pass | events | seconds | events/s | pipeline / pass | pass / plain at-least-once "
+                        + "| pass / plain exactly-once |%n|---|---|---|---|---|---|---|%n");
+                for (Pass p : passes) {
+                    System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %.2f | %.2f | %.2f |%n", p.name(), p.records(),
+                            p.seconds(), p.perSecond(), pipeline.perSecond() / p.perSecond(), p.perSecond() / plain.perSecond(),
+                            p.perSecond() / eos.perSecond());
                 }
+                if (withModel) {
+                    System.out.println();
+                    for (Pass p : passes.subList(3, passes.size())) {
+                        System.out.printf(Locale.ROOT, "%s: model %s; %,d of %,d lists ranked heuristically before the model "
+                                + "loaded (not in the row); the row covers the %,d lists with the model's version, first to last "
+                                + "read.%n", p.name(), version, p.heuristic(), p.heuristic() + p.records(), p.records());
+                    }
+                }
+                report.put("table", passes.stream().map(p -> row("pass", p.name(), "events", p.records(), "seconds",
+                        p.seconds(), "events_per_s", p.perSecond())).toList());
+                plainEos = eos.perSecond();
+            } else if (withModel) {
+                version = trainAndPublish(bootstrap, simulated);
             }
-            report.put("plain_eos_events_per_s", eos.perSecond());
-            report.put("table", passes.stream().map(p -> row("pass", p.name(), "events", p.records(), "seconds",
-                    p.seconds(), "events_per_s", p.perSecond())).toList());
+            report.put("plain_eos_events_per_s", table ? plainEos : null);
             if (steady) {
-                steadyState(bootstrap, version, eos.perSecond(), report);
+                steadyState(bootstrap, version, plainEos, report);
             }
             if (scaling) {
                 report.put("scaling", scaling(bootstrap));
@@ -277,7 +292,7 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("pipeline_events_per_s", pipeline.eventsPerSecond());
             report.put("pipeline_stream_cpu_ms_per_event", pipeline.streamCpuMsPerEvent());
             report.put("pipeline_process_cpu_ms_per_event", pipeline.processCpuMsPerEvent());
-            report.put("ratio_pipeline_to_plain_eos", pipeline.eventsPerSecond() / plainEos);
+            report.put("ratio_pipeline_to_plain_eos", ratio(pipeline.eventsPerSecond(), plainEos));
             report.put("model_events_per_s", null);
             report.put("ratio_model_to_plain_eos", null);
 
@@ -331,7 +346,7 @@ public final class BenchCommand implements Callable<Integer> {
                 AppUnderTest.Window model = app.measure(modelEvents, "steady pipeline + model", version);
                 printWindow("steady pipeline + model (candidates, " + version + ")", model, plainEos);
                 report.put("model_events_per_s", model.eventsPerSecond());
-                report.put("ratio_model_to_plain_eos", model.eventsPerSecond() / plainEos);
+                report.put("ratio_model_to_plain_eos", ratio(model.eventsPerSecond(), plainEos));
                 report.put("model_lists_not_by_model", model.otherLists());
                 report.put("model_bytes_written_per_event", model.bytesPerEvent());
                 report.put("model_records_written_per_event", model.recordsPerEvent());
@@ -339,12 +354,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code a / plainEos}, or null without the table's exactly-once copy (--no-table). */
+    private static Double ratio(double a, double plainEos) {
+        return Double.isNaN(plainEos) ? null : a / plainEos;
+    }
+
     private static void printWindow(String name, AppUnderTest.Window w, double plainEos) {
-        System.out.printf(Locale.ROOT, "%nbench: %s: %,d events in %.2f s = %,.0f events/s (%.2fx the plain "
-                        + "exactly-once copy); CPU per event: stream threads %.3f ms, whole process %.3f ms; wrote %.1f "
-                        + "records and %,.0f bytes per event:%n", name, w.events(), w.seconds(), w.eventsPerSecond(),
-                w.eventsPerSecond() / plainEos, w.streamCpuMsPerEvent(), w.processCpuMsPerEvent(), w.recordsPerEvent(),
-                w.bytesPerEvent());
+        String ratio = Double.isNaN(plainEos) ? "no table run"
+                : String.format(Locale.ROOT, "%.2fx the plain exactly-once copy", w.eventsPerSecond() / plainEos);
+        System.out.printf(Locale.ROOT, "%nbench: %s: %,d events in %.2f s = %,.0f events/s (%s); CPU per event: stream "
+                        + "threads %.3f ms, whole process %.3f ms; wrote %.1f records and %,.0f bytes per event:%n", name,
+                w.events(), w.seconds(), w.eventsPerSecond(), ratio, w.streamCpuMsPerEvent(), w.processCpuMsPerEvent(),
+                w.recordsPerEvent(), w.bytesPerEvent());
         w.perTopic().forEach((topic, a) -> System.out.printf(Locale.ROOT, "  %-70s %8.2f records/event %,10.0f bytes/event%n",
                 topic, (double) a[0] / w.events(), (double) a[1] / w.events()));
     }

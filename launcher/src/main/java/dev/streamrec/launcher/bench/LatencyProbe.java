@@ -143,16 +143,20 @@ public final class LatencyProbe {
 
     /**
      * Which users the served side reads on each sweep. A task processes its partition in offset order,
-     * so an event can be reflected only after every earlier event of its partition: each sweep reads,
-     * partition by partition, the users of the oldest pending events and stops after {@link #HEADS} of
-     * them are not reflected yet. A sweep thus costs at most partitions x {@code HEADS} reads plus one
-     * per event settled, however long the queue, instead of one read per pending user (which, once a
-     * queue formed, took as much CPU as the app's stream threads and fed the queue). A list written out
-     * of order is still seen, only later: the figure stays an upper bound.
+     * and every event of the simulator yields a list, so an event can be reflected only after every
+     * earlier event of its partition: a sweep reads, partition by partition, the user of the oldest
+     * pending event, and on to the next ones while they are reflected. Every {@link #DEEP_EVERY}th sweep
+     * reads up to {@link #DEEP} unreflected events per partition, so that a list written out of order
+     * or an event that yields none delays the figure by one deep sweep at most instead of stalling the
+     * partition. A sweep thus costs about one read per partition plus one per event settled, however
+     * long the queue; reading every pending user on each sweep (the probe before) took, once a queue
+     * formed, as much CPU as the app's stream threads and so fed the queue. The figure stays an upper
+     * bound: an event counts as served when a sweep first sees it.
      */
     static final class ServedWatch {
-        /** Unreflected events read per partition and sweep before moving on. */
-        static final int HEADS = 2;
+        /** Unreflected events read per partition on a deep sweep, and how often a sweep is deep. */
+        static final int DEEP = 8;
+        static final int DEEP_EVERY = 50;
 
         final Pending pending = new Pending();
         private final Map<Integer, ArrayDeque<Sent>> byPartition = new TreeMap<>();
@@ -166,11 +170,12 @@ public final class LatencyProbe {
 
         /** One sweep over the partitions, reading through {@code store}; {@code clock} gives the settle time in ns. */
         void sweep(TriggerReader store, LongSupplier clock) {
+            int heads = sweeps % DEEP_EVERY == 0 ? DEEP : 1;
             sweeps++;
             Set<String> read = new HashSet<>();
             for (Map.Entry<Integer, ArrayDeque<Sent>> e : byPartition.entrySet()) {
                 int waiting = 0;
-                for (Iterator<Sent> it = e.getValue().iterator(); it.hasNext() && waiting < HEADS; ) {
+                for (Iterator<Sent> it = e.getValue().iterator(); it.hasNext() && waiting < heads; ) {
                     Sent s = it.next();
                     if (pending.isPending(s) && read.add(s.userId())) {
                         String trigger = store.trigger(e.getKey(), s.userId());
