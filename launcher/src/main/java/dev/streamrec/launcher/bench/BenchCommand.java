@@ -88,8 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--latency-rate", defaultValue = "1000", description = {"Latency phase: events/s offered "
             + "(default: ${DEFAULT-VALUE}). served_latency_ms: from the producer's send (linger 0) until the user's "
-            + "entry in the recommendations store (what GET /recommendations/{user} answers; read through "
-            + "interactive queries, swept about every ms) carries the event as its triggerEventId; topic_latency_ms: "
+            + "entry in the recommendations store (what GET /recommendations/{user} answers; the key's partition "
+            + "read through interactive queries about every ms, oldest pending event per partition first) carries the event as its triggerEventId; topic_latency_ms: "
             + "until a list with that triggerEventId is readable on the recommendations topic (read_committed)."})
     double latencyRate;
 

@@ -35,9 +35,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * starts at the producer's send, linger 0, so it covers the append) and each is timed until
  * <ul>
  *   <li><b>served</b>: the user's entry in the recommendations store (what {@code GET
- *   /recommendations/{user}} answers, read through interactive queries by a thread that sweeps the
- *   users with pending events about every millisecond) carries the event's id as its
- *   {@code triggerEventId};</li>
+ *   /recommendations/{user}} answers: the store of the key's partition, read through interactive
+ *   queries about every millisecond, oldest pending event of each partition first, see
+ *   {@link ServedWatch}) carries the event's id as its {@code triggerEventId};</li>
  *   <li><b>topic</b>: a list with that {@code triggerEventId} is readable on the recommendations topic
  *   by a {@code read_committed} consumer.</li>
  * </ul>
