@@ -51,7 +51,7 @@ public final class AppUnderTest implements AutoCloseable {
      * publication runs on a wall-clock punctuator (covisit.publish-interval, 1 s by default) and
      * writes what the window's events changed after their lists are already out.
      */
-    private static final Duration SETTLE = Duration.ofSeconds(2);
+    static final Duration SETTLE = Duration.ofSeconds(2);
 
     /** What a measured window wrote and how fast it went; {@code otherLists}: lists not ranked by the expected model. */
     public record Window(long events, double seconds, long records, long bytes, Map<String, long[]> perTopic,
@@ -179,6 +179,43 @@ public final class AppUnderTest implements AutoCloseable {
         growth.values().removeIf(a -> a[0] == 0 && a[1] == 0);
         long[] total = WriteVolume.total(growth);
         return new Window(events.size(), seconds, total[0], total[1], growth, other, streamCpu / 1e9, processCpu / 1e9);
+    }
+
+    /** Records processed by the app's stream threads so far (their {@code process-total}, every sub-topology). */
+    public double recordsProcessed() {
+        double sum = 0;
+        for (var e : streams.metrics().entrySet()) {
+            if (e.getKey().name().equals("process-total") && e.getKey().group().equals("stream-thread-metrics")
+                    && e.getValue().metricValue() instanceof Number n) {
+                sum += n.doubleValue();
+            }
+        }
+        return sum;
+    }
+
+    /** What {@link #awaitIdle} waited for: records processed meanwhile and seconds. */
+    public record Drain(double records, double seconds) {
+    }
+
+    /**
+     * Waits until the stream threads process no record for {@code quiet} (at most {@code max}): the lists
+     * of a window are out before its item side (the co-visitation and trending updates behind the
+     * item-signals repartition) has caught up, and a phase started then would measure that backlog.
+     */
+    public Drain awaitIdle(Duration quiet, Duration max) throws InterruptedException {
+        long start = System.nanoTime();
+        double first = recordsProcessed();
+        double last = first;
+        long lastChange = start;
+        while (System.nanoTime() - lastChange < quiet.toNanos() && System.nanoTime() - start < max.toNanos()) {
+            Thread.sleep(50);
+            double now = recordsProcessed();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            }
+        }
+        return new Drain(last - first, (lastChange - start) / 1e9);
     }
 
     /** Stored history bytes per held event over the whole history store, with its users and events. */

@@ -296,6 +296,12 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("model_events_per_s", null);
             report.put("ratio_model_to_plain_eos", null);
 
+            // The window's lists are out before its item side has caught up: drain that before offering a rate.
+            AppUnderTest.Drain drain = app.awaitIdle(Duration.ofSeconds(1), Duration.ofMinutes(5));
+            System.out.printf(Locale.ROOT, "%nbench: item side after the steady window: %,.0f more records processed "
+                    + "in %.1f s (after the %d s settle) before the app went idle%n", drain.records(), drain.seconds(),
+                    AppUnderTest.SETTLE.toSeconds());
+            report.put("drain_after_steady", drain);
             LatencyProbe.Result latency = LatencyProbe.run(app, bootstrap, input, sim, latencyRate, latencySeconds,
                     latencyServed);
             System.out.printf(Locale.ROOT, "%nbench: latency at %,.0f events/s offered (%,d sent in %.1f s): served "

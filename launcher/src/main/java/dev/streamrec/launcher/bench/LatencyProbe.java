@@ -321,7 +321,7 @@ public final class LatencyProbe {
                 progress.step(Math.max(0, before - onTopic.count));
                 if (now >= nextTick) {
                     long sent = sentCount.get();
-                    timeline.add(new Tick((now - wall0) / 1e9, sent, processTotal(app),
+                    timeline.add(new Tick((now - wall0) / 1e9, sent, app.recordsProcessed(),
                             measureServed ? sent - servedSettled.get() : 0, onTopic.count));
                     nextTick += 1_000_000_000L;
                 }
@@ -366,15 +366,4 @@ public final class LatencyProbe {
         return out;
     }
 
-    /** Records processed by the app's stream threads so far (their {@code process-total}, every sub-topology). */
-    private static double processTotal(AppUnderTest app) {
-        double sum = 0;
-        for (var e : app.streams().metrics().entrySet()) {
-            if (e.getKey().name().equals("process-total") && e.getKey().group().equals("stream-thread-metrics")
-                    && e.getValue().metricValue() instanceof Number n) {
-                sum += n.doubleValue();
-            }
-        }
-        return sum;
-    }
 }
