@@ -51,13 +51,23 @@ public final class AppUnderTest implements AutoCloseable {
      * publication runs on a wall-clock punctuator (covisit.publish-interval, 1 s by default) and
      * writes what the window's events changed after their lists are already out.
      */
-    private static final Duration SETTLE = Duration.ofSeconds(2);
+    static final Duration SETTLE = Duration.ofSeconds(2);
 
     /** What a measured window wrote and how fast it went; {@code otherLists}: lists not ranked by the expected model. */
     public record Window(long events, double seconds, long records, long bytes, Map<String, long[]> perTopic,
-                         long otherLists) {
+                         long otherLists, double streamThreadsCpuSeconds, double processCpuSeconds) {
         public double eventsPerSecond() {
             return events / seconds;
+        }
+
+        /** Stream-thread CPU per event, in ms. */
+        public double streamCpuMsPerEvent() {
+            return streamThreadsCpuSeconds * 1e3 / events;
+        }
+
+        /** Whole-process CPU (broker included) per event, in ms. */
+        public double processCpuMsPerEvent() {
+            return processCpuSeconds * 1e3 / events;
         }
 
         public double recordsPerEvent() {
@@ -121,10 +131,10 @@ public final class AppUnderTest implements AutoCloseable {
         return ctx.getBean(ModelManager.class);
     }
 
-    /** The recommendations store, read through interactive queries (what {@code GET /recommendations/{user}} reads). */
-    public ReadOnlyKeyValueStore<String, Recommendations> recommendationsStore() {
+    /** The recommendations store of one input partition, as {@code GET /recommendations/{user}} reads it for its key. */
+    public ReadOnlyKeyValueStore<String, Recommendations> recommendationsStore(int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(StreamrecTopology.RECOMMENDATIONS_STORE,
-                QueryableStoreTypes.<String, Recommendations>keyValueStore()));
+                QueryableStoreTypes.<String, Recommendations>keyValueStore()).withPartition(partition));
     }
 
     /** The next lists on the recommendations topic (committed only), counted as seen. */
@@ -156,15 +166,56 @@ public final class AppUnderTest implements AutoCloseable {
         publish(events, label + ": publish");
         WriteVolume.Snapshot before = WriteVolume.snapshot(admin);
         long start = System.nanoTime();
+        long streamCpu = CpuTime.streamThreads();
+        long processCpu = CpuTime.process();
         streams.resume();
         long other = awaitLists(events.size(), label, modelVersion);
         double seconds = (System.nanoTime() - start) / 1e9;
+        streamCpu = CpuTime.streamThreads() - streamCpu;
+        processCpu = CpuTime.process() - processCpu;
         Thread.sleep(SETTLE.toMillis());
         Map<String, long[]> growth = new TreeMap<>(WriteVolume.snapshot(admin).minus(before));
         growth.remove(input);
         growth.values().removeIf(a -> a[0] == 0 && a[1] == 0);
         long[] total = WriteVolume.total(growth);
-        return new Window(events.size(), seconds, total[0], total[1], growth, other);
+        return new Window(events.size(), seconds, total[0], total[1], growth, other, streamCpu / 1e9, processCpu / 1e9);
+    }
+
+    /** Records processed by the app's stream threads so far (their {@code process-total}, every sub-topology). */
+    public double recordsProcessed() {
+        double sum = 0;
+        for (var e : streams.metrics().entrySet()) {
+            if (e.getKey().name().equals("process-total") && e.getKey().group().equals("stream-thread-metrics")
+                    && e.getValue().metricValue() instanceof Number n) {
+                sum += n.doubleValue();
+            }
+        }
+        return sum;
+    }
+
+    /** What {@link #awaitIdle} waited for: records processed meanwhile and seconds. */
+    public record Drain(double records, double seconds) {
+    }
+
+    /**
+     * Waits until the stream threads process no record for {@code quiet} (at most {@code max}): the lists
+     * of a window are out before its item side (the co-visitation and trending updates behind the
+     * item-signals repartition) has caught up, and a phase started then would measure that backlog.
+     */
+    public Drain awaitIdle(Duration quiet, Duration max) throws InterruptedException {
+        long start = System.nanoTime();
+        double first = recordsProcessed();
+        double last = first;
+        long lastChange = start;
+        while (System.nanoTime() - lastChange < quiet.toNanos() && System.nanoTime() - start < max.toNanos()) {
+            Thread.sleep(50);
+            double now = recordsProcessed();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            }
+        }
+        return new Drain(last - first, (lastChange - start) / 1e9);
     }
 
     /** Stored history bytes per held event over the whole history store, with its users and events. */

@@ -70,6 +70,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "is printed (events held per user) (default: ${DEFAULT-VALUE})."})
     int warmupEvents;
 
+    @Option(names = "--table", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Run the table (plain copies and the pipeline from cold, issue 2 / issue 4). --no-table "
+                    + "goes straight to the steady-state phase, for side-by-side runs of settings; then there is no "
+                    + "plain exactly-once figure and no ratio (default: ${DEFAULT-VALUE})."})
+    boolean table;
+
     @Option(names = "--steady", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = {"Run the steady-state phase after the table: one app (candidates mode) is warmed up with "
                     + "--warmup-events, then timed over --events more with its processing paused while they are "
@@ -82,10 +88,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--latency-rate", defaultValue = "1000", description = {"Latency phase: events/s offered "
             + "(default: ${DEFAULT-VALUE}). served_latency_ms: from the producer's send (linger 0) until the user's "
-            + "entry in the recommendations store (what GET /recommendations/{user} answers; read through "
-            + "interactive queries, swept about every ms) carries the event as its triggerEventId; topic_latency_ms: "
+            + "entry in the recommendations store (what GET /recommendations/{user} answers; the key's partition "
+            + "read through interactive queries about every ms, oldest pending event per partition first) carries the event as its triggerEventId; topic_latency_ms: "
             + "until a list with that triggerEventId is readable on the recommendations topic (read_committed)."})
     double latencyRate;
+
+    @Option(names = "--latency-served", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Latency phase: also take served_latency_ms (reads the recommendations store through "
+                    + "interactive queries). --no-latency-served takes only topic_latency_ms, to see what the store "
+                    + "reads cost the app (default: ${DEFAULT-VALUE})."})
+    boolean latencyServed;
 
     @Option(names = "--latency-seconds", defaultValue = "20", description = "Latency phase: seconds offered (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
@@ -181,51 +193,60 @@ public final class BenchCommand implements Callable<Integer> {
             TopicAdmin.ensureTopics(bootstrap, topics);
             List<UserEvent> simulated = simulate();
             // Every copy of the events is published before any timing starts.
-            publish(bootstrap, input, simulated);
-            if (withModel) {
+            if (table) {
+                publish(bootstrap, input, simulated);
+            }
+            if (table && withModel) {
                 publish(bootstrap, modelInput, simulated);
                 if (withFullMode) {
                     publish(bootstrap, fullInput, simulated);
                 }
             }
 
-            Pass plain = copyPass(bootstrap, input, "bench-copy", false);
-            Pass eos = copyPass(bootstrap, input, "bench-copy-eos", true);
-            Pass pipeline = pipelinePass(bootstrap, input, "bench-recommendations", "bench-dlq", Map.of(), null,
-                    "streamrec pipeline (validate, dedupe, history, co-visitation, trending, rank; exactly-once)");
-            List<Pass> passes = new ArrayList<>(List.of(plain, eos, pipeline));
             String version = null;
-            if (withModel) {
-                version = trainAndPublish(bootstrap, simulated);
-                passes.add(modelPass(bootstrap, modelInput, "bench-recommendations-model", "bench-dlq-model", "candidates",
-                        version));
-                if (withFullMode) {
-                    passes.add(modelPass(bootstrap, fullInput, "bench-recommendations-model-full", "bench-dlq-model-full",
-                            "full", version));
+            double plainEos = Double.NaN;
+            report.put("plain_eos_events_per_s", null);
+            if (table) {
+                Pass plain = copyPass(bootstrap, input, "bench-copy", false);
+                Pass eos = copyPass(bootstrap, input, "bench-copy-eos", true);
+                Pass pipeline = pipelinePass(bootstrap, input, "bench-recommendations", "bench-dlq", Map.of(), null,
+                        "streamrec pipeline (validate, dedupe, history, co-visitation, trending, rank; exactly-once)");
+                List<Pass> passes = new ArrayList<>(List.of(plain, eos, pipeline));
+                if (withModel) {
+                    version = trainAndPublish(bootstrap, simulated);
+                    passes.add(modelPass(bootstrap, modelInput, "bench-recommendations-model", "bench-dlq-model", "candidates",
+                            version));
+                    if (withFullMode) {
+                        passes.add(modelPass(bootstrap, fullInput, "bench-recommendations-model-full", "bench-dlq-model-full",
+                                "full", version));
+                    }
                 }
-            }
 
-            System.out.println();
-            System.out.printf(Locale.ROOT, "| pass | events | seconds | events/s | pipeline / pass | pass / plain at-least-once "
-                    + "| pass / plain exactly-once |%n|---|---|---|---|---|---|---|%n");
-            for (Pass p : passes) {
-                System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %.2f | %.2f | %.2f |%n", p.name(), p.records(),
-                        p.seconds(), p.perSecond(), pipeline.perSecond() / p.perSecond(), p.perSecond() / plain.perSecond(),
-                        p.perSecond() / eos.perSecond());
-            }
-            if (withModel) {
                 System.out.println();
-                for (Pass p : passes.subList(3, passes.size())) {
-                    System.out.printf(Locale.ROOT, "%s: model %s; %,d of %,d lists ranked heuristically before the model "
-                            + "loaded (not in the row); the row covers the %,d lists with the model's version, first to last "
-                            + "read.%n", p.name(), version, p.heuristic(), p.heuristic() + p.records(), p.records());
+                System.out.printf(Locale.ROOT, "| pass | events | seconds | events/s | pipeline / pass | pass / plain at-least-once "
+                        + "| pass / plain exactly-once |%n|---|---|---|---|---|---|---|%n");
+                for (Pass p : passes) {
+                    System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %.2f | %.2f | %.2f |%n", p.name(), p.records(),
+                            p.seconds(), p.perSecond(), pipeline.perSecond() / p.perSecond(), p.perSecond() / plain.perSecond(),
+                            p.perSecond() / eos.perSecond());
                 }
+                if (withModel) {
+                    System.out.println();
+                    for (Pass p : passes.subList(3, passes.size())) {
+                        System.out.printf(Locale.ROOT, "%s: model %s; %,d of %,d lists ranked heuristically before the model "
+                                + "loaded (not in the row); the row covers the %,d lists with the model's version, first to last "
+                                + "read.%n", p.name(), version, p.heuristic(), p.heuristic() + p.records(), p.records());
+                    }
+                }
+                report.put("table", passes.stream().map(p -> row("pass", p.name(), "events", p.records(), "seconds",
+                        p.seconds(), "events_per_s", p.perSecond())).toList());
+                plainEos = eos.perSecond();
+            } else if (withModel) {
+                version = trainAndPublish(bootstrap, simulated);
             }
-            report.put("plain_eos_events_per_s", eos.perSecond());
-            report.put("table", passes.stream().map(p -> row("pass", p.name(), "events", p.records(), "seconds",
-                    p.seconds(), "events_per_s", p.perSecond())).toList());
+            report.put("plain_eos_events_per_s", table ? plainEos : null);
             if (steady) {
-                steadyState(bootstrap, version, eos.perSecond(), report);
+                steadyState(bootstrap, version, plainEos, report);
             }
             if (scaling) {
                 report.put("scaling", scaling(bootstrap));
@@ -269,16 +290,42 @@ public final class BenchCommand implements Callable<Integer> {
             AppUnderTest.HistoryFill history = app.history();
             printWindow("steady pipeline (heuristic)", pipeline, plainEos);
             report.put("pipeline_events_per_s", pipeline.eventsPerSecond());
-            report.put("ratio_pipeline_to_plain_eos", pipeline.eventsPerSecond() / plainEos);
+            report.put("pipeline_stream_cpu_ms_per_event", pipeline.streamCpuMsPerEvent());
+            report.put("pipeline_process_cpu_ms_per_event", pipeline.processCpuMsPerEvent());
+            report.put("ratio_pipeline_to_plain_eos", ratio(pipeline.eventsPerSecond(), plainEos));
             report.put("model_events_per_s", null);
             report.put("ratio_model_to_plain_eos", null);
 
-            LatencyProbe.Result latency = LatencyProbe.run(app, bootstrap, input, sim, latencyRate, latencySeconds);
+            // The window's lists are out before its item side has caught up: drain that before offering a rate.
+            AppUnderTest.Drain drain = app.awaitIdle(Duration.ofSeconds(1), Duration.ofMinutes(5));
+            System.out.printf(Locale.ROOT, "%nbench: item side after the steady window: %,.0f more records processed "
+                    + "in %.1f s (after the %d s settle) before the app went idle%n", drain.records(), drain.seconds(),
+                    AppUnderTest.SETTLE.toSeconds());
+            report.put("drain_after_steady", drain);
+            LatencyProbe.Result latency = LatencyProbe.run(app, bootstrap, input, sim, latencyRate, latencySeconds,
+                    latencyServed);
             System.out.printf(Locale.ROOT, "%nbench: latency at %,.0f events/s offered (%,d sent in %.1f s): served "
                             + "p50 %.1f / p99 %.1f / max %.1f ms (%,d unresolved); topic p50 %.1f / p99 %.1f / max %.1f ms "
                             + "(%,d unresolved)%n", latency.offeredPerSecond(), latency.sent(), latency.sendSeconds(),
                     latency.served().p50(), latency.served().p99(), latency.served().max(), latency.served().unresolved(),
                     latency.topic().p50(), latency.topic().p99(), latency.topic().max(), latency.topic().unresolved());
+            LatencyProbe.Cost cost = latency.cost();
+            System.out.printf(Locale.ROOT, "bench: latency phase cost over %.1f s: served poller %.2f CPU s (%,d store "
+                            + "reads in %,d sweeps), stream threads %.2f CPU s (%.3f ms per event), whole process %.2f CPU "
+                            + "s (%.3f ms per event)%n", cost.wallSeconds(), cost.pollerCpuSeconds(), cost.storeReads(),
+                    cost.sweeps(), cost.streamThreadsCpuSeconds(), cost.streamThreadsCpuSeconds() * 1e3 / latency.sent(),
+                    cost.processCpuSeconds(), cost.processCpuSeconds() * 1e3 / latency.sent());
+            System.out.println("bench: latency timeline (s: sent / records processed by the stream threads / served "
+                    + "pending / topic pending):");
+            StringBuilder line = new StringBuilder();
+            for (LatencyProbe.Tick t : latency.timeline()) {
+                line.append(String.format(Locale.ROOT, "  %.0f: %,d/%,.0f/%,d/%,d", t.seconds(), t.sent(), t.processed(),
+                        t.servedPending(), t.topicPending()));
+            }
+            System.out.println(line);
+            System.out.println("bench: stream-thread metrics as the sending ended: " + latency.threadMetrics());
+            report.put("latency_phase_cost", cost);
+            report.put("latency_phase_thread_metrics", latency.threadMetrics());
             if (pipeline.eventsPerSecond() < latencyRate) {
                 System.out.printf(Locale.ROOT, "bench: the offered %,.0f events/s is above the %,.0f events/s measured "
                         + "just before: the latencies above are mostly queueing%n", latencyRate, pipeline.eventsPerSecond());
@@ -305,7 +352,7 @@ public final class BenchCommand implements Callable<Integer> {
                 AppUnderTest.Window model = app.measure(modelEvents, "steady pipeline + model", version);
                 printWindow("steady pipeline + model (candidates, " + version + ")", model, plainEos);
                 report.put("model_events_per_s", model.eventsPerSecond());
-                report.put("ratio_model_to_plain_eos", model.eventsPerSecond() / plainEos);
+                report.put("ratio_model_to_plain_eos", ratio(model.eventsPerSecond(), plainEos));
                 report.put("model_lists_not_by_model", model.otherLists());
                 report.put("model_bytes_written_per_event", model.bytesPerEvent());
                 report.put("model_records_written_per_event", model.recordsPerEvent());
@@ -313,10 +360,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code a / plainEos}, or null without the table's exactly-once copy (--no-table). */
+    private static Double ratio(double a, double plainEos) {
+        return Double.isNaN(plainEos) ? null : a / plainEos;
+    }
+
     private static void printWindow(String name, AppUnderTest.Window w, double plainEos) {
-        System.out.printf(Locale.ROOT, "%nbench: %s: %,d events in %.2f s = %,.0f events/s (%.2fx the plain "
-                        + "exactly-once copy); wrote %.1f records and %,.0f bytes per event:%n", name, w.events(),
-                w.seconds(), w.eventsPerSecond(), w.eventsPerSecond() / plainEos, w.recordsPerEvent(), w.bytesPerEvent());
+        String ratio = Double.isNaN(plainEos) ? "no table run"
+                : String.format(Locale.ROOT, "%.2fx the plain exactly-once copy", w.eventsPerSecond() / plainEos);
+        System.out.printf(Locale.ROOT, "%nbench: %s: %,d events in %.2f s = %,.0f events/s (%s); CPU per event: stream "
+                        + "threads %.3f ms, whole process %.3f ms; wrote %.1f records and %,.0f bytes per event:%n", name,
+                w.events(), w.seconds(), w.eventsPerSecond(), ratio, w.streamCpuMsPerEvent(), w.processCpuMsPerEvent(),
+                w.recordsPerEvent(), w.bytesPerEvent());
         w.perTopic().forEach((topic, a) -> System.out.printf(Locale.ROOT, "  %-70s %8.2f records/event %,10.0f bytes/event%n",
                 topic, (double) a[0] / w.events(), (double) a[1] / w.events()));
     }

@@ -1,15 +1,22 @@
 package dev.streamrec.launcher.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserEvent;
@@ -28,9 +35,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * starts at the producer's send, linger 0, so it covers the append) and each is timed until
  * <ul>
  *   <li><b>served</b>: the user's entry in the recommendations store (what {@code GET
- *   /recommendations/{user}} answers, read through interactive queries by a thread that sweeps the
- *   users with pending events about every millisecond) carries the event's id as its
- *   {@code triggerEventId};</li>
+ *   /recommendations/{user}} answers: the store of the key's partition, read through interactive
+ *   queries about every millisecond, oldest pending event of each partition first, see
+ *   {@link ServedWatch}) carries the event's id as its {@code triggerEventId};</li>
  *   <li><b>topic</b>: a list with that {@code triggerEventId} is readable on the recommendations topic
  *   by a {@code read_committed} consumer.</li>
  * </ul>
@@ -60,11 +67,32 @@ public final class LatencyProbe {
         }
     }
 
-    /** Both figures of one probe and what was offered. */
-    public record Result(double offeredPerSecond, long sent, double sendSeconds, Latency served, Latency topic) {
+    /** Both figures of one probe and what was offered, with what the probe itself cost. */
+    public record Result(double offeredPerSecond, long sent, double sendSeconds, Latency served, Latency topic,
+                         Cost cost, List<Tick> timeline, Map<String, Double> threadMetrics) {
+    }
+
+    /**
+     * CPU seconds spent during the phase: by the served poller thread (its store reads), by the app's
+     * stream threads, by the whole process (broker and clients included); {@code storeReads}: the
+     * poller's interactive-query gets, {@code sweeps}: its passes over the pending users.
+     */
+    public record Cost(double wallSeconds, double pollerCpuSeconds, double streamThreadsCpuSeconds,
+                       double processCpuSeconds, long storeReads, long sweeps) {
+    }
+
+    /**
+     * One second of the phase: events sent so far, records the stream threads processed so far (their
+     * {@code process-total}, every sub-topology), and the events still pending for each figure.
+     */
+    public record Tick(double seconds, long sent, double processed, long servedPending, long topicPending) {
     }
 
     record Sent(String userId, String eventId, long nanos) {
+    }
+
+    /** An event the broker acknowledged, with the partition it went to. */
+    record Placed(Sent sent, int partition) {
     }
 
     /** Events awaiting their reflection, per user in send order. Used by one thread each. */
@@ -95,9 +123,73 @@ public final class LatencyProbe {
             }
         }
 
+        boolean isPending(Sent s) {
+            ArrayDeque<Sent> q = byUser.get(s.userId());
+            return q != null && q.contains(s);
+        }
+
         void drain(ConcurrentLinkedQueue<Sent> from) {
             for (Sent s; (s = from.poll()) != null; ) {
                 add(s);
+            }
+        }
+    }
+
+    /** The {@code triggerEventId} of the list the store holds for {@code userId} in {@code partition}, or null. */
+    @FunctionalInterface
+    interface TriggerReader {
+        String trigger(int partition, String userId);
+    }
+
+    /**
+     * Which users the served side reads on each sweep. A task processes its partition in offset order,
+     * and every event of the simulator yields a list, so an event can be reflected only after every
+     * earlier event of its partition: a sweep reads, partition by partition, the user of the oldest
+     * pending event, and on to the next ones while they are reflected. Every {@link #DEEP_EVERY}th sweep
+     * reads up to {@link #DEEP} unreflected events per partition, so that a list written out of order
+     * or an event that yields none delays the figure by one deep sweep at most instead of stalling the
+     * partition. A sweep thus costs about one read per partition plus one per event settled, however
+     * long the queue; reading every pending user on each sweep (the probe before) took, once a queue
+     * formed, as much CPU as the app's stream threads and so fed the queue. The figure stays an upper
+     * bound: an event counts as served when a sweep first sees it.
+     */
+    static final class ServedWatch {
+        /** Unreflected events read per partition on a deep sweep, and how often a sweep is deep. */
+        static final int DEEP = 8;
+        static final int DEEP_EVERY = 50;
+
+        final Pending pending = new Pending();
+        private final Map<Integer, ArrayDeque<Sent>> byPartition = new TreeMap<>();
+        long reads;
+        long sweeps;
+
+        void add(Sent s, int partition) {
+            pending.add(s);
+            byPartition.computeIfAbsent(partition, p -> new ArrayDeque<>()).add(s);
+        }
+
+        /** One sweep over the partitions, reading through {@code store}; {@code clock} gives the settle time in ns. */
+        void sweep(TriggerReader store, LongSupplier clock) {
+            int heads = sweeps % DEEP_EVERY == 0 ? DEEP : 1;
+            sweeps++;
+            Set<String> read = new HashSet<>();
+            for (Map.Entry<Integer, ArrayDeque<Sent>> e : byPartition.entrySet()) {
+                int waiting = 0;
+                for (Iterator<Sent> it = e.getValue().iterator(); it.hasNext() && waiting < heads; ) {
+                    Sent s = it.next();
+                    if (pending.isPending(s) && read.add(s.userId())) {
+                        String trigger = store.trigger(e.getKey(), s.userId());
+                        reads++;
+                        if (trigger != null) {
+                            pending.settle(s.userId(), trigger, clock.getAsLong());
+                        }
+                    }
+                    if (pending.isPending(s)) {
+                        waiting++;
+                    } else {
+                        it.remove();
+                    }
+                }
             }
         }
     }
@@ -107,16 +199,23 @@ public final class LatencyProbe {
 
     /**
      * Offers {@code rate} events/s from {@code simulator} (stamped with the wall clock) for {@code seconds}
-     * to {@code app}'s input topic {@code input}.
+     * to {@code app}'s input topic {@code input}; without {@code served}, only the topic latency is taken
+     * (no store reads: shows what the served poller costs the app).
      */
     public static Result run(AppUnderTest app, String bootstrap, String input, ShopperSimulator simulator, double rate,
-                             int seconds) throws InterruptedException {
-        ConcurrentLinkedQueue<Sent> toServed = new ConcurrentLinkedQueue<>();
+                             int seconds, boolean measureServed) throws InterruptedException {
+        ConcurrentLinkedQueue<Placed> toServed = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Sent> toTopic = new ConcurrentLinkedQueue<>();
         AtomicBoolean sending = new AtomicBoolean(true);
         AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicLong sentCount = new AtomicLong();
+        AtomicLong servedSettled = new AtomicLong();
         long total = (long) (rate * seconds);
         long[] sendNanos = new long[2];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long streamCpu0 = CpuTime.streamThreads();
+        long processCpu0 = CpuTime.process();
+        long wall0 = System.nanoTime();
 
         Thread sender = Thread.ofPlatform().name("bench-latency-sender").start(() -> {
             Topic<String, UserEvent> topic = Topics.DEFAULT.userEvents().withName(input);
@@ -136,12 +235,15 @@ public final class LatencyProbe {
                     }
                     UserEvent e = simulator.next(System.currentTimeMillis());
                     Sent s = new Sent(String.valueOf(e.getUserId()), String.valueOf(e.getEventId()), System.nanoTime());
-                    toServed.add(s);
                     toTopic.add(s);
+                    sentCount.incrementAndGet();
+                    // The served side needs the partition (callbacks of one partition run in offset order).
                     producer.send(new ProducerRecord<>(topic.name(), null, e.getTimestamp(), s.userId(), e),
                             (meta, ex) -> {
                                 if (ex != null) {
                                     failure.compareAndSet(null, ex);
+                                } else if (measureServed) {
+                                    toServed.add(new Placed(s, meta.partition()));
                                 }
                             });
                 }
@@ -156,36 +258,51 @@ public final class LatencyProbe {
             }
         });
 
-        Pending served = new Pending();
+        ServedWatch served = new ServedWatch();
+        long[] pollerCpu = new long[1];
         Thread poller = Thread.ofPlatform().name("bench-latency-served").start(() -> {
-            ReadOnlyKeyValueStore<String, Recommendations> store = app.recommendationsStore();
+            if (!measureServed) {
+                return;
+            }
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            // What GET /recommendations/{user} reads: the store of the key's partition only (StoreQueries).
+            Map<Integer, ReadOnlyKeyValueStore<String, Recommendations>> stores = new HashMap<>();
+            TriggerReader reader = (partition, user) -> {
+                Recommendations r = stores.computeIfAbsent(partition, app::recommendationsStore).get(user);
+                return r == null ? null : String.valueOf(r.getTriggerEventId());
+            };
             long deadline = Long.MAX_VALUE;
-            while (System.nanoTime() < deadline) {
-                served.drain(toServed);
-                if (!sending.get()) {
-                    if (served.count == 0) {
+            try {
+                while (System.nanoTime() < deadline) {
+                    for (Placed p; (p = toServed.poll()) != null; ) {
+                        served.add(p.sent(), p.partition());
+                    }
+                    if (!sending.get() && toServed.isEmpty()) {
+                        if (served.pending.count == 0) {
+                            return;
+                        }
+                        deadline = Math.min(deadline, System.nanoTime() + GRACE.toNanos());
+                    }
+                    try {
+                        long before = served.pending.count;
+                        served.sweep(reader, System::nanoTime);
+                        servedSettled.addAndGet(before - served.pending.count);
+                        Thread.sleep(1);
+                    } catch (InvalidStateStoreException e) { // a rebalance: ask for the stores again
+                        stores.clear();
+                    } catch (InterruptedException e) {
                         return;
                     }
-                    deadline = Math.min(deadline, System.nanoTime() + GRACE.toNanos());
                 }
-                try {
-                    for (Iterator<String> users = new ArrayList<>(served.byUser.keySet()).iterator(); users.hasNext(); ) {
-                        String user = users.next();
-                        Recommendations r = store.get(user);
-                        if (r != null) {
-                            served.settle(user, String.valueOf(r.getTriggerEventId()), System.nanoTime());
-                        }
-                    }
-                    Thread.sleep(1);
-                } catch (InvalidStateStoreException e) { // a rebalance: ask for the store again
-                    store = app.recommendationsStore();
-                } catch (InterruptedException e) {
-                    return;
-                }
+            } finally {
+                pollerCpu[0] = threads.getCurrentThreadCpuTime() - cpu0;
             }
         });
 
         Pending onTopic = new Pending();
+        Map<String, Double> threadMetrics = new TreeMap<>();
+        List<Tick> timeline = new ArrayList<>();
+        long nextTick = wall0 + 1_000_000_000L;
         try (ProgressBar progress = new ProgressBar(String.format("bench: latency at %.0f events/s", rate), total)) {
             long deadline = Long.MAX_VALUE;
             while (System.nanoTime() < deadline) {
@@ -202,6 +319,15 @@ public final class LatencyProbe {
                     onTopic.settle(String.valueOf(r.getUserId()), String.valueOf(r.getTriggerEventId()), now);
                 }
                 progress.step(Math.max(0, before - onTopic.count));
+                if (now >= nextTick) {
+                    long sent = sentCount.get();
+                    timeline.add(new Tick((now - wall0) / 1e9, sent, app.recordsProcessed(),
+                            measureServed ? sent - servedSettled.get() : 0, onTopic.count));
+                    nextTick += 1_000_000_000L;
+                }
+                if (done && threadMetrics.isEmpty()) {
+                    threadMetrics.putAll(threadMetrics(app));
+                }
                 if (done) {
                     onTopic.drain(toTopic);
                     if (onTopic.count == 0) {
@@ -214,7 +340,30 @@ public final class LatencyProbe {
             sender.join();
             poller.join();
         }
-        return new Result(rate, total, (sendNanos[1] - sendNanos[0]) / 1e9, Latency.of(served.latencies, served.count),
-                Latency.of(onTopic.latencies, onTopic.count));
+        Cost cost = new Cost((System.nanoTime() - wall0) / 1e9, pollerCpu[0] / 1e9,
+                (CpuTime.streamThreads() - streamCpu0) / 1e9, (CpuTime.process() - processCpu0) / 1e9, served.reads,
+                served.sweeps);
+        return new Result(rate, total, (sendNanos[1] - sendNanos[0]) / 1e9,
+                measureServed ? Latency.of(served.pending.latencies, served.pending.count) : Latency.of(List.of(), 0),
+                Latency.of(onTopic.latencies, onTopic.count), cost, timeline, threadMetrics);
     }
+
+    /**
+     * Where the stream threads' time went as the sending ended (Kafka Streams' windowed thread metrics,
+     * summed or maxed over threads): {@code *-ratio} of wall time in process/punctuate/poll/commit, and
+     * commit, punctuate and poll latencies in ms.
+     */
+    private static Map<String, Double> threadMetrics(AppUnderTest app) {
+        Map<String, Double> out = new TreeMap<>();
+        for (var e : app.streams().metrics().entrySet()) {
+            String name = e.getKey().name();
+            if (e.getKey().group().equals("stream-thread-metrics") && e.getValue().metricValue() instanceof Number n
+                    && (name.endsWith("-ratio") || name.endsWith("-latency-avg") || name.endsWith("-latency-max")
+                    || name.equals("poll-records-avg") || name.equals("process-records-avg"))) {
+                out.merge(name, n.doubleValue(), name.endsWith("-max") ? Math::max : Double::sum);
+            }
+        }
+        return out;
+    }
+
 }
