@@ -80,9 +80,13 @@ public final class ScorerBenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "pooling",
             description = "Graph to time: pooling, hybrid (pooling + a random 100-neighbour co-occurrence table), hybrid-ease "
-                    + "(the hybrid + a random 100-neighbour table read over 200 events, as the EASE table) or sasrec "
+                    + "(the hybrid + a random 100-neighbour table read over --ease-window events, as the EASE table) or sasrec "
                     + "(2 self-attention blocks) (default: ${DEFAULT-VALUE}).")
     String modelKind;
+
+    @Option(names = "--ease-window", description = "hybrid-ease: events the long table reads (default: the most the trainer "
+            + "chooses, HybridWeight.MAX_EASE_WINDOW).")
+    Integer easeWindow;
 
     @Option(names = "--devices", split = ",", defaultValue = "cpu,cuda",
             description = "Devices to measure: cpu, cuda (skipped with a note when the CUDA provider does not load) (default: ${DEFAULT-VALUE}).")
@@ -178,7 +182,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
             case "hybrid-ease" -> new HybridModel(SeqRecModel.initialise(new Vocabulary(ids), dim, history,
                     AgeBuckets.DEFAULT_BOUNDARIES, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
                     HybridWeight.MAX_WINDOW, 16, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
-                    HybridWeight.MAX_EASE_WINDOW, 4, 8L));
+                    easeWindow == null ? HybridWeight.MAX_EASE_WINDOW : easeWindow, 4, 8L));
             default -> throw new IllegalArgumentException("--model is pooling, hybrid, hybrid-ease or sasrec, not " + modelKind);
         };
         return ArtifactWriter.write(model, new OnnxExporter.Metadata("bench", "n" + n,

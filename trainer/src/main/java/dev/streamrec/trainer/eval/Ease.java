@@ -18,9 +18,11 @@ import java.util.stream.IntStream;
 final class Ease {
 
     /**
-     * Largest catalogue inverted: 3,000 items cost about 2.7e10 multiply-adds (measured at 1,682 items:
-     * see the trainer README) and 72 MB; Beauty's 12,101 items would need 1.8e12 and 1.2 GB, far beyond
-     * the 5-minute training budget on 2 cores, so there the signal is left out.
+     * Largest catalogue inverted. The inversion is {@code n³} multiply-adds: ML-100K's 1,682 items (4.8e9)
+     * took 3.3-8.3 s on the shared 2-core machine (trainer README), so 3,000 items (2.7e10) take about
+     * 20-45 s and 72 MB, twice per training run (validation and refit). Beauty's 12,101 items would need
+     * 1.8e12 (about 370 times ML-100K's, i.e. 20-50 minutes) and 1.2 GB, far beyond the 5-minute
+     * training budget, so there the signal is left out.
      */
     static final int MAX_ITEMS = 3_000;
 
