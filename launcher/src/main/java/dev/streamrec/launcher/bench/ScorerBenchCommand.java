@@ -79,9 +79,18 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     int history;
 
     @Option(names = "--model", defaultValue = "pooling",
-            description = "Graph to time: pooling, hybrid (pooling + a random 100-neighbour co-occurrence table) or sasrec "
+            description = "Graph to time: pooling, hybrid (pooling + a random 100-neighbour co-occurrence table), hybrid-ease "
+                    + "(the hybrid + a random --ease-neighbours table read over --ease-window events, as the EASE table) or sasrec "
                     + "(2 self-attention blocks) (default: ${DEFAULT-VALUE}).")
     String modelKind;
+
+    @Option(names = "--ease-window", description = "hybrid-ease: events the long table reads (default: the most the trainer "
+            + "chooses, HybridWeight.MAX_EASE_WINDOW).")
+    Integer easeWindow;
+
+    @Option(names = "--ease-neighbours", description = "hybrid-ease: neighbours per item in the long table (default: "
+            + "HybridWeight.EASE_NEIGHBOURS).")
+    Integer easeNeighbours;
 
     @Option(names = "--devices", split = ",", defaultValue = "cpu,cuda",
             description = "Devices to measure: cpu, cuda (skipped with a note when the CUDA provider does not load) (default: ${DEFAULT-VALUE}).")
@@ -173,7 +182,12 @@ public final class ScorerBenchCommand implements Callable<Integer> {
             case "hybrid" -> new HybridModel(SeqRecModel.initialise(new Vocabulary(ids), dim, history,
                     AgeBuckets.DEFAULT_BOUNDARIES, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
                     HybridWeight.MAX_WINDOW, 16, 7L));
-            default -> throw new IllegalArgumentException("--model is pooling, hybrid or sasrec, not " + modelKind);
+            // the hybrid with its long-history EASE table at the widest reading (every user sends that many events)
+            case "hybrid-ease" -> new HybridModel(SeqRecModel.initialise(new Vocabulary(ids), dim, history,
+                    AgeBuckets.DEFAULT_BOUNDARIES, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
+                    HybridWeight.MAX_WINDOW, 16, 7L), CoVisitation.random(ids.size() + 1, easeNeighbours == null ? HybridWeight.EASE_NEIGHBOURS : easeNeighbours,
+                    easeWindow == null ? HybridWeight.MAX_EASE_WINDOW : easeWindow, 4, 8L));
+            default -> throw new IllegalArgumentException("--model is pooling, hybrid, hybrid-ease or sasrec, not " + modelKind);
         };
         return ArtifactWriter.write(model, new OnnxExporter.Metadata("bench", "n" + n,
                 new ModelManifest.TrainedOn(0, 0, 0, "random"), Map.of()), System.currentTimeMillis(),

@@ -6,9 +6,10 @@ import dev.streamrec.trainer.model.CoVisitation;
 import dev.streamrec.trainer.model.Vocabulary;
 
 /**
- * Builds the hybrid model's {@link CoVisitation} table with the co-occurrence baseline's own counting
- * ((c) of the amazon-beauty README: users with b 1-{@code span} positions after a, or on either side
- * when symmetric, cosine-normalised), over a model's vocabulary.
+ * Builds the hybrid model's {@link CoVisitation} tables over a model's vocabulary: the mixed table of the
+ * counting signals ({@link Signal}, each as its baseline counts it, e.g. (c) of the amazon-beauty README:
+ * users with b 1-{@code span} positions after a, or on either side when symmetric, cosine-normalised),
+ * and the long-history table of {@link Ease} weights, for catalogues small enough to invert.
  */
 public final class CoVisitations {
 
@@ -84,7 +85,7 @@ public final class CoVisitations {
 
         /** The table {@code Σ_s mix.coefficient(s) · w_s}, each item's top {@code neighbours}, read by {@code mix}'s window. */
         public CoVisitation table(Mix mix, int neighbours) {
-            if (mix.isZero()) {
+            if (mix.countingIsZero()) {
                 // The pooling model alone: a table without neighbours, so the graph keeps its shape.
                 int size = (rows.catalogue.size() + 1) * neighbours;
                 return new CoVisitation(neighbours, CoVisitation.positionWeights(mix.window(), mix.decay(), 1.0),
@@ -98,19 +99,53 @@ public final class CoVisitations {
             return ItemGraph.mix(used, c).topNeighbours(neighbours,
                     CoVisitation.positionWeights(mix.window(), mix.decay(), 1.0));
         }
+
+        /** Whether the catalogue is small enough for an EASE table ({@link Ease#MAX_ITEMS}). */
+        public boolean easeFits() {
+            return Ease.fits(rows.catalogue.size());
+        }
+
+        /**
+         * The EASE table of {@code mix} (each item's top {@code neighbours} positive weights, times
+         * {@code mix.ease()}, read over the last {@code mix.easeWindow()} events undecayed), or null
+         * when the mixture has none.
+         */
+        public CoVisitation easeTable(Mix mix, int neighbours) {
+            if (mix.ease() == 0) {
+                return null;
+            }
+            return ease(mix.lambda()).topNeighbours(neighbours,
+                    CoVisitation.positionWeights(mix.easeWindow(), 1.0, mix.ease()));
+        }
+
+        /** EASE's weights at ridge {@code lambda}, computed on first use. */
+        private synchronized ItemGraph ease(double lambda) {
+            return ease.computeIfAbsent(lambda, l -> Ease.graph(rows, l));
+        }
+
+        private final java.util.Map<Double, ItemGraph> ease = new java.util.HashMap<>();
     }
 
     /**
      * One mixture of the signals: their coefficients (in {@link Signal} order; the overall scale against
      * the model's score included) and how the history is read (last {@code window} events, weight
-     * {@code decay^j}).
+     * {@code decay^j}); plus the long-history EASE table ({@link Ease}): its coefficient {@code ease}
+     * (0: none), its ridge {@code lambda}, and the last {@code easeWindow} events it reads, undecayed.
      */
-    public record Mix(double[] coefficients, int window, double decay) {
+    public record Mix(double[] coefficients, int window, double decay, double ease, double lambda, int easeWindow) {
         public Mix {
             if (coefficients.length != Signal.values().length) {
                 throw new IllegalArgumentException("one coefficient per signal: " + java.util.Arrays.toString(coefficients));
             }
+            if (ease != 0 && (lambda <= 0 || easeWindow <= 0)) {
+                throw new IllegalArgumentException("an EASE table needs lambda > 0 and a window > 0");
+            }
             coefficients = coefficients.clone();
+        }
+
+        /** The counting signals only, no EASE table. */
+        public Mix(double[] coefficients, int window, double decay) {
+            this(coefficients, window, decay, 0, 0, 0);
         }
 
         /** Only {@code signal}, at {@code scale}, read as README (c) reads it. */
@@ -127,20 +162,37 @@ public final class CoVisitations {
         public Mix with(Signal s, double coefficient) {
             double[] c = coefficients.clone();
             c[s.ordinal()] = coefficient;
-            return new Mix(c, window, decay);
+            return new Mix(c, window, decay, ease, lambda, easeWindow);
         }
 
         public Mix reading(int w, double d) {
-            return new Mix(coefficients, w, d);
+            return new Mix(coefficients, w, d, ease, lambda, easeWindow);
         }
 
-        public boolean isZero() {
+        /** The same counting table plus an EASE table ({@code coefficient} 0: none). */
+        public Mix withEase(double coefficient, double ridge, int events) {
+            return coefficient == 0 ? new Mix(coefficients, window, decay)
+                    : new Mix(coefficients, window, decay, coefficient, ridge, events);
+        }
+
+        /** Whether the counting table has no signal (the EASE table may still have one). */
+        public boolean countingIsZero() {
             for (double c : coefficients) {
                 if (c != 0) {
                     return false;
                 }
             }
             return true;
+        }
+
+        /** The pooling model alone: no signal at all. */
+        public boolean isZero() {
+            return countingIsZero() && ease == 0;
+        }
+
+        /** History events the tables read: the longer of the two readings. */
+        public int events() {
+            return Math.max(window, ease == 0 ? 0 : easeWindow);
         }
 
         @Override
@@ -151,15 +203,16 @@ public final class CoVisitations {
         @Override
         public boolean equals(Object o) {
             return o instanceof Mix m && java.util.Arrays.equals(coefficients, m.coefficients) && window == m.window
-                    && Double.compare(decay, m.decay) == 0;
+                    && Double.compare(decay, m.decay) == 0 && Double.compare(ease, m.ease) == 0
+                    && Double.compare(lambda, m.lambda) == 0 && easeWindow == m.easeWindow;
         }
 
         @Override
         public int hashCode() {
-            return 31 * (31 * java.util.Arrays.hashCode(coefficients) + window) + Double.hashCode(decay);
+            return java.util.Objects.hash(java.util.Arrays.hashCode(coefficients), window, decay, ease, lambda, easeWindow);
         }
 
-        /** For reports: {@code directed=16,item_knn=4,window=5,decay=0.7}. */
+        /** For reports: {@code directed=16,item_knn=4,window=5,decay=0.7[,ease=8,lambda=100,ease_window=50]}. */
         @Override
         public String toString() {
             StringBuilder b = new StringBuilder();
@@ -168,7 +221,11 @@ public final class CoVisitations {
                     b.append(s.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(coefficients[s.ordinal()]).append(',');
                 }
             }
-            return b.append("window=").append(window).append(",decay=").append(decay).toString();
+            b.append("window=").append(window).append(",decay=").append(decay);
+            if (ease != 0) {
+                b.append(",ease=").append(ease).append(",lambda=").append(lambda).append(",ease_window=").append(easeWindow);
+            }
+            return b.toString();
         }
     }
 }

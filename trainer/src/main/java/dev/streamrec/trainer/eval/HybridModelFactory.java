@@ -29,6 +29,10 @@ public final class HybridModelFactory extends TrainedModelFactory {
     /** Selection keys of the mixture: one per signal (lower-case name), then the history reading. */
     public static final String WINDOW = "window";
     public static final String DECAY = "decay";
+    /** Selection keys of the EASE table: its coefficient (0: none), ridge and reading. */
+    public static final String EASE = "ease";
+    public static final String EASE_LAMBDA = "ease_lambda";
+    public static final String EASE_WINDOW = "ease_window";
 
     private final TrainingSettings settings;
 
@@ -41,7 +45,8 @@ public final class HybridModelFactory extends TrainedModelFactory {
     public String description() {
         return "hybrid: pooling model (dim " + settings.dim() + ", " + settings.maxHistory() + " events) + item-to-item "
                 + "table (directed/symmetric co-occurrence, item-kNN, Markov mixed; top " + HybridWeight.NEIGHBOURS
-                + " neighbours); epochs, mixture and history reading chosen on validation, refit on all training data, "
+                + " neighbours) + EASE table over up to the last " + HybridWeight.MAX_EASE_WINDOW + " events when the catalogue has at most "
+                + Ease.MAX_ITEMS + " items; epochs, mixture and history reading chosen on validation, refit on all training data, "
                 + "scored by ONNX Runtime";
     }
 
@@ -76,6 +81,9 @@ public final class HybridModelFactory extends TrainedModelFactory {
         }
         m.put(WINDOW, mix.window());
         m.put(DECAY, mix.decay());
+        m.put(EASE, mix.ease());
+        m.put(EASE_LAMBDA, mix.lambda());
+        m.put(EASE_WINDOW, mix.easeWindow());
         return m;
     }
 
@@ -87,7 +95,10 @@ public final class HybridModelFactory extends TrainedModelFactory {
         }
         int window = selection.choices().get(WINDOW) instanceof Number n ? n.intValue() : CoVisitations.WINDOW;
         double decay = selection.choices().get(DECAY) instanceof Number n ? n.doubleValue() : CoVisitations.DECAY;
-        return new CoVisitations.Mix(c, window, decay);
+        double ease = selection.choices().get(EASE) instanceof Number n ? n.doubleValue() : 0.0;
+        double lambda = selection.choices().get(EASE_LAMBDA) instanceof Number n ? n.doubleValue() : 0.0;
+        int easeWindow = selection.choices().get(EASE_WINDOW) instanceof Number n ? n.intValue() : 0;
+        return new CoVisitations.Mix(c, window, decay).withEase(ease, lambda, easeWindow);
     }
 
     private static String key(CoVisitations.Signal s) {

@@ -45,7 +45,7 @@ public final class HybridScorer implements DenseScorer {
         for (int b = 0; b < cases.size(); b++) {
             EvalCase c = cases.get(b);
             hist.fill(c.history(), c.timestamp(), model.vocabulary(), model.ageBoundaries());
-            float[] signal = model.coVisitation().scores(hist, rows);
+            float[] signal = model.signal(hist, rows);
             float[] s = out[b];
             for (int r = 0; r < s.length; r++) {
                 s[r] += signal[r + 1];

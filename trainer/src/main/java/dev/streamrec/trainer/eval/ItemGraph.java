@@ -39,6 +39,11 @@ final class ItemGraph {
         this.vals = vals;
     }
 
+    /** A graph of given rows: per catalogue row, sorted columns and their weights. */
+    static ItemGraph of(int[][] cols, float[][] vals) {
+        return new ItemGraph(cols, vals);
+    }
+
     /**
      * @param onePerUser count a pair at most once per user (co-occurrence) rather than once per occurrence (transitions)
      */

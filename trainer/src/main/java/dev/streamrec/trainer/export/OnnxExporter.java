@@ -91,7 +91,17 @@ public final class OnnxExporter {
 
     /** The pooling model plus, when {@code coVisitation} is not null, the hybrid's co-occurrence signal. */
     public static void write(SeqRecModel model, CoVisitation coVisitation, Metadata metadata, Path file) {
-        ModelProto proto = build(model, coVisitation, metadata);
+        write(model, coVisitation, null, metadata, file);
+    }
+
+    /**
+     * The pooling model plus the hybrid's co-occurrence table and, when {@code longTerm} is not null, its
+     * long-history table (read over more events than the pooling model: the graph then reads
+     * {@code longTerm.window()} history columns).
+     */
+    public static void write(SeqRecModel model, CoVisitation coVisitation, CoVisitation longTerm, Metadata metadata,
+                             Path file) {
+        ModelProto proto = build(model, coVisitation, longTerm, metadata, DENSE_SIGNAL_MAX_ROWS);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
@@ -118,6 +128,11 @@ public final class OnnxExporter {
     static final int DENSE_SIGNAL_MAX_ROWS = 200_000;
 
     static ModelProto build(SeqRecModel m, CoVisitation coVisitation, Metadata metadata, int denseSignalMaxRows) {
+        return build(m, coVisitation, null, metadata, denseSignalMaxRows);
+    }
+
+    static ModelProto build(SeqRecModel m, CoVisitation coVisitation, CoVisitation longTerm, Metadata metadata,
+                            int denseSignalMaxRows) {
         int rows = m.vocabulary.rows();
         int d = m.dim;
         GraphBuilder g = new GraphBuilder("streamrec_seqrec", "");
@@ -167,7 +182,16 @@ public final class OnnxExporter {
         String z = g.op("Gemm", List.of(h, dense, denseBias));
         String u = g.opNamed("Add", List.of(h, g.op("Relu", List.of(z))), "user_vector");
         CoVisitationInputs cov = coVisitation == null ? null : coVisitation(g, coVisitation, historyRows, zero, one,
-                rows <= denseSignalMaxRows);
+                rows <= denseSignalMaxRows, "");
+        if (cov != null && longTerm != null) {
+            // The long table reads its own, longer slice of the history; its slots follow the short table's.
+            String longItems = g.op("Slice", List.of(ModelContract.HISTORY_ITEMS, zero,
+                    g.longs("c_long_history", new long[] {longTerm.window()}, 1), one));
+            CoVisitationInputs longCov = coVisitation(g, longTerm, vocabEncoder(g, m.vocabulary, longItems, "long_history_rows"),
+                    zero, one, cov.dense(), "long_");
+            cov = new CoVisitationInputs(g.op("Concat", List.of(cov.rows(), longCov.rows()), intAttr("axis", 1)),
+                    g.op("Concat", List.of(cov.weights(), longCov.weights()), intAttr("axis", 1)), cov.tableRows(), cov.dense());
+        }
 
         // One If picks the mode, so each call runs only its own branch: ONNX Runtime does not skip
         // nodes whose outputs were not requested (measured, see the README), and the catalogue-wide
@@ -312,27 +336,27 @@ public final class OnnxExporter {
      * shorter), their neighbour rows and weights times the position weight.
      */
     static CoVisitationInputs coVisitation(GraphBuilder g, CoVisitation c, String historyRows, String zero, String one,
-                                           boolean dense) {
+                                           boolean dense, String prefix) {
         int window = c.window();
         int m = c.neighbours;
         long[] rows = new long[c.rows.length];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = c.rows[i];
         }
-        String tableRows = g.longs(COV_ROWS, rows, c.tableRows(), m);
-        String tableWeights = g.floats(COV_WEIGHTS, c.weights, c.tableRows(), m);
-        String position = g.floats(COV_POSITION, c.positionWeight, 1, window, 1);
+        String tableRows = g.longs(prefix + COV_ROWS, rows, c.tableRows(), m);
+        String tableWeights = g.floats(prefix + COV_WEIGHTS, c.weights, c.tableRows(), m);
+        String position = g.floats(prefix + COV_POSITION, c.positionWeight, 1, window, 1);
         String batch = g.op("Slice", List.of(g.op("Shape", List.of(historyRows)), zero, one, zero));
-        String padShape = g.op("Concat", List.of(batch, g.longs("c_cov_window", new long[] {window}, 1)), intAttr("axis", 0));
+        String padShape = g.op("Concat", List.of(batch, g.longs(prefix + "c_cov_window", new long[] {window}, 1)), intAttr("axis", 0));
         String pad = g.op("ConstantOfShape", List.of(padShape),
                 tensorAttr("value", GraphBuilder.scalarTensor(DataType.INT64, 0f, 0L, false)));
         String windowRows = g.op("Slice", List.of(g.op("Concat", List.of(historyRows, pad), intAttr("axis", 1)), zero,
-                g.longs("c_cov_window_end", new long[] {window}, 1), one));
-        String flat = g.longs("c_cov_flat", new long[] {0, (long) window * m}, 2);
+                g.longs(prefix + "c_cov_window_end", new long[] {window}, 1), one));
+        String flat = g.longs(prefix + "c_cov_flat", new long[] {0, (long) window * m}, 2);
         String nRows = g.op("Reshape", List.of(g.op("Gather", List.of(tableRows, windowRows), intAttr("axis", 0)), flat));
         String nWeights = g.op("Reshape", List.of(g.op("Mul", List.of(
                 g.op("Gather", List.of(tableWeights, windowRows), intAttr("axis", 0)), position)), flat));
-        return new CoVisitationInputs(nRows, nWeights, g.longs("c_cov_table_rows", new long[] {c.tableRows()}, 1), dense);
+        return new CoVisitationInputs(nRows, nWeights, g.longs(prefix + "c_cov_table_rows", new long[] {c.tableRows()}, 1), dense);
     }
 
     /** String ids to vocabulary rows; unknown ids and padding to row 0. */

@@ -1,17 +1,30 @@
 package dev.streamrec.trainer.model;
 
 /**
- * The pooling model plus an in-graph co-occurrence signal: {@code s(i) = pooling(i) + c(i)}
- * ({@link CoVisitation}). The model learns what counting misses (similar items never seen together,
- * popularity); the co-occurrence table adds what embeddings blur (exact "bought next" pairs).
+ * The pooling model plus in-graph item-to-item signals: {@code s(i) = pooling(i) + c(i) + e(i)}, where
+ * {@code c} is the mixed co-occurrence table read over the last few events ({@link CoVisitation}) and
+ * {@code e}, when present, a second table of the same shape read over a long history (the EASE weights;
+ * null when absent). The model learns what counting misses (similar items never seen together,
+ * popularity); the co-occurrence table adds what embeddings blur (exact "bought next" pairs); the long
+ * table adds the user's long-term taste, which the recency-weighted pooling forgets.
  */
-public record HybridModel(SeqRecModel base, CoVisitation coVisitation) implements RecModel {
+public record HybridModel(SeqRecModel base, CoVisitation coVisitation, CoVisitation longTerm) implements RecModel {
 
     public HybridModel {
-        if (coVisitation.tableRows() != base.vocabulary.rows()) {
-            throw new IllegalArgumentException("co-visitation table has " + coVisitation.tableRows()
-                    + " rows, the vocabulary " + base.vocabulary.rows());
+        for (CoVisitation t : new CoVisitation[] {coVisitation, longTerm}) {
+            if (t != null && t.tableRows() != base.vocabulary.rows()) {
+                throw new IllegalArgumentException("co-visitation table has " + t.tableRows()
+                        + " rows, the vocabulary " + base.vocabulary.rows());
+            }
         }
+        if (coVisitation == null) {
+            throw new IllegalArgumentException("a hybrid model needs its co-visitation table");
+        }
+    }
+
+    /** Without a long-history table. */
+    public HybridModel(SeqRecModel base, CoVisitation coVisitation) {
+        this(base, coVisitation, null);
     }
 
     @Override
@@ -24,9 +37,10 @@ public record HybridModel(SeqRecModel base, CoVisitation coVisitation) implement
         return base.dim;
     }
 
+    /** The longest reading: the pooling model's, or the long table's window when that is longer. */
     @Override
     public int maxHistory() {
-        return base.maxHistory;
+        return longTerm == null ? base.maxHistory : Math.max(base.maxHistory, longTerm.window());
     }
 
     @Override
@@ -38,6 +52,19 @@ public record HybridModel(SeqRecModel base, CoVisitation coVisitation) implement
     public float[] scoreRows(History history) {
         float[] s = base.scoreRows(history);
         coVisitation.addTo(history, s);
+        if (longTerm != null) {
+            longTerm.addTo(history, s);
+        }
+        return s;
+    }
+
+    /** The tables' signal alone, every vocabulary row ({@code vocabularyRows} long, row 0 at 0). */
+    public float[] signal(History history, int vocabularyRows) {
+        float[] s = coVisitation.scores(history, vocabularyRows);
+        if (longTerm != null) {
+            longTerm.addTo(history, s);
+            s[0] = 0f;
+        }
         return s;
     }
 

@@ -65,5 +65,7 @@ class HybridWeightTest {
         assertThat(java.util.Arrays.stream(HybridWeight.READINGS).mapToInt(r -> r[0]).max().orElseThrow())
                 .isEqualTo(HybridWeight.MAX_WINDOW);
         assertThat(CoVisitations.WINDOW).isLessThanOrEqualTo(HybridWeight.MAX_WINDOW);
+        assertThat(java.util.Arrays.stream(HybridWeight.EASE_WINDOWS).max().orElseThrow())
+                .isEqualTo(HybridWeight.MAX_EASE_WINDOW);
     }
 }

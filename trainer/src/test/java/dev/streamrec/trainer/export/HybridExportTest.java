@@ -40,7 +40,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The hybrid graph (pooling model + in-graph co-occurrence table) computes what the Java hybrid computes, in both modes. */
+/**
+ * The hybrid graph (pooling model + in-graph co-occurrence table + long-history EASE table) computes what
+ * the Java hybrid computes, in both modes.
+ */
 class HybridExportTest {
 
     static HybridModel model;
@@ -53,9 +56,11 @@ class HybridExportTest {
         EventLog log = Fixtures.log(200, 150, 5_000, 21L);
         SeqRecModel base = new Trainer(Fixtures.quick().withMaxEpochs(1)).train(log, List.of(), null).model();
         // all four signals mixed, read over the last 10 events, with weights large enough that the table moves
-        // rankings; 20 neighbours (some items have fewer: empty slots)
-        model = new HybridModel(base, new CoVisitations.Graphs(log, base.vocabulary)
-                .table(new CoVisitations.Mix(new double[] {5, 2, 1, 3}, 10, 0.8), 20));
+        // rankings; 20 neighbours (some items have fewer: empty slots); plus the EASE table read over the last
+        // 40 events, four times the pooling model's 10, so the graph reads a longer slice for it
+        CoVisitations.Graphs graphs = new CoVisitations.Graphs(log, base.vocabulary);
+        CoVisitations.Mix mix = new CoVisitations.Mix(new double[] {5, 2, 1, 3}, 10, 0.8).withEase(8, 10, 40);
+        model = new HybridModel(base, graphs.table(mix, 20), graphs.easeTable(mix, 20));
         ModelArtifact artifact = ArtifactWriter.write(model, new OnnxExporter.Metadata("seqrec", "v1",
                 new ModelManifest.TrainedOn(1, 2, 3, "test"), Map.of()), 42L, dir.resolve("v1"));
         session = new SessionFactory(SessionSettings.defaults().withDevice(OnnxDevice.CPU)).open(artifact);
@@ -69,12 +74,12 @@ class HybridExportTest {
 
     @Test
     void onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModes() {
-        // given 1,000 random histories (lengths 0..30, unknown and repeated items, all types)
+        // given 1,000 random histories (lengths 0..60, unknown and repeated items, all types)
         SplittableRandom random = new SplittableRandom(7);
         List<EvalCase> cases = new ArrayList<>();
         List<List<String>> candidates = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
-            int length = random.nextInt(31);
+            int length = random.nextInt(61);
             long now = Fixtures.START + random.nextLong(1_000_000_000L);
             List<HistoryEvent> history = new ArrayList<>();
             for (int j = 0; j < length; j++) {
@@ -93,21 +98,27 @@ class HybridExportTest {
         // when Java (hybrid and pooling alone) and ONNX Runtime score them in candidate mode
         float[][] java = new HybridScorer(model).scoreCandidates(cases, candidates);
         float[][] poolingOnly = new ModelScorer(model.base()).scoreCandidates(cases, candidates);
+        float[][] withoutLongTerm = new HybridScorer(new HybridModel(model.base(), model.coVisitation()))
+                .scoreCandidates(cases, candidates);
         float[] onnx = session.scoreCandidates(encode(cases), ItemRows.padded(candidates));
 
         // then they agree within 1e-4, unknown candidates at the fallback, and the table did change scores
         double maxDiff = 0;
         double maxSignal = 0;
+        double maxLongTerm = 0;
         for (int b = 0; b < java.length; b++) {
             for (int c = 0; c < java[b].length; c++) {
                 maxDiff = Math.max(maxDiff, Math.abs(java[b][c] - onnx[b * 8 + c]));
                 if (java[b][c] != ModelContract.UNKNOWN_ITEM_SCORE) {
                     maxSignal = Math.max(maxSignal, java[b][c] - poolingOnly[b][c]);
+                    maxLongTerm = Math.max(maxLongTerm, Math.abs(java[b][c] - withoutLongTerm[b][c]));
                 }
             }
         }
         assertThat(maxDiff).as("max |java - onnx|, candidate mode").isLessThanOrEqualTo(1e-4);
         assertThat(maxSignal).as("largest co-occurrence contribution").isGreaterThan(0.5);
+        assertThat(maxLongTerm).as("largest EASE-table contribution").isGreaterThan(0.5);
+        assertThat(model.maxHistory()).as("the graph reads the long table's window").isEqualTo(40);
 
         // and full-catalogue mode gives Java's top-10 scores
         List<EvalCase> first = cases.subList(0, 100);
@@ -128,8 +139,8 @@ class HybridExportTest {
         Path dense = dir.resolve("dense.onnx");
         Path matching = dir.resolve("matching.onnx");
         OnnxExporter.Metadata meta = new OnnxExporter.Metadata("seqrec", "v1", new ModelManifest.TrainedOn(1, 2, 3, "t"), Map.of());
-        java.nio.file.Files.write(dense, OnnxExporter.build(model.base(), model.coVisitation(), meta, Integer.MAX_VALUE).toByteArray());
-        java.nio.file.Files.write(matching, OnnxExporter.build(model.base(), model.coVisitation(), meta, 0).toByteArray());
+        java.nio.file.Files.write(dense, OnnxExporter.build(model.base(), model.coVisitation(), model.longTerm(), meta, Integer.MAX_VALUE).toByteArray());
+        java.nio.file.Files.write(matching, OnnxExporter.build(model.base(), model.coVisitation(), model.longTerm(), meta, 0).toByteArray());
 
         // when both score 50 histories' candidates (repeats included)
         SplittableRandom random = new SplittableRandom(3);
