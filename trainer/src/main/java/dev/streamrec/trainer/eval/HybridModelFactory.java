@@ -45,15 +45,17 @@ public final class HybridModelFactory extends TrainedModelFactory {
     public String description() {
         return "hybrid: pooling model (dim " + settings.dim() + ", " + settings.maxHistory() + " events) + item-to-item "
                 + "table (directed/symmetric co-occurrence, item-kNN, Markov mixed; top " + HybridWeight.NEIGHBOURS
-                + " neighbours) + EASE table over up to the last " + HybridWeight.MAX_EASE_WINDOW + " events when the catalogue has at most "
-                + Ease.MAX_ITEMS + " items; epochs, mixture and history reading chosen on validation, refit on all training data, "
+                + " neighbours)" + (settings.ease() ? " + EASE table over up to the last " + HybridWeight.MAX_EASE_WINDOW
+                + " events when the catalogue has at most " + Ease.MAX_ITEMS + " items" : "")
+                + "; epochs, mixture and history reading chosen on validation, refit on all training data, "
                 + "scored by ONNX Runtime";
     }
 
     @Override
     public Selection select(Splits splits, Evaluator evaluator) {
         Trainer.Result r = new Trainer(settings).train(splits.selection().train(), splits.selection().holdout(), null);
-        HybridWeight w = HybridWeight.choose(r.model(), splits.selection().train(), splits.selection().holdout(), evaluator);
+        HybridWeight w = HybridWeight.choose(r.model(), splits.selection().train(), splits.selection().holdout(), evaluator,
+                settings.ease());
         Metrics validation = evaluator.evaluate(new HybridScorer(w.apply(r.model(), splits.selection().train())),
                 splits.selection().holdout());
         LOG.info("selected {} epochs, mixture {}; validation {}", r.bestEpoch(), w.mix(), validation.asMap());

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * read it with which decay. Criterion: full-ranking NDCG@10 (history excluded) of up to
  * {@link #SELECTION_CASES} validation cases. Search: coordinate ascent from the pooling model alone, each
  * coefficient in turn over 0, 1, 2, 4, ... (doubling while it improves), {@link #ROUNDS} rounds, then the
- * history reading among {@link #READINGS}; then, when enabled ({@link #EASE_ENABLED}) and the catalogue is small enough to invert
+ * history reading among {@link #READINGS}; then, when asked for ({@code trainer --ease}: on ML-100K it lifts
+ * HR@20 from 1.165x to about 1.18x the best baseline, but its 50-event reading costs 4.5-8x the pooling
+ * model per candidate call, beyond issue 10's 3x bound) and the catalogue is small enough to invert
  * ({@link Ease#MAX_ITEMS}), the long-history EASE table's coefficient for each ridge in
  * {@link #EASE_LAMBDAS} and reading in {@link #EASE_WINDOWS}. The pooling model's scores are computed once and cached, so a
  * try costs only the table's sparse signal and the ranking. The one rule for {@code evaluate},
@@ -52,12 +54,8 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
      * ({@code MAX_WINDOW x NEIGHBOURS} slots per user), which {@code bench-scorer} measures.
      */
     public static final int MAX_WINDOW = 10;
-    /**
-     * The EASE table is opt-in ({@code -Dstreamrec.hybrid.ease=true}): on ML-100K it lifts HR@20 from 1.165x to
-     * about 1.18x the best baseline, but its 50-event reading costs 4.5-8x the pooling model per candidate call
-     * (trainer README), beyond issue 10's 3x bound, and the simulated shoppers `dev` trains on would get it too.
-     */
-    public static final boolean EASE_ENABLED = Boolean.getBoolean("streamrec.hybrid.ease");
+    /** The largest catalogue that gets an EASE table (its inversion's time and memory grow as items³ and items²). */
+    public static final int EASE_MAX_ITEMS = Ease.MAX_ITEMS;
     /** Ridges tried for the EASE table (its weights shrink as lambda grows). */
     static final double[] EASE_LAMBDAS = {100, 300};
     /**
@@ -82,6 +80,12 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
      * @param validation the validation cases
      */
     public static HybridWeight choose(SeqRecModel model, EventLog train, List<EvalCase> validation, Evaluator evaluator) {
+        return choose(model, train, validation, evaluator, false);
+    }
+
+    /** As above; {@code ease}: also try the long-history EASE table (when the catalogue is small enough). */
+    public static HybridWeight choose(SeqRecModel model, EventLog train, List<EvalCase> validation, Evaluator evaluator,
+                                      boolean ease) {
         int rows = model.vocabulary.rows();
         int max = (int) Math.max(1, Math.min(SELECTION_CASES, CACHE_FLOATS / rows));
         List<EvalCase> cases = sample(validation, max);
@@ -137,7 +141,7 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
                 }
             }
         }
-        if (EASE_ENABLED && search.graphs.easeFits()) {
+        if (ease && search.graphs.easeFits()) {
             // The long-history table on top of the chosen counting table: each ridge and reading, its
             // coefficient doubling while it improves.
             CoVisitations.Mix counting = best;

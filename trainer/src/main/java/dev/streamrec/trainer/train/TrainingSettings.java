@@ -17,10 +17,21 @@ package dev.streamrec.trainer.train;
  * @param itemBias       learn a per-item bias (popularity); false pins it to zero
  * @param threads        worker threads (results do not depend on it)
  * @param seed           everything random derives from it
+ * @param ease           hybrid only: let the validation choice add the long-history EASE table (catalogues up to
+ *                       {@code Ease.MAX_ITEMS} items); off by default, as it costs more than 3x the pooling model per
+ *                       candidate-mode call (trainer README)
  */
 public record TrainingSettings(int dim, int maxHistory, int maxEpochs, int patience, int batchSize, int negatives,
                                float learningRate, float l2, boolean learnWeights, boolean denseLayer, boolean itemBias,
-                               int threads, long seed) {
+                               int threads, long seed, boolean ease) {
+
+    /** Settings without the EASE table. */
+    public TrainingSettings(int dim, int maxHistory, int maxEpochs, int patience, int batchSize, int negatives,
+                            float learningRate, float l2, boolean learnWeights, boolean denseLayer, boolean itemBias,
+                            int threads, long seed) {
+        this(dim, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2, learnWeights, denseLayer,
+                itemBias, threads, seed, false);
+    }
 
     public static TrainingSettings defaults() {
         // Fixed 0.8-per-step pooling + item bias: measured best on MovieLens and level on simulated
@@ -31,36 +42,41 @@ public record TrainingSettings(int dim, int maxHistory, int maxEpochs, int patie
 
     public TrainingSettings withMaxEpochs(int n) {
         return new TrainingSettings(dim, maxHistory, n, patience, batchSize, negatives, learningRate, l2, learnWeights,
-                denseLayer, itemBias, threads, seed);
+                denseLayer, itemBias, threads, seed, ease);
     }
 
     public TrainingSettings withSeed(long s) {
         return new TrainingSettings(dim, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2,
-                learnWeights, denseLayer, itemBias, threads, s);
+                learnWeights, denseLayer, itemBias, threads, s, ease);
     }
 
     public TrainingSettings withThreads(int n) {
         return new TrainingSettings(dim, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2,
-                learnWeights, denseLayer, itemBias, n, seed);
+                learnWeights, denseLayer, itemBias, n, seed, ease);
     }
 
     public TrainingSettings withDim(int d) {
         return new TrainingSettings(d, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2,
-                learnWeights, denseLayer, itemBias, threads, seed);
+                learnWeights, denseLayer, itemBias, threads, seed, ease);
     }
 
     public TrainingSettings withArchitecture(boolean weights, boolean dense, boolean bias) {
         return new TrainingSettings(dim, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2,
-                weights, dense, bias, threads, seed);
+                weights, dense, bias, threads, seed, ease);
     }
 
     public TrainingSettings withOptimiser(int batch, int negs, float lr, float decay) {
         return new TrainingSettings(dim, maxHistory, maxEpochs, patience, batch, negs, lr, decay, learnWeights,
-                denseLayer, itemBias, threads, seed);
+                denseLayer, itemBias, threads, seed, ease);
     }
 
     public TrainingSettings withMaxHistory(int n) {
         return new TrainingSettings(dim, n, maxEpochs, patience, batchSize, negatives, learningRate, l2, learnWeights,
-                denseLayer, itemBias, threads, seed);
+                denseLayer, itemBias, threads, seed, ease);
+    }
+
+    public TrainingSettings withEase(boolean on) {
+        return new TrainingSettings(dim, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2,
+                learnWeights, denseLayer, itemBias, threads, seed, on);
     }
 }

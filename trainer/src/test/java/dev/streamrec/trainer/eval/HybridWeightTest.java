@@ -53,6 +53,24 @@ class HybridWeightTest {
     }
 
     @Test
+    void theEaseTableIsTriedOnlyWhenAskedFor() {
+        // given a catalogue small enough to invert (150 items)
+        Splits splits = Splits.of(HoldoutSplit.lastNewItem(LOG, 20, Integer.MAX_VALUE, 1L), 20);
+        SeqRecModel model = new Trainer(Fixtures.quick().withMaxEpochs(1)).train(splits.selection().train(), List.of(), null)
+                .model();
+
+        HybridWeight off = HybridWeight.choose(model, splits.selection().train(), splits.selection().holdout(), new Evaluator());
+        HybridWeight on = HybridWeight.choose(model, splits.selection().train(), splits.selection().holdout(), new Evaluator(),
+                true);
+
+        // then only the run with trainer --ease tried mixtures with the table, on top of the same counting choice
+        assertThat(off.tried().keySet()).noneMatch(k -> k.contains("ease="));
+        assertThat(off.mix().ease()).isZero();
+        assertThat(on.tried().keySet()).anyMatch(k -> k.contains("ease="));
+        assertThat(on.tried().keySet()).containsAll(off.tried().keySet());
+    }
+
+    @Test
     void noValidationCasesMeansThePoolingModelAlone() {
         SeqRecModel model = new Trainer(Fixtures.quick().withMaxEpochs(1)).train(LOG, List.of(), null).model();
         HybridWeight w = HybridWeight.choose(model, LOG, List.of(), new Evaluator());
