@@ -52,6 +52,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class CoVisitAggregator implements Processor<String, ItemSignal, String, ItemNeighbours> {
 
+    /** Most wall-clock time one punctuation spends publishing (it goes on at the next one). */
+    private static final long SLICE_NANOS = 5_000_000;
+    /** Changed items published between two looks at the clock. */
+    private static final int SLICE_ITEMS = 64;
+    /** How often a pass in progress goes on (at most the publish interval). */
+    private static final Duration SLICE_EVERY = Duration.ofMillis(50);
     /** Relative growth of a published list's total score that publishes it again. */
     static final double REPUBLISH_GROWTH = 0.1;
     /** Items whose last publication is remembered, at most (a bound on memory; forgetting costs a publication). */
@@ -70,9 +76,18 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     /**
      * Items known to be marked in the dirty store since the last publication: the mark is read once per item
      * and publication, not for every signal (20 or more per event). In memory only: cleared with the marks
-     * by {@link #publish()}, and by {@link #init} when a task is revived (its store is then restored).
+     * item by item as {@link #publish(String)} clears them, and by {@link #init} when a task is revived (its store is then restored).
      */
     private final Set<String> marked = new HashSet<>();
+    /**
+     * The publication pass in progress: the first dirty key not yet looked at ("" from the start), or null
+     * when none is. A pass publishes for at most {@link #SLICE_NANOS} per punctuation and goes on at the
+     * next one, so one task's publication never stalls the stream thread for long (issue 11: a whole
+     * pass took up to 450 ms at steady state, and every task of the thread waited for it).
+     */
+    private String cursor;
+    /** Wall-clock time the current or last pass started. */
+    private long passStartedAt = Long.MIN_VALUE;
     private ProcessorContext<String, ItemNeighbours> context;
     private KeyValueStore<Bytes, byte[]> pairs;
     private KeyValueStore<String, Long> dirty;
@@ -95,7 +110,10 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         this.dirty = context.getStateStore(StreamrecTopology.COVISIT_DIRTY_STORE);
         published.clear(); // a revived task may have aborted the transaction that published them
         marked.clear();
-        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, now -> publish());
+        cursor = null;
+        passStartedAt = Long.MIN_VALUE;
+        Duration every = publishInterval.compareTo(SLICE_EVERY) < 0 ? publishInterval : SLICE_EVERY;
+        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::publishSlice);
     }
 
     @Override
@@ -218,26 +236,48 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         return new ItemNeighbours(item, list.isEmpty() ? 0 : newest, list);
     }
 
-    private void publish() {
-        List<String> done = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = dirty.all()) {
-            while (it.hasNext()) {
-                done.add(it.next().key);
+    /**
+     * Starts a pass over the changed items once per publish interval and goes on with the one in progress:
+     * {@link #SLICE_ITEMS} items at a time until {@link #SLICE_NANOS} have passed or no changed item is left.
+     */
+    private void publishSlice(long now) {
+        if (cursor == null) {
+            if (passStartedAt != Long.MIN_VALUE && now - passStartedAt < publishInterval.toMillis()) {
+                return;
             }
+            passStartedAt = now;
+            cursor = "";
         }
-        for (String item : done) {
-            ItemNeighbours all = tracked(pairs, item, decay, tracked, true);
-            if (!all.getNeighbours().isEmpty()) {
-                List<NeighbourScore> top = all.getNeighbours().size() > topM
-                        ? new ArrayList<>(all.getNeighbours().subList(0, topM)) : all.getNeighbours();
-                if (worthPublishing(item, top, all.getUpdatedAt())) {
-                    context.forward(new Record<>(item, new ItemNeighbours(item, all.getUpdatedAt(), top),
-                            all.getUpdatedAt()));
+        long deadline = System.nanoTime() + SLICE_NANOS;
+        do {
+            List<String> batch = new ArrayList<>(SLICE_ITEMS);
+            try (KeyValueIterator<String, Long> it = cursor.isEmpty() ? dirty.all() : dirty.range(cursor, null)) {
+                while (it.hasNext() && batch.size() < SLICE_ITEMS) {
+                    batch.add(it.next().key);
                 }
             }
-            dirty.delete(item);
+            if (batch.isEmpty()) {
+                cursor = null; // pass done; an item changed behind the cursor waits for the next one
+                return;
+            }
+            batch.forEach(this::publish);
+            cursor = batch.getLast() + '\u0000'; // the least key after it
+        } while (System.nanoTime() < deadline);
+    }
+
+    /** Publishes one changed item's top neighbours (when worth it) and clears its mark. */
+    private void publish(String item) {
+        ItemNeighbours all = tracked(pairs, item, decay, tracked, true);
+        if (!all.getNeighbours().isEmpty()) {
+            List<NeighbourScore> top = all.getNeighbours().size() > topM
+                    ? new ArrayList<>(all.getNeighbours().subList(0, topM)) : all.getNeighbours();
+            if (worthPublishing(item, top, all.getUpdatedAt())) {
+                context.forward(new Record<>(item, new ItemNeighbours(item, all.getUpdatedAt(), top),
+                        all.getUpdatedAt()));
+            }
         }
-        marked.clear();
+        dirty.delete(item);
+        marked.remove(item);
     }
 
     /** Whether {@code top} differs enough from the last list published for the item; remembers it if so. */

@@ -341,6 +341,32 @@ class StreamrecTopologyTest {
         }
     }
 
+    @Test
+    void shouldPublishEveryChangedItemOfAPassSpreadOverPunctuationsAndAChangeAfterItInTheNext() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            // given 300 changed items (more than one slice's batch of 64), each co-visited with a hub
+            for (int i = 0; i < 300; i++) {
+                f.send("user-" + i, "hub", EventType.VIEW, Duration.ZERO);
+                f.send("user-" + i, "item-" + i, EventType.VIEW, Duration.ZERO);
+            }
+
+            // when a pass starts and goes on at the next punctuations (50 ms apart, a few ms each)
+            f.publish();
+            for (int i = 0; i < 40; i++) {
+                f.driver.advanceWallClockTime(Duration.ofMillis(50));
+            }
+
+            // then every changed item is published, and a change after the pass goes out with the next one
+            for (int i = 0; i < 300; i++) {
+                assertThat(f.globalNeighbours("item-" + i)).as("item-%d", i).isNotNull();
+            }
+            f.send("late", "item-7", EventType.PURCHASE, MIN);
+            f.send("late", "item-late", EventType.PURCHASE, MIN);
+            f.publish();
+            assertThat(f.globalNeighbours("item-7").getNeighbours()).extracting(n -> n.getItemId()).contains("item-late");
+        }
+    }
+
     // ---- trending, exclusions, outputs ----
 
     @Test
