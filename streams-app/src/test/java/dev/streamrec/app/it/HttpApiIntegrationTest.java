@@ -61,6 +61,9 @@ class HttpApiIntegrationTest {
                     return all.hasNext();
                 }
             });
+            // A task reuses the trending list it read for up to 100 ms (CandidateGenerator.MAX_REUSE_MS): let a
+            // read from before the publication expire, or the next list can still be ranked without it.
+            Thread.sleep(250);
             UserEvent last = send(producer, app, UserEvent.newBuilder(first.getLast()).setEventId("last-event")
                     .setItemId(first.getFirst().getItemId()).build());
             producer.flush();
