@@ -101,19 +101,10 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
         for (int round = 0; round < ROUNDS; round++) {
             CoVisitations.Mix start = best;
             for (CoVisitations.Signal s : CoVisitations.Signal.values()) {
-                double previous = Double.NEGATIVE_INFINITY;
-                for (double c = 1; c <= MAX_SCALE; c *= 2) {
-                    CoVisitations.Mix m = best.with(s, c);
-                    double ndcg = search.ndcg(m);
-                    if (ndcg > bestNdcg) {
-                        bestNdcg = ndcg;
-                        best = m;
-                    }
-                    if (ndcg <= previous) {
-                        break;
-                    }
-                    previous = ndcg;
-                }
+                CoVisitations.Mix base = best;
+                Choice doubled = doubling(search, c -> base.with(s, c), best, bestNdcg);
+                best = doubled.mix();
+                bestNdcg = doubled.ndcg();
                 if (best.coefficient(s) != 0 && round > 0) {
                     CoVisitations.Mix without = best.with(s, 0);
                     double ndcg = search.ndcg(without);
@@ -147,25 +138,41 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
             CoVisitations.Mix counting = best;
             for (double lambda : EASE_LAMBDAS) {
                 for (int window : EASE_WINDOWS) {
-                    double previous = Double.NEGATIVE_INFINITY;
-                    for (double c = 1; c <= MAX_SCALE; c *= 2) {
-                        CoVisitations.Mix m = counting.withEase(c, lambda, window);
-                        double ndcg = search.ndcg(m);
-                        if (ndcg > bestNdcg) {
-                            bestNdcg = ndcg;
-                            best = m;
-                        }
-                        if (ndcg <= previous) {
-                            break;
-                        }
-                        previous = ndcg;
-                    }
+                    Choice doubled = doubling(search, c -> counting.withEase(c, lambda, window), best, bestNdcg);
+                    best = doubled.mix();
+                    bestNdcg = doubled.ndcg();
                 }
             }
         }
         LOG.info("hybrid: chose {} (validation full NDCG@10 {} on {} cases, {} mixtures tried)", best, bestNdcg,
                 cases.size(), tried.size());
         return new HybridWeight(best, tried);
+    }
+
+    /** A mixture and its validation NDCG@10. */
+    private record Choice(CoVisitations.Mix mix, double ndcg) {
+    }
+
+    /**
+     * Tries {@code mixture(c)} for c = 1, 2, 4, ... up to {@link #MAX_SCALE} while it improves on the previous
+     * try; returns the better of {@code best} and the best try.
+     */
+    private static Choice doubling(Search search, java.util.function.DoubleFunction<CoVisitations.Mix> mixture,
+                                   CoVisitations.Mix best, double bestNdcg) {
+        double previous = Double.NEGATIVE_INFINITY;
+        for (double c = 1; c <= MAX_SCALE; c *= 2) {
+            CoVisitations.Mix m = mixture.apply(c);
+            double ndcg = search.ndcg(m);
+            if (ndcg > bestNdcg) {
+                bestNdcg = ndcg;
+                best = m;
+            }
+            if (ndcg <= previous) {
+                break;
+            }
+            previous = ndcg;
+        }
+        return new Choice(best, bestNdcg);
     }
 
     /** The final table, counted from {@code train} over the final model's vocabulary. */
