@@ -7,13 +7,15 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.console.ProgressBar;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Publishes user events to Kafka, keyed by user id, optionally paced to a rate. Shared by the
+ * Publishes user events to Kafka, keyed by user id (a non-default tenant's as {@code <tenant>|<userId>},
+ * {@link TenantKeys}), optionally paced to a rate. Shared by the
  * simulator, the CSV importer, the embedded run and the benchmark, so all of them produce the way
  * a well-behaved backend would: idempotent, acks=all, batched.
  */
@@ -40,7 +42,8 @@ public final class EventPublisher implements AutoCloseable {
     /** Sends one event asynchronously; a send failure is raised by the next call or by {@link #flush()}. */
     public void send(UserEvent event) {
         rethrow();
-        producer.send(new ProducerRecord<>(topic.name(), null, event.getTimestamp(), event.getUserId(), event),
+        String key = TenantKeys.scope(event.getTenantId(), event.getUserId());
+        producer.send(new ProducerRecord<>(topic.name(), null, event.getTimestamp(), key, event),
                 (meta, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);

@@ -10,6 +10,7 @@ import dev.streamrec.console.CommandError;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.EventCsv;
 import dev.streamrec.kafka.BrokerProbe;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,8 +39,16 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "0", description = "Events per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
 
+    @Option(names = "--tenant", defaultValue = TenantKeys.DEFAULT, description = "Shop (tenant) the events belong to:"
+            + " a tenant other than ${DEFAULT-VALUE} gets its own users, items and state, keyed <tenant>|<userId> (default: ${DEFAULT-VALUE}).")
+    String tenant;
+
     @Override
     public Integer call() {
+        String problem = TenantKeys.tenantProblem(tenant);
+        if (problem != null) {
+            throw new CommandError("--tenant: " + problem);
+        }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new CommandError(file + ": " + (Files.exists(file) ? "not a readable file" : "no such file"));
         }
@@ -49,13 +58,16 @@ public final class ImportCommand implements Callable<Integer> {
         } catch (EventCsv.BadLineException e) {
             throw new CommandError(e.getMessage());
         }
+        String normalized = TenantKeys.normalize(tenant);
+        events.forEach(e -> e.setTenantId(normalized));
         BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
         try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.DEFAULT.userEvents().withName(topic));
              ProgressBar progress = new ProgressBar("import " + file.getFileName(), events.size())) {
             publisher.publish(events.iterator(), rate, progress);
             publisher.flush();
         }
-        System.err.printf("import: %,d events from %s published to %s%n", events.size(), file, topic);
+        System.err.printf("import: %,d events from %s published to %s%s%n", events.size(), file, topic,
+                TenantKeys.isDefault(tenant) ? "" : " for tenant " + tenant);
         return 0;
     }
 }

@@ -4,9 +4,11 @@ import java.util.Iterator;
 import java.util.concurrent.Callable;
 
 import dev.streamrec.avro.UserEvent;
+import dev.streamrec.console.CommandError;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.kafka.BrokerProbe;
+import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,14 +43,22 @@ public final class SimulateCommand implements Callable<Integer> {
             + " Default: a new one each run, so a second run's events are not dropped as duplicates of the first's.")
     Long runSeed;
 
+    @Option(names = "--tenant", defaultValue = TenantKeys.DEFAULT, description = "Shop (tenant) the events belong to:"
+            + " a tenant other than ${DEFAULT-VALUE} gets its own users, items and state, keyed <tenant>|<userId> (default: ${DEFAULT-VALUE}).")
+    String tenant;
+
     @Override
     public Integer call() {
+        String problem = TenantKeys.tenantProblem(tenant);
+        if (problem != null) {
+            throw new CommandError("--tenant: " + problem);
+        }
         BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
         ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults()
                 .withUsers(users).withItems(items).withSeed(seed), runSeed != null ? runSeed : System.nanoTime() | 1L);
         try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.DEFAULT.userEvents().withName(topic));
              ProgressBar progress = new ProgressBar("simulate", count > 0 ? count : -1)) {
-            publisher.publish(events(sim, count), rate, progress);
+            publisher.publish(events(sim, count, tenant), rate, progress);
             publisher.flush();
         }
         return 0;
@@ -56,6 +66,12 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** Events stamped with the wall clock at generation time; unbounded when {@code count} is 0. */
     public static Iterator<UserEvent> events(ShopperSimulator sim, long count) {
+        return events(sim, count, TenantKeys.DEFAULT);
+    }
+
+    /** As {@link #events(ShopperSimulator, long)}, of {@code tenant}'s shop. */
+    public static Iterator<UserEvent> events(ShopperSimulator sim, long count, String tenant) {
+        String normalized = TenantKeys.normalize(tenant);
         return new Iterator<>() {
             long n;
 
@@ -67,7 +83,9 @@ public final class SimulateCommand implements Callable<Integer> {
             @Override
             public UserEvent next() {
                 n++;
-                return sim.next(System.currentTimeMillis());
+                UserEvent e = sim.next(System.currentTimeMillis());
+                e.setTenantId(normalized);
+                return e;
             }
         };
     }
