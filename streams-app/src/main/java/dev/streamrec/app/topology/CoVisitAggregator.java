@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,8 +37,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * decayed by {@code 2^(-Δt/half-life)} when it is next updated or read, an older co-visit is decayed on
  * arrival.
  *
- * <p>Changed items are marked in {@value StreamrecTopology#COVISIT_DIRTY_STORE} (once until published).
- * A wall-clock punctuation reads each marked item's pairs (a prefix scan), decays them to the item's
+ * <p>Changed items are remembered in memory until published. A wall-clock punctuation reads each changed
+ * item's pairs (a prefix scan), decays them to the item's
  * newest time, keeps the best {@code streamrec.covisit.tracked} (deleting the rest: so newcomers can
  * climb, and an item's pairs stay bounded), and publishes the top {@code streamrec.covisit.top-m} to the
  * compacted item-neighbours topic, which every instance reads as a global store; unless the published
@@ -45,10 +46,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * within {@value #REPUBLISH_GROWTH} of it, both decayed to the same time): readers decay the published
  * scores themselves, so a list that only aged needs no new record.
  *
- * <p>The marks live in a store, not in memory, so they are part of the task's transaction: after a
- * crash the updates of the last committed transaction are still published. The last-published
- * summaries are in memory only: after a restart each changed item is published once more, which is
- * harmless.
+ * <p>Exactly-once: every pair change is in the changelogged pair store, within the task's transaction;
+ * the set of changed items is not (it was a changelogged store, {@code item-covisits-dirty}, until issue
+ * 11: a put and a tombstone per published item, about 2 records per event). A task that is (re)initialised
+ * (a fresh start, a rebalance, a revival after an aborted transaction) cannot know which of its restored
+ * pairs were published by the transactions that committed, so it first publishes <em>every</em> item of
+ * its pair store once, in slices like any pass ({@link #restoreSlice}): what a committed transaction
+ * changed and a lost in-memory set would have published goes out then. The last-published summaries are
+ * in memory too, so that restore pass publishes each item's list once more, which is harmless (a
+ * compacted topic; readers keep the latest list).
  */
 final class CoVisitAggregator implements Processor<String, ItemSignal, String, ItemNeighbours> {
 
@@ -73,24 +79,24 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private final int topM;
     private final Duration publishInterval;
     private final Map<String, Published> published = new HashMap<>();
+    /** Items changed since the start of the pass in progress or the last one (see the class doc: in memory). */
+    private Set<String> changed = new HashSet<>();
     /**
-     * Items known to be marked in the dirty store since the last publication: the mark is read once per item
-     * and publication, not for every signal (20 or more per event). In memory only: cleared with the marks
-     * item by item as {@link #publish(String)} clears them, and by {@link #init} when a task is revived (its store is then restored).
+     * The publication pass in progress: the changed items it has still to publish, or null when none is.
+     * A pass publishes for at most {@link #SLICE_NANOS} per punctuation and goes on at the next one, so one
+     * task's publication never stalls the stream thread for long (issue 11: a whole pass took up to 450 ms
+     * at steady state, and every task of the thread waited for it).
      */
-    private final Set<String> marked = new HashSet<>();
+    private Iterator<String> pass;
     /**
-     * The publication pass in progress: the first dirty key not yet looked at ("" from the start), or null
-     * when none is. A pass publishes for at most {@link #SLICE_NANOS} per punctuation and goes on at the
-     * next one, so one task's publication never stalls the stream thread for long (issue 11: a whole
-     * pass took up to 450 ms at steady state, and every task of the thread waited for it).
+     * The restore pass over every item of the pair store that follows {@link #init}: the least pair key not
+     * yet looked at (empty: from the start), or null once done. Regular passes wait for it to end.
      */
-    private String cursor;
+    private Bytes restoreCursor;
     /** Wall-clock time the current or last pass started. */
     private long passStartedAt = Long.MIN_VALUE;
     private ProcessorContext<String, ItemNeighbours> context;
     private KeyValueStore<Bytes, byte[]> pairs;
-    private KeyValueStore<String, Long> dirty;
 
     /** What was last published for an item: its neighbours in order and their total score as of {@code at}. */
     private record Published(List<String> ids, double total, long at) {
@@ -107,10 +113,10 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     public void init(ProcessorContext<String, ItemNeighbours> context) {
         this.context = context;
         this.pairs = context.getStateStore(StreamrecTopology.COVISIT_STORE);
-        this.dirty = context.getStateStore(StreamrecTopology.COVISIT_DIRTY_STORE);
         published.clear(); // a revived task may have aborted the transaction that published them
-        marked.clear();
-        cursor = null;
+        changed = new HashSet<>();
+        pass = null;
+        restoreCursor = Bytes.wrap(new byte[0]); // publish every item once: see the class doc
         passStartedAt = Long.MIN_VALUE;
         Duration every = publishInterval.compareTo(SLICE_EVERY) < 0 ? publishInterval : SLICE_EVERY;
         context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::publishSlice);
@@ -145,8 +151,8 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
             pairs.put(key, pairValue(score, at));
             changed = true;
         }
-        if (changed && marked.add(item) && dirty.get(item) == null) {
-            dirty.put(item, t);
+        if (changed) {
+            this.changed.add(item);
         }
     }
 
@@ -237,35 +243,81 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     }
 
     /**
-     * Starts a pass over the changed items once per publish interval and goes on with the one in progress:
-     * {@link #SLICE_ITEMS} items at a time until {@link #SLICE_NANOS} have passed or no changed item is left.
+     * Goes on with the restore pass while one is due, else starts a pass over the changed items once per
+     * publish interval and goes on with the one in progress: {@link #SLICE_ITEMS} items at a time until
+     * {@link #SLICE_NANOS} have passed or no item of the pass is left.
      */
     private void publishSlice(long now) {
-        if (cursor == null) {
-            if (passStartedAt != Long.MIN_VALUE && now - passStartedAt < publishInterval.toMillis()) {
+        long deadline = System.nanoTime() + SLICE_NANOS;
+        if (restoreCursor != null) {
+            do {
+                if (!restoreSlice()) {
+                    restoreCursor = null;
+                    return;
+                }
+            } while (System.nanoTime() < deadline);
+            return;
+        }
+        if (pass == null) {
+            if (changed.isEmpty()
+                    || passStartedAt != Long.MIN_VALUE && now - passStartedAt < publishInterval.toMillis()) {
                 return;
             }
             passStartedAt = now;
-            cursor = "";
+            pass = changed.iterator();
+            changed = new HashSet<>(); // an item changed during the pass waits for the next one
         }
-        long deadline = System.nanoTime() + SLICE_NANOS;
         do {
-            List<String> batch = new ArrayList<>(SLICE_ITEMS);
-            try (KeyValueIterator<String, Long> it = cursor.isEmpty() ? dirty.all() : dirty.range(cursor, null)) {
-                while (it.hasNext() && batch.size() < SLICE_ITEMS) {
-                    batch.add(it.next().key);
-                }
+            for (int i = 0; i < SLICE_ITEMS && pass.hasNext(); i++) {
+                publish(pass.next());
             }
-            if (batch.isEmpty()) {
-                cursor = null; // pass done; an item changed behind the cursor waits for the next one
+            if (!pass.hasNext()) {
+                pass = null;
                 return;
             }
-            batch.forEach(this::publish);
-            cursor = batch.getLast() + '\u0000'; // the least key after it
         } while (System.nanoTime() < deadline);
     }
 
-    /** Publishes one changed item's top neighbours (when worth it) and clears its mark. */
+    /**
+     * Publishes the next {@link #SLICE_ITEMS} items of the pair store (in key order, from {@link #restoreCursor});
+     * false when none was left.
+     */
+    private boolean restoreSlice() {
+        for (int i = 0; i < SLICE_ITEMS; i++) {
+            String item;
+            try (KeyValueIterator<Bytes, byte[]> it = restoreCursor.get().length == 0 ? pairs.all()
+                    : pairs.range(restoreCursor, null)) {
+                if (!it.hasNext()) {
+                    return i > 0;
+                }
+                item = itemOf(it.next().key.get());
+            }
+            publish(item);
+            restoreCursor = Bytes.wrap(successor(prefix(item))); // the least key after all of the item's pairs
+        }
+        return true;
+    }
+
+    /** The item of a pair key (see {@link #pairKey}). */
+    static String itemOf(byte[] pairKey) {
+        ByteBuffer b = ByteBuffer.wrap(pairKey);
+        int len = (int) Varints.read(b);
+        return new String(pairKey, b.position(), len, StandardCharsets.UTF_8);
+    }
+
+    /** The least byte string greater than every string that starts with {@code prefix} (unsigned order). */
+    static byte[] successor(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] out = java.util.Arrays.copyOf(prefix, i + 1);
+                out[i]++;
+                return out;
+            }
+        }
+        throw new IllegalArgumentException("no key follows a prefix of 0xFF bytes only");
+    }
+
+    /** Publishes one item's top neighbours (when worth it). */
     private void publish(String item) {
         ItemNeighbours all = tracked(pairs, item, decay, tracked, true);
         if (!all.getNeighbours().isEmpty()) {
@@ -276,8 +328,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
                         all.getUpdatedAt()));
             }
         }
-        dirty.delete(item);
-        marked.remove(item);
+        changed.remove(item); // what changed so far is in this list
     }
 
     /** Whether {@code top} differs enough from the last list published for the item; remembers it if so. */

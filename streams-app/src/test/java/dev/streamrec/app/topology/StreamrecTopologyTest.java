@@ -24,6 +24,8 @@ import dev.streamrec.topics.DlqHeaders;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -364,6 +366,43 @@ class StreamrecTopologyTest {
             f.send("late", "item-late", EventType.PURCHASE, MIN);
             f.publish();
             assertThat(f.globalNeighbours("item-7").getNeighbours()).extracting(n -> n.getItemId()).contains("item-late");
+        }
+    }
+
+    @Test
+    void shouldPublishEveryItemOfARestoredPairStoreOnceSoThatAPublicationLostWithItsTransactionIsMadeGood() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            // given a task whose pair store holds pairs of 150 items none of which it knows to be changed: what a
+            // task restored from its changelog sees after a crash that lost the publications of committed changes
+            // (the changed items are in memory only)
+            KeyValueStore<Bytes, byte[]> pairs = f.driver.getKeyValueStore(StreamrecTopology.COVISIT_STORE);
+            long at = T0.toEpochMilli();
+            for (int i = 0; i < 150; i++) {
+                pairs.put(CoVisitAggregator.pairKey("item-" + i, "hub"), CoVisitAggregator.pairValue(1.0 + i, at));
+                pairs.put(CoVisitAggregator.pairKey("hub", "item-" + i), CoVisitAggregator.pairValue(1.0 + i, at));
+            }
+
+            // when the publication punctuations run (the restore pass spans several slices of 64 items)
+            for (int i = 0; i < 20; i++) {
+                f.driver.advanceWallClockTime(Duration.ofMillis(50));
+            }
+
+            // then every item of the store is published exactly once
+            Map<String, Long> published = f.neighbours.readKeyValuesToList().stream()
+                    .collect(java.util.stream.Collectors.groupingBy(kv -> kv.key, java.util.stream.Collectors.counting()));
+            assertThat(published).as("lists published per item").hasSize(151).allSatisfy((item, n) -> assertThat(n)
+                    .as(item).isEqualTo(1L));
+            assertThat(f.globalNeighbours("item-149").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("hub");
+            assertThat(f.globalNeighbours("hub").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .startsWith("item-149", "item-148");
+
+            // and a change after the restore pass goes out with the next regular pass
+            f.send("late", "item-3", EventType.PURCHASE, MIN);
+            f.send("late", "item-late", EventType.PURCHASE, MIN);
+            f.publish();
+            assertThat(f.globalNeighbours("item-3").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .contains("item-late");
         }
     }
 
