@@ -68,6 +68,11 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     static final double REPUBLISH_GROWTH = 0.1;
     /** Items whose last publication is remembered, at most (a bound on memory; forgetting costs a publication). */
     private static final int MAX_REMEMBERED = 200_000;
+    /** New pairs an item may gain without a scan (a bound on the pairs kept beyond {@code tracked}). */
+    static final int MAX_UNSCANNED_ADDED = 32;
+    /** Rank difference treated as a tie (scores are floats in the store; a tie scans). */
+    private static final double RANK_MARGIN = 1e-6;
+    private static final double LN2 = Math.log(2);
     /** Size of a pair value of the first layout (a double score and a long time). */
     private static final int LEGACY_PAIR_BYTES = 16;
 
@@ -98,8 +103,25 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private ProcessorContext<String, ItemNeighbours> context;
     private KeyValueStore<Bytes, byte[]> pairs;
 
-    /** What was last published for an item: its neighbours in order and their total score as of {@code at}. */
-    private record Published(List<String> ids, double total, long at) {
+    /**
+     * What was last published for an item: its neighbours in order and their total score as of {@code at};
+     * then what the item's last scan found (the same ids: a scan that finds other ids publishes them):
+     * {@code floor}, the {@link #rank} of its M-th neighbour ({@code -∞} with fewer than M), and
+     * {@code added}, the pairs the item gained since (mutable: counted by {@link #add}).
+     */
+    private static final class Published {
+        final List<String> ids;
+        final double total;
+        final long at;
+        final double floor;
+        int added;
+
+        Published(List<String> ids, double total, long at, double floor) {
+            this.ids = ids;
+            this.total = total;
+            this.at = at;
+            this.floor = floor;
+        }
     }
 
     CoVisitAggregator(TopologySettings settings) {
@@ -128,14 +150,23 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         ItemSignals.forEach(record.key(), record.value(), (item, primary, neighbours) -> add(item, neighbours, t));
     }
 
-    /** Adds one item's co-visits of time {@code t} to its pairs and marks the item changed. */
+    /**
+     * Adds one item's co-visits of time {@code t} to its pairs and marks the item changed when its published
+     * list may change: see {@link #mayChangeTop}.
+     */
     private void add(String item, List<CoVisit> neighbours, long t) {
-        boolean changed = false;
+        Published known = published.get(item);
+        boolean mark = known == null;
+        byte[] prefix = null;
         for (CoVisit c : neighbours) {
-            if (c.getItemId().equals(item)) {
+            String neighbour = c.getItemId();
+            if (neighbour.equals(item)) {
                 continue;
             }
-            Bytes key = pairKey(item, c.getItemId());
+            if (prefix == null) {
+                prefix = prefix(item);
+            }
+            Bytes key = Bytes.wrap(withPrefix(prefix, neighbour.getBytes(StandardCharsets.UTF_8)));
             byte[] old = pairs.get(key);
             double score;
             long at;
@@ -148,12 +179,38 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
                 at = Math.max(oldAt, t);
                 score = oldScore * decay.factor(at - oldAt) + c.getWeight() * decay.factor(at - t);
             }
-            pairs.put(key, pairValue(score, at));
-            changed = true;
+            byte[] value = pairValue(score, at);
+            pairs.put(key, value);
+            if (!mark) {
+                mark = mayChangeTop(known, neighbour, pairScore(value), at, old == null);
+            }
         }
-        if (changed) {
-            this.changed.add(item);
+        if (mark && prefix != null) {
+            changed.add(item);
         }
+    }
+
+    /**
+     * Whether a pair update may change the item's top M as its last scan found it; false only when the
+     * neighbour is not in it and ranks below its M-th. Decay does not reorder pairs ({@link #rank} is
+     * time-invariant), so the top M is then the same list, and the total of a list that only aged is not
+     * republished ({@link #worthPublishing}): the scan (a prefix scan over up to
+     * {@code streamrec.covisit.tracked} pairs) would publish nothing. Also true once the item has gained
+     * {@link #MAX_UNSCANNED_ADDED} new pairs since its scan, so that pruning keeps its pairs bounded.
+     */
+    private boolean mayChangeTop(Published known, String neighbour, double score, long at, boolean added) {
+        if (added && ++known.added >= MAX_UNSCANNED_ADDED) {
+            return true;
+        }
+        return rank(score, at) >= known.floor - RANK_MARGIN || known.ids.contains(neighbour);
+    }
+
+    /**
+     * A pair's rank among its item's pairs: {@code log2(score) + at / half-life}. Pairs decayed to a common
+     * time compare as their ranks do, whatever that time.
+     */
+    private double rank(double score, long at) {
+        return Math.log(score) / LN2 + (double) at / decay.halfLifeMs();
     }
 
     /** Store key of a pair: the item's UTF-8 length (varint) and bytes, then the neighbour's bytes. */
@@ -323,16 +380,23 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         if (!all.getNeighbours().isEmpty()) {
             List<NeighbourScore> top = all.getNeighbours().size() > topM
                     ? new ArrayList<>(all.getNeighbours().subList(0, topM)) : all.getNeighbours();
-            if (worthPublishing(item, top, all.getUpdatedAt())) {
+            double floor = top.size() < topM ? Double.NEGATIVE_INFINITY
+                    : rank(top.getLast().getScore(), all.getUpdatedAt());
+            if (worthPublishing(item, top, all.getUpdatedAt(), floor)) {
                 context.forward(new Record<>(item, new ItemNeighbours(item, all.getUpdatedAt(), top),
                         all.getUpdatedAt()));
             }
+        } else {
+            published.remove(item);
         }
         changed.remove(item); // what changed so far is in this list
     }
 
-    /** Whether {@code top} differs enough from the last list published for the item; remembers it if so. */
-    private boolean worthPublishing(String item, List<NeighbourScore> top, long at) {
+    /**
+     * Whether {@code top} differs enough from the last list published for the item; remembers it if so, and
+     * remembers the scan's {@code floor} either way.
+     */
+    private boolean worthPublishing(String item, List<NeighbourScore> top, long at, double floor) {
         List<String> ids = new ArrayList<>(top.size());
         double total = 0;
         for (NeighbourScore n : top) {
@@ -340,14 +404,15 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
             total += n.getScore();
         }
         Published last = published.get(item);
-        if (last != null && last.ids().equals(ids)
-                && total <= last.total() * decay.factor(at - last.at()) * (1 + REPUBLISH_GROWTH)) {
+        if (last != null && last.ids.equals(ids)
+                && total <= last.total * decay.factor(at - last.at) * (1 + REPUBLISH_GROWTH)) {
+            published.put(item, new Published(last.ids, last.total, last.at, floor));
             return false;
         }
         if (published.size() >= MAX_REMEMBERED) {
             published.clear();
         }
-        published.put(item, new Published(ids, total, at));
+        published.put(item, new Published(ids, total, at, floor));
         return true;
     }
 }

@@ -370,6 +370,79 @@ class StreamrecTopologyTest {
     }
 
     @Test
+    void shouldNotRescanAnItemForAChangeBelowItsTopButRepublishWhenANeighbourClimbsIntoIt() {
+        // tracked = top M: a scan would prune any third neighbour at once, so a kept one shows no scan ran
+        TopologySettings s = TopologySettings.defaults().toBuilder().covisitTopM(2).covisitTracked(2).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            // given item-x published with n1 (PURCHASE) and n2 (ADD_TO_CART) as its top 2
+            f.send("user-1", "item-x", EventType.PURCHASE, Duration.ZERO);
+            f.send("user-1", "n1", EventType.PURCHASE, Duration.ZERO);
+            f.send("user-2", "item-x", EventType.ADD_TO_CART, Duration.ZERO);
+            f.send("user-2", "n2", EventType.ADD_TO_CART, Duration.ZERO);
+            f.publish();
+            assertThat(f.globalNeighbours("item-x").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("n1", "n2");
+            f.neighbours.readKeyValuesToList();
+
+            // when n3 is co-visited with item-x by VIEWs, below n2 (a pair outside the published top)
+            f.send("user-3", "item-x", EventType.VIEW, MIN);
+            f.send("user-3", "n3", EventType.VIEW, MIN);
+            f.publish();
+
+            // then item-x is neither scanned (n3's pair is not pruned yet) nor published again (n3's own list is new)
+            assertThat(f.trackedNeighbours("item-x").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("n1", "n2", "n3");
+            assertThat(f.neighbours.readKeyValuesToList()).extracting(kv -> kv.key).containsOnly("n3");
+
+            // and when n3's score climbs above n2's, item-x is published with n3 in its top 2
+            for (int i = 0; i < 3; i++) {
+                f.send("user-" + (4 + i), "item-x", EventType.PURCHASE, MIN);
+                f.send("user-" + (4 + i), "n3", EventType.PURCHASE, MIN);
+            }
+            f.publish();
+            assertThat(f.globalNeighbours("item-x").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("n3", "n1");
+        }
+    }
+
+    @Test
+    void shouldKeepTheTrackedPairsBoundedThoughNewPairsRankBelowThePublishedTop() {
+        TopologySettings s = TopologySettings.defaults().toBuilder().covisitTopM(2).covisitTracked(5).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            // given item-x published with two strong neighbours
+            f.send("user-a", "item-x", EventType.PURCHASE, Duration.ZERO);
+            f.send("user-a", "n1", EventType.PURCHASE, Duration.ZERO);
+            f.send("user-b", "item-x", EventType.PURCHASE, Duration.ZERO);
+            f.send("user-b", "n2", EventType.PURCHASE, Duration.ZERO);
+            f.publish();
+
+            // when it gains many weak neighbours, none of which reaches its top 2
+            for (int i = 0; i < 3 * CoVisitAggregator.MAX_UNSCANNED_ADDED; i++) {
+                f.send("weak-" + i, "item-x", EventType.VIEW, MIN);
+                f.send("weak-" + i, "w" + i, EventType.VIEW, MIN);
+                if (i % 8 == 7) {
+                    f.publish();
+                }
+            }
+            f.publish();
+
+            // then its pairs are pruned back towards the tracked 5 at least every MAX_UNSCANNED_ADDED new pairs
+            KeyValueStore<Bytes, byte[]> pairs = f.driver.getKeyValueStore(StreamrecTopology.COVISIT_STORE);
+            int kept = 0;
+            try (var it = pairs.prefixScan(Bytes.wrap(CoVisitAggregator.prefix("item-x")),
+                    new org.apache.kafka.common.serialization.BytesSerializer())) {
+                while (it.hasNext()) {
+                    it.next();
+                    kept++;
+                }
+            }
+            assertThat(kept).as("pairs of item-x").isLessThan(5 + CoVisitAggregator.MAX_UNSCANNED_ADDED);
+            assertThat(f.globalNeighbours("item-x").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("n1", "n2");
+        }
+    }
+
+    @Test
     void shouldPublishEveryItemOfARestoredPairStoreOnceSoThatAPublicationLostWithItsTransactionIsMadeGood() {
         try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
             // given a task whose pair store holds pairs of 150 items none of which it knows to be changed: what a
