@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -37,24 +37,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * decayed by {@code 2^(-Δt/half-life)} when it is next updated or read, an older co-visit is decayed on
  * arrival.
  *
- * <p>Changed items are remembered in memory until published. A wall-clock punctuation reads each changed
- * item's pairs (a prefix scan), decays them to the item's
- * newest time, keeps the best {@code streamrec.covisit.tracked} (deleting the rest: so newcomers can
- * climb, and an item's pairs stay bounded), and publishes the top {@code streamrec.covisit.top-m} to the
- * compacted item-neighbours topic, which every instance reads as a global store; unless the published
- * list would hardly differ from the one published last (same items in the same order, total score
- * within {@value #REPUBLISH_GROWTH} of it, both decayed to the same time): readers decay the published
- * scores themselves, so a list that only aged needs no new record.
+ * <p>Publication: a wall-clock punctuation publishes each changed item's top {@code streamrec.covisit.top-m}
+ * to the compacted item-neighbours topic, which every instance reads as a global store, decayed to the
+ * item's newest pair time; unless the list would hardly differ from the one published last (same items in
+ * the same order, total score within {@value #REPUBLISH_GROWTH} of it, both decayed to the same time):
+ * readers decay the published scores themselves, so a list that only aged needs no new record. Decay does
+ * not reorder an item's pairs (a pair's {@link #rank}, {@code log2(score) + time/half-life}, does not
+ * change with the time they are decayed to), so the task keeps each item's top M in memory
+ * ({@link Top}), updated by every pair update: a pair enters it only by outranking its M-th, and a
+ * publication reads no store. An item the task holds no top for (after {@link #init}, or forgotten: at
+ * most {@value #MAX_TOPS} are held) and one that gained {@value #MAX_UNSCANNED_ADDED} new pairs since its
+ * last scan is scanned instead (a prefix scan over its pairs), which also deletes the pairs beyond the best
+ * {@code streamrec.covisit.tracked} (so newcomers can climb, and an item's pairs stay bounded).
  *
  * <p>Exactly-once: every pair change is in the changelogged pair store, within the task's transaction;
- * the set of changed items is not (it was a changelogged store, {@code item-covisits-dirty}, until issue
- * 11: a put and a tombstone per published item, about 2 records per event). A task that is (re)initialised
- * (a fresh start, a rebalance, a revival after an aborted transaction) cannot know which of its restored
- * pairs were published by the transactions that committed, so it first publishes <em>every</em> item of
- * its pair store once, in slices like any pass ({@link #restoreSlice}): what a committed transaction
- * changed and a lost in-memory set would have published goes out then. The last-published summaries are
- * in memory too, so that restore pass publishes each item's list once more, which is harmless (a
- * compacted topic; readers keep the latest list).
+ * the set of changed items and the tops are not (the changed items were a changelogged store,
+ * {@code item-covisits-dirty}, until issue 11: a put and a tombstone per published item, about 2 records per
+ * event). A task that is (re)initialised (a fresh start, a rebalance, a revival after an aborted
+ * transaction) cannot know which of its restored pairs were published by the transactions that committed,
+ * so it first publishes <em>every</em> item of its pair store once, in slices like any pass
+ * ({@link #restoreSlice}): what a committed transaction changed and a lost in-memory set would have
+ * published goes out then, and the tops are rebuilt from the restored pairs. That restore pass publishes
+ * each item's list once more, which is harmless (a compacted topic; readers keep the latest list).
  */
 final class CoVisitAggregator implements Processor<String, ItemSignal, String, ItemNeighbours> {
 
@@ -66,12 +70,13 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private static final Duration SLICE_EVERY = Duration.ofMillis(50);
     /** Relative growth of a published list's total score that publishes it again. */
     static final double REPUBLISH_GROWTH = 0.1;
-    /** Items whose last publication is remembered, at most (a bound on memory; forgetting costs a publication). */
-    private static final int MAX_REMEMBERED = 200_000;
+    /**
+     * Items whose top M the task holds, at most, the least recently updated forgotten first (a bound on memory,
+     * about 2 KB an item with the default top M of 20; a forgotten item costs one scan when next changed).
+     */
+    static final int MAX_TOPS = 20_000;
     /** New pairs an item may gain without a scan (a bound on the pairs kept beyond {@code tracked}). */
     static final int MAX_UNSCANNED_ADDED = 32;
-    /** Rank difference treated as a tie (scores are floats in the store; a tie scans). */
-    private static final double RANK_MARGIN = 1e-6;
     private static final double LN2 = Math.log(2);
     /** Size of a pair value of the first layout (a double score and a long time). */
     private static final int LEGACY_PAIR_BYTES = 16;
@@ -83,7 +88,13 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private final int tracked;
     private final int topM;
     private final Duration publishInterval;
-    private final Map<String, Published> published = new HashMap<>();
+    /** The items' tops, least recently updated first (see the class doc: in memory). */
+    private final Map<String, Top> tops = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Top> eldest) {
+            return size() > MAX_TOPS;
+        }
+    };
     /** Items changed since the start of the pass in progress or the last one (see the class doc: in memory). */
     private Set<String> changed = new HashSet<>();
     /**
@@ -103,26 +114,72 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private ProcessorContext<String, ItemNeighbours> context;
     private KeyValueStore<Bytes, byte[]> pairs;
 
-    /**
-     * What was last published for an item: its neighbours in order and their total score as of {@code at};
-     * then what the item's last scan found (the same ids: a scan that finds other ids publishes them):
-     * {@code floor}, the {@link #rank} of its M-th neighbour ({@code -∞} with fewer than M), and
-     * {@code added}, the pairs the item gained since (mutable: counted by {@link #add}).
-     */
-    private static final class Published {
-        final List<String> ids;
-        final double total;
-        final long at;
-        final double floor;
-        int added;
+    /** One pair as stored: the score as of {@code at} (a float in the store), and its {@link #rank}. */
+    private static final class Pair {
+        final String id;
+        double score;
+        long at;
+        double rank;
 
-        Published(List<String> ids, double total, long at, double floor) {
-            this.ids = ids;
-            this.total = total;
+        Pair(String id, double score, long at, double rank) {
+            this.id = id;
+            this.score = score;
             this.at = at;
-            this.floor = floor;
+            this.rank = rank;
         }
     }
+
+    /**
+     * What the task holds of an item: its best pairs (at most top M, best rank first: exactly the pairs a scan
+     * would rank first, since a pair's rank changes only when it is updated, and then only goes up), its
+     * newest pair time, the new pairs since its last scan, and what was last published for it (ids in order
+     * and their total score as of {@code publishedAt}; null ids: nothing yet).
+     */
+    private static final class Top {
+        final List<Pair> best = new ArrayList<>();
+        long newest = Long.MIN_VALUE;
+        int added;
+        List<String> publishedIds;
+        double publishedTotal;
+        long publishedAt;
+
+        Pair find(String id) {
+            for (Pair p : best) {
+                if (p.id.equals(id)) {
+                    return p;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * Takes a pair's new value ({@code known}: its entry, if it holds one); false when the pair stays out
+         * of the top (it ranks below the M-th of a full top).
+         */
+        boolean offer(String id, double score, long at, double rank, Pair known, int m) {
+            newest = Math.max(newest, at);
+            Pair p = known;
+            if (p == null) {
+                p = new Pair(id, score, at, rank);
+                if (best.size() >= m && BY_RANK.compare(p, best.getLast()) >= 0) {
+                    return false; // a tie goes to the smaller id, as in a scan
+                }
+                best.add(p);
+            } else {
+                p.score = score;
+                p.at = at;
+                p.rank = rank;
+            }
+            best.sort(BY_RANK); // at most M + 1, nearly sorted
+            if (best.size() > m) {
+                best.removeLast(); // still in the store, tracked
+            }
+            return true;
+        }
+    }
+
+    private static final Comparator<Pair> BY_RANK = Comparator.comparingDouble((Pair p) -> p.rank).reversed()
+            .thenComparing(p -> p.id);
 
     CoVisitAggregator(TopologySettings settings) {
         this.decay = new Decay(settings.covisitHalfLife());
@@ -135,7 +192,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     public void init(ProcessorContext<String, ItemNeighbours> context) {
         this.context = context;
         this.pairs = context.getStateStore(StreamrecTopology.COVISIT_STORE);
-        published.clear(); // a revived task may have aborted the transaction that published them
+        tops.clear(); // a revived task's store is restored: the tops are rebuilt from it
         changed = new HashSet<>();
         pass = null;
         restoreCursor = Bytes.wrap(new byte[0]); // publish every item once: see the class doc
@@ -151,12 +208,12 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     }
 
     /**
-     * Adds one item's co-visits of time {@code t} to its pairs and marks the item changed when its published
-     * list may change: see {@link #mayChangeTop}.
+     * Adds one item's co-visits of time {@code t} to its pairs and marks the item changed when its top M
+     * changed (or when it has to be scanned). A pair in the item's top is not read from the store.
      */
     private void add(String item, List<CoVisit> neighbours, long t) {
-        Published known = published.get(item);
-        boolean mark = known == null;
+        Top top = tops.get(item);
+        boolean mark = top == null;
         byte[] prefix = null;
         for (CoVisit c : neighbours) {
             String neighbour = c.getItemId();
@@ -167,42 +224,38 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
                 prefix = prefix(item);
             }
             Bytes key = Bytes.wrap(withPrefix(prefix, neighbour.getBytes(StandardCharsets.UTF_8)));
-            byte[] old = pairs.get(key);
+            Pair held = top == null ? null : top.find(neighbour);
             double score;
             long at;
-            if (old == null) {
-                score = c.getWeight();
-                at = t;
+            boolean added = false;
+            if (held != null) {
+                at = Math.max(held.at, t);
+                score = held.score * decay.factor(at - held.at) + c.getWeight() * decay.factor(at - t);
             } else {
-                double oldScore = pairScore(old);
-                long oldAt = pairTime(old);
-                at = Math.max(oldAt, t);
-                score = oldScore * decay.factor(at - oldAt) + c.getWeight() * decay.factor(at - t);
+                byte[] old = pairs.get(key);
+                if (old == null) {
+                    added = true;
+                    score = c.getWeight();
+                    at = t;
+                } else {
+                    double oldScore = pairScore(old);
+                    long oldAt = pairTime(old);
+                    at = Math.max(oldAt, t);
+                    score = oldScore * decay.factor(at - oldAt) + c.getWeight() * decay.factor(at - t);
+                }
             }
-            byte[] value = pairValue(score, at);
-            pairs.put(key, value);
-            if (!mark) {
-                mark = mayChangeTop(known, neighbour, pairScore(value), at, old == null);
+            double stored = (float) score; // what the store keeps, and a scan reads
+            pairs.put(key, pairValue(stored, at));
+            if (top != null) {
+                mark |= top.offer(neighbour, stored, at, rank(stored, at), held, topM);
+                if (added && ++top.added >= MAX_UNSCANNED_ADDED) {
+                    mark = true;
+                }
             }
         }
         if (mark && prefix != null) {
             changed.add(item);
         }
-    }
-
-    /**
-     * Whether a pair update may change the item's top M as its last scan found it; false only when the
-     * neighbour is not in it and ranks below its M-th. Decay does not reorder pairs ({@link #rank} is
-     * time-invariant), so the top M is then the same list, and the total of a list that only aged is not
-     * republished ({@link #worthPublishing}): the scan (a prefix scan over up to
-     * {@code streamrec.covisit.tracked} pairs) would publish nothing. Also true once the item has gained
-     * {@link #MAX_UNSCANNED_ADDED} new pairs since its scan, so that pruning keeps its pairs bounded.
-     */
-    private boolean mayChangeTop(Published known, String neighbour, double score, long at, boolean added) {
-        if (added && ++known.added >= MAX_UNSCANNED_ADDED) {
-            return true;
-        }
-        return rank(score, at) >= known.floor - RANK_MARGIN || known.ids.contains(neighbour);
     }
 
     /**
@@ -263,6 +316,22 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
      * pairs beyond {@code limit} are deleted from the store.
      */
     static ItemNeighbours tracked(KeyValueStore<Bytes, byte[]> pairs, String item, Decay decay, int limit, boolean prune) {
+        List<NeighbourScore> list = new ArrayList<>();
+        long newest = scan(pairs, item, decay, limit, prune, (id, decayed, score, at) -> list.add(new NeighbourScore(id, decayed)));
+        return new ItemNeighbours(item, list.isEmpty() ? 0 : newest, list);
+    }
+
+    /** Receives a scanned pair: its score decayed to the newest pair time, and as stored (as of {@code at}). */
+    private interface Scanned {
+        void pair(String id, double decayed, double score, long at);
+    }
+
+    /**
+     * Reads the item's pairs (a prefix scan), gives the best {@code limit} to {@code out}, best first, with
+     * {@code prune} deletes the rest from the store; returns the newest pair time (Long.MIN_VALUE: no pair).
+     */
+    private static long scan(KeyValueStore<Bytes, byte[]> pairs, String item, Decay decay, int limit, boolean prune,
+                             Scanned out) {
         byte[] prefix = prefix(item);
         List<String> ids = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
@@ -281,22 +350,23 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
                 newest = Math.max(newest, at);
             }
         }
-        List<NeighbourScore> list = new ArrayList<>(ids.size());
-        Map<String, Bytes> keyOf = new HashMap<>();
-        for (int i = 0; i < ids.size(); i++) {
-            list.add(new NeighbourScore(ids.get(i), scores.get(i) * decay.factor(newest - times.get(i))));
-            keyOf.put(ids.get(i), keys.get(i));
+        Integer[] order = new Integer[ids.size()];
+        double[] decayed = new double[ids.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+            decayed[i] = scores.get(i) * decay.factor(newest - times.get(i));
         }
-        list.sort(BEST_FIRST);
-        if (list.size() > limit) {
-            if (prune) {
-                for (NeighbourScore n : list.subList(limit, list.size())) {
-                    pairs.delete(keyOf.get(n.getItemId()));
-                }
+        java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> decayed[i]).reversed()
+                .thenComparing(ids::get));
+        for (int r = 0; r < order.length; r++) {
+            int i = order[r];
+            if (r < limit) {
+                out.pair(ids.get(i), decayed[i], scores.get(i), times.get(i));
+            } else if (prune) {
+                pairs.delete(keys.get(i));
             }
-            list = new ArrayList<>(list.subList(0, limit));
         }
-        return new ItemNeighbours(item, list.isEmpty() ? 0 : newest, list);
+        return newest;
     }
 
     /**
@@ -374,45 +444,62 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         throw new IllegalArgumentException("no key follows a prefix of 0xFF bytes only");
     }
 
-    /** Publishes one item's top neighbours (when worth it). */
+    /** Publishes one item's top neighbours (when worth it), from its top held in memory or from a scan. */
     private void publish(String item) {
-        ItemNeighbours all = tracked(pairs, item, decay, tracked, true);
-        if (!all.getNeighbours().isEmpty()) {
-            List<NeighbourScore> top = all.getNeighbours().size() > topM
-                    ? new ArrayList<>(all.getNeighbours().subList(0, topM)) : all.getNeighbours();
-            double floor = top.size() < topM ? Double.NEGATIVE_INFINITY
-                    : rank(top.getLast().getScore(), all.getUpdatedAt());
-            if (worthPublishing(item, top, all.getUpdatedAt(), floor)) {
-                context.forward(new Record<>(item, new ItemNeighbours(item, all.getUpdatedAt(), top),
-                        all.getUpdatedAt()));
-            }
-        } else {
-            published.remove(item);
+        Top top = tops.get(item);
+        if (top == null || top.added >= MAX_UNSCANNED_ADDED) {
+            top = rescan(item, top);
         }
         changed.remove(item); // what changed so far is in this list
+        if (top == null) {
+            return;
+        }
+        List<NeighbourScore> list = new ArrayList<>(top.best.size());
+        for (Pair p : top.best) {
+            list.add(new NeighbourScore(p.id, p.score * decay.factor(top.newest - p.at)));
+        }
+        list.sort(BEST_FIRST); // as a scan orders them (a rank tie within rounding could differ)
+        if (worthPublishing(top, list)) {
+            context.forward(new Record<>(item, new ItemNeighbours(item, top.newest, list), top.newest));
+        }
     }
 
-    /**
-     * Whether {@code top} differs enough from the last list published for the item; remembers it if so, and
-     * remembers the scan's {@code floor} either way.
-     */
-    private boolean worthPublishing(String item, List<NeighbourScore> top, long at, double floor) {
-        List<String> ids = new ArrayList<>(top.size());
+    /** The item's top from a scan of its pairs (pruning those beyond {@code tracked}); null when it has none. */
+    private Top rescan(String item, Top old) {
+        Top top = new Top();
+        top.newest = scan(pairs, item, decay, tracked, true, (id, decayed, score, at) -> {
+            if (top.best.size() < topM) {
+                top.best.add(new Pair(id, score, at, rank(score, at)));
+            }
+        });
+        if (top.best.isEmpty()) {
+            tops.remove(item);
+            return null;
+        }
+        if (old != null) {
+            top.publishedIds = old.publishedIds;
+            top.publishedTotal = old.publishedTotal;
+            top.publishedAt = old.publishedAt;
+        }
+        tops.put(item, top);
+        return top;
+    }
+
+    /** Whether {@code list} differs enough from the last list published for the item; remembers it if so. */
+    private boolean worthPublishing(Top top, List<NeighbourScore> list) {
+        List<String> ids = new ArrayList<>(list.size());
         double total = 0;
-        for (NeighbourScore n : top) {
+        for (NeighbourScore n : list) {
             ids.add(n.getItemId());
             total += n.getScore();
         }
-        Published last = published.get(item);
-        if (last != null && last.ids.equals(ids)
-                && total <= last.total * decay.factor(at - last.at) * (1 + REPUBLISH_GROWTH)) {
-            published.put(item, new Published(last.ids, last.total, last.at, floor));
+        if (top.publishedIds != null && top.publishedIds.equals(ids)
+                && total <= top.publishedTotal * decay.factor(top.newest - top.publishedAt) * (1 + REPUBLISH_GROWTH)) {
             return false;
         }
-        if (published.size() >= MAX_REMEMBERED) {
-            published.clear();
-        }
-        published.put(item, new Published(ids, total, at, floor));
+        top.publishedIds = ids;
+        top.publishedTotal = total;
+        top.publishedAt = top.newest;
         return true;
     }
 }

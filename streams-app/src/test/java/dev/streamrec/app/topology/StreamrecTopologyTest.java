@@ -406,6 +406,39 @@ class StreamrecTopologyTest {
     }
 
     @Test
+    void shouldPublishTheSameTopNeighboursAsAScanOfThePairsAfterManyRandomCoVisits() {
+        // top 3 of 6 tracked among 25 items, so neighbours keep entering and leaving the top; hours apart (decay)
+        TopologySettings s = TopologySettings.defaults().toBuilder().covisitTopM(3).covisitTracked(6)
+                .covisitHalfLife(Duration.ofHours(1)).build();
+        EventType[] types = EventType.values();
+        java.util.Random random = new java.util.Random(11);
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            for (int i = 0; i < 1_500; i++) {
+                EventType type = types[random.nextInt(types.length)];
+                if (type == EventType.UNKNOWN) {
+                    type = EventType.VIEW;
+                }
+                f.send("user-" + random.nextInt(40), "item-" + random.nextInt(25), type,
+                        Duration.ofMinutes(i / 5 + random.nextInt(20)));
+                if (i % 97 == 0) {
+                    f.publish();
+                }
+            }
+            f.publish();
+
+            for (int i = 0; i < 25; i++) {
+                String item = "item-" + i;
+                List<String> scanned = f.trackedNeighbours(item).getNeighbours().stream().limit(3)
+                        .map(NeighbourScore::getItemId).toList();
+                ItemNeighbours published = f.globalNeighbours(item);
+                assertThat(published).as(item).isNotNull();
+                assertThat(published.getNeighbours()).extracting(NeighbourScore::getItemId).as(item)
+                        .containsExactlyElementsOf(scanned);
+            }
+        }
+    }
+
+    @Test
     void shouldKeepTheTrackedPairsBoundedThoughNewPairsRankBelowThePublishedTop() {
         TopologySettings s = TopologySettings.defaults().toBuilder().covisitTopM(2).covisitTracked(5).build();
         try (TopologyFixture f = new TopologyFixture(s)) {
