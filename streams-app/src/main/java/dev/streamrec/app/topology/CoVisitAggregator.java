@@ -117,15 +117,22 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     /** One pair as stored: the score as of {@code at} (a float in the store), and its {@link #rank}. */
     private static final class Pair {
         final String id;
+        final int hash;
         double score;
         long at;
         double rank;
 
         Pair(String id, double score, long at, double rank) {
             this.id = id;
+            this.hash = id.hashCode();
             this.score = score;
             this.at = at;
             this.rank = rank;
+        }
+
+        /** Whether this pair ranks before {@code other}: higher rank, a tie to the smaller id (as a scan orders). */
+        boolean before(Pair other) {
+            return rank > other.rank || rank == other.rank && id.compareTo(other.id) < 0;
         }
     }
 
@@ -144,8 +151,10 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         long publishedAt;
 
         Pair find(String id) {
-            for (Pair p : best) {
-                if (p.id.equals(id)) {
+            int hash = id.hashCode();
+            for (int i = 0; i < best.size(); i++) {
+                Pair p = best.get(i);
+                if (p.hash == hash && p.id.equals(id)) {
                     return p;
                 }
             }
@@ -159,27 +168,34 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         boolean offer(String id, double score, long at, double rank, Pair known, int m) {
             newest = Math.max(newest, at);
             Pair p = known;
+            int i;
             if (p == null) {
                 p = new Pair(id, score, at, rank);
-                if (best.size() >= m && BY_RANK.compare(p, best.getLast()) >= 0) {
-                    return false; // a tie goes to the smaller id, as in a scan
+                if (best.size() >= m && !p.before(best.getLast())) {
+                    return false;
                 }
                 best.add(p);
+                i = best.size() - 1;
             } else {
                 p.score = score;
                 p.at = at;
-                p.rank = rank;
+                p.rank = rank; // an update raises a rank (but for float rounding)
+                i = best.indexOf(p);
             }
-            best.sort(BY_RANK); // at most M + 1, nearly sorted
+            for (; i > 0 && p.before(best.get(i - 1)); i--) {
+                best.set(i, best.get(i - 1));
+                best.set(i - 1, p);
+            }
+            for (; i < best.size() - 1 && best.get(i + 1).before(p); i++) {
+                best.set(i, best.get(i + 1));
+                best.set(i + 1, p);
+            }
             if (best.size() > m) {
                 best.removeLast(); // still in the store, tracked
             }
             return true;
         }
     }
-
-    private static final Comparator<Pair> BY_RANK = Comparator.comparingDouble((Pair p) -> p.rank).reversed()
-            .thenComparing(p -> p.id);
 
     CoVisitAggregator(TopologySettings settings) {
         this.decay = new Decay(settings.covisitHalfLife());
