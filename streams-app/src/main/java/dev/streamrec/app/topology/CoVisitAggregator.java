@@ -46,7 +46,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * change with the time they are decayed to), so the task keeps each item's top M in memory
  * ({@link Top}), updated by every pair update: a pair enters it only by outranking its M-th, and a
  * publication reads no store. An item the task holds no top for (after {@link #init}, or forgotten: at
- * most {@value #MAX_TOPS} are held) and one that gained {@value #MAX_UNSCANNED_ADDED} new pairs since its
+ * most {@value #MAX_TOPS} are held) and one that gained {@code streamrec.covisit.tracked} new pairs since its
  * last scan is scanned instead (a prefix scan over its pairs), which also deletes the pairs beyond the best
  * {@code streamrec.covisit.tracked} (so newcomers can climb, and an item's pairs stay bounded).
  *
@@ -75,8 +75,6 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
      * about 2 KB an item with the default top M of 20; a forgotten item costs one scan when next changed).
      */
     static final int MAX_TOPS = 20_000;
-    /** New pairs an item may gain without a scan (a bound on the pairs kept beyond {@code tracked}). */
-    static final int MAX_UNSCANNED_ADDED = 32;
     private static final double LN2 = Math.log(2);
     /** Size of a pair value of the first layout (a double score and a long time). */
     private static final int LEGACY_PAIR_BYTES = 16;
@@ -85,6 +83,10 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
             .reversed().thenComparing(NeighbourScore::getItemId);
 
     private final Decay decay;
+    /**
+     * Pairs an item keeps after a scan ({@code streamrec.covisit.tracked}); also the new pairs it may gain
+     * before the next scan, so an item holds at most twice as many (a scan per {@code tracked} new pairs).
+     */
     private final int tracked;
     private final int topM;
     private final Duration publishInterval;
@@ -264,7 +266,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
             pairs.put(key, pairValue(stored, at));
             if (top != null) {
                 mark |= top.offer(neighbour, stored, at, rank(stored, at), held, topM);
-                if (added && ++top.added >= MAX_UNSCANNED_ADDED) {
+                if (added && ++top.added >= tracked) {
                     mark = true;
                 }
             }
@@ -463,7 +465,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     /** Publishes one item's top neighbours (when worth it), from its top held in memory or from a scan. */
     private void publish(String item) {
         Top top = tops.get(item);
-        if (top == null || top.added >= MAX_UNSCANNED_ADDED) {
+        if (top == null || top.added >= tracked) {
             top = rescan(item, top);
         }
         changed.remove(item); // what changed so far is in this list
