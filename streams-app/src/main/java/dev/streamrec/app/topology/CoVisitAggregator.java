@@ -71,8 +71,9 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     /** Relative growth of a published list's total score that publishes it again. */
     static final double REPUBLISH_GROWTH = 0.1;
     /**
-     * Items whose top M the task holds, at most, the least recently updated forgotten first (a bound on memory,
-     * about 2 KB an item with the default top M of 20; a forgotten item costs one scan when next changed).
+     * Items whose top M the task holds, at most, the least recently updated forgotten first (a bound on
+     * memory: roughly 2-3 KB an item with the default top M of 20, estimated from the object sizes, not
+     * measured; a forgotten item costs one scan when next changed).
      */
     static final int MAX_TOPS = 20_000;
     private static final double LN2 = Math.log(2);
@@ -335,7 +336,8 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
      */
     static ItemNeighbours tracked(KeyValueStore<Bytes, byte[]> pairs, String item, Decay decay, int limit, boolean prune) {
         List<NeighbourScore> list = new ArrayList<>();
-        long newest = scan(pairs, item, decay, limit, prune, (id, decayed, score, at) -> list.add(new NeighbourScore(id, decayed)));
+        long newest = scan(pairs, item, decay, limit, prune,
+                (id, decayed, score, at) -> list.add(new NeighbourScore(id, decayed)));
         return new ItemNeighbours(item, list.isEmpty() ? 0 : newest, list);
     }
 

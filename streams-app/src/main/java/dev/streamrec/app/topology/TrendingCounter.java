@@ -35,9 +35,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * <p>The store is the state (changelogged, in the task's transaction); the task also keeps the counts of the
  * buckets still in the window in memory ({@link TrendingSums}), rebuilt from the store by {@link #init} (a task
  * restored or revived gets them back from its changelog), so a publication reads no store (issue 11: iterating
- * the whole window store every second was 4-7% of the stream thread) and counting needs no store read. Past
- * {@value #MAX_HELD} (bucket, item) counts (about 100 bytes each) the task drops that copy and reads the store
- * as before until its next {@link #init}.
+ * the whole window store every second was 4-7% of the stream thread) and counting needs no store read.
+ * Past {@value #MAX_HELD} (bucket, item) counts (roughly 100 bytes each, estimated) the task drops that
+ * copy and reads the store as before until its next {@link #init}.
  */
 final class TrendingCounter implements Processor<String, ItemSignal, String, TrendingItems> {
 
