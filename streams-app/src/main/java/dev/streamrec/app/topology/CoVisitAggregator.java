@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,19 +37,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * decayed by {@code 2^(-Δt/half-life)} when it is next updated or read, an older co-visit is decayed on
  * arrival.
  *
- * <p>Changed items are marked in {@value StreamrecTopology#COVISIT_DIRTY_STORE} (once until published).
- * A wall-clock punctuation reads each marked item's pairs (a prefix scan), decays them to the item's
- * newest time, keeps the best {@code streamrec.covisit.tracked} (deleting the rest: so newcomers can
- * climb, and an item's pairs stay bounded), and publishes the top {@code streamrec.covisit.top-m} to the
- * compacted item-neighbours topic, which every instance reads as a global store; unless the published
- * list would hardly differ from the one published last (same items in the same order, total score
- * within {@value #REPUBLISH_GROWTH} of it, both decayed to the same time): readers decay the published
- * scores themselves, so a list that only aged needs no new record.
+ * <p>Publication: a wall-clock punctuation publishes each changed item's top {@code streamrec.covisit.top-m}
+ * to the compacted item-neighbours topic, which every instance reads as a global store, decayed to the
+ * item's newest pair time; unless the list would hardly differ from the one published last (same items in
+ * the same order, total score within {@value #REPUBLISH_GROWTH} of it, both decayed to the same time):
+ * readers decay the published scores themselves, so a list that only aged needs no new record. Decay does
+ * not reorder an item's pairs (a pair's {@link #rank}, {@code log2(score) + time/half-life}, does not
+ * change with the time they are decayed to), so the task keeps each item's top M in memory
+ * ({@link Top}), updated by every pair update: a pair enters it only by outranking its M-th, and a
+ * publication reads no store. An item the task holds no top for (after {@link #init}, or forgotten: at
+ * most {@value #MAX_TOPS} are held) and one that gained {@code streamrec.covisit.tracked} new pairs since its
+ * last scan is scanned instead (a prefix scan over its pairs), which also deletes the pairs beyond the best
+ * {@code streamrec.covisit.tracked} (so newcomers can climb, and an item's pairs stay bounded).
  *
- * <p>The marks live in a store, not in memory, so they are part of the task's transaction: after a
- * crash the updates of the last committed transaction are still published. The last-published
- * summaries are in memory only: after a restart each changed item is published once more, which is
- * harmless.
+ * <p>Exactly-once: every pair change is in the changelogged pair store, within the task's transaction;
+ * the set of changed items and the tops are not (the changed items were a changelogged store,
+ * {@code item-covisits-dirty}, until issue 11: a put and a tombstone per published item, about 2 records per
+ * event). A task that is (re)initialised (a fresh start, a rebalance, a revival after an aborted
+ * transaction) cannot know which of its restored pairs were published by the transactions that committed,
+ * so it first publishes <em>every</em> item of its pair store once, in slices like any pass
+ * ({@link #restoreSlice}): what a committed transaction changed and a lost in-memory set would have
+ * published goes out then, and the tops are rebuilt from the restored pairs. That restore pass publishes
+ * each item's list once more, which is harmless (a compacted topic; readers keep the latest list).
  */
 final class CoVisitAggregator implements Processor<String, ItemSignal, String, ItemNeighbours> {
 
@@ -60,8 +70,13 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private static final Duration SLICE_EVERY = Duration.ofMillis(50);
     /** Relative growth of a published list's total score that publishes it again. */
     static final double REPUBLISH_GROWTH = 0.1;
-    /** Items whose last publication is remembered, at most (a bound on memory; forgetting costs a publication). */
-    private static final int MAX_REMEMBERED = 200_000;
+    /**
+     * Items whose top M the task holds, at most, the least recently updated forgotten first (a bound on
+     * memory: roughly 2-3 KB an item with the default top M of 20, estimated from the object sizes, not
+     * measured; a forgotten item costs one scan when next changed).
+     */
+    static final int MAX_TOPS = 20_000;
+    private static final double LN2 = Math.log(2);
     /** Size of a pair value of the first layout (a double score and a long time). */
     private static final int LEGACY_PAIR_BYTES = 16;
 
@@ -69,31 +84,120 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
             .reversed().thenComparing(NeighbourScore::getItemId);
 
     private final Decay decay;
+    /**
+     * Pairs an item keeps after a scan ({@code streamrec.covisit.tracked}); also the new pairs it may gain
+     * before the next scan, so an item holds at most twice as many (a scan per {@code tracked} new pairs).
+     */
     private final int tracked;
     private final int topM;
     private final Duration publishInterval;
-    private final Map<String, Published> published = new HashMap<>();
+    /** The items' tops, least recently updated first (see the class doc: in memory). */
+    private final Map<String, Top> tops = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Top> eldest) {
+            return size() > MAX_TOPS;
+        }
+    };
+    /** Items changed since the start of the pass in progress or the last one (see the class doc: in memory). */
+    private Set<String> changed = new HashSet<>();
     /**
-     * Items known to be marked in the dirty store since the last publication: the mark is read once per item
-     * and publication, not for every signal (20 or more per event). In memory only: cleared with the marks
-     * item by item as {@link #publish(String)} clears them, and by {@link #init} when a task is revived (its store is then restored).
+     * The publication pass in progress: the changed items it has still to publish, or null when none is.
+     * A pass publishes for at most {@link #SLICE_NANOS} per punctuation and goes on at the next one, so one
+     * task's publication never stalls the stream thread for long (issue 11: a whole pass took up to 450 ms
+     * at steady state, and every task of the thread waited for it).
      */
-    private final Set<String> marked = new HashSet<>();
+    private Iterator<String> pass;
     /**
-     * The publication pass in progress: the first dirty key not yet looked at ("" from the start), or null
-     * when none is. A pass publishes for at most {@link #SLICE_NANOS} per punctuation and goes on at the
-     * next one, so one task's publication never stalls the stream thread for long (issue 11: a whole
-     * pass took up to 450 ms at steady state, and every task of the thread waited for it).
+     * The restore pass over every item of the pair store that follows {@link #init}: the least pair key not
+     * yet looked at (empty: from the start), or null once done. Regular passes wait for it to end.
      */
-    private String cursor;
+    private Bytes restoreCursor;
     /** Wall-clock time the current or last pass started. */
     private long passStartedAt = Long.MIN_VALUE;
     private ProcessorContext<String, ItemNeighbours> context;
     private KeyValueStore<Bytes, byte[]> pairs;
-    private KeyValueStore<String, Long> dirty;
 
-    /** What was last published for an item: its neighbours in order and their total score as of {@code at}. */
-    private record Published(List<String> ids, double total, long at) {
+    /** One pair as stored: the score as of {@code at} (a float in the store), and its {@link #rank}. */
+    private static final class Pair {
+        final String id;
+        final int hash;
+        double score;
+        long at;
+        double rank;
+
+        Pair(String id, double score, long at, double rank) {
+            this.id = id;
+            this.hash = id.hashCode();
+            this.score = score;
+            this.at = at;
+            this.rank = rank;
+        }
+
+        /** Whether this pair ranks before {@code other}: higher rank, a tie to the smaller id (as a scan orders). */
+        boolean before(Pair other) {
+            return rank > other.rank || rank == other.rank && id.compareTo(other.id) < 0;
+        }
+    }
+
+    /**
+     * What the task holds of an item: its best pairs (at most top M, best rank first: exactly the pairs a scan
+     * would rank first, since a pair's rank changes only when it is updated, and then only goes up), its
+     * newest pair time, the new pairs since its last scan, and what was last published for it (ids in order
+     * and their total score as of {@code publishedAt}; null ids: nothing yet).
+     */
+    private static final class Top {
+        final List<Pair> best = new ArrayList<>();
+        long newest = Long.MIN_VALUE;
+        int added;
+        List<String> publishedIds;
+        double publishedTotal;
+        long publishedAt;
+
+        Pair find(String id) {
+            int hash = id.hashCode();
+            for (int i = 0; i < best.size(); i++) {
+                Pair p = best.get(i);
+                if (p.hash == hash && p.id.equals(id)) {
+                    return p;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * Takes a pair's new value ({@code known}: its entry, if it holds one); false when the pair stays out
+         * of the top (it ranks below the M-th of a full top).
+         */
+        boolean offer(String id, double score, long at, double rank, Pair known, int m) {
+            newest = Math.max(newest, at);
+            Pair p = known;
+            int i;
+            if (p == null) {
+                p = new Pair(id, score, at, rank);
+                if (best.size() >= m && !p.before(best.getLast())) {
+                    return false;
+                }
+                best.add(p);
+                i = best.size() - 1;
+            } else {
+                p.score = score;
+                p.at = at;
+                p.rank = rank; // an update raises a rank (but for float rounding)
+                i = best.indexOf(p);
+            }
+            for (; i > 0 && p.before(best.get(i - 1)); i--) {
+                best.set(i, best.get(i - 1));
+                best.set(i - 1, p);
+            }
+            for (; i < best.size() - 1 && best.get(i + 1).before(p); i++) {
+                best.set(i, best.get(i + 1));
+                best.set(i + 1, p);
+            }
+            if (best.size() > m) {
+                best.removeLast(); // still in the store, tracked
+            }
+            return true;
+        }
     }
 
     CoVisitAggregator(TopologySettings settings) {
@@ -107,10 +211,10 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     public void init(ProcessorContext<String, ItemNeighbours> context) {
         this.context = context;
         this.pairs = context.getStateStore(StreamrecTopology.COVISIT_STORE);
-        this.dirty = context.getStateStore(StreamrecTopology.COVISIT_DIRTY_STORE);
-        published.clear(); // a revived task may have aborted the transaction that published them
-        marked.clear();
-        cursor = null;
+        tops.clear(); // a revived task's store is restored: the tops are rebuilt from it
+        changed = new HashSet<>();
+        pass = null;
+        restoreCursor = Bytes.wrap(new byte[0]); // publish every item once: see the class doc
         passStartedAt = Long.MIN_VALUE;
         Duration every = publishInterval.compareTo(SLICE_EVERY) < 0 ? publishInterval : SLICE_EVERY;
         context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::publishSlice);
@@ -122,32 +226,63 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         ItemSignals.forEach(record.key(), record.value(), (item, primary, neighbours) -> add(item, neighbours, t));
     }
 
-    /** Adds one item's co-visits of time {@code t} to its pairs and marks the item changed. */
+    /**
+     * Adds one item's co-visits of time {@code t} to its pairs and marks the item changed when its top M
+     * changed (or when it has to be scanned). A pair in the item's top is not read from the store.
+     */
     private void add(String item, List<CoVisit> neighbours, long t) {
-        boolean changed = false;
+        Top top = tops.get(item);
+        boolean mark = top == null;
+        byte[] prefix = null;
         for (CoVisit c : neighbours) {
-            if (c.getItemId().equals(item)) {
+            String neighbour = c.getItemId();
+            if (neighbour.equals(item)) {
                 continue;
             }
-            Bytes key = pairKey(item, c.getItemId());
-            byte[] old = pairs.get(key);
+            if (prefix == null) {
+                prefix = prefix(item);
+            }
+            Bytes key = Bytes.wrap(withPrefix(prefix, neighbour.getBytes(StandardCharsets.UTF_8)));
+            Pair held = top == null ? null : top.find(neighbour);
             double score;
             long at;
-            if (old == null) {
-                score = c.getWeight();
-                at = t;
+            boolean added = false;
+            if (held != null) {
+                at = Math.max(held.at, t);
+                score = held.score * decay.factor(at - held.at) + c.getWeight() * decay.factor(at - t);
             } else {
-                double oldScore = pairScore(old);
-                long oldAt = pairTime(old);
-                at = Math.max(oldAt, t);
-                score = oldScore * decay.factor(at - oldAt) + c.getWeight() * decay.factor(at - t);
+                byte[] old = pairs.get(key);
+                if (old == null) {
+                    added = true;
+                    score = c.getWeight();
+                    at = t;
+                } else {
+                    double oldScore = pairScore(old);
+                    long oldAt = pairTime(old);
+                    at = Math.max(oldAt, t);
+                    score = oldScore * decay.factor(at - oldAt) + c.getWeight() * decay.factor(at - t);
+                }
             }
-            pairs.put(key, pairValue(score, at));
-            changed = true;
+            double stored = (float) score; // what the store keeps, and a scan reads
+            pairs.put(key, pairValue(stored, at));
+            if (top != null) {
+                mark |= top.offer(neighbour, stored, at, rank(stored, at), held, topM);
+                if (added && ++top.added >= tracked) {
+                    mark = true;
+                }
+            }
         }
-        if (changed && marked.add(item) && dirty.get(item) == null) {
-            dirty.put(item, t);
+        if (mark && prefix != null) {
+            changed.add(item);
         }
+    }
+
+    /**
+     * A pair's rank among its item's pairs: {@code log2(score) + at / half-life}. Pairs decayed to a common
+     * time compare as their ranks do, whatever that time.
+     */
+    private double rank(double score, long at) {
+        return Math.log(score) / LN2 + (double) at / decay.halfLifeMs();
     }
 
     /** Store key of a pair: the item's UTF-8 length (varint) and bytes, then the neighbour's bytes. */
@@ -200,6 +335,23 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
      * pairs beyond {@code limit} are deleted from the store.
      */
     static ItemNeighbours tracked(KeyValueStore<Bytes, byte[]> pairs, String item, Decay decay, int limit, boolean prune) {
+        List<NeighbourScore> list = new ArrayList<>();
+        long newest = scan(pairs, item, decay, limit, prune,
+                (id, decayed, score, at) -> list.add(new NeighbourScore(id, decayed)));
+        return new ItemNeighbours(item, list.isEmpty() ? 0 : newest, list);
+    }
+
+    /** Receives a scanned pair: its score decayed to the newest pair time, and as stored (as of {@code at}). */
+    private interface Scanned {
+        void pair(String id, double decayed, double score, long at);
+    }
+
+    /**
+     * Reads the item's pairs (a prefix scan), gives the best {@code limit} to {@code out}, best first, with
+     * {@code prune} deletes the rest from the store; returns the newest pair time (Long.MIN_VALUE: no pair).
+     */
+    private static long scan(KeyValueStore<Bytes, byte[]> pairs, String item, Decay decay, int limit, boolean prune,
+                             Scanned out) {
         byte[] prefix = prefix(item);
         List<String> ids = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
@@ -218,85 +370,156 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
                 newest = Math.max(newest, at);
             }
         }
-        List<NeighbourScore> list = new ArrayList<>(ids.size());
-        Map<String, Bytes> keyOf = new HashMap<>();
-        for (int i = 0; i < ids.size(); i++) {
-            list.add(new NeighbourScore(ids.get(i), scores.get(i) * decay.factor(newest - times.get(i))));
-            keyOf.put(ids.get(i), keys.get(i));
+        Integer[] order = new Integer[ids.size()];
+        double[] decayed = new double[ids.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+            decayed[i] = scores.get(i) * decay.factor(newest - times.get(i));
         }
-        list.sort(BEST_FIRST);
-        if (list.size() > limit) {
-            if (prune) {
-                for (NeighbourScore n : list.subList(limit, list.size())) {
-                    pairs.delete(keyOf.get(n.getItemId()));
-                }
+        java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> decayed[i]).reversed()
+                .thenComparing(ids::get));
+        for (int r = 0; r < order.length; r++) {
+            int i = order[r];
+            if (r < limit) {
+                out.pair(ids.get(i), decayed[i], scores.get(i), times.get(i));
+            } else if (prune) {
+                pairs.delete(keys.get(i));
             }
-            list = new ArrayList<>(list.subList(0, limit));
         }
-        return new ItemNeighbours(item, list.isEmpty() ? 0 : newest, list);
+        return newest;
     }
 
     /**
-     * Starts a pass over the changed items once per publish interval and goes on with the one in progress:
-     * {@link #SLICE_ITEMS} items at a time until {@link #SLICE_NANOS} have passed or no changed item is left.
+     * Goes on with the restore pass while one is due, else starts a pass over the changed items once per
+     * publish interval and goes on with the one in progress: {@link #SLICE_ITEMS} items at a time until
+     * {@link #SLICE_NANOS} have passed or no item of the pass is left.
      */
     private void publishSlice(long now) {
-        if (cursor == null) {
-            if (passStartedAt != Long.MIN_VALUE && now - passStartedAt < publishInterval.toMillis()) {
+        long deadline = System.nanoTime() + SLICE_NANOS;
+        if (restoreCursor != null) {
+            do {
+                if (!restoreSlice()) {
+                    restoreCursor = null;
+                    return;
+                }
+            } while (System.nanoTime() < deadline);
+            return;
+        }
+        if (pass == null) {
+            if (changed.isEmpty()
+                    || passStartedAt != Long.MIN_VALUE && now - passStartedAt < publishInterval.toMillis()) {
                 return;
             }
             passStartedAt = now;
-            cursor = "";
+            pass = changed.iterator();
+            changed = new HashSet<>(); // an item changed during the pass waits for the next one
         }
-        long deadline = System.nanoTime() + SLICE_NANOS;
         do {
-            List<String> batch = new ArrayList<>(SLICE_ITEMS);
-            try (KeyValueIterator<String, Long> it = cursor.isEmpty() ? dirty.all() : dirty.range(cursor, null)) {
-                while (it.hasNext() && batch.size() < SLICE_ITEMS) {
-                    batch.add(it.next().key);
-                }
+            for (int i = 0; i < SLICE_ITEMS && pass.hasNext(); i++) {
+                publish(pass.next());
             }
-            if (batch.isEmpty()) {
-                cursor = null; // pass done; an item changed behind the cursor waits for the next one
+            if (!pass.hasNext()) {
+                pass = null;
                 return;
             }
-            batch.forEach(this::publish);
-            cursor = batch.getLast() + '\u0000'; // the least key after it
         } while (System.nanoTime() < deadline);
     }
 
-    /** Publishes one changed item's top neighbours (when worth it) and clears its mark. */
-    private void publish(String item) {
-        ItemNeighbours all = tracked(pairs, item, decay, tracked, true);
-        if (!all.getNeighbours().isEmpty()) {
-            List<NeighbourScore> top = all.getNeighbours().size() > topM
-                    ? new ArrayList<>(all.getNeighbours().subList(0, topM)) : all.getNeighbours();
-            if (worthPublishing(item, top, all.getUpdatedAt())) {
-                context.forward(new Record<>(item, new ItemNeighbours(item, all.getUpdatedAt(), top),
-                        all.getUpdatedAt()));
+    /**
+     * Publishes the next {@link #SLICE_ITEMS} items of the pair store (in key order, from {@link #restoreCursor});
+     * false when none was left.
+     */
+    private boolean restoreSlice() {
+        for (int i = 0; i < SLICE_ITEMS; i++) {
+            String item;
+            try (KeyValueIterator<Bytes, byte[]> it = restoreCursor.get().length == 0 ? pairs.all()
+                    : pairs.range(restoreCursor, null)) {
+                if (!it.hasNext()) {
+                    return i > 0;
+                }
+                item = itemOf(it.next().key.get());
             }
+            publish(item);
+            restoreCursor = Bytes.wrap(successor(prefix(item))); // the least key after all of the item's pairs
         }
-        dirty.delete(item);
-        marked.remove(item);
+        return true;
     }
 
-    /** Whether {@code top} differs enough from the last list published for the item; remembers it if so. */
-    private boolean worthPublishing(String item, List<NeighbourScore> top, long at) {
-        List<String> ids = new ArrayList<>(top.size());
+    /** The item of a pair key (see {@link #pairKey}). */
+    static String itemOf(byte[] pairKey) {
+        ByteBuffer b = ByteBuffer.wrap(pairKey);
+        int len = (int) Varints.read(b);
+        return new String(pairKey, b.position(), len, StandardCharsets.UTF_8);
+    }
+
+    /** The least byte string greater than every string that starts with {@code prefix} (unsigned order). */
+    static byte[] successor(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] out = java.util.Arrays.copyOf(prefix, i + 1);
+                out[i]++;
+                return out;
+            }
+        }
+        throw new IllegalArgumentException("no key follows a prefix of 0xFF bytes only");
+    }
+
+    /** Publishes one item's top neighbours (when worth it), from its top held in memory or from a scan. */
+    private void publish(String item) {
+        Top top = tops.get(item);
+        if (top == null || top.added >= tracked) {
+            top = rescan(item, top);
+        }
+        changed.remove(item); // what changed so far is in this list
+        if (top == null) {
+            return;
+        }
+        List<NeighbourScore> list = new ArrayList<>(top.best.size());
+        for (Pair p : top.best) {
+            list.add(new NeighbourScore(p.id, p.score * decay.factor(top.newest - p.at)));
+        }
+        list.sort(BEST_FIRST); // as a scan orders them (a rank tie within rounding could differ)
+        if (worthPublishing(top, list)) {
+            context.forward(new Record<>(item, new ItemNeighbours(item, top.newest, list), top.newest));
+        }
+    }
+
+    /** The item's top from a scan of its pairs (pruning those beyond {@code tracked}); null when it has none. */
+    private Top rescan(String item, Top old) {
+        Top top = new Top();
+        top.newest = scan(pairs, item, decay, tracked, true, (id, decayed, score, at) -> {
+            if (top.best.size() < topM) {
+                top.best.add(new Pair(id, score, at, rank(score, at)));
+            }
+        });
+        if (top.best.isEmpty()) {
+            tops.remove(item);
+            return null;
+        }
+        if (old != null) {
+            top.publishedIds = old.publishedIds;
+            top.publishedTotal = old.publishedTotal;
+            top.publishedAt = old.publishedAt;
+        }
+        tops.put(item, top);
+        return top;
+    }
+
+    /** Whether {@code list} differs enough from the last list published for the item; remembers it if so. */
+    private boolean worthPublishing(Top top, List<NeighbourScore> list) {
+        List<String> ids = new ArrayList<>(list.size());
         double total = 0;
-        for (NeighbourScore n : top) {
+        for (NeighbourScore n : list) {
             ids.add(n.getItemId());
             total += n.getScore();
         }
-        Published last = published.get(item);
-        if (last != null && last.ids().equals(ids)
-                && total <= last.total() * decay.factor(at - last.at()) * (1 + REPUBLISH_GROWTH)) {
+        if (top.publishedIds != null && top.publishedIds.equals(ids)
+                && total <= top.publishedTotal * decay.factor(top.newest - top.publishedAt) * (1 + REPUBLISH_GROWTH)) {
             return false;
         }
-        if (published.size() >= MAX_REMEMBERED) {
-            published.clear();
-        }
-        published.put(item, new Published(ids, total, at));
+        top.publishedIds = ids;
+        top.publishedTotal = total;
+        top.publishedAt = top.newest;
         return true;
     }
 }

@@ -44,7 +44,7 @@ import org.apache.kafka.streams.state.Stores;
  * user-events ─ validate-events (size and length limits first) ─ dedupe-events ─ update-history ─┬─ recommend ─ unscope-tenant ─ recommendations (+ user-recommendations store)
  *  (undecodable/invalid ─▶ user-events-dlq)  [event-ids] [user-history] │     reads global: item-neighbours-global, trending-global, item-catalog-global
  *                                                                  └─ emit-item-signals ─▶ &lt;app&gt;-item-signals-repartition (by item)
- *                                                                        ├─ aggregate-covisits [item-covisits, item-covisits-dirty] ─▶ item-neighbours topic ─▶ item-neighbours-global
+ *                                                                        ├─ aggregate-covisits [item-covisit-pairs] ─▶ item-neighbours topic ─▶ item-neighbours-global
  *                                                                        └─ count-trending [item-trend-counts] ─▶ trending-items topic ─▶ trending-global
  * user-deletions ─ erase-requests ─ merge-erasures ─▶ recommend (erases the user's stores and buffered events, tombstone to recommendations)
  * item-catalog ─▶ item-catalog-global
@@ -97,8 +97,10 @@ public final class StreamrecTopology {
      * whose changelog it does not read.
      */
     public static final String COVISIT_STORE = "item-covisit-pairs";
-    /** itemId → time of the last unpublished change (item-partitioned). */
-    public static final String COVISIT_DIRTY_STORE = "item-covisits-dirty";
+    // "item-covisits-dirty" (itemId → time of the first unpublished change) is gone since issue 11: the changed
+    // items are kept in memory (CoVisitAggregator). An app upgraded from an older version leaves that store's
+    // RocksDB directory in its task directories and the <application.id>-item-covisits-dirty-changelog topic
+    // on the broker, unread (TOPOLOGY.md).
     /**
      * sequence → {@link PendingScore}: valid events waiting to be ranked in one batch (user-partitioned,
      * changelogged, only with {@link MicroBatching} on).
@@ -194,8 +196,7 @@ public final class StreamrecTopology {
                 .flatMap((user, event) -> signals.of(event), Named.as(EMIT_ITEM_SIGNALS))
                 .repartition(Repartitioned.<String, ItemSignal>as(ITEM_SIGNALS)
                         .withKeySerde(STRING).withValueSerde(Serdes.ITEM_SIGNAL).withStreamPartitioner(partitioner));
-        byItem.process(() -> new CoVisitAggregator(settings), Named.as(AGGREGATE_COVISITS), COVISIT_STORE,
-                        COVISIT_DIRTY_STORE)
+        byItem.process(() -> new CoVisitAggregator(settings), Named.as(AGGREGATE_COVISITS), COVISIT_STORE)
                 .to(topics.itemNeighbours().name(), Produced.with(topics.itemNeighbours().keySerde(),
                         topics.itemNeighbours().valueSerde()).withName(NEIGHBOURS_SINK));
         byItem.process(() -> new TrendingCounter(settings), Named.as(COUNT_TRENDING), TRENDING_STORE)
@@ -316,8 +317,6 @@ public final class StreamrecTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COVISIT_STORE),
                 org.apache.kafka.common.serialization.Serdes.Bytes(),
                 org.apache.kafka.common.serialization.Serdes.ByteArray()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(COVISIT_DIRTY_STORE), STRING, LONG).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(TRENDING_STORE, s.trendingWindow().plus(s.trendingBucket()),
                         s.trendingBucket(), false), STRING, LONG).withCachingEnabled());

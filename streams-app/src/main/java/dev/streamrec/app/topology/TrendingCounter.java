@@ -31,8 +31,18 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * <p>Counting uses record time (stream time), not the event field, so a client with a skewed clock
  * cannot push an item to the top, and the window moves with the data during a replay.
+ *
+ * <p>The store is the state (changelogged, in the task's transaction); the task also keeps the counts of the
+ * buckets still in the window in memory ({@link TrendingSums}), rebuilt from the store by {@link #init} (a task
+ * restored or revived gets them back from its changelog), so a publication reads no store (issue 11: iterating
+ * the whole window store every second was 4-7% of the stream thread) and counting needs no store read.
+ * Past {@value #MAX_HELD} (bucket, item) counts (roughly 100 bytes each, estimated) the task drops that
+ * copy and reads the store as before until its next {@link #init}.
  */
 final class TrendingCounter implements Processor<String, ItemSignal, String, TrendingItems> {
+
+    /** (bucket, item) counts held in memory at most (see the class doc). */
+    static final int MAX_HELD = 500_000;
 
     private static final Comparator<TrendingEntry> TOP = Comparator.comparingLong(TrendingEntry::getCount).reversed()
             .thenComparing(TrendingEntry::getItemId);
@@ -45,6 +55,8 @@ final class TrendingCounter implements Processor<String, ItemSignal, String, Tre
     private WindowStore<String, Long> counts;
     /** Per tenant, in memory: after a restart the first lists are published again. */
     private final Map<String, List<TrendingEntry>> lastPublished = new HashMap<>();
+    /** The counts of the buckets still in the window, in memory; null past {@link #MAX_HELD} (see the class doc). */
+    private TrendingSums inMemory;
 
     TrendingCounter(TopologySettings settings) {
         this.settings = settings;
@@ -57,6 +69,9 @@ final class TrendingCounter implements Processor<String, ItemSignal, String, Tre
     public void init(ProcessorContext<String, TrendingItems> context) {
         this.context = context;
         this.counts = context.getStateStore(StreamrecTopology.TRENDING_STORE);
+        try (KeyValueIterator<Windowed<String>, Long> it = counts.all()) {
+            inMemory = TrendingSums.of(it, bucketMs, MAX_HELD);
+        }
         context.schedule(settings.trendingPublishInterval(), PunctuationType.WALL_CLOCK_TIME, now -> publish());
     }
 
@@ -68,10 +83,31 @@ final class TrendingCounter implements Processor<String, ItemSignal, String, Tre
         long bucket = record.timestamp() - Math.floorMod(record.timestamp(), bucketMs);
         ItemSignals.forEach(record.key(), record.value(), (item, primary, neighbours) -> {
             if (primary) {
-                Long current = counts.fetch(item, bucket);
-                counts.put(item, current == null ? 1L : current + 1, bucket);
+                Long current = inMemory == null ? null : inMemory.count(item, bucket);
+                if (current == null) { // no copy, or a late record for a bucket already out of the window
+                    current = counts.fetch(item, bucket);
+                }
+                long n = current == null ? 1L : current + 1;
+                counts.put(item, n, bucket);
+                if (inMemory != null && !inMemory.set(item, bucket, n)) {
+                    inMemory = null; // past MAX_HELD: read the store from now on
+                }
             }
         });
+    }
+
+    /** Sums of the buckets that overlap the window, read from the store (without the copy in memory). */
+    private Map<String, long[]> sumsFromStore(long from, long now) {
+        Map<String, long[]> out = new HashMap<>();
+        try (KeyValueIterator<Windowed<String>, Long> it = counts.fetchAll(from - bucketMs + 1, now)) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, Long> kv = it.next();
+                if (kv.key.window().start() + bucketMs > from) { // the bucket overlaps the window
+                    out.computeIfAbsent(kv.key.key(), i -> new long[1])[0] += kv.value;
+                }
+            }
+        }
+        return out;
     }
 
     /** Key of one partition's list on the trending-items topic. */
@@ -85,22 +121,14 @@ final class TrendingCounter implements Processor<String, ItemSignal, String, Tre
             return; // nothing processed yet in this task
         }
         long from = Math.max(0, now - windowMs + 1);
-        Map<String, Long> sums = new HashMap<>();
-        try (KeyValueIterator<Windowed<String>, Long> it = counts.fetchAll(from - bucketMs + 1, now)) {
-            while (it.hasNext()) {
-                KeyValue<Windowed<String>, Long> kv = it.next();
-                if (kv.key.window().start() + bucketMs > from) { // the bucket overlaps the window
-                    sums.merge(kv.key.key(), kv.value, Long::sum);
-                }
-            }
-        }
+        Map<String, long[]> sums = inMemory != null ? inMemory.from(from) : sumsFromStore(from, now);
         // One list per tenant (item ids are scoped, TenantKeys), so a small shop's items are not pushed out of
         // its trending list by a big one's; a tenant with nothing left in the window gets an empty list.
         Map<String, List<TrendingEntry>> byTenant = new HashMap<>();
         byTenant.put(TenantKeys.DEFAULT, new ArrayList<>()); // as before tenants: the default list is always published
         lastPublished.keySet().forEach(tenant -> byTenant.put(tenant, new ArrayList<>()));
         sums.forEach((item, n) -> byTenant.computeIfAbsent(TenantKeys.tenantOf(item), t -> new ArrayList<>())
-                .add(new TrendingEntry(item, n)));
+                .add(new TrendingEntry(item, n[0])));
         int partition = context.taskId().partition();
         for (Map.Entry<String, List<TrendingEntry>> e : byTenant.entrySet()) {
             List<TrendingEntry> top = e.getValue();

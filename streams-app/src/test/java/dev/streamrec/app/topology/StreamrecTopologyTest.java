@@ -24,6 +24,8 @@ import dev.streamrec.topics.DlqHeaders;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -365,6 +367,153 @@ class StreamrecTopologyTest {
             f.publish();
             assertThat(f.globalNeighbours("item-7").getNeighbours()).extracting(n -> n.getItemId()).contains("item-late");
         }
+    }
+
+    @Test
+    void shouldNotRescanAnItemForAChangeBelowItsTopButRepublishWhenANeighbourClimbsIntoIt() {
+        // tracked = top M: a scan would prune any third neighbour at once, so a kept one shows no scan ran
+        TopologySettings s = TopologySettings.defaults().toBuilder().covisitTopM(2).covisitTracked(2).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            // given item-x published with n1 (PURCHASE) and n2 (ADD_TO_CART) as its top 2
+            f.send("user-1", "item-x", EventType.PURCHASE, Duration.ZERO);
+            f.send("user-1", "n1", EventType.PURCHASE, Duration.ZERO);
+            f.send("user-2", "item-x", EventType.ADD_TO_CART, Duration.ZERO);
+            f.send("user-2", "n2", EventType.ADD_TO_CART, Duration.ZERO);
+            f.publish();
+            assertThat(f.globalNeighbours("item-x").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("n1", "n2");
+            f.neighbours.readKeyValuesToList();
+
+            // when n3 is co-visited with item-x by VIEWs, below n2 (a pair outside the published top)
+            f.send("user-3", "item-x", EventType.VIEW, MIN);
+            f.send("user-3", "n3", EventType.VIEW, MIN);
+            f.publish();
+
+            // then item-x is neither scanned (n3's pair is not pruned yet) nor published again (n3's own list is new)
+            assertThat(f.trackedNeighbours("item-x").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("n1", "n2", "n3");
+            assertThat(f.neighbours.readKeyValuesToList()).extracting(kv -> kv.key).containsOnly("n3");
+
+            // and when n3's score climbs above n2's, item-x is published with n3 in its top 2
+            for (int i = 0; i < 3; i++) {
+                f.send("user-" + (4 + i), "item-x", EventType.PURCHASE, MIN);
+                f.send("user-" + (4 + i), "n3", EventType.PURCHASE, MIN);
+            }
+            f.publish();
+            assertThat(f.globalNeighbours("item-x").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("n3", "n1");
+        }
+    }
+
+    @Test
+    void shouldPublishTheSameTopNeighboursAsAScanOfThePairsAfterManyRandomCoVisits() {
+        // top 3 of 6 tracked among 25 items, so neighbours keep entering and leaving the top; hours apart (decay)
+        TopologySettings s = TopologySettings.defaults().toBuilder().covisitTopM(3).covisitTracked(6)
+                .covisitHalfLife(Duration.ofHours(1)).build();
+        EventType[] types = EventType.values();
+        java.util.Random random = new java.util.Random(11);
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            for (int i = 0; i < 1_500; i++) {
+                EventType type = types[random.nextInt(types.length)];
+                if (type == EventType.UNKNOWN) {
+                    type = EventType.VIEW;
+                }
+                f.send("user-" + random.nextInt(40), "item-" + random.nextInt(25), type,
+                        Duration.ofMinutes(i / 5 + random.nextInt(20)));
+                if (i % 97 == 0) {
+                    f.publish();
+                }
+            }
+            f.publish();
+
+            for (int i = 0; i < 25; i++) {
+                String item = "item-" + i;
+                List<String> scanned = f.trackedNeighbours(item).getNeighbours().stream().limit(3)
+                        .map(NeighbourScore::getItemId).toList();
+                ItemNeighbours published = f.globalNeighbours(item);
+                assertThat(published).as(item).isNotNull();
+                assertThat(published.getNeighbours()).extracting(NeighbourScore::getItemId).as(item)
+                        .containsExactlyElementsOf(scanned);
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepTheTrackedPairsBoundedThoughNewPairsRankBelowThePublishedTop() {
+        TopologySettings s = TopologySettings.defaults().toBuilder().covisitTopM(2).covisitTracked(5).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            // given item-x published with two strong neighbours
+            f.send("user-a", "item-x", EventType.PURCHASE, Duration.ZERO);
+            f.send("user-a", "n1", EventType.PURCHASE, Duration.ZERO);
+            f.send("user-b", "item-x", EventType.PURCHASE, Duration.ZERO);
+            f.send("user-b", "n2", EventType.PURCHASE, Duration.ZERO);
+            f.publish();
+
+            // when it gains many weak neighbours, none of which reaches its top 2
+            int most = 0;
+            for (int i = 0; i < 40; i++) {
+                f.send("weak-" + i, "item-x", EventType.VIEW, MIN);
+                f.send("weak-" + i, "w" + i, EventType.VIEW, MIN);
+                f.publish();
+                most = Math.max(most, pairsOf(f, "item-x"));
+            }
+
+            // then a scan prunes them back to the tracked 5 once it has gained 5 new ones: never more than 2 x 5
+            assertThat(most).as("most pairs item-x held").isBetween(6, 10);
+            assertThat(f.globalNeighbours("item-x").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("n1", "n2");
+        }
+    }
+
+    @Test
+    void shouldPublishEveryItemOfARestoredPairStoreOnceSoThatAPublicationLostWithItsTransactionIsMadeGood() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            // given a task whose pair store holds pairs of 150 items none of which it knows to be changed: what a
+            // task restored from its changelog sees after a crash that lost the publications of committed changes
+            // (the changed items are in memory only)
+            KeyValueStore<Bytes, byte[]> pairs = f.driver.getKeyValueStore(StreamrecTopology.COVISIT_STORE);
+            long at = T0.toEpochMilli();
+            for (int i = 0; i < 150; i++) {
+                pairs.put(CoVisitAggregator.pairKey("item-" + i, "hub"), CoVisitAggregator.pairValue(1.0 + i, at));
+                pairs.put(CoVisitAggregator.pairKey("hub", "item-" + i), CoVisitAggregator.pairValue(1.0 + i, at));
+            }
+
+            // when the publication punctuations run (the restore pass spans several slices of 64 items)
+            for (int i = 0; i < 20; i++) {
+                f.driver.advanceWallClockTime(Duration.ofMillis(50));
+            }
+
+            // then every item of the store is published exactly once
+            Map<String, Long> published = f.neighbours.readKeyValuesToList().stream()
+                    .collect(java.util.stream.Collectors.groupingBy(kv -> kv.key, java.util.stream.Collectors.counting()));
+            assertThat(published).as("lists published per item").hasSize(151).allSatisfy((item, n) -> assertThat(n)
+                    .as(item).isEqualTo(1L));
+            assertThat(f.globalNeighbours("item-149").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .containsExactly("hub");
+            assertThat(f.globalNeighbours("hub").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .startsWith("item-149", "item-148");
+
+            // and a change after the restore pass goes out with the next regular pass
+            f.send("late", "item-3", EventType.PURCHASE, MIN);
+            f.send("late", "item-late", EventType.PURCHASE, MIN);
+            f.publish();
+            assertThat(f.globalNeighbours("item-3").getNeighbours()).extracting(NeighbourScore::getItemId)
+                    .contains("item-late");
+        }
+    }
+
+    /** The pairs the item holds in the pair store. */
+    private static int pairsOf(TopologyFixture f, String item) {
+        KeyValueStore<Bytes, byte[]> pairs = f.driver.getKeyValueStore(StreamrecTopology.COVISIT_STORE);
+        int n = 0;
+        try (var it = pairs.prefixScan(Bytes.wrap(CoVisitAggregator.prefix(item)),
+                new org.apache.kafka.common.serialization.BytesSerializer())) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 
     // ---- trending, exclusions, outputs ----
