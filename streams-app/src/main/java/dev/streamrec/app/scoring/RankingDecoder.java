@@ -78,18 +78,17 @@ public final class RankingDecoder {
         List<Candidate> cands = request.candidates();
         for (int j = 0; j < cands.size(); j++) {
             Candidate c = cands.get(j);
-            if (request.exclude().contains(c.itemId())) {
-                continue;
-            }
             float s = scores[row * width + j];
             scored.add(new Scored(c, s, s > ModelContract.UNKNOWN_ITEM_SCORE, c.heuristicScore()));
         }
         scored.sort(ORDER);
-        // Stock is checked lazily, best first: about k catalogue lookups, not one per candidate.
+        // Exclusions and stock are checked lazily, best first: about k look-ups, not one per candidate
+        // (the exclusion check on every candidate was as costly as the sort).
         List<RankedItem> out = new ArrayList<>(Math.min(request.k(), scored.size()));
         for (int i = 0; i < scored.size() && out.size() < request.k(); i++) {
             Scored s = scored.get(i);
-            if (available.test(s.candidate().itemId())) {
+            String id = s.candidate().itemId();
+            if (!request.exclude().contains(id) && available.test(id)) {
                 out.add(new RankedItem(s.candidate().itemId(), s.score(), s.candidate().reason()));
             }
         }
