@@ -153,11 +153,6 @@ final class CommitTimeStore<K extends Comparable<K>, V> extends WrappedStateStor
         super.close();
     }
 
-    /** Pending writes (tests). */
-    int pendingWrites() {
-        return pending.size();
-    }
-
     /** The store beneath overlaid with the pending writes, in key order (small: used at init and in tests). */
     private KeyValueIterator<K, V> merged(KeyValueIterator<K, V> stored, K from, K to) {
         TreeMap<K, V> view = new TreeMap<>();
