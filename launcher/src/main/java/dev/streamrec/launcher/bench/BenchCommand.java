@@ -495,6 +495,8 @@ public final class BenchCommand implements Callable<Integer> {
                 .withOptimiser(128, 32, 0.01f, 1e-5f).withSeed(42L);
         TrainingPipeline.Settings settings = TrainingPipeline.Settings.defaults(root, "seqrec").withTraining(training);
         long t0 = System.nanoTime();
+        // With the table, its pipeline app has created the topic by now; with --no-table nothing has.
+        TopicAdmin.ensureTopics(bootstrap, List.of(new TopicSettings(MODEL_UPDATES, 1, (short) 1, true)));
         try (ModelPublisher publisher = new ModelPublisher(bootstrap,
                 Topics.DEFAULT.modelUpdates().withName(MODEL_UPDATES))) {
             TrainingPipeline.Outcome outcome = new TrainingPipeline(settings, publisher, Clock.systemUTC())

@@ -20,14 +20,25 @@ public final class RankingDecoder {
     private RankingDecoder() {
     }
 
-    private record Scored(Candidate candidate, float score, boolean known) {
+    private record Scored(Candidate candidate, float score, boolean known, double heuristic) {
     }
 
-    private static final Comparator<Scored> ORDER = Comparator
-            .comparing((Scored s) -> !s.known())                                   // known to the model first
-            .thenComparing(Comparator.comparingDouble((Scored s) -> s.score()).reversed())
-            .thenComparing(Comparator.comparingDouble((Scored s) -> s.candidate().heuristicScore()).reversed())
-            .thenComparing(s -> s.candidate().itemId());
+    /**
+     * Known to the model first, then model score, heuristic score (both descending), item id. Written
+     * out over the record's fields: the equivalent chain of {@code Comparator.comparing...} lambdas
+     * was a tenth of the stream thread's samples in model mode (one sort of every candidate per event).
+     */
+    private static final Comparator<Scored> ORDER = (a, b) -> {
+        if (a.known() != b.known()) {
+            return a.known() ? -1 : 1;
+        }
+        int c = Float.compare(b.score(), a.score());
+        if (c != 0) {
+            return c;
+        }
+        c = Double.compare(b.heuristic(), a.heuristic());
+        return c != 0 ? c : a.candidate().itemId().compareTo(b.candidate().itemId());
+    };
 
     /**
      * Whether every score the model gave request {@code row}'s candidates is finite (padding columns
@@ -67,18 +78,17 @@ public final class RankingDecoder {
         List<Candidate> cands = request.candidates();
         for (int j = 0; j < cands.size(); j++) {
             Candidate c = cands.get(j);
-            if (request.exclude().contains(c.itemId())) {
-                continue;
-            }
             float s = scores[row * width + j];
-            scored.add(new Scored(c, s, s > ModelContract.UNKNOWN_ITEM_SCORE));
+            scored.add(new Scored(c, s, s > ModelContract.UNKNOWN_ITEM_SCORE, c.heuristicScore()));
         }
         scored.sort(ORDER);
-        // Stock is checked lazily, best first: about k catalogue lookups, not one per candidate.
+        // Exclusions and stock are checked lazily, best first: about k look-ups, not one per candidate
+        // (the exclusion check on every candidate was as costly as the sort).
         List<RankedItem> out = new ArrayList<>(Math.min(request.k(), scored.size()));
         for (int i = 0; i < scored.size() && out.size() < request.k(); i++) {
             Scored s = scored.get(i);
-            if (available.test(s.candidate().itemId())) {
+            String id = s.candidate().itemId();
+            if (!request.exclude().contains(id) && available.test(id)) {
                 out.add(new RankedItem(s.candidate().itemId(), s.score(), s.candidate().reason()));
             }
         }

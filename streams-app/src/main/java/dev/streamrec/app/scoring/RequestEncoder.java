@@ -14,7 +14,7 @@ import dev.streamrec.onnx.ScoringMode;
 /**
  * Score requests to the flat tensors of one call (the input transform; {@link RankingDecoder} is
  * the output one). Shapes are rounded so a session sees few of them and reuses its buffers:
- * candidate widths and candidate-mode row counts go up to a power of two (padding rows and
+ * candidate widths go up to a multiple of 32, candidate-mode row counts to a power of two (padding rows and
  * {@link ModelContract#PAD_ITEM} candidates cost a gather of row 0); full-catalog mode keeps the
  * exact row count, since every padded row would cost a whole catalogue product.
  */
@@ -38,13 +38,21 @@ public final class RequestEncoder {
         return HistoryEncoder.encodeRows(histories, times, rows, maxHistory);
     }
 
-    /** Candidate width of the call: the widest request, rounded up to a power of two, at least 16. */
+    /** Candidate widths are multiples of this (at most 7 widths up to the default 200 candidates). */
+    static final int WIDTH_STEP = 32;
+
+    /**
+     * Candidate width of the call: the widest request, rounded up to a multiple of {@value #WIDTH_STEP},
+     * at least 16. Not a power of two: with the default 200 candidates a batch is usually 129-200 wide,
+     * and every padding column is a string copied into the tensor and looked up in the graph's vocabulary
+     * (256 columns for 150 candidates, against 160).
+     */
     public static int candidateWidth(List<ScoreRequest> requests) {
         int max = 1;
         for (ScoreRequest r : requests) {
             max = Math.max(max, r.candidates().size());
         }
-        return Math.max(16, ItemRows.bucket(max));
+        return max <= 16 ? 16 : (max + WIDTH_STEP - 1) / WIDTH_STEP * WIDTH_STEP;
     }
 
     /** {@code [rows, candidateWidth]} candidate ids, padded. */

@@ -13,7 +13,8 @@ import dev.streamrec.onnx.SessionSettings;
  * @param cudaDeviceId         GPU ordinal for the CUDA execution provider
  * @param gpuMemoryLimitBytes  CUDA arena limit per session (0: ONNX Runtime's default, no limit)
  * @param mode                 candidates or full-catalog scoring
- * @param intraOpThreads       threads inside one operator (0: ONNX Runtime's default, one per core)
+ * @param intraOpThreads       threads inside one operator (0: ONNX Runtime's default, one per core; the app's
+ *                             default is 1: see application.yml)
  * @param batchSize            most score requests per ONNX Runtime call (micro-batch size)
  * @param maxWait              longest a buffered request waits for its batch to fill
  * @param warmupRuns           calls on a synthetic batch before a new model serves
@@ -41,7 +42,7 @@ public record ScoringSettings(OnnxDevice device, int cudaDeviceId, long gpuMemor
     }
 
     public static ScoringSettings defaults() {
-        return new ScoringSettings(OnnxDevice.AUTO, 0, 0L, ScoringMode.CANDIDATES, 0, 64, Duration.ofMillis(20), 3, true);
+        return new ScoringSettings(OnnxDevice.AUTO, 0, 0L, ScoringMode.CANDIDATES, 1, 64, Duration.ofMillis(20), 3, true);
     }
 
     public ScoringSettings withDevice(OnnxDevice d) {

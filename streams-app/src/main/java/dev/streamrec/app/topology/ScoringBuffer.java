@@ -12,7 +12,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
  * The micro-batching buffer of one task: events waiting to be ranked, in arrival order, in the
@@ -23,41 +22,36 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * only entries restored after a restart go back to the store ({@code History.asOf}).
  *
  * <p>Every put and delete happens in the task, inside its exactly-once transaction: see TOPOLOGY.md,
- * "Micro-batched scoring". The store is cached ({@link #storeBuilder}), so an entry put and ranked
- * between two commits costs no changelog record.
+ * "Micro-batched scoring". The store's writes wait for the commit ({@link #storeBuilder},
+ * {@link CommitTimeStore}), so an entry put and ranked between two commits costs no changelog record.
  */
 final class ScoringBuffer {
 
     /**
-     * The persistent, changelogged store, with Kafka Streams' record cache in front. The cache is
-     * written to the store and its changelog when the task commits, before the transaction commits
-     * ({@code StreamTask.prepareCommit} → {@code flushCache}), and when it evicts (during processing):
-     * always inside the transaction that carries the input offsets, which makes it as crash-safe as
-     * the uncached store (the write-behind store tried earlier wrote in {@code StateStore.flush()},
-     * which Kafka Streams calls after the commit, when it checkpoints: its writes fell into the next
-     * transaction or were lost with a kill, 11-35 of 30,000 lists in KillRestartIntegrationTest).
-     *
-     * <p>An entry put and deleted between two commits leaves a deleted cache entry. Kafka's cache
-     * writes that delete beneath as a tombstone unless a flush listener is set, in which case it
-     * first looks the key up beneath and skips a delete of a key the store never had ("if this key
-     * did not exist in underlying store and also not in the cache, we can skip flushing",
-     * {@code CachingKeyValueStore}). A listener that does nothing buys that: such an entry costs no
-     * record at all; an entry still waiting at a commit costs its put and, later, its tombstone.
+     * The persistent, changelogged store, with a {@link CommitTimeStore} in front: puts and deletes are
+     * written beneath (and to the changelog) when the task commits, in {@code StreamTask.prepareCommit}
+     * before the transaction commits: always inside the transaction that carries the input offsets,
+     * which makes it as crash-safe as the store written at once (the write-behind store tried earlier
+     * wrote in {@code StateStore.flush()}, which Kafka Streams calls after the commit, when it
+     * checkpoints: its writes fell into the next transaction or were lost with a kill, 11-35 of 30,000
+     * lists in KillRestartIntegrationTest). An entry put and ranked between two commits costs no
+     * record and no serialization; an entry still waiting at a commit costs its put and, later, its
+     * tombstone. Kafka's record cache, used before in front, evicted buffered entries to the store
+     * whenever other stores had filled the thread's cache (see {@link CommitTimeStore}). Caching
+     * settings given to this builder are ignored: the front is the cache.
      */
     static StoreBuilder<KeyValueStore<Long, PendingScore>> storeBuilder() {
         StoreBuilder<KeyValueStore<Long, PendingScore>> inner = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StreamrecTopology.SCORING_BUFFER_STORE), Serdes.Long(), PendingScore.SERDE)
-                .withCachingEnabled();
+                .withCachingDisabled();
         return new StoreBuilder<>() {
             @Override
             public StoreBuilder<KeyValueStore<Long, PendingScore>> withCachingEnabled() {
-                inner.withCachingEnabled();
                 return this;
             }
 
             @Override
             public StoreBuilder<KeyValueStore<Long, PendingScore>> withCachingDisabled() {
-                inner.withCachingDisabled();
                 return this;
             }
 
@@ -75,13 +69,7 @@ final class ScoringBuffer {
 
             @Override
             public KeyValueStore<Long, PendingScore> build() {
-                KeyValueStore<Long, PendingScore> store = inner.build();
-                if (store instanceof CachedStateStore<?, ?> cached) {
-                    // Nothing to forward (the buffer is read through its in-memory index): the listener is
-                    // only there so the cache skips deletes of keys it never wrote beneath.
-                    cached.setFlushListener(record -> { }, false);
-                }
-                return store;
+                return new CommitTimeStore<>(inner.build());
             }
 
             @Override

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserEvent;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
@@ -167,6 +169,30 @@ class MicroBatchingTest {
             var changelog = bufferChangelog(f).readRecordsToList();
             assertThat(changelog).extracting(r -> r.key()).as("sequence numbers written").containsExactly(0L, 0L);
             assertThat(changelog.get(0).value()).as("the put").isNotNull();
+            assertThat(changelog.get(1).value()).as("the tombstone").isNull();
+            assertThat(countEntries(buffer(f))).isZero();
+        }
+    }
+
+    @Test
+    void shouldKeepBufferWritesForTheCommitEvenWhenTheThreadCacheEvictsAtOnce() {
+        // A record cache of 0 bytes evicts every cached write at once, as a cache filled by the item-side
+        // stores does at steady state (with Kafka's cache in front of the buffer, nearly every buffered
+        // event then cost its put and its tombstone). The buffer's own front is not that cache.
+        Properties extra = new Properties();
+        extra.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults(), new CountingRanker(),
+                new MicroBatching(2, Duration.ofSeconds(5)), extra)) {
+            // given an event waiting across a commit (the driver commits after every record)
+            f.send("user-1", "item-1", EventType.VIEW, MIN);
+
+            // when a second event fills the batch within its own record
+            f.send("user-2", "item-2", EventType.VIEW, MIN.multipliedBy(2));
+
+            // then only the first entry reached the changelog (its put and its tombstone)
+            assertThat(f.drainRecommendations()).hasSize(2);
+            var changelog = bufferChangelog(f).readRecordsToList();
+            assertThat(changelog).extracting(r -> r.key()).as("sequence numbers written").containsExactly(0L, 0L);
             assertThat(changelog.get(1).value()).as("the tombstone").isNull();
             assertThat(countEntries(buffer(f))).isZero();
         }

@@ -80,6 +80,16 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(TopologySettings settings, TenantRules rules, Ranker ranker, MicroBatching batching) {
+        this(settings, rules, ranker, batching, new Properties());
+    }
+
+    /** With {@code extra} Kafka Streams properties on top of the app's (e.g. a smaller record cache). */
+    TopologyFixture(TopologySettings settings, Ranker ranker, MicroBatching batching, Properties extra) {
+        this(settings, TenantRules.of(RecommendRules.DEFAULTS), ranker, batching, extra);
+    }
+
+    private TopologyFixture(TopologySettings settings, TenantRules rules, Ranker ranker, MicroBatching batching,
+                            Properties extra) {
         this.settings = settings;
         try {
             stateDir = Files.createTempDirectory(scratch(), "streamrec-ttd-");
@@ -91,6 +101,7 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         StreamrecTopology.configure(props, TOPICS, metrics);
+        props.putAll(extra);
         driver = new TopologyTestDriver(StreamrecTopology.build(settings, rules, TOPICS, ranker, metrics, batching, props), props, T0);
         events = driver.createInputTopic(TOPICS.userEvents().name(), TOPICS.userEvents().keySerde().serializer(),
                 TOPICS.userEvents().valueSerde().serializer());
