@@ -20,7 +20,6 @@ import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.UserHistory;
 import dev.streamrec.console.ProgressBar;
-import dev.streamrec.kafka.WriteVolume;
 import dev.streamrec.serde.Serdes;
 import dev.streamrec.topics.Topics;
 import io.micronaut.context.ApplicationContext;
@@ -52,12 +51,36 @@ public final class AppUnderTest implements AutoCloseable {
      * writes what the window's events changed after their lists are already out.
      */
     static final Duration SETTLE = Duration.ofSeconds(2);
+    /** No record processed for this long: the app is idle ({@link #awaitIdle}). */
+    static final Duration IDLE = Duration.ofSeconds(1);
+    /** Longest wait for the app to go idle. */
+    static final Duration MAX_DRAIN = Duration.ofMinutes(5);
 
     /** What a measured window wrote and how fast it went; {@code otherLists}: lists not ranked by the expected model. */
     public record Window(long events, double seconds, long records, long bytes, Map<String, long[]> perTopic,
-                         long otherLists, double streamThreadsCpuSeconds, double processCpuSeconds) {
+                         long otherLists, double streamThreadsCpuSeconds, double processCpuSeconds, Drain drain,
+                         double fullStreamThreadsCpuSeconds, double fullProcessCpuSeconds) {
+        /** Events over the time until their lists were readable (the user side's rate). */
         public double eventsPerSecond() {
             return events / seconds;
+        }
+
+        /**
+         * Events over the time until the app was idle again (the lists' time plus the item side's drain): the
+         * rate the whole pipeline sustains, the co-visitation and trending updates included.
+         */
+        public double sustainedEventsPerSecond() {
+            return events / (seconds + drain.seconds());
+        }
+
+        /** Stream-thread CPU per event until the app was idle again (the item side's included), in ms. */
+        public double fullStreamCpuMsPerEvent() {
+            return fullStreamThreadsCpuSeconds * 1e3 / events;
+        }
+
+        /** Whole-process CPU per event until the app was idle again, in ms. */
+        public double fullProcessCpuMsPerEvent() {
+            return fullProcessCpuSeconds * 1e3 / events;
         }
 
         /** Stream-thread CPU per event, in ms. */
@@ -156,29 +179,69 @@ public final class AppUnderTest implements AutoCloseable {
     /**
      * Times the app over {@code events} alone: processing is paused while they are published, the
      * write-volume snapshot is taken, and the clock runs from resume until the last of their lists is
-     * readable (read_committed); a second snapshot after {@link #SETTLE} gives what they wrote to
-     * every topic but the input.
+     * readable (read_committed). The app is first left to go idle, so that no earlier backlog counts; after
+     * the lists it is left to go idle again (the item side catches up behind the lists: {@link Window#drain})
+     * and, {@link #SETTLE} later (the last neighbour publication), a second snapshot of what the app's
+     * producers sent ({@link #produced}) gives all the events wrote to every topic, the item side's writes
+     * included.
      *
      * @param modelVersion the model expected to rank the lists (others are counted), or null
      */
     public Window measure(List<UserEvent> events, String label, String modelVersion) throws Exception {
+        awaitIdle(IDLE, MAX_DRAIN);
         streams.pause();
         publish(events, label + ": publish");
-        WriteVolume.Snapshot before = WriteVolume.snapshot(admin);
+        Map<String, long[]> before = produced();
         long start = System.nanoTime();
         long streamCpu = CpuTime.streamThreads();
         long processCpu = CpuTime.process();
         streams.resume();
         long other = awaitLists(events.size(), label, modelVersion);
         double seconds = (System.nanoTime() - start) / 1e9;
-        streamCpu = CpuTime.streamThreads() - streamCpu;
-        processCpu = CpuTime.process() - processCpu;
+        long streamCpuLists = CpuTime.streamThreads() - streamCpu;
+        long processCpuLists = CpuTime.process() - processCpu;
+        Drain drain = awaitIdle(IDLE, MAX_DRAIN);
+        long streamCpuAll = CpuTime.streamThreads() - streamCpu;
+        long processCpuAll = CpuTime.process() - processCpu;
         Thread.sleep(SETTLE.toMillis());
-        Map<String, long[]> growth = new TreeMap<>(WriteVolume.snapshot(admin).minus(before));
+        Map<String, long[]> growth = new TreeMap<>();
+        produced().forEach((topic, now) -> {
+            long[] then = before.getOrDefault(topic, new long[2]);
+            growth.put(topic, new long[] {now[0] - then[0], now[1] - then[1]});
+        });
         growth.remove(input);
         growth.values().removeIf(a -> a[0] == 0 && a[1] == 0);
-        long[] total = WriteVolume.total(growth);
-        return new Window(events.size(), seconds, total[0], total[1], growth, other, streamCpu / 1e9, processCpu / 1e9);
+        long[] total = new long[2];
+        growth.values().forEach(a -> {
+            total[0] += a[0];
+            total[1] += a[1];
+        });
+        return new Window(events.size(), seconds, total[0], total[1], growth, other, streamCpuLists / 1e9,
+                processCpuLists / 1e9, drain, streamCpuAll / 1e9, processCpuAll / 1e9);
+    }
+
+    /**
+     * Records and bytes the app's producers have sent so far, per topic ({@code producer-topic-metrics}
+     * {@code record-send-total} and {@code byte-total}: batch bytes as sent, batch overhead included, no
+     * transaction markers). Counted at the producers rather than from the brokers' log sizes, which shrink
+     * as Kafka Streams purges repartition records and the cleaner compacts changelogs during a window.
+     */
+    private Map<String, long[]> produced() {
+        Map<String, long[]> out = new TreeMap<>();
+        for (var e : streams.metrics().entrySet()) {
+            var name = e.getKey();
+            String topic = name.tags().get("topic");
+            if (topic == null || !name.group().equals("producer-topic-metrics")
+                    || !(e.getValue().metricValue() instanceof Number n)) {
+                continue;
+            }
+            if (name.name().equals("record-send-total")) {
+                out.computeIfAbsent(topic, t -> new long[2])[0] += n.longValue();
+            } else if (name.name().equals("byte-total")) {
+                out.computeIfAbsent(topic, t -> new long[2])[1] += n.longValue();
+            }
+        }
+        return out;
     }
 
     /** Records processed by the app's stream threads so far (their {@code process-total}, every sub-topology). */
