@@ -83,7 +83,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
             description = "Graph to time: pooling, hybrid (pooling + a random 100-neighbour co-occurrence table), hybrid-ease "
                     + "(the hybrid + a random --ease-neighbours table read over --ease-window events, as the EASE table), "
                     + "hybrid-ease-dense (the hybrid + a random dense [V+1, V+1] EASE matrix read over --ease-window events, "
-                    + "default 500, as --ease-dense) or sasrec "
+                    + "default " + HybridWeight.DEFAULT_DENSE_EASE_WINDOW + ", as --ease-dense) or sasrec "
                     + "(2 self-attention blocks) (default: ${DEFAULT-VALUE}).")
     String modelKind;
 

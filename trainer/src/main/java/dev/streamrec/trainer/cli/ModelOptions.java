@@ -105,7 +105,8 @@ final class ModelOptions {
             paramLabel = "EVENTS", description = "Hybrid only: let validation add the dense EASE term (every EASE weight, "
             + "a multi-hot history times a [V+1, V+1] matrix in the graph) read over at most EVENTS events (default when "
             + "given without a value: " + HybridWeight.DEFAULT_DENSE_EASE_WINDOW + "), instead of --ease's table; catalogues "
-            + "of at most " + HybridWeight.EASE_MAX_ITEMS + " items. Off by default (serving cost: trainer README).")
+            + "of at most " + HybridWeight.EASE_MAX_ITEMS + " items. Lifts ML-100K's HR@20 from 1.165x to about 1.26x the best "
+            + "baseline but costs 4-5x the pooling model per candidate-mode call (trainer README); off by default.")
     Integer easeDense;
 
     @Option(names = "--keep-versions", defaultValue = "" + TrainingPipeline.Settings.KEEP_VERSIONS,
