@@ -34,6 +34,7 @@ import dev.streamrec.trainer.model.AgeBuckets;
 import dev.streamrec.trainer.model.RecModel;
 import dev.streamrec.trainer.model.SeqRecModel;
 import dev.streamrec.trainer.model.CoVisitation;
+import dev.streamrec.trainer.model.DenseEase;
 import dev.streamrec.trainer.model.HybridModel;
 import dev.streamrec.trainer.eval.HybridWeight;
 import dev.streamrec.trainer.seq.SasRecModel;
@@ -80,12 +81,15 @@ public final class ScorerBenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "pooling",
             description = "Graph to time: pooling, hybrid (pooling + a random 100-neighbour co-occurrence table), hybrid-ease "
-                    + "(the hybrid + a random --ease-neighbours table read over --ease-window events, as the EASE table) or sasrec "
+                    + "(the hybrid + a random --ease-neighbours table read over --ease-window events, as the EASE table), "
+                    + "hybrid-ease-dense (the hybrid + a random dense [V+1, V+1] EASE matrix read over --ease-window events, "
+                    + "default " + HybridWeight.DEFAULT_DENSE_EASE_WINDOW + ", as --ease-dense) or sasrec "
                     + "(2 self-attention blocks) (default: ${DEFAULT-VALUE}).")
     String modelKind;
 
     @Option(names = "--ease-window", description = "hybrid-ease: events the long table reads (default: the most the trainer "
-            + "chooses, HybridWeight.MAX_EASE_WINDOW).")
+            + "chooses, HybridWeight.MAX_EASE_WINDOW); hybrid-ease-dense: events the dense term reads (default: "
+            + "HybridWeight.DEFAULT_DENSE_EASE_WINDOW).")
     Integer easeWindow;
 
     @Option(names = "--ease-neighbours", description = "hybrid-ease: neighbours per item in the long table (default: "
@@ -187,7 +191,13 @@ public final class ScorerBenchCommand implements Callable<Integer> {
                     AgeBuckets.DEFAULT_BOUNDARIES, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
                     HybridWeight.MAX_WINDOW, 16, 7L), CoVisitation.random(ids.size() + 1, easeNeighbours == null ? HybridWeight.EASE_NEIGHBOURS : easeNeighbours,
                     easeWindow == null ? HybridWeight.MAX_EASE_WINDOW : easeWindow, 4, 8L));
-            default -> throw new IllegalArgumentException("--model is pooling, hybrid, hybrid-ease or sasrec, not " + modelKind);
+            // the hybrid with the dense EASE term at its reading (every user sends that many events)
+            case "hybrid-ease-dense" -> new HybridModel(SeqRecModel.initialise(new Vocabulary(ids), dim, history,
+                    AgeBuckets.DEFAULT_BOUNDARIES, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
+                    HybridWeight.MAX_WINDOW, 16, 7L), null, DenseEase.random(ids.size() + 1,
+                    easeWindow == null ? HybridWeight.DEFAULT_DENSE_EASE_WINDOW : easeWindow, 0.05, 8L));
+            default -> throw new IllegalArgumentException("--model is pooling, hybrid, hybrid-ease, hybrid-ease-dense or sasrec, not "
+                    + modelKind);
         };
         return ArtifactWriter.write(model, new OnnxExporter.Metadata("bench", "n" + n,
                 new ModelManifest.TrainedOn(0, 0, 0, "random"), Map.of()), System.currentTimeMillis(),

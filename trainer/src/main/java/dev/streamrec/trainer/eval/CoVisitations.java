@@ -3,6 +3,7 @@ package dev.streamrec.trainer.eval;
 import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.model.CoVisitation;
+import dev.streamrec.trainer.model.DenseEase;
 import dev.streamrec.trainer.model.Vocabulary;
 
 /**
@@ -111,12 +112,46 @@ public final class CoVisitations {
          * when the mixture has none.
          */
         public CoVisitation easeTable(Mix mix, int neighbours) {
-            if (mix.ease() == 0) {
+            if (mix.ease() == 0 || mix.dense()) {
                 return null;
             }
             return ease(mix.lambda()).topNeighbours(neighbours,
                     CoVisitation.positionWeights(mix.easeWindow(), 1.0, mix.ease()));
         }
+
+        /**
+         * The dense EASE term of {@code mix} ({@code mix.ease()} x every EASE weight, read over the last
+         * {@code mix.easeWindow()} events), or null when the mixture has none (or has the top-neighbour table).
+         */
+        public DenseEase denseEase(Mix mix) {
+            if (mix.ease() == 0 || !mix.dense()) {
+                return null;
+            }
+            float[] b = denseWeights(mix.lambda());
+            float[] w = new float[b.length];
+            float c = (float) mix.ease();
+            for (int i = 0; i < b.length; i++) {
+                w[i] = c * b[i];
+            }
+            return new DenseEase(rows.catalogue.size() + 1, mix.easeWindow(), w);
+        }
+
+        /** EASE's dense weights at ridge {@code lambda} in vocabulary rows ([n+1, n+1], row and column 0 zero), on first use. */
+        private synchronized float[] denseWeights(double lambda) {
+            return denseEase.computeIfAbsent(lambda, l -> {
+                double[][] b = Ease.weights(rows, l);
+                int n = b.length + 1;
+                float[] w = new float[n * n];
+                for (int a = 0; a < b.length; a++) {
+                    for (int i = 0; i < b.length; i++) {
+                        w[(a + 1) * n + i + 1] = (float) b[a][i];
+                    }
+                }
+                return w;
+            });
+        }
+
+        private final java.util.Map<Double, float[]> denseEase = new java.util.HashMap<>();
 
         /** EASE's weights at ridge {@code lambda}, computed on first use. */
         private synchronized ItemGraph ease(double lambda) {
@@ -132,7 +167,8 @@ public final class CoVisitations {
      * {@code decay^j}); plus the long-history EASE table ({@link Ease}): its coefficient {@code ease}
      * (0: none), its ridge {@code lambda}, and the last {@code easeWindow} events it reads, undecayed.
      */
-    public record Mix(double[] coefficients, int window, double decay, double ease, double lambda, int easeWindow) {
+    public record Mix(double[] coefficients, int window, double decay, double ease, double lambda, int easeWindow,
+                      boolean dense) {
         public Mix {
             if (coefficients.length != Signal.values().length) {
                 throw new IllegalArgumentException("one coefficient per signal: " + java.util.Arrays.toString(coefficients));
@@ -141,6 +177,12 @@ public final class CoVisitations {
                 throw new IllegalArgumentException("an EASE table needs lambda > 0 and a window > 0");
             }
             coefficients = coefficients.clone();
+            dense = dense && ease != 0;
+        }
+
+        /** With the EASE top-neighbour table (not the dense term) when {@code ease} is not 0. */
+        public Mix(double[] coefficients, int window, double decay, double ease, double lambda, int easeWindow) {
+            this(coefficients, window, decay, ease, lambda, easeWindow, false);
         }
 
         /** The counting signals only, no EASE table. */
@@ -162,17 +204,26 @@ public final class CoVisitations {
         public Mix with(Signal s, double coefficient) {
             double[] c = coefficients.clone();
             c[s.ordinal()] = coefficient;
-            return new Mix(c, window, decay, ease, lambda, easeWindow);
+            return new Mix(c, window, decay, ease, lambda, easeWindow, dense);
         }
 
         public Mix reading(int w, double d) {
-            return new Mix(coefficients, w, d, ease, lambda, easeWindow);
+            return new Mix(coefficients, w, d, ease, lambda, easeWindow, dense);
         }
 
         /** The same counting table plus an EASE table ({@code coefficient} 0: none). */
         public Mix withEase(double coefficient, double ridge, int events) {
             return coefficient == 0 ? new Mix(coefficients, window, decay)
                     : new Mix(coefficients, window, decay, coefficient, ridge, events);
+        }
+
+        /**
+         * The same counting table plus the dense EASE term ({@code coefficient} x every EASE weight at ridge
+         * {@code ridge}, over the last {@code events} events, each distinct item once; 0: none).
+         */
+        public Mix withDenseEase(double coefficient, double ridge, int events) {
+            return coefficient == 0 ? new Mix(coefficients, window, decay)
+                    : new Mix(coefficients, window, decay, coefficient, ridge, events, true);
         }
 
         /** Whether the counting table has no signal (the EASE table may still have one). */
@@ -204,12 +255,13 @@ public final class CoVisitations {
         public boolean equals(Object o) {
             return o instanceof Mix m && java.util.Arrays.equals(coefficients, m.coefficients) && window == m.window
                     && Double.compare(decay, m.decay) == 0 && Double.compare(ease, m.ease) == 0
-                    && Double.compare(lambda, m.lambda) == 0 && easeWindow == m.easeWindow;
+                    && Double.compare(lambda, m.lambda) == 0 && easeWindow == m.easeWindow && dense == m.dense;
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(java.util.Arrays.hashCode(coefficients), window, decay, ease, lambda, easeWindow);
+            return java.util.Objects.hash(java.util.Arrays.hashCode(coefficients), window, decay, ease, lambda, easeWindow,
+                    dense);
         }
 
         /** For reports: {@code directed=16,item_knn=4,window=5,decay=0.7[,ease=8,lambda=100,ease_window=50]}. */
@@ -224,6 +276,9 @@ public final class CoVisitations {
             b.append("window=").append(window).append(",decay=").append(decay);
             if (ease != 0) {
                 b.append(",ease=").append(ease).append(",lambda=").append(lambda).append(",ease_window=").append(easeWindow);
+                if (dense) {
+                    b.append(",ease_dense");
+                }
             }
             return b.toString();
         }

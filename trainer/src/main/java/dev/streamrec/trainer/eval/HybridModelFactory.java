@@ -33,6 +33,8 @@ public final class HybridModelFactory extends TrainedModelFactory {
     public static final String EASE = "ease";
     public static final String EASE_LAMBDA = "ease_lambda";
     public static final String EASE_WINDOW = "ease_window";
+    /** Selection key: whether the EASE term is the dense matrix (true) or the top-neighbour table. */
+    public static final String EASE_DENSE = "ease_dense";
 
     private final TrainingSettings settings;
 
@@ -47,6 +49,8 @@ public final class HybridModelFactory extends TrainedModelFactory {
                 + "table (directed/symmetric co-occurrence, item-kNN, Markov mixed; top " + HybridWeight.NEIGHBOURS
                 + " neighbours)" + (settings.ease() ? " + EASE table over up to the last " + HybridWeight.MAX_EASE_WINDOW
                 + " events when the catalogue has at most " + Ease.MAX_ITEMS + " items" : "")
+                + (settings.easeDense() > 0 ? " + dense EASE term (every weight) over up to the last " + settings.easeDense()
+                + " events when the catalogue has at most " + Ease.MAX_ITEMS + " items" : "")
                 + "; epochs, mixture and history reading chosen on validation, refit on all training data, "
                 + "scored by ONNX Runtime";
     }
@@ -55,7 +59,7 @@ public final class HybridModelFactory extends TrainedModelFactory {
     public Selection select(Splits splits, Evaluator evaluator) {
         Trainer.Result r = new Trainer(settings).train(splits.selection().train(), splits.selection().holdout(), null);
         HybridWeight w = HybridWeight.choose(r.model(), splits.selection().train(), splits.selection().holdout(), evaluator,
-                settings.ease());
+                settings.ease(), settings.easeDense());
         Metrics validation = evaluator.evaluate(new HybridScorer(w.apply(r.model(), splits.selection().train())),
                 splits.selection().holdout());
         LOG.info("selected {} epochs, mixture {}; validation {}", r.bestEpoch(), w.mix(), validation.asMap());
@@ -86,6 +90,7 @@ public final class HybridModelFactory extends TrainedModelFactory {
         m.put(EASE, mix.ease());
         m.put(EASE_LAMBDA, mix.lambda());
         m.put(EASE_WINDOW, mix.easeWindow());
+        m.put(EASE_DENSE, mix.dense());
         return m;
     }
 
@@ -100,7 +105,9 @@ public final class HybridModelFactory extends TrainedModelFactory {
         double ease = selection.choices().get(EASE) instanceof Number n ? n.doubleValue() : 0.0;
         double lambda = selection.choices().get(EASE_LAMBDA) instanceof Number n ? n.doubleValue() : 0.0;
         int easeWindow = selection.choices().get(EASE_WINDOW) instanceof Number n ? n.intValue() : 0;
-        return new CoVisitations.Mix(c, window, decay).withEase(ease, lambda, easeWindow);
+        boolean dense = selection.choices().get(EASE_DENSE) instanceof Boolean b && b;
+        CoVisitations.Mix counting = new CoVisitations.Mix(c, window, decay);
+        return dense ? counting.withDenseEase(ease, lambda, easeWindow) : counting.withEase(ease, lambda, easeWindow);
     }
 
     private static String key(CoVisitations.Signal s) {

@@ -10,6 +10,7 @@ import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EvalCase;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.model.CoVisitation;
+import dev.streamrec.trainer.model.DenseEase;
 import dev.streamrec.trainer.model.History;
 import dev.streamrec.trainer.model.HybridModel;
 import dev.streamrec.trainer.model.SeqRecModel;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * HR@20 from 1.165x to about 1.18x the best baseline, but its 50-event reading costs 4.5-8x the pooling
  * model per candidate call, beyond issue 10's 3x bound) and the catalogue is small enough to invert
  * ({@link Ease#MAX_ITEMS}), the long-history EASE table's coefficient for each ridge in
- * {@link #EASE_LAMBDAS} and reading in {@link #EASE_WINDOWS}. The pooling model's scores are computed once and cached, so a
+ * {@link #EASE_LAMBDAS} and reading in {@link #EASE_WINDOWS}, or instead ({@code trainer --ease-dense}) the dense
+ * EASE term's ({@link #DENSE_EASE_LAMBDAS}, {@link #DENSE_EASE_WINDOWS}). The pooling model's scores are computed once and cached, so a
  * try costs only the table's sparse signal and the ranking. The one rule for {@code evaluate},
  * {@code train} and the service.
  *
@@ -75,6 +77,26 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
     public static final int EASE_NEIGHBOURS = 20;
 
     /**
+     * Ridges tried for the dense EASE term: on ML-100K seed 1 (validation, whole history) λ 50 / 100 / 200 / 400
+     * gave NDCG@10 0.1576 / 0.1583 / 0.1566 / 0.1546 (trainer README), so the two around the peak.
+     */
+    static final double[] DENSE_EASE_LAMBDAS = {100, 200};
+    /** Readings tried for the dense EASE term (events, each distinct item once), up to the chosen maximum. */
+    static final int[] DENSE_EASE_WINDOWS = {50, 200, 500};
+    /**
+     * The dense EASE term's default maximum reading ({@code --ease-dense}): on ML-100K (median 64 ratings per user,
+     * 148 of 943 users above 200) a 200-event maximum measured HR@20 0.3641 and a 500-event one 0.3637 (means of seeds
+     * 1-3, trainer README), and 500 events cost 1.5x more per call (the history's string encoding).
+     */
+    public static final int DEFAULT_DENSE_EASE_WINDOW = 200;
+
+    /** The readings tried up to {@code max}: those of {@link #DENSE_EASE_WINDOWS} below it, and {@code max}. */
+    static int[] denseEaseWindows(int max) {
+        return java.util.stream.IntStream.concat(java.util.Arrays.stream(DENSE_EASE_WINDOWS).filter(w -> w < max),
+                java.util.stream.IntStream.of(max)).toArray();
+    }
+
+    /**
      * @param model      the pooling model trained on {@code train} (the validation run's)
      * @param train      the validation run's training events (the tables are counted from them)
      * @param validation the validation cases
@@ -86,6 +108,15 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
     /** As above; {@code ease}: also try the long-history EASE table (when the catalogue is small enough). */
     public static HybridWeight choose(SeqRecModel model, EventLog train, List<EvalCase> validation, Evaluator evaluator,
                                       boolean ease) {
+        return choose(model, train, validation, evaluator, ease, 0);
+    }
+
+    /**
+     * As above; {@code denseEase} &gt; 0: try the dense EASE term instead of the EASE table, read over at most that
+     * many events ({@link #denseEaseWindows}), when the catalogue is small enough to invert.
+     */
+    public static HybridWeight choose(SeqRecModel model, EventLog train, List<EvalCase> validation, Evaluator evaluator,
+                                      boolean ease, int denseEase) {
         int rows = model.vocabulary.rows();
         int max = (int) Math.max(1, Math.min(SELECTION_CASES, CACHE_FLOATS / rows));
         List<EvalCase> cases = sample(validation, max);
@@ -132,7 +163,18 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
                 }
             }
         }
-        if (ease && search.graphs.easeFits()) {
+        if (denseEase > 0 && search.graphs.easeFits()) {
+            // The dense EASE term on top of the chosen counting table: each ridge and reading, its coefficient
+            // doubling while it improves.
+            CoVisitations.Mix counting = best;
+            for (double lambda : DENSE_EASE_LAMBDAS) {
+                for (int window : denseEaseWindows(denseEase)) {
+                    Choice doubled = doubling(search, c -> counting.withDenseEase(c, lambda, window), best, bestNdcg);
+                    best = doubled.mix();
+                    bestNdcg = doubled.ndcg();
+                }
+            }
+        } else if (ease && search.graphs.easeFits()) {
             // The long-history table on top of the chosen counting table: each ridge and reading, its
             // coefficient doubling while it improves.
             CoVisitations.Mix counting = best;
@@ -178,7 +220,8 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
     /** The final table, counted from {@code train} over the final model's vocabulary. */
     public HybridModel apply(SeqRecModel model, EventLog train) {
         CoVisitations.Graphs graphs = new CoVisitations.Graphs(train, model.vocabulary);
-        return new HybridModel(model, graphs.table(mix, NEIGHBOURS), graphs.easeTable(mix, EASE_NEIGHBOURS));
+        return new HybridModel(model, graphs.table(mix, NEIGHBOURS), graphs.easeTable(mix, EASE_NEIGHBOURS),
+                graphs.denseEase(mix));
     }
 
     /** Every k-th case, at most {@code max}. */
@@ -230,7 +273,8 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
                 return known;
             }
             CoVisitation table = mix.countingIsZero() ? null : graphs.table(mix, NEIGHBOURS);
-            Metrics m = evaluator.evaluate(new Cached(table, graphs.easeTable(mix, EASE_NEIGHBOURS)), cases);
+            Metrics m = evaluator.evaluate(new Cached(table, graphs.easeTable(mix, EASE_NEIGHBOURS), graphs.denseEase(mix)),
+                    cases);
             tried.put(mix.toString(), Math.round(m.fullNdcgAt10() * 1e4) / 1e4);
             LOG.info("hybrid {}: validation full NDCG@10 {}, HR@20 {}", mix, m.fullNdcgAt10(), m.fullHrAt20());
             seen.put(mix, m.fullNdcgAt10());
@@ -241,10 +285,12 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
         private final class Cached implements DenseScorer {
             private final CoVisitation table;
             private final CoVisitation longTerm;
+            private final DenseEase dense;
 
-            Cached(CoVisitation table, CoVisitation longTerm) {
+            Cached(CoVisitation table, CoVisitation longTerm, DenseEase dense) {
                 this.table = table;
                 this.longTerm = longTerm;
+                this.dense = dense;
             }
 
             @Override
@@ -260,11 +306,12 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
             @Override
             public void scoreAll(List<EvalCase> part, float[][] out) {
                 int rows = model.vocabulary.rows();
-                History hist = new History(Math.max(model.maxHistory, longTerm == null ? 0 : longTerm.window()));
+                History hist = new History(Math.max(Math.max(model.maxHistory, longTerm == null ? 0 : longTerm.window()),
+                        dense == null ? 0 : dense.window));
                 for (int b = 0; b < part.size(); b++) {
                     EvalCase c = part.get(b);
                     System.arraycopy(base.get(c), 0, out[b], 0, out[b].length);
-                    if (table == null && longTerm == null) {
+                    if (table == null && longTerm == null && dense == null) {
                         continue;
                     }
                     hist.fill(c.history(), c.timestamp(), model.vocabulary, model.ageBoundaries);
@@ -274,6 +321,9 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
                     }
                     if (longTerm != null) {
                         longTerm.addTo(hist, signal);
+                    }
+                    if (dense != null) {
+                        dense.addTo(hist, signal);
                     }
                     for (int r = 0; r < out[b].length; r++) {
                         out[b][r] += signal[r + 1];

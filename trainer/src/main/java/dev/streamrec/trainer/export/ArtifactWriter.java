@@ -39,7 +39,8 @@ public final class ArtifactWriter {
         Path modelFile = dir.resolve(ModelContract.MODEL_FILE);
         switch (model) {
             case SeqRecModel pooling -> OnnxExporter.write(pooling, metadata, modelFile);
-            case HybridModel hybrid -> OnnxExporter.write(hybrid.base(), hybrid.coVisitation(), hybrid.longTerm(), metadata, modelFile);
+            case HybridModel hybrid -> OnnxExporter.write(hybrid.base(), hybrid.coVisitation(), hybrid.longTerm(),
+                    hybrid.denseEase(), metadata, modelFile);
             case SasRecModel sasrec -> SasRecExporter.write(sasrec, metadata, modelFile);
             default -> throw new IllegalArgumentException("no ONNX exporter for " + model.getClass().getName());
         }

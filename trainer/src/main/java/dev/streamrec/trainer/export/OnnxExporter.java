@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.trainer.model.CoVisitation;
+import dev.streamrec.trainer.model.DenseEase;
 import dev.streamrec.trainer.model.SeqRecModel;
 import dev.streamrec.trainer.model.Vocabulary;
 
@@ -101,7 +102,16 @@ public final class OnnxExporter {
      */
     public static void write(SeqRecModel model, CoVisitation coVisitation, CoVisitation longTerm, Metadata metadata,
                              Path file) {
-        ModelProto proto = build(model, coVisitation, longTerm, metadata, DENSE_SIGNAL_MAX_ROWS);
+        write(model, coVisitation, longTerm, null, metadata, file);
+    }
+
+    /**
+     * As above, plus, when {@code denseEase} is not null, the dense EASE term: the first
+     * {@code denseEase.window} history columns as a multi-hot row times the [V+1, V+1] weight matrix.
+     */
+    public static void write(SeqRecModel model, CoVisitation coVisitation, CoVisitation longTerm, DenseEase denseEase,
+                             Metadata metadata, Path file) {
+        ModelProto proto = build(model, coVisitation, longTerm, denseEase, metadata, DENSE_SIGNAL_MAX_ROWS);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
@@ -133,6 +143,16 @@ public final class OnnxExporter {
 
     static ModelProto build(SeqRecModel m, CoVisitation coVisitation, CoVisitation longTerm, Metadata metadata,
                             int denseSignalMaxRows) {
+        return build(m, coVisitation, longTerm, null, metadata, denseSignalMaxRows);
+    }
+
+    static final String DENSE_EASE_WEIGHTS = "dense_ease_weights";
+
+    static ModelProto build(SeqRecModel m, CoVisitation coVisitation, CoVisitation longTerm, DenseEase denseEase,
+                            Metadata metadata, int denseSignalMaxRows) {
+        if (denseEase != null && coVisitation == null) {
+            throw new IllegalArgumentException("the dense EASE term comes with the hybrid's co-occurrence table");
+        }
         int rows = m.vocabulary.rows();
         int d = m.dim;
         GraphBuilder g = new GraphBuilder("streamrec_seqrec", "");
@@ -167,7 +187,20 @@ public final class OnnxExporter {
         String items = g.op("Slice", List.of(ModelContract.HISTORY_ITEMS, zero, maxHistory, one));
         String types = g.op("Slice", List.of(ModelContract.HISTORY_TYPES, zero, maxHistory, one));
         String ages = g.op("Slice", List.of(ModelContract.HISTORY_AGES, zero, maxHistory, one));
-        String historyRows = vocabEncoder(g, m.vocabulary, items, HISTORY_ROWS);
+        String denseRows = null;
+        String historyRows;
+        if (denseEase != null) {
+            // The dense EASE term reads its own slice; encoded once, and the pooling model's rows are its first
+            // columns when it is at least as long (one LabelEncoder over the history instead of two).
+            String denseItems = g.op("Slice", List.of(ModelContract.HISTORY_ITEMS, zero,
+                    g.longs("c_dense_ease_history", new long[] {denseEase.window}, 1), one));
+            denseRows = vocabEncoder(g, m.vocabulary, denseItems, "dense_ease_history_rows");
+            historyRows = denseEase.window >= m.maxHistory
+                    ? g.opNamed("Slice", List.of(denseRows, zero, maxHistory, one), HISTORY_ROWS)
+                    : vocabEncoder(g, m.vocabulary, items, HISTORY_ROWS);
+        } else {
+            historyRows = vocabEncoder(g, m.vocabulary, items, HISTORY_ROWS);
+        }
         String embeddings = g.op("Gather", List.of(itemIn, historyRows), intAttr("axis", 0));
         String length = g.op("Slice", List.of(g.op("Shape", List.of(items)), one, two, zero));
         String positionW = g.op("Slice", List.of(position, zero, length, zero));
@@ -190,7 +223,26 @@ public final class OnnxExporter {
             CoVisitationInputs longCov = coVisitation(g, longTerm, vocabEncoder(g, m.vocabulary, longItems, "long_history_rows"),
                     zero, one, cov.dense(), "long_");
             cov = new CoVisitationInputs(g.op("Concat", List.of(cov.rows(), longCov.rows()), intAttr("axis", 1)),
-                    g.op("Concat", List.of(cov.weights(), longCov.weights()), intAttr("axis", 1)), cov.tableRows(), cov.dense());
+                    g.op("Concat", List.of(cov.weights(), longCov.weights()), intAttr("axis", 1)), cov.tableRows(), cov.dense(),
+                    null);
+        }
+        if (cov != null && denseEase != null) {
+            // e = multi-hot(history rows) x W: [B, V+1] x [V+1, V+1]. The multi-hot is 1 at every row the history
+            // holds (a repeated item counts once, as in EASE's binary matrix; the scatter writes the same 1 for every
+            // duplicate), and at row 0, always appended so that an empty history scatters something; W's row 0 is zero.
+            String weights = g.floats(DENSE_EASE_WEIGHTS, denseEase.weights, denseEase.rows, denseEase.rows);
+            String batch = g.op("Slice", List.of(g.op("Shape", List.of(denseRows)), zero, one, zero));
+            String padding = g.op("ConstantOfShape", List.of(g.op("Concat", List.of(batch, one), intAttr("axis", 0))),
+                    tensorAttr("value", GraphBuilder.scalarTensor(DataType.INT64, 0f, 0L, false)));
+            String indices = g.op("Concat", List.of(denseRows, padding), intAttr("axis", 1));
+            String zeros = g.op("ConstantOfShape", List.of(g.op("Concat", List.of(batch,
+                    g.longs("c_dense_ease_rows", new long[] {denseEase.rows}, 1)), intAttr("axis", 0))),
+                    tensorAttr("value", GraphBuilder.scalarTensor(DataType.FLOAT, 0f, 0, false)));
+            String ones = g.op("ConstantOfShape", List.of(g.op("Shape", List.of(indices))),
+                    tensorAttr("value", GraphBuilder.scalarTensor(DataType.FLOAT, 1f, 0, false)));
+            String multiHot = g.op("ScatterElements", List.of(zeros, indices, ones), intAttr("axis", 1));
+            String signal = g.opNamed("MatMul", List.of(multiHot, weights), "dense_ease_signal");
+            cov = new CoVisitationInputs(cov.rows(), cov.weights(), cov.tableRows(), cov.dense(), signal);
         }
 
         // One If picks the mode, so each call runs only its own branch: ONNX Runtime does not skip
@@ -247,6 +299,9 @@ public final class OnnxExporter {
             String signal = g.op("ScatterElements", List.of(zeros, cov.rows(), cov.weights()), intAttr("axis", 1),
                     stringAttr("reduction", "add"));
             all = g.op("Add", List.of(all, signal));
+            if (cov.denseEase() != null) {
+                all = g.op("Add", List.of(all, cov.denseEase()));
+            }
         }
         String excludeRows = vocabEncoder(g, vocabulary, ModelContract.EXCLUDE, "exclude_rows");
         String flags = g.op("Expand", List.of(g.op("Constant", List.of(),
@@ -309,6 +364,9 @@ public final class OnnxExporter {
                     g.op("Unsqueeze", List.of(cov.weights(), two)))), two));
             raw = g.op("Add", List.of(raw, signal));
         }
+        if (cov != null && cov.denseEase() != null) {
+            raw = g.op("Add", List.of(raw, g.op("GatherElements", List.of(cov.denseEase(), candidateRows), intAttr("axis", 1))));
+        }
         String unknown = g.op("Equal", List.of(candidateRows, unknownRow));
         String scores = g.op("Where", List.of(unknown, masked, raw));
         // Empty [B, 0] results: a zero-width slice of existing tensors keeps the types right.
@@ -322,9 +380,10 @@ public final class OnnxExporter {
 
     /**
      * The hybrid's neighbour slots of one batch, flattened: {@code rows} int64 [B, W·M] (vocabulary rows,
-     * 0 in unused slots) and {@code weights} float [B, W·M] ({@code scale · decay^j · w(item_j, row)}).
+     * 0 in unused slots) and {@code weights} float [B, W·M] ({@code scale · decay^j · w(item_j, row)}); and
+     * {@code denseEase}, the dense EASE term's [B, V+1] signal, or null when the graph has none.
      */
-    record CoVisitationInputs(String rows, String weights, String tableRows, boolean dense) {
+    record CoVisitationInputs(String rows, String weights, String tableRows, boolean dense, String denseEase) {
     }
 
     static final String COV_ROWS = "cooccurrence_rows";
@@ -356,7 +415,8 @@ public final class OnnxExporter {
         String nRows = g.op("Reshape", List.of(g.op("Gather", List.of(tableRows, windowRows), intAttr("axis", 0)), flat));
         String nWeights = g.op("Reshape", List.of(g.op("Mul", List.of(
                 g.op("Gather", List.of(tableWeights, windowRows), intAttr("axis", 0)), position)), flat));
-        return new CoVisitationInputs(nRows, nWeights, g.longs(prefix + "c_cov_table_rows", new long[] {c.tableRows()}, 1), dense);
+        return new CoVisitationInputs(nRows, nWeights, g.longs(prefix + "c_cov_table_rows", new long[] {c.tableRows()}, 1), dense,
+                null);
     }
 
     /** String ids to vocabulary rows; unknown ids and padding to row 0. */

@@ -6,11 +6,18 @@ package dev.streamrec.trainer.model;
  * {@code e}, when present, a second table of the same shape read over a long history (the EASE weights;
  * null when absent). The model learns what counting misses (similar items never seen together,
  * popularity); the co-occurrence table adds what embeddings blur (exact "bought next" pairs); the long
- * table adds the user's long-term taste, which the recency-weighted pooling forgets.
+ * table adds the user's long-term taste, which the recency-weighted pooling forgets. {@code denseEase}, when
+ * present (null otherwise), is the dense alternative to the long table: every EASE weight, read over the
+ * last {@link DenseEase#window} events ({@code --ease-dense}).
  */
-public record HybridModel(SeqRecModel base, CoVisitation coVisitation, CoVisitation longTerm) implements RecModel {
+public record HybridModel(SeqRecModel base, CoVisitation coVisitation, CoVisitation longTerm, DenseEase denseEase)
+        implements RecModel {
 
     public HybridModel {
+        if (denseEase != null && denseEase.rows != base.vocabulary.rows()) {
+            throw new IllegalArgumentException("dense EASE matrix has " + denseEase.rows + " rows, the vocabulary "
+                    + base.vocabulary.rows());
+        }
         for (CoVisitation t : new CoVisitation[] {coVisitation, longTerm}) {
             if (t != null && t.tableRows() != base.vocabulary.rows()) {
                 throw new IllegalArgumentException("co-visitation table has " + t.tableRows()
@@ -24,7 +31,12 @@ public record HybridModel(SeqRecModel base, CoVisitation coVisitation, CoVisitat
 
     /** Without a long-history table. */
     public HybridModel(SeqRecModel base, CoVisitation coVisitation) {
-        this(base, coVisitation, null);
+        this(base, coVisitation, null, null);
+    }
+
+    /** Without the dense EASE term. */
+    public HybridModel(SeqRecModel base, CoVisitation coVisitation, CoVisitation longTerm) {
+        this(base, coVisitation, longTerm, null);
     }
 
     @Override
@@ -37,10 +49,11 @@ public record HybridModel(SeqRecModel base, CoVisitation coVisitation, CoVisitat
         return base.dim;
     }
 
-    /** The longest reading: the pooling model's, or the long table's window when that is longer. */
+    /** The longest reading: the pooling model's, or the long table's or the dense EASE term's window when longer. */
     @Override
     public int maxHistory() {
-        return longTerm == null ? base.maxHistory : Math.max(base.maxHistory, longTerm.window());
+        int m = longTerm == null ? base.maxHistory : Math.max(base.maxHistory, longTerm.window());
+        return denseEase == null ? m : Math.max(m, denseEase.window);
     }
 
     @Override
@@ -55,6 +68,9 @@ public record HybridModel(SeqRecModel base, CoVisitation coVisitation, CoVisitat
         if (longTerm != null) {
             longTerm.addTo(history, s);
         }
+        if (denseEase != null) {
+            denseEase.addTo(history, s);
+        }
         return s;
     }
 
@@ -63,6 +79,10 @@ public record HybridModel(SeqRecModel base, CoVisitation coVisitation, CoVisitat
         float[] s = coVisitation.scores(history, vocabularyRows);
         if (longTerm != null) {
             longTerm.addTo(history, s);
+            s[0] = 0f;
+        }
+        if (denseEase != null) {
+            denseEase.addTo(history, s);
             s[0] = 0f;
         }
         return s;

@@ -87,7 +87,8 @@ public final class ModelTraining {
                 RecModel model = refit.model();
                 if (kind == Kind.HYBRID) {
                     HybridWeight w = HybridWeight.choose(chosen.model(), validation.train(), validation.holdout(),
-                            new Evaluator(ExclusionPolicy.HISTORY, pooling.threads()), pooling.ease());
+                            new Evaluator(ExclusionPolicy.HISTORY, pooling.threads()), pooling.ease(),
+                            pooling.easeDense());
                     LOG.info("hybrid: mixture {} (validation full NDCG@10 by mixture: {})", w.mix(), w.tried());
                     model = w.apply(refit.model(), all);
                 }

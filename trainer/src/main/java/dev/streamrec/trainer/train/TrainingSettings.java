@@ -20,10 +20,20 @@ package dev.streamrec.trainer.train;
  * @param ease           hybrid only: let the validation choice add the long-history EASE table (catalogues up to
  *                       {@code Ease.MAX_ITEMS} items); off by default, as it costs more than 3x the pooling model per
  *                       candidate-mode call (trainer README)
+ * @param easeDense      hybrid only: 0, or let the validation choice add the dense EASE term (every weight) read over
+ *                       at most this many events, instead of the EASE table (catalogues up to {@code Ease.MAX_ITEMS})
  */
 public record TrainingSettings(int dim, int maxHistory, int maxEpochs, int patience, int batchSize, int negatives,
                                float learningRate, float l2, boolean learnWeights, boolean denseLayer, boolean itemBias,
-                               int threads, long seed, boolean ease) {
+                               int threads, long seed, boolean ease, int easeDense) {
+
+    /** Settings without the dense EASE term. */
+    public TrainingSettings(int dim, int maxHistory, int maxEpochs, int patience, int batchSize, int negatives,
+                            float learningRate, float l2, boolean learnWeights, boolean denseLayer, boolean itemBias,
+                            int threads, long seed, boolean ease) {
+        this(dim, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2, learnWeights, denseLayer,
+                itemBias, threads, seed, ease, 0);
+    }
 
     /** Settings without the EASE table. */
     public TrainingSettings(int dim, int maxHistory, int maxEpochs, int patience, int batchSize, int negatives,
@@ -42,41 +52,46 @@ public record TrainingSettings(int dim, int maxHistory, int maxEpochs, int patie
 
     public TrainingSettings withMaxEpochs(int n) {
         return new TrainingSettings(dim, maxHistory, n, patience, batchSize, negatives, learningRate, l2, learnWeights,
-                denseLayer, itemBias, threads, seed, ease);
+                denseLayer, itemBias, threads, seed, ease, easeDense);
     }
 
     public TrainingSettings withSeed(long s) {
         return new TrainingSettings(dim, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2,
-                learnWeights, denseLayer, itemBias, threads, s, ease);
+                learnWeights, denseLayer, itemBias, threads, s, ease, easeDense);
     }
 
     public TrainingSettings withThreads(int n) {
         return new TrainingSettings(dim, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2,
-                learnWeights, denseLayer, itemBias, n, seed, ease);
+                learnWeights, denseLayer, itemBias, n, seed, ease, easeDense);
     }
 
     public TrainingSettings withDim(int d) {
         return new TrainingSettings(d, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2,
-                learnWeights, denseLayer, itemBias, threads, seed, ease);
+                learnWeights, denseLayer, itemBias, threads, seed, ease, easeDense);
     }
 
     public TrainingSettings withArchitecture(boolean weights, boolean dense, boolean bias) {
         return new TrainingSettings(dim, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2,
-                weights, dense, bias, threads, seed, ease);
+                weights, dense, bias, threads, seed, ease, easeDense);
     }
 
     public TrainingSettings withOptimiser(int batch, int negs, float lr, float decay) {
         return new TrainingSettings(dim, maxHistory, maxEpochs, patience, batch, negs, lr, decay, learnWeights,
-                denseLayer, itemBias, threads, seed, ease);
+                denseLayer, itemBias, threads, seed, ease, easeDense);
     }
 
     public TrainingSettings withMaxHistory(int n) {
         return new TrainingSettings(dim, n, maxEpochs, patience, batchSize, negatives, learningRate, l2, learnWeights,
-                denseLayer, itemBias, threads, seed, ease);
+                denseLayer, itemBias, threads, seed, ease, easeDense);
     }
 
     public TrainingSettings withEase(boolean on) {
         return new TrainingSettings(dim, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2,
-                learnWeights, denseLayer, itemBias, threads, seed, on);
+                learnWeights, denseLayer, itemBias, threads, seed, on, easeDense);
+    }
+
+    public TrainingSettings withEaseDense(int events) {
+        return new TrainingSettings(dim, maxHistory, maxEpochs, patience, batchSize, negatives, learningRate, l2,
+                learnWeights, denseLayer, itemBias, threads, seed, ease, events);
     }
 }

@@ -10,6 +10,7 @@ import dev.streamrec.trainer.Fixtures;
 import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.model.CoVisitation;
+import dev.streamrec.trainer.model.DenseEase;
 import dev.streamrec.trainer.model.History;
 import dev.streamrec.trainer.model.Vocabulary;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,54 @@ class EaseTest {
         assertThat(s[VOCABULARY.index("b")]).as("4 x B(a, b), no decay").isCloseTo(2.0f, within(1e-6f));
         assertThat(s[VOCABULARY.index("a")]).isZero();
         assertThat(graphs.easeTable(mix.withEase(0, 0, 0), 10)).as("no EASE coefficient, no table").isNull();
+    }
+
+    @Test
+    void denseTermAddsEveryWeightOfEachDistinctItemOfTheReadingAtItsCoefficient() {
+        CoVisitations.Graphs graphs = new CoVisitations.Graphs(TRAIN, VOCABULARY);
+        CoVisitations.Mix mix = CoVisitations.Mix.only(CoVisitations.Signal.DIRECTED, 1.0).withDenseEase(4.0, 1.0, 3);
+        int a = VOCABULARY.index("a");
+        int b = VOCABULARY.index("b");
+        int c = VOCABULARY.index("c");
+
+        DenseEase dense = graphs.denseEase(mix);
+        // history (most recent first): b, a, a (a repeat), then c and an unknown item beyond the 3-event reading
+        History h = new History(10);
+        h.add(b, 0, 0);
+        h.add(a, 0, 0);
+        h.add(a, 0, 0);
+        h.add(c, 0, 0);
+        h.add(Vocabulary.UNKNOWN, 0, 0);
+        float[] s = new float[VOCABULARY.rows()];
+        dense.addTo(h, s);
+
+        assertThat(dense.rows).isEqualTo(VOCABULARY.rows());
+        assertThat(dense.weights[b * dense.rows + a]).as("4 x B(b, a) = 4 x 2 / (2 + 1)").isCloseTo(8f / 3, within(1e-6f));
+        assertThat(s[a]).as("4 x B(b, a); B(a, a) = 0").isCloseTo(8f / 3, within(1e-6f));
+        assertThat(s[b]).as("4 x B(a, b) once, though a is read twice").isCloseTo(2.0f, within(1e-6f));
+        assertThat(s[c]).as("c, beyond the reading, has no weight from a or b").isCloseTo(0f, within(1e-6f));
+        assertThat(s[0]).as("row 0 (unknown) never scores").isZero();
+        assertThat(graphs.easeTable(mix, 10)).as("the dense term, not the table").isNull();
+        assertThat(graphs.denseEase(mix.withEase(4.0, 1.0, 3))).as("the table, not the dense term").isNull();
+
+        // a reading of one event: b alone
+        float[] one = new float[VOCABULARY.rows()];
+        graphs.denseEase(CoVisitations.Mix.only(CoVisitations.Signal.DIRECTED, 1.0).withDenseEase(4.0, 1.0, 1)).addTo(h, one);
+        assertThat(one[a]).isCloseTo(8f / 3, within(1e-6f));
+        assertThat(one[b]).isZero();
+    }
+
+    @Test
+    void denseChoiceSurvivesTheSelectionEntries() {
+        CoVisitations.Mix mix = CoVisitations.Mix.only(CoVisitations.Signal.ITEM_KNN, 2.0).withDenseEase(8.0, 100, 500);
+        Selection selection = new Selection(HybridModelFactory.asChoices(mix), null);
+
+        assertThat(HybridModelFactory.mix(selection)).isEqualTo(mix);
+        assertThat(HybridModelFactory.mix(selection).dense()).isTrue();
+        assertThat(mix.toString()).endsWith("ease=8.0,lambda=100.0,ease_window=500,ease_dense");
+        assertThat(HybridWeight.denseEaseWindows(500)).containsExactly(50, 200, 500);
+        assertThat(HybridWeight.denseEaseWindows(50)).containsExactly(50);
+        assertThat(HybridWeight.denseEaseWindows(300)).containsExactly(50, 200, 300);
     }
 
     @Test

@@ -71,6 +71,30 @@ class HybridWeightTest {
     }
 
     @Test
+    void theDenseEaseTermIsTriedWhenAskedForAndTheChosenMixtureMeasuresWhatTheSearchRecorded() {
+        // given a catalogue small enough to invert (150 items)
+        Splits splits = Splits.of(HoldoutSplit.lastNewItem(LOG, 20, Integer.MAX_VALUE, 1L), 20);
+        SeqRecModel model = new Trainer(Fixtures.quick().withMaxEpochs(1)).train(splits.selection().train(), List.of(), null)
+                .model();
+        Evaluator evaluator = new Evaluator();
+
+        HybridWeight off = HybridWeight.choose(model, splits.selection().train(), splits.selection().holdout(), evaluator);
+        HybridWeight dense = HybridWeight.choose(model, splits.selection().train(), splits.selection().holdout(), evaluator,
+                false, 60);
+
+        // then only dense mixtures were added (readings 50 and 60, never the table), on top of the same counting choice
+        assertThat(dense.tried().keySet()).containsAll(off.tried().keySet());
+        assertThat(dense.tried().keySet()).filteredOn(k -> k.contains("ease=")).isNotEmpty()
+                .allMatch(k -> k.endsWith(",ease_dense") && (k.contains("ease_window=50,") || k.contains("ease_window=60,")));
+        // and the real Java hybrid measures the figure the search recorded for the chosen mixture
+        var hybrid = dense.apply(model, splits.selection().train());
+        assertThat(hybrid.denseEase() != null).isEqualTo(dense.mix().dense());
+        assertThat(hybrid.longTerm()).isNull();
+        double measured = evaluator.evaluate(new HybridScorer(hybrid), splits.selection().holdout()).fullNdcgAt10();
+        assertThat(measured).isCloseTo(((Number) dense.tried().get(dense.mix().toString())).doubleValue(), within(1e-4));
+    }
+
+    @Test
     void noValidationCasesMeansThePoolingModelAlone() {
         SeqRecModel model = new Trainer(Fixtures.quick().withMaxEpochs(1)).train(LOG, List.of(), null).model();
         HybridWeight w = HybridWeight.choose(model, LOG, List.of(), new Evaluator());
