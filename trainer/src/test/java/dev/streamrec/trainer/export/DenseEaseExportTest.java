@@ -186,11 +186,17 @@ class DenseEaseExportTest {
         ModelProto proto = OnnxExporter.build(model.base(), model.coVisitation(), model.longTerm(), model.denseEase(),
                 new OnnxExporter.Metadata("seqrec", "structure", new ModelManifest.TrainedOn(1, 2, 3, "test"), Map.of()),
                 OnnxExporter.DENSE_SIGNAL_MAX_ROWS);
-        assertThat(proto.getGraph().getNodeList()).as("no product outside the branches")
-                .noneMatch(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
-        NodeProto mode = ifNode(proto.getGraph());
-        assertThat(branch(mode, "then_branch").getNodeList()).as("full catalogue: the product")
+        // the product: one MatMul on the matrix, in the outer graph's own If, run only when a call needs it
+        assertThat(proto.getGraph().getNodeList()).noneMatch(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
+        NodeProto productIf = proto.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("If") && n.getOutputList().contains("dense_ease_signal")).findFirst().orElseThrow();
+        assertThat(branch(productIf, "then_branch").getNodeList())
                 .anyMatch(n -> n.getOpType().equals("MatMul") && n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
+        assertThat(branch(productIf, "else_branch").getNodeList()).noneMatch(n -> n.getOpType().equals("MatMul"));
+        NodeProto mode = proto.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("If") && n.getOutputList().contains(ModelContract.SCORES)).findFirst().orElseThrow();
+        assertThat(branch(mode, "then_branch").getNodeList()).as("full catalogue adds the product")
+                .noneMatch(n -> n.getOpType().equals("MatMul") && n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
         GraphProto candidates = branch(mode, "else_branch");
         assertThat(candidates.getNodeList()).noneMatch(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
         NodeProto choice = ifNode(candidates);
@@ -199,11 +205,11 @@ class DenseEaseExportTest {
         assertThat(gather.getNodeList()).as("the gather reads the weights only through a [1, (V+1)²] view")
                 .filteredOn(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS))
                 .extracting(NodeProto::getOpType).containsExactly("Reshape");
-        assertThat(branch(choice, "else_branch").getNodeList())
-                .anyMatch(n -> n.getOpType().equals("MatMul") && n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
+        assertThat(branch(choice, "else_branch").getNodeList()).as("else the product's candidate columns")
+                .extracting(NodeProto::getOpType).containsExactly("GatherElements");
         // the default limit: (V+1)² / 256 reads per user
         long rows = model.denseEase().rows;
-        assertThat(candidates.getInitializerList()).anyMatch(t -> t.getName().contains("dense_ease_gather_limit")
+        assertThat(proto.getGraph().getInitializerList()).anyMatch(t -> t.getName().equals("c_dense_ease_gather_limit")
                 && t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0)
                 == rows * rows / OnnxExporter.DENSE_EASE_GATHER_RATIO);
     }
