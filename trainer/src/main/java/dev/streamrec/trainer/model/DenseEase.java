@@ -9,7 +9,8 @@ package dev.streamrec.trainer.model;
  * </pre>
  * {@code weights} is the [rows, rows] matrix {@code W} in vocabulary rows, row-major, the coefficient already
  * multiplied in; row 0 (unknown or padding) and column 0 are zero, so an unknown history item adds nothing.
- * The same array becomes the graph's {@code dense_ease_weights} initializer (a multi-hot history times it).
+ * The same array becomes the graph's {@code dense_ease_weights} initializer (a multi-hot history times it; in
+ * candidate mode, when a call reads few enough, single entries gathered for the candidates instead).
  */
 public final class DenseEase {
 

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.model.ModelContract;
 import dev.streamrec.model.ModelManifest;
@@ -34,11 +37,14 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The hybrid graph with the dense EASE term (a multi-hot history times the [V+1, V+1] weight matrix) computes
  * what the Java hybrid computes, in both modes: a reading longer than the pooling model's (40 events against
- * 10) and a shorter one (5), repeated items counted once.
+ * 10) and a shorter one (5), repeated items counted once. Candidate mode gathers single weights for the candidates
+ * instead of the product (no [B, V+1] MatMul in its branch).
  */
 class DenseEaseExportTest {
 
@@ -61,15 +67,16 @@ class DenseEaseExportTest {
         return new HybridModel(base, graphs.table(mix, 20), null, graphs.denseEase(mix));
     }
 
-    @Test
-    void onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModes() {
+    @ParameterizedTest(name = "candidate path: {0}")
+    @ValueSource(strings = {"gather", "product"})
+    void onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModes(String path) {
         HybridModel model = model(40);
         assertThat(model.maxHistory()).as("the graph reads the dense term's window").isEqualTo(40);
         SplittableRandom random = new SplittableRandom(11);
         List<EvalCase> cases = histories(model, random, 1_000, 60);
         List<List<String>> candidates = candidates(model, random, cases.size(), 8);
 
-        try (RecommenderSession session = open(model, "w40")) {
+        try (RecommenderSession session = open(model, "w40", path)) {
             float[][] java = new HybridScorer(model).scoreCandidates(cases, candidates);
             float[][] withoutDense = new HybridScorer(new HybridModel(base, model.coVisitation()))
                     .scoreCandidates(cases, candidates);
@@ -103,8 +110,9 @@ class DenseEaseExportTest {
         }
     }
 
-    @Test
-    void aReadingShorterThanThePoolingModelsAndRepeatedItemsAlsoMatch() {
+    @ParameterizedTest(name = "candidate path: {0}")
+    @ValueSource(strings = {"gather", "product"})
+    void aReadingShorterThanThePoolingModelsAndRepeatedItemsAlsoMatch(String path) {
         HybridModel model = model(5);
         assertThat(model.maxHistory()).as("the pooling model's 10 events").isEqualTo(10);
         SplittableRandom random = new SplittableRandom(5);
@@ -120,7 +128,7 @@ class DenseEaseExportTest {
         }
         List<List<String>> candidates = candidates(model, random, cases.size(), 6);
 
-        try (RecommenderSession session = open(model, "w5")) {
+        try (RecommenderSession session = open(model, "w5", path)) {
             float[][] java = new HybridScorer(model).scoreCandidates(cases, candidates);
             float[] onnx = session.scoreCandidates(encode(cases, model.maxHistory()), ItemRows.padded(candidates));
             for (int b = 0; b < java.length; b++) {
@@ -132,12 +140,95 @@ class DenseEaseExportTest {
         }
     }
 
+    @ParameterizedTest(name = "candidate path: {0}")
+    @ValueSource(strings = {"gather", "product"})
+    void candidateModeCountsRepeatsOnceAndMasksUnknownAndPaddingCandidates(String path) {
+        // The candidate path gathers single weights per (history position, candidate) and drops repeated rows itself:
+        // histories drawn from a pool of 3 items plus unknown ids (many repeats, some beyond the 40-event reading),
+        // candidates of uneven width (padding), unknown ids and the history's own items.
+        HybridModel model = model(40);
+        SplittableRandom random = new SplittableRandom(17);
+        List<EvalCase> cases = new ArrayList<>();
+        List<List<String>> candidates = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            List<String> pool = List.of(randomItem(model, random), randomItem(model, random), randomItem(model, random));
+            long now = Fixtures.START + random.nextLong(1_000_000_000L);
+            List<HistoryEvent> history = new ArrayList<>();
+            for (int j = 0, n = random.nextInt(61); j < n; j++) {
+                String item = random.nextInt(8) == 0 ? "unknown-" + random.nextInt(3) : pool.get(random.nextInt(pool.size()));
+                history.add(new HistoryEvent(item, EventType.values()[1 + random.nextInt(4)], now - 1_000L * (n - j)));
+            }
+            cases.add(new EvalCase("r" + i, history, "", now, List.of()));
+            List<String> row = new ArrayList<>();
+            for (int c = 0, width = 1 + random.nextInt(9); c < width; c++) {
+                row.add(random.nextInt(3) == 0 ? pool.get(random.nextInt(pool.size())) : randomItem(model, random));
+            }
+            candidates.add(row);
+        }
+        try (RecommenderSession session = open(model, "repeats", path)) {
+            float[][] java = new HybridScorer(model).scoreCandidates(cases, candidates);
+            ItemRows rows = ItemRows.padded(candidates);
+            int width = rows.ids().length / cases.size();
+            float[] onnx = session.scoreCandidates(encode(cases, model.maxHistory()), rows);
+            for (int b = 0; b < cases.size(); b++) {
+                for (int c = 0; c < width; c++) {
+                    double expected = c < java[b].length ? java[b][c] : ModelContract.UNKNOWN_ITEM_SCORE;
+                    assertThat((double) onnx[b * width + c]).as("case %d candidate %d", b, c)
+                            .isCloseTo(expected, Offset.offset(1e-4));
+                }
+            }
+        }
+    }
+
     @Test
-    void anEmptyHistoryGetsNoDenseTerm() {
+    void candidateModeGathersUnlessACallReadsTooManyWeights() {
+        HybridModel model = model(40);
+        ModelProto proto = OnnxExporter.build(model.base(), model.coVisitation(), model.longTerm(), model.denseEase(),
+                new OnnxExporter.Metadata("seqrec", "structure", new ModelManifest.TrainedOn(1, 2, 3, "test"), Map.of()),
+                OnnxExporter.DENSE_SIGNAL_MAX_ROWS);
+        // the product: one MatMul on the matrix, in the outer graph's own If, run only when a call needs it
+        assertThat(proto.getGraph().getNodeList()).noneMatch(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
+        NodeProto productIf = proto.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("If") && n.getOutputList().contains("dense_ease_signal")).findFirst().orElseThrow();
+        assertThat(branch(productIf, "then_branch").getNodeList())
+                .anyMatch(n -> n.getOpType().equals("MatMul") && n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
+        assertThat(branch(productIf, "else_branch").getNodeList()).noneMatch(n -> n.getOpType().equals("MatMul"));
+        NodeProto mode = proto.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("If") && n.getOutputList().contains(ModelContract.SCORES)).findFirst().orElseThrow();
+        assertThat(branch(mode, "then_branch").getNodeList()).as("full catalogue adds the product")
+                .noneMatch(n -> n.getOpType().equals("MatMul") && n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
+        GraphProto candidates = branch(mode, "else_branch");
+        assertThat(candidates.getNodeList()).noneMatch(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
+        NodeProto choice = ifNode(candidates);
+        GraphProto gather = branch(choice, "then_branch");
+        assertThat(gather.getNodeList()).noneMatch(n -> n.getOpType().equals("MatMul"));
+        assertThat(gather.getNodeList()).as("the gather reads the weights only through a [1, (V+1)²] view")
+                .filteredOn(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS))
+                .extracting(NodeProto::getOpType).containsExactly("Reshape");
+        assertThat(branch(choice, "else_branch").getNodeList()).as("else the product's candidate columns")
+                .extracting(NodeProto::getOpType).containsExactly("GatherElements");
+        // the default limit: (V+1)² / 256 reads per user
+        long rows = model.denseEase().rows;
+        assertThat(proto.getGraph().getInitializerList()).anyMatch(t -> t.getName().equals("c_dense_ease_gather_limit")
+                && t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0)
+                == rows * rows / OnnxExporter.DENSE_EASE_GATHER_RATIO);
+    }
+
+    private static NodeProto ifNode(GraphProto graph) {
+        return graph.getNodeList().stream().filter(n -> n.getOpType().equals("If")).findFirst().orElseThrow();
+    }
+
+    private static GraphProto branch(NodeProto node, String name) {
+        return node.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst().orElseThrow().getG();
+    }
+
+    @ParameterizedTest(name = "candidate path: {0}")
+    @ValueSource(strings = {"gather", "product"})
+    void anEmptyHistoryGetsNoDenseTerm(String path) {
         HybridModel model = model(40);
         List<EvalCase> empty = List.of(new EvalCase("u", List.of(), "", Fixtures.START, List.of()));
         List<List<String>> candidates = List.of(List.of(model.vocabulary().id(1), model.vocabulary().id(2)));
-        try (RecommenderSession session = open(model, "empty")) {
+        try (RecommenderSession session = open(model, "empty", path)) {
             float[] onnx = session.scoreCandidates(encode(empty, model.maxHistory()), ItemRows.padded(candidates));
             float[][] java = new HybridScorer(new HybridModel(base, model.coVisitation())).scoreCandidates(empty, candidates);
             assertThat(onnx[0]).isCloseTo(java[0][0], Offset.offset(1e-5f));
@@ -145,9 +236,16 @@ class DenseEaseExportTest {
         }
     }
 
-    private static RecommenderSession open(HybridModel model, String version) {
-        ModelArtifact artifact = ArtifactWriter.write(model, new OnnxExporter.Metadata("seqrec", version,
-                new ModelManifest.TrainedOn(1, 2, 3, "test"), Map.of()), 42L, dir.resolve(version));
+    /** Candidate mode's term by the given path: "gather" (single weights) or "product" (the [B, V+1] MatMul). */
+    private static RecommenderSession open(HybridModel model, String version, String path) {
+        ModelArtifact artifact;
+        OnnxExporter.denseEaseGatherRatio = path.equals("gather") ? 1 : Long.MAX_VALUE;
+        try {
+            artifact = ArtifactWriter.write(model, new OnnxExporter.Metadata("seqrec", version + path,
+                    new ModelManifest.TrainedOn(1, 2, 3, "test"), Map.of()), 42L, dir.resolve(version + "-" + path));
+        } finally {
+            OnnxExporter.denseEaseGatherRatio = OnnxExporter.DENSE_EASE_GATHER_RATIO;
+        }
         assertThat(artifact.manifest().maxHistory()).isEqualTo(model.maxHistory());
         RecommenderSession session = new SessionFactory(SessionSettings.defaults().withDevice(OnnxDevice.CPU)).open(artifact);
         session.verifyGolden();
