@@ -77,7 +77,7 @@ public class ModelFactory {
     ModelManager modelManager(ModelSettings settings, ArtifactPolicy policy, ScoringSettings scoring,
                               SessionFactory sessions, ScoringMetrics metrics, TopologySettings topology) {
         ModelLoader loader = new ModelLoader(new ArtifactFetcher(policy), scoring, sessions, 2 * topology.recommendK(),
-                Clock.systemUTC());
+                topology.historySize(), Clock.systemUTC());
         return new ModelManager(loader, settings, metrics);
     }
 

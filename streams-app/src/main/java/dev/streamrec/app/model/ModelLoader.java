@@ -14,6 +14,8 @@ import dev.streamrec.onnx.ModelArtifact;
 import dev.streamrec.onnx.ModelLoadException;
 import dev.streamrec.onnx.RecommenderSession;
 import dev.streamrec.onnx.SessionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything between an announcement and a model fit to serve, in order, each failure with its
@@ -37,22 +39,28 @@ import dev.streamrec.onnx.SessionFactory;
  */
 public final class ModelLoader {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+
     private final ArtifactFetcher fetcher;
     private final ScoringSettings scoring;
     private final SessionFactory sessions;
     private final int warmupK;
+    private final int historyEvents;
     private final Clock clock;
 
     /**
-     * @param sessions the process's session factory (it owns the device choice)
-     * @param warmupK  the k full-catalog calls will ask for (twice the recommendation list length)
+     * @param sessions      the process's session factory (it owns the device choice)
+     * @param warmupK       the k full-catalog calls will ask for (twice the recommendation list length)
+     * @param historyEvents events the app keeps per user ({@code streamrec.history.max-events}): a model that reads
+     *                      more is served, with a warning ({@link #historyShortfall})
      */
     public ModelLoader(ArtifactFetcher fetcher, ScoringSettings scoring, SessionFactory sessions, int warmupK,
-                       Clock clock) {
+                       int historyEvents, Clock clock) {
         this.fetcher = fetcher;
         this.scoring = scoring;
         this.sessions = sessions;
         this.warmupK = warmupK;
+        this.historyEvents = historyEvents;
         this.clock = clock;
     }
 
@@ -92,7 +100,26 @@ public final class ModelLoader {
             session.close();
             throw e instanceof ModelLoadException m ? ModelRejectedException.of("", m) : e;
         }
+        String shortfall = historyShortfall(p.getName(), p.getVersion(), session.maxHistory(), historyEvents);
+        if (shortfall != null) {
+            LOG.warn(shortfall);
+        }
         return new LoadedModel(p, session, clock.instant());
+    }
+
+    /**
+     * The warning for a model that reads more of a user's history than the app keeps, or null. Such a model is
+     * served (it scores the events there are), but below the quality it was evaluated at: the trainer's evaluation
+     * gives it each user's whole history (e.g. {@code trainer --ease-dense} reads up to 200 events, the app keeps 50
+     * by default).
+     */
+    static String historyShortfall(String name, String version, int modelReads, int appKeeps) {
+        if (modelReads <= appKeeps) {
+            return null;
+        }
+        return "model " + name + " version " + version + " reads up to " + modelReads + " events of a user's history, "
+                + "this app keeps " + appKeeps + " (streamrec.history.max-events): it is served on those, below the "
+                + "quality it was evaluated at; set streamrec.history.max-events to " + modelReads + " to serve it as measured";
     }
 
     static ModelArtifact verify(Path dir, ModelPublished p) {

@@ -69,7 +69,7 @@ public class TenantFactory {
             ModelSettings settings = new ModelSettings(defaults.follow(), t.model(), defaults.adminTimeout(), state,
                     defaults.nonFiniteThreshold());
             ModelLoader loader = new ModelLoader(new ArtifactFetcher(policy), scoring, sessions, 2 * topology.recommendK(),
-                    Clock.systemUTC());
+                    topology.historySize(), Clock.systemUTC());
             ModelManager manager = new ModelManager(loader, settings, metrics);
             managers.put(t.tenant(), manager);
             if (defaults.follow()) {

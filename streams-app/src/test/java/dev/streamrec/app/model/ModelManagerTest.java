@@ -69,7 +69,7 @@ class ModelManagerTest {
                 .withRemote(Set.of("file", "http"), Set.of("127.0.0.1"))
                 .withLimits(64L << 20, Duration.ofSeconds(10));
         ModelLoader loader = new ModelLoader(new ArtifactFetcher(policy), scoring, new SessionFactory(scoring.session()),
-                20, Clock.systemUTC());
+                20, 50, Clock.systemUTC());
         return new ModelManager(loader, settings, metrics);
     }
 
