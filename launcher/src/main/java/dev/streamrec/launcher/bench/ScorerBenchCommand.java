@@ -297,8 +297,8 @@ public final class ScorerBenchCommand implements Callable<Integer> {
         dev.streamrec.app.model.ModelManager manager = new dev.streamrec.app.model.ModelManager(
                 new dev.streamrec.app.model.ModelLoader(new dev.streamrec.app.model.ArtifactFetcher(
                         dev.streamrec.app.model.ArtifactPolicy.localOnly(List.of(dir), dir.resolve("cache"))), settings,
-                        new SessionFactory(settings.session()), 2 * k,
-                        dev.streamrec.app.topology.TopologySettings.defaults().historySize(), java.time.Clock.systemUTC()),
+                        // every user sends the model its whole reading here: no history shortfall to warn of
+                        new SessionFactory(settings.session()), 2 * k, Integer.MAX_VALUE, java.time.Clock.systemUTC()),
                 dev.streamrec.app.model.ModelSettings.defaults(), metrics);
         try (manager) {
             manager.announce(versions.getFirst(), System.nanoTime());

@@ -89,7 +89,7 @@ public final class RankingDecoder {
             Scored s = scored.get(i);
             String id = s.candidate().itemId();
             if (!request.exclude().contains(id) && available.test(id)) {
-                out.add(new RankedItem(s.candidate().itemId(), s.score(), s.candidate().reason()));
+                out.add(new RankedItem(id, s.score(), s.candidate().reason()));
             }
         }
         return out;

@@ -83,13 +83,12 @@ final class TrendingCounter implements Processor<String, ItemSignal, String, Tre
         long bucket = record.timestamp() - Math.floorMod(record.timestamp(), bucketMs);
         ItemSignals.forEach(record.key(), record.value(), (item, primary, neighbours) -> {
             if (primary) {
-                Long current = inMemory == null ? null : inMemory.count(item, bucket);
-                if (current == null) { // no copy, or a late record for a bucket already out of the window
-                    current = counts.fetch(item, bucket);
-                }
+                // null: no copy, or a late record for a bucket already out of the window (the store has it)
+                Long held = inMemory == null ? null : inMemory.count(item, bucket);
+                Long current = held != null ? held : counts.fetch(item, bucket);
                 long n = current == null ? 1L : current + 1;
                 counts.put(item, n, bucket);
-                if (inMemory != null && !inMemory.set(item, bucket, n)) {
+                if (held != null && !inMemory.set(item, bucket, n)) {
                     inMemory = null; // past MAX_HELD: read the store from now on
                 }
             }

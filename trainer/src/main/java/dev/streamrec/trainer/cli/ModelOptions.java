@@ -106,7 +106,7 @@ final class ModelOptions {
             + "a multi-hot history times a [V+1, V+1] matrix in the graph) read over at most EVENTS events (default when "
             + "given without a value: " + HybridWeight.DEFAULT_DENSE_EASE_WINDOW + "), instead of --ease's table; catalogues "
             + "of at most " + HybridWeight.EASE_MAX_ITEMS + " items. Lifts ML-100K's HR@20 from 1.165x to about 1.26x the best "
-            + "baseline but costs 4-5x the pooling model per candidate-mode call (trainer README); off by default.")
+            + "baseline but costs about 2-8x the pooling model per candidate-mode call, more the more events it reads (trainer README); off by default.")
     Integer easeDense;
 
     @Option(names = "--keep-versions", defaultValue = "" + TrainingPipeline.Settings.KEEP_VERSIONS,

@@ -151,14 +151,13 @@ public final class CoVisitations {
             });
         }
 
-        private final java.util.Map<Double, float[]> denseEase = new java.util.HashMap<>();
-
         /** EASE's weights at ridge {@code lambda}, computed on first use. */
         private synchronized ItemGraph ease(double lambda) {
             return ease.computeIfAbsent(lambda, l -> Ease.graph(rows, l));
         }
 
         private final java.util.Map<Double, ItemGraph> ease = new java.util.HashMap<>();
+        private final java.util.Map<Double, float[]> denseEase = new java.util.HashMap<>();
     }
 
     /**
