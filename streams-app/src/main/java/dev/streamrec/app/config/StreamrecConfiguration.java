@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.streamrec.app.topology.AppTopics;
 import dev.streamrec.app.topology.InputLimits;
+import dev.streamrec.app.topology.PairStore;
 import dev.streamrec.app.topology.TopologySettings;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.kafka.TopicSettings;
@@ -60,7 +61,7 @@ public class StreamrecConfiguration {
                 covisit.maxSourcesPerEvent(),
                 Map.of(EventType.VIEW, weights.view(), EventType.CLICK, weights.click(),
                         EventType.ADD_TO_CART, weights.addToCart(), EventType.PURCHASE, weights.purchase()),
-                covisit.publishInterval(), trending.window(), trending.bucket(), trending.topN(),
+                covisit.publishInterval(), PairStore.parse(covisit.store()), trending.window(), trending.bucket(), trending.topN(),
                 trending.publishInterval(), recommend.k(), recommend.seedItems(), recommend.trendingWeight(),
                 recommend.maxCandidates(), quality.window(), users.idleTtl(), users.ttlSweepInterval(),
                 users.ttlSweepLimit(),

@@ -81,7 +81,7 @@ public final class StreamrecProperties {
     /** {@code streamrec.covisit.*} without the weights ({@link CovisitWeights}). */
     @ConfigurationProperties("streamrec.covisit")
     public record Covisit(Duration window, Duration halfLife, int topM, int tracked, int maxSourcesPerEvent,
-                          Duration publishInterval) {
+                          Duration publishInterval, String store) {
     }
 
     /** {@code streamrec.covisit.weights.*}: one per event type. */

@@ -30,6 +30,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -313,13 +314,25 @@ public final class StreamrecTopology {
         // moves or crashes starts its users' hit-rate memory afresh instead.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_RECOMMENDATIONS_STORE),
                 STRING, Serdes.RECENT_RECOMMENDATIONS).withCachingEnabled().withLoggingDisabled());
-        // Cached: a pair updated several times between commits reaches the changelog once.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COVISIT_STORE),
-                org.apache.kafka.common.serialization.Serdes.Bytes(),
-                org.apache.kafka.common.serialization.Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(pairStore(s.covisitStore()));
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(TRENDING_STORE, s.trendingWindow().plus(s.trendingBucket()),
                         s.trendingBucket(), false), STRING, LONG).withCachingEnabled());
+    }
+
+    /**
+     * The co-visit pair store ({@code streamrec.covisit.store}). RocksDB is cached: a pair updated several times
+     * between commits reaches the changelog and RocksDB once, and a cached pair is not read from RocksDB (without
+     * the cache a bench run was slower). The heap map is not: its reads cost less than the cache's own sorted
+     * map, and pairs seldom repeat within a commit interval (about 24 changelog records per event either way,
+     * BENCHMARKS.md, issue 11, "Pair store on the heap").
+     */
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> pairStore(PairStore kind) {
+        var builder = Stores.keyValueStoreBuilder(kind == PairStore.IN_MEMORY
+                        ? Stores.inMemoryKeyValueStore(COVISIT_STORE) : Stores.persistentKeyValueStore(COVISIT_STORE),
+                org.apache.kafka.common.serialization.Serdes.Bytes(),
+                org.apache.kafka.common.serialization.Serdes.ByteArray());
+        return kind == PairStore.IN_MEMORY ? builder : builder.withCachingEnabled();
     }
 
     /**

@@ -22,6 +22,7 @@ import dev.streamrec.avro.EventType;
  * @param covisitMaxSources        earlier items of the user related to one event, most recent first ({@code streamrec.covisit.max-sources-per-event})
  * @param typeWeights              weight of each event type ({@code streamrec.covisit.weights.*})
  * @param covisitPublishInterval   how often changed neighbour lists are published, wall clock ({@code streamrec.covisit.publish-interval})
+ * @param covisitStore             where a task keeps its co-visit pairs ({@code streamrec.covisit.store})
  * @param trendingWindow           window of the trending counts, stream time ({@code streamrec.trending.window})
  * @param trendingBucket           size of one counting bucket ({@code streamrec.trending.bucket})
  * @param trendingTopN             trending items kept ({@code streamrec.trending.top-n})
@@ -50,6 +51,7 @@ public record TopologySettings(
         int covisitMaxSources,
         Map<EventType, Double> typeWeights,
         Duration covisitPublishInterval,
+        PairStore covisitStore,
         Duration trendingWindow,
         Duration trendingBucket,
         int trendingTopN,
@@ -66,6 +68,7 @@ public record TopologySettings(
 
     public TopologySettings {
         Objects.requireNonNull(limits, "streamrec.validation.limits");
+        Objects.requireNonNull(covisitStore, "streamrec.covisit.store");
         positive("history.max-events", historySize);
         positive("quality.window", qualityWindow);
         positive("users.idle-ttl", userIdleTtl);
@@ -116,7 +119,7 @@ public record TopologySettings(
         return new TopologySettings(50, 200, Duration.ofHours(24), Duration.ofDays(1),
                 Duration.ofMinutes(30), Duration.ofHours(6), 20, 100, 10,
                 Map.of(EventType.VIEW, 1.0, EventType.CLICK, 2.0, EventType.ADD_TO_CART, 4.0, EventType.PURCHASE, 8.0),
-                Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofMinutes(1), 20, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), PairStore.PERSISTENT, Duration.ofHours(1), Duration.ofMinutes(1), 20, Duration.ofSeconds(1),
                 10, 10, 0.3, 200, Duration.ofMinutes(30), Duration.ofDays(90), Duration.ofSeconds(10), 1000,
                 InputLimits.DEFAULTS);
     }
@@ -156,6 +159,7 @@ public record TopologySettings(
         private int covisitMaxSources;
         private Map<EventType, Double> typeWeights;
         private Duration covisitPublishInterval;
+        private PairStore covisitStore;
         private Duration trendingWindow;
         private Duration trendingBucket;
         private int trendingTopN;
@@ -182,6 +186,7 @@ public record TopologySettings(
             covisitMaxSources = s.covisitMaxSources;
             typeWeights = new EnumMap<>(s.typeWeights);
             covisitPublishInterval = s.covisitPublishInterval;
+            covisitStore = s.covisitStore;
             trendingWindow = s.trendingWindow;
             trendingBucket = s.trendingBucket;
             trendingTopN = s.trendingTopN;
@@ -208,6 +213,7 @@ public record TopologySettings(
         public Builder covisitMaxSources(int v) { covisitMaxSources = v; return this; }
         public Builder typeWeight(EventType t, double w) { typeWeights.put(t, w); return this; }
         public Builder covisitPublishInterval(Duration v) { covisitPublishInterval = v; return this; }
+        public Builder covisitStore(PairStore v) { covisitStore = v; return this; }
         public Builder trendingWindow(Duration v) { trendingWindow = v; return this; }
         public Builder trendingBucket(Duration v) { trendingBucket = v; return this; }
         public Builder trendingTopN(int v) { trendingTopN = v; return this; }
@@ -225,7 +231,7 @@ public record TopologySettings(
         public TopologySettings build() {
             return new TopologySettings(historySize, maxPurchases, dedupeRetention, maxFutureSkew, covisitWindow,
                     covisitHalfLife, covisitTopM, covisitTracked, covisitMaxSources, typeWeights, covisitPublishInterval,
-                    trendingWindow, trendingBucket, trendingTopN, trendingPublishInterval, recommendK, seedItems,
+                    covisitStore, trendingWindow, trendingBucket, trendingTopN, trendingPublishInterval, recommendK, seedItems,
                     trendingWeight, maxCandidates, qualityWindow, userIdleTtl, userTtlSweepInterval, userTtlSweepLimit, limits);
         }
     }
