@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -99,6 +100,13 @@ public final class AppUnderTest implements AutoCloseable {
 
         public double bytesPerEvent() {
             return (double) bytes / events;
+        }
+    }
+
+    /** The co-visit pair store's fill: pairs and items. */
+    public record PairFill(long pairs, long items) {
+        public double pairsPerItem() {
+            return items == 0 ? 0 : (double) pairs / items;
         }
     }
 
@@ -304,6 +312,40 @@ public final class AppUnderTest implements AutoCloseable {
             });
         }
         return new HistoryFill(bytesPerEvent, usersAndEvents[0], usersAndEvents[1]);
+    }
+
+    /**
+     * The co-visit pair store's fill over all of the app's tasks: pairs and the items they belong to (what sizes
+     * the heap with {@code streamrec.covisit.store=in-memory}).
+     */
+    public PairFill pairs() {
+        ReadOnlyKeyValueStore<Bytes, byte[]> store = streams.store(StoreQueryParameters.fromNameAndType(
+                StreamrecTopology.COVISIT_STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
+        long pairs = 0;
+        long items = 0;
+        byte[] lastItem = null;
+        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                byte[] key = all.next().key.get();
+                pairs++;
+                // key: the item's UTF-8 length as a varint, its bytes, then the neighbour's; one item's keys are adjacent
+                int length = 0;
+                int at = 0;
+                for (int shift = 0; ; shift += 7) {
+                    byte b = key[at++];
+                    length |= (b & 0x7F) << shift;
+                    if (b >= 0) {
+                        break;
+                    }
+                }
+                byte[] item = java.util.Arrays.copyOfRange(key, 0, at + length);
+                if (!java.util.Arrays.equals(item, lastItem)) {
+                    items++;
+                    lastItem = item;
+                }
+            }
+        }
+        return new PairFill(pairs, items);
     }
 
     private void publish(List<UserEvent> events, String label) {

@@ -120,7 +120,8 @@ public final class BenchCommand implements Callable<Integer> {
             + "topic_latency_ms {p50, p99, max}, bytes_written_per_event and records_written_per_event (steady "
             + "heuristic window until the app is idle again, as the app's producers sent them: every topic the app "
             + "writes, changelogs and repartitions included, batch overhead included, transaction markers not), "
-            + "history_bytes_per_event, load_average {before, after} (1/5/15 min of /proc/loadavg), and the details."})
+            + "history_bytes_per_event, covisit_pairs and covisit_items (the pair store's fill after the latency phase), "
+            + "load_average {before, after} (1/5/15 min of /proc/loadavg), and the details."})
     Path jsonOut;
 
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input topic (default: ${DEFAULT-VALUE}).")
@@ -339,6 +340,11 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("history_bytes_per_event", history.bytesPerEvent());
             report.put("history_events_per_user", history.eventsPerUser());
             report.put("history_users", history.users());
+            AppUnderTest.PairFill pairs = app.pairs();
+            System.out.printf(Locale.ROOT, "bench: the co-visit pair store holds %,d pairs of %,d items (%.1f per item)%n",
+                    pairs.pairs(), pairs.items(), pairs.pairsPerItem());
+            report.put("covisit_pairs", pairs.pairs());
+            report.put("covisit_items", pairs.items());
             report.put("warmup_events", warmupEvents);
             report.put("measured_events", events);
             report.put("written_per_topic", perTopic(pipeline));
