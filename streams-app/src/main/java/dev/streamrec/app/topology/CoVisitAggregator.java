@@ -25,6 +25,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The item side of the co-visitation graph (runs in the item-partitioned sub-topology).
@@ -63,6 +65,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class CoVisitAggregator implements Processor<String, ItemSignal, String, ItemNeighbours> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CoVisitAggregator.class);
+    /** Heap per pair of the in-memory pair store, the upper of the measured 136-192 bytes (TOPOLOGY.md, "Pair store"). */
+    static final long HEAP_BYTES_PER_PAIR = 192;
+
     /** Most wall-clock time one punctuation spends publishing (it goes on at the next one). */
     private static final long SLICE_NANOS = 5_000_000;
     /** Changed items published between two looks at the clock. */
@@ -92,6 +98,10 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private final int tracked;
     private final int topM;
     private final Duration publishInterval;
+    /** Whether the pairs are on the heap ({@code streamrec.covisit.store=in-memory}): then their share of it is watched. */
+    private final boolean pairsOnHeap;
+    /** Whether this task warned that its pairs take much of the heap (once per task). */
+    private boolean heapWarned;
     /** The items' tops, least recently updated first (see the class doc: in memory). */
     private final Map<String, Top> tops = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -206,6 +216,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         this.tracked = settings.covisitTracked();
         this.topM = settings.covisitTopM();
         this.publishInterval = settings.covisitPublishInterval();
+        this.pairsOnHeap = settings.covisitStore() == PairStore.IN_MEMORY;
     }
 
     @Override
@@ -412,6 +423,13 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
                 return;
             }
             passStartedAt = now;
+            if (pairsOnHeap && !heapWarned) {
+                String warning = heapWarning(pairs.approximateNumEntries(), Runtime.getRuntime().maxMemory());
+                if (warning != null) {
+                    heapWarned = true;
+                    LOG.warn("Task {}: {}", context.taskId(), warning);
+                }
+            }
             pass = changed.iterator();
             changed = new HashSet<>(); // an item changed during the pass waits for the next one
         }
@@ -424,6 +442,20 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
                 return;
             }
         } while (System.nanoTime() < deadline);
+    }
+
+    /**
+     * A warning when one task's pairs on the heap take a quarter of the heap or more (an instance runs one task
+     * per item partition it owns, so a few such tasks exhaust it), else null.
+     */
+    static String heapWarning(long pairs, long maxHeapBytes) {
+        long bytes = pairs * HEAP_BYTES_PER_PAIR;
+        if (bytes < maxHeapBytes / 4) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "its %,d co-visit pairs take about %,d MB of the %,d MB heap "
+                + "(streamrec.covisit.store=in-memory, up to %d bytes a pair); raise the heap (-Xmx) or set "
+                + "streamrec.covisit.store=persistent", pairs, bytes >> 20, maxHeapBytes >> 20, HEAP_BYTES_PER_PAIR);
     }
 
     /**
