@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * bytes in the changelog, see {@link #pairValue}) instead of the item's whole neighbour list (up to
  * {@code streamrec.covisit.tracked} entries, ~1.8 KB). The store is RocksDB behind the record cache (a pair
  * updated several times between two commits reaches the changelog once) or a map on the heap
- * ({@code streamrec.covisit.store}, {@link PairStore}); this class works the same on either. A pair's score is kept as of its own time and
- * decayed by {@code 2^(-Δt/half-life)} when it is next updated or read, an older co-visit is decayed on
- * arrival.
+ * ({@code streamrec.covisit.store}, {@link PairStore}); this class works the same on either. A pair's score is
+ * kept as of its own time and decayed by {@code 2^(-Δt/half-life)} when it is next updated or read, an older
+ * co-visit is decayed on arrival.
  *
  * <p>Publication: a wall-clock punctuation publishes each changed item's top {@code streamrec.covisit.top-m}
  * to the compacted item-neighbours topic, which every instance reads as a global store, decayed to the
