@@ -63,8 +63,8 @@ public class StreamrecConfiguration {
                         EventType.ADD_TO_CART, weights.addToCart(), EventType.PURCHASE, weights.purchase()),
                 covisit.publishInterval(), PairStore.parse(covisit.store()), trending.window(), trending.bucket(),
                 trending.topN(), trending.publishInterval(), recommend.k(), recommend.seedItems(),
-                recommend.trendingWeight(), recommend.maxCandidates(), quality.window(), users.idleTtl(), users.ttlSweepInterval(),
-                users.ttlSweepLimit(),
+                recommend.trendingWeight(), recommend.maxCandidates(), quality.window(), users.idleTtl(),
+                users.ttlSweepInterval(), users.ttlSweepLimit(),
                 new InputLimits(limits.maxRecordBytes(), limits.maxIdChars(), limits.maxContextEntries(),
                         limits.maxContextKeyChars(), limits.maxContextValueChars()));
     }
