@@ -324,8 +324,8 @@ public final class StreamrecTopology {
      * The co-visit pair store ({@code streamrec.covisit.store}). RocksDB is cached: a pair updated several times
      * between commits reaches the changelog and RocksDB once, and a cached pair is not read from RocksDB (without
      * the cache a bench run was slower). The heap map is not: its reads cost less than the cache's own sorted
-     * map, and pairs seldom repeat within a commit interval (about 24 changelog records per event either way,
-     * BENCHMARKS.md, issue 11, "Pair store on the heap").
+     * map, and pairs seldom repeat within a commit interval (21 changelog records per event with the cache, 24
+     * without; BENCHMARKS.md, issue 11, "Pair store on the heap").
      */
     private static StoreBuilder<KeyValueStore<Bytes, byte[]>> pairStore(PairStore kind) {
         var builder = Stores.keyValueStoreBuilder(kind == PairStore.IN_MEMORY
