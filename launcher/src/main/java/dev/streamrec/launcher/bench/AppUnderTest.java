@@ -15,6 +15,7 @@ import dev.streamrec.app.Application;
 import dev.streamrec.app.cli.EventPublisher;
 import dev.streamrec.app.model.ModelManager;
 import dev.streamrec.app.topology.History;
+import dev.streamrec.app.topology.PairStore;
 import dev.streamrec.app.topology.StreamrecTopology;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserEvent;
@@ -323,23 +324,12 @@ public final class AppUnderTest implements AutoCloseable {
                 StreamrecTopology.COVISIT_STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
         long pairs = 0;
         long items = 0;
-        byte[] lastItem = null;
+        String lastItem = null;
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {
-                byte[] key = all.next().key.get();
+                String item = PairStore.itemOf(all.next().key.get());
                 pairs++;
-                // key: the item's UTF-8 length as a varint, its bytes, then the neighbour's; one item's keys are adjacent
-                int length = 0;
-                int at = 0;
-                for (int shift = 0; ; shift += 7) {
-                    byte b = key[at++];
-                    length |= (b & 0x7F) << shift;
-                    if (b >= 0) {
-                        break;
-                    }
-                }
-                byte[] item = java.util.Arrays.copyOfRange(key, 0, at + length);
-                if (!java.util.Arrays.equals(item, lastItem)) {
+                if (!item.equals(lastItem)) { // one item's keys are adjacent
                     items++;
                     lastItem = item;
                 }

@@ -66,8 +66,6 @@ import org.slf4j.LoggerFactory;
 final class CoVisitAggregator implements Processor<String, ItemSignal, String, ItemNeighbours> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoVisitAggregator.class);
-    /** Heap per pair of the in-memory pair store, the upper of the measured 136-192 bytes (TOPOLOGY.md, "Pair store"). */
-    static final long HEAP_BYTES_PER_PAIR = 192;
 
     /** Most wall-clock time one punctuation spends publishing (it goes on at the next one). */
     private static final long SLICE_NANOS = 5_000_000;
@@ -424,7 +422,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
             }
             passStartedAt = now;
             if (pairsOnHeap && !heapWarned) {
-                String warning = heapWarning(pairs.approximateNumEntries(), Runtime.getRuntime().maxMemory());
+                String warning = PairStore.heapWarning(pairs.approximateNumEntries(), Runtime.getRuntime().maxMemory());
                 if (warning != null) {
                     heapWarned = true;
                     LOG.warn("Task {}: {}", context.taskId(), warning);
@@ -442,20 +440,6 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
                 return;
             }
         } while (System.nanoTime() < deadline);
-    }
-
-    /**
-     * A warning when one task's pairs on the heap take a quarter of the heap or more (an instance runs one task
-     * per item partition it owns, so a few such tasks exhaust it), else null.
-     */
-    static String heapWarning(long pairs, long maxHeapBytes) {
-        long bytes = pairs * HEAP_BYTES_PER_PAIR;
-        if (bytes < maxHeapBytes / 4) {
-            return null;
-        }
-        return String.format(java.util.Locale.ROOT, "its %,d co-visit pairs take about %,d MB of the %,d MB heap "
-                + "(streamrec.covisit.store=in-memory, up to %d bytes a pair); raise the heap (-Xmx) or set "
-                + "streamrec.covisit.store=persistent", pairs, bytes >> 20, maxHeapBytes >> 20, HEAP_BYTES_PER_PAIR);
     }
 
     /**

@@ -15,6 +15,28 @@ public enum PairStore {
      */
     IN_MEMORY;
 
+    /** Heap per pair on the heap, the upper of the measured 136-192 bytes (TOPOLOGY.md, "Pair store"). */
+    static final long HEAP_BYTES_PER_PAIR = 192;
+
+    /**
+     * A warning when one task's pairs on the heap take a quarter of the heap or more (an instance runs one task
+     * per item partition it owns, so a few such tasks exhaust it), else null.
+     */
+    static String heapWarning(long pairs, long maxHeapBytes) {
+        long bytes = pairs * HEAP_BYTES_PER_PAIR;
+        if (bytes < maxHeapBytes / 4) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "its %,d co-visit pairs take about %,d MB of the %,d MB heap "
+                + "(streamrec.covisit.store=in-memory, up to %d bytes a pair); raise the heap (-Xmx) or set "
+                + "streamrec.covisit.store=persistent", pairs, bytes >> 20, maxHeapBytes >> 20, HEAP_BYTES_PER_PAIR);
+    }
+
+    /** The item of a key of the pair store (for tools that read the store, e.g. the bench's fill count). */
+    public static String itemOf(byte[] pairKey) {
+        return CoVisitAggregator.itemOf(pairKey);
+    }
+
     /** {@code persistent} or {@code in-memory}, as written in {@code application.yml}. */
     public static PairStore parse(String value) {
         String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);

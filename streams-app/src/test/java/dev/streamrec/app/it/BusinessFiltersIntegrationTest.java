@@ -151,9 +151,7 @@ class BusinessFiltersIntegrationTest {
 
     private static void awaitNeighbours(TestApp app, String item, List<String> neighbours) {
         TestApp.await(item + "'s neighbours " + neighbours, Duration.ofSeconds(30), () -> {
-            dev.streamrec.avro.internal.ItemNeighbours list = app.streams().store(StoreQueryParameters.fromNameAndType(
-                    StreamrecTopology.NEIGHBOURS_GLOBAL_STORE,
-                    QueryableStoreTypes.<String, dev.streamrec.avro.internal.ItemNeighbours>keyValueStore())).get(item);
+            dev.streamrec.avro.internal.ItemNeighbours list = app.neighbours(item);
             return list != null && list.getNeighbours().stream().map(n -> n.getItemId()).toList().containsAll(neighbours);
         });
     }

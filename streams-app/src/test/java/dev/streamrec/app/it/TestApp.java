@@ -90,6 +90,18 @@ final class TestApp {
         return ctx.getBean(KafkaStreams.class, Qualifiers.byName("default"));
     }
 
+    /** The item's published neighbour list as this instance's global store holds it; null when absent or not queryable yet. */
+    dev.streamrec.avro.internal.ItemNeighbours neighbours(String item) {
+        try {
+            return streams().store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
+                    dev.streamrec.app.topology.StreamrecTopology.NEIGHBOURS_GLOBAL_STORE,
+                    org.apache.kafka.streams.state.QueryableStoreTypes
+                            .<String, dev.streamrec.avro.internal.ItemNeighbours>keyValueStore())).get(item);
+        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException notQueryableYet) {
+            return null;
+        }
+    }
+
     String baseUrl() {
         return "http://localhost:" + ctx.getBean(EmbeddedServer.class).getPort();
     }

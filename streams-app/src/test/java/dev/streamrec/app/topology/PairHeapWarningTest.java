@@ -15,11 +15,11 @@ class PairHeapWarningTest {
 
     @Test
     void shouldWarnFromAQuarterOfTheHeapAtTheUpperBytesPerPair() {
-        long quarter = GIB / 4 / CoVisitAggregator.HEAP_BYTES_PER_PAIR; // 1,398,101 pairs of 192 bytes in a 1 GiB heap
-        assertThat(CoVisitAggregator.heapWarning(quarter - 1, GIB)).isNull();
-        assertThat(CoVisitAggregator.heapWarning(quarter + 1, GIB))
+        long quarter = GIB / 4 / PairStore.HEAP_BYTES_PER_PAIR; // 1,398,101 pairs of 192 bytes in a 1 GiB heap
+        assertThat(PairStore.heapWarning(quarter - 1, GIB)).isNull();
+        assertThat(PairStore.heapWarning(quarter + 1, GIB))
                 .contains("1,398,102 co-visit pairs take about 256 MB of the 1,024 MB heap")
                 .contains("streamrec.covisit.store=persistent");
-        assertThat(CoVisitAggregator.heapWarning(0, GIB)).isNull();
+        assertThat(PairStore.heapWarning(0, GIB)).isNull();
     }
 }
