@@ -82,7 +82,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "pooling",
             description = "Graph to time: pooling, hybrid (pooling + a random 100-neighbour co-occurrence table), hybrid-ease "
                     + "(the hybrid + a random --ease-neighbours table read over --ease-window events, as the EASE table), "
-                    + "hybrid-ease-dense (the hybrid + a random dense [V+1, V+1] EASE matrix read over --ease-window events, "
+                    + "hybrid-ease-dense (the hybrid + random dense EASE factors, [V+1, --ease-rank] each, read over --ease-window events, "
                     + "default " + HybridWeight.DEFAULT_DENSE_EASE_WINDOW + ", as --ease-dense) or sasrec "
                     + "(2 self-attention blocks) (default: ${DEFAULT-VALUE}).")
     String modelKind;
@@ -91,6 +91,10 @@ public final class ScorerBenchCommand implements Callable<Integer> {
             + "chooses, HybridWeight.MAX_EASE_WINDOW); hybrid-ease-dense: events the dense term reads (default: "
             + "HybridWeight.DEFAULT_DENSE_EASE_WINDOW).")
     Integer easeWindow;
+
+    @Option(names = "--ease-rank", description = "hybrid-ease-dense: rank of the dense term's factors (default: "
+            + "HybridWeight.DENSE_EASE_RANK, capped at the catalogue's rows).")
+    Integer easeRank;
 
     @Option(names = "--ease-neighbours", description = "hybrid-ease: neighbours per item in the long table (default: "
             + "HybridWeight.EASE_NEIGHBOURS).")
@@ -195,7 +199,8 @@ public final class ScorerBenchCommand implements Callable<Integer> {
             case "hybrid-ease-dense" -> new HybridModel(SeqRecModel.initialise(new Vocabulary(ids), dim, history,
                     AgeBuckets.DEFAULT_BOUNDARIES, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
                     HybridWeight.MAX_WINDOW, 16, 7L), null, DenseEase.random(ids.size() + 1,
-                    easeWindow == null ? HybridWeight.DEFAULT_DENSE_EASE_WINDOW : easeWindow, 0.05, 8L));
+                    easeWindow == null ? HybridWeight.DEFAULT_DENSE_EASE_WINDOW : easeWindow,
+                    Math.min(easeRank == null ? HybridWeight.DENSE_EASE_RANK : easeRank, ids.size() + 1), 0.05, 8L));
             default -> throw new IllegalArgumentException("--model is pooling, hybrid, hybrid-ease, hybrid-ease-dense or sasrec, not "
                     + modelKind);
         };

@@ -103,10 +103,10 @@ final class ModelOptions {
 
     @Option(names = "--ease-dense", arity = "0..1", fallbackValue = "" + HybridWeight.DEFAULT_DENSE_EASE_WINDOW,
             paramLabel = "EVENTS", description = "Hybrid only: let validation add the dense EASE term (every EASE weight, "
-            + "a multi-hot history times a [V+1, V+1] matrix in the graph) read over at most EVENTS events (default when "
+            + "factored to rank " + HybridWeight.DENSE_EASE_RANK + " in the graph) read over at most EVENTS events (default when "
             + "given without a value: " + HybridWeight.DEFAULT_DENSE_EASE_WINDOW + "), instead of --ease's table; catalogues "
             + "of at most " + HybridWeight.EASE_MAX_ITEMS + " items. Lifts ML-100K's HR@20 from 1.165x to about 1.26x the best "
-            + "baseline but costs about 2-8x the pooling model per candidate-mode call, more the more events it reads (trainer README); off by default.")
+            + "baseline but costs 2.4-4.2x the pooling model per candidate-mode call, more the more events it reads (trainer README); off by default.")
     Integer easeDense;
 
     @Option(names = "--keep-versions", defaultValue = "" + TrainingPipeline.Settings.KEEP_VERSIONS,

@@ -120,34 +120,38 @@ public final class CoVisitations {
         }
 
         /**
-         * The dense EASE term of {@code mix} ({@code mix.ease()} x every EASE weight, read over the last
+         * The dense EASE term of {@code mix} ({@code mix.ease()} x every EASE weight, factored, read over the last
          * {@code mix.easeWindow()} events), or null when the mixture has none (or has the top-neighbour table).
          */
         public DenseEase denseEase(Mix mix) {
             if (mix.ease() == 0 || !mix.dense()) {
                 return null;
             }
-            float[] b = denseWeights(mix.lambda());
-            float[] w = new float[b.length];
+            DenseEase f = denseFactors(mix.lambda());
+            float[] out = new float[f.out.length];
             float c = (float) mix.ease();
-            for (int i = 0; i < b.length; i++) {
-                w[i] = c * b[i];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = c * f.out[i];
             }
-            return new DenseEase(rows.catalogue.size() + 1, mix.easeWindow(), w);
+            return new DenseEase(f.rows, mix.easeWindow(), f.rank, f.in, out);
         }
 
-        /** EASE's dense weights at ridge {@code lambda} in vocabulary rows ([n+1, n+1], row and column 0 zero), on first use. */
-        private synchronized float[] denseWeights(double lambda) {
+        /**
+         * EASE's weights at ridge {@code lambda} factored at rank {@link HybridWeight#DENSE_EASE_RANK} ({@link LowRank}),
+         * in vocabulary rows ([n+1, rank], row 0 zero), at coefficient 1, on first use.
+         */
+        private synchronized DenseEase denseFactors(double lambda) {
             return denseEase.computeIfAbsent(lambda, l -> {
-                double[][] b = Ease.weights(rows, l);
-                int n = b.length + 1;
-                float[] w = new float[n * n];
-                for (int a = 0; a < b.length; a++) {
-                    for (int i = 0; i < b.length; i++) {
-                        w[(a + 1) * n + i + 1] = (float) b[a][i];
-                    }
+                LowRank.Factors f = LowRank.ofScores(Ease.weights(rows, l), Ease.gram(rows), HybridWeight.DENSE_EASE_RANK, 1);
+                int n = f.n() + 1;
+                int k = f.k();
+                float[] in = new float[n * k];
+                float[] out = new float[n * k];
+                for (int i = 0; i < f.n() * k; i++) {
+                    in[k + i] = (float) f.in()[i];
+                    out[k + i] = (float) f.out()[i];
                 }
-                return w;
+                return new DenseEase(n, 1, k, in, out);
             });
         }
 
@@ -157,7 +161,7 @@ public final class CoVisitations {
         }
 
         private final java.util.Map<Double, ItemGraph> ease = new java.util.HashMap<>();
-        private final java.util.Map<Double, float[]> denseEase = new java.util.HashMap<>();
+        private final java.util.Map<Double, DenseEase> denseEase = new java.util.HashMap<>();
     }
 
     /**

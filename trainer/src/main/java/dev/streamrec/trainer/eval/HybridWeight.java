@@ -90,6 +90,12 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
      */
     public static final int DEFAULT_DENSE_EASE_WINDOW = 200;
 
+    /**
+     * Rank of the dense EASE term's factors ({@link LowRank}): on ML-100K seed 1 (full dense matrix test HR@20 0.371,
+     * NDCG@10 0.131) rank 64 / 128 / 256 kept 0.352 / 0.360 / 0.365 and 0.128 / 0.128 / 0.133 (trainer README).
+     */
+    public static final int DENSE_EASE_RANK = 256;
+
     /** The readings tried up to {@code max}: those of {@link #DENSE_EASE_WINDOWS} below it, and {@code max}. */
     static int[] denseEaseWindows(int max) {
         return java.util.stream.IntStream.concat(java.util.Arrays.stream(DENSE_EASE_WINDOWS).filter(w -> w < max),

@@ -106,8 +106,8 @@ public final class OnnxExporter {
     }
 
     /**
-     * As above, plus, when {@code denseEase} is not null, the dense EASE term: the first
-     * {@code denseEase.window} history columns as a multi-hot row times the [V+1, V+1] weight matrix.
+     * As above, plus, when {@code denseEase} is not null, the dense EASE term: the first {@code denseEase.window}
+     * history columns as a multi-hot row times the factor {@code in}, times {@code out} for the rows scored.
      */
     public static void write(SeqRecModel model, CoVisitation coVisitation, CoVisitation longTerm, DenseEase denseEase,
                              Metadata metadata, Path file) {
@@ -146,7 +146,8 @@ public final class OnnxExporter {
         return build(m, coVisitation, longTerm, null, metadata, denseSignalMaxRows);
     }
 
-    static final String DENSE_EASE_WEIGHTS = "dense_ease_weights";
+    static final String DENSE_EASE_IN = "dense_ease_in";
+    static final String DENSE_EASE_OUT = "dense_ease_out";
 
     static ModelProto build(SeqRecModel m, CoVisitation coVisitation, CoVisitation longTerm, DenseEase denseEase,
                             Metadata metadata, int denseSignalMaxRows) {
@@ -227,11 +228,12 @@ public final class OnnxExporter {
                     null);
         }
         if (cov != null && denseEase != null) {
-            // Full catalogue: a multi-hot times W; candidates: single weights gathered for them when a call reads
-            // few enough (see denseEaseForCandidates), so such a candidate call never pays the [B, V+1] product.
-            String weights = g.floats(DENSE_EASE_WEIGHTS, denseEase.weights, denseEase.rows, denseEase.rows);
+            // One user vector Σ in(a) over the distinct history rows, shared by both modes: full-catalogue mode
+            // multiplies it by every row of out, candidate mode by its candidates' rows only.
+            String in = g.floats(DENSE_EASE_IN, denseEase.in, denseEase.rows, denseEase.rank);
+            String out = g.floats(DENSE_EASE_OUT, denseEase.out, denseEase.rows, denseEase.rank);
             cov = new CoVisitationInputs(cov.rows(), cov.weights(), cov.tableRows(), cov.dense(),
-                    new DenseEaseInputs(denseRows, weights, denseEase.rows, null, null));
+                    new DenseEaseInputs(denseEaseUser(g, denseRows, in, denseEase.rows, zero, one), out));
         }
 
         // One If picks the mode, so each call runs only its own branch: ONNX Runtime does not skip
@@ -240,10 +242,6 @@ public final class OnnxExporter {
         String candidateRows = vocabEncoder(g, m.vocabulary, ModelContract.CANDIDATES, "candidate_rows");
         String anyKnown = g.op("ReduceMax", List.of(candidateRows), intAttr("keepdims", 0));
         String fullCatalog = g.op("Equal", List.of(anyKnown, unknownRow));
-        if (cov != null && cov.denseEase() != null) {
-            cov = new CoVisitationInputs(cov.rows(), cov.weights(), cov.tableRows(), cov.dense(),
-                    denseEaseProductIfNeeded(g, cov.denseEase(), candidateRows, fullCatalog, zero, one, two));
-        }
         g.opMulti("If", List.of(fullCatalog), List.of(ModelContract.SCORES, ModelContract.TOP_ITEMS, ModelContract.TOP_SCORES),
                 GraphBuilder.graphAttr("then_branch", fullCatalogBranch(m.vocabulary, u, candidateRows, itemOut, itemBias, masked, one, two, zero, cov)),
                 GraphBuilder.graphAttr("else_branch", candidateBranch(u, candidateRows, itemOut, itemBias, masked, unknownRow, one,
@@ -293,7 +291,8 @@ public final class OnnxExporter {
                     stringAttr("reduction", "add"));
             all = g.op("Add", List.of(all, signal));
             if (cov.denseEase() != null) {
-                all = g.op("Add", List.of(all, cov.denseEase().product()));
+                all = g.op("Add", List.of(all, g.op("Gemm", List.of(cov.denseEase().user(), cov.denseEase().out()),
+                        intAttr("transB", 1))));
             }
         }
         String excludeRows = vocabEncoder(g, vocabulary, ModelContract.EXCLUDE, "exclude_rows");
@@ -358,7 +357,9 @@ public final class OnnxExporter {
             raw = g.op("Add", List.of(raw, signal));
         }
         if (cov != null && cov.denseEase() != null) {
-            raw = g.op("Add", List.of(raw, denseEaseForCandidates(g, cov.denseEase(), candidateRows, zero, one, two)));
+            String out = g.op("Gather", List.of(cov.denseEase().out(), candidateRows), intAttr("axis", 0));
+            raw = g.op("Add", List.of(raw, g.op("Squeeze", List.of(g.op("MatMul", List.of(out,
+                    g.op("Unsqueeze", List.of(cov.denseEase().user(), two)))), two))));
         }
         String unknown = g.op("Equal", List.of(candidateRows, unknownRow));
         String scores = g.op("Where", List.of(unknown, masked, raw));
@@ -380,123 +381,31 @@ public final class OnnxExporter {
     }
 
     /**
-     * The dense EASE term's inputs, outer-graph values both branches read: {@code historyRows} int64 [B, L] (the
-     * term's own reading, vocabulary rows, 0 for unknown ids and padding), {@code weights} float [rows, rows]
-     * (row 0 zero), {@code gather} (bool scalar: candidate mode gathers) and {@code product} (float [B, V+1], the
-     * product; [B, 0] when nobody reads it), the last two null until {@link #denseEaseProductIfNeeded}.
+     * The dense EASE term's inputs, outer-graph values both branches read: {@code user} float [B, rank] (Σ in(a) over
+     * the distinct rows of the term's reading) and {@code out} float [rows, rank] (row 0 zero).
      */
-    record DenseEaseInputs(String historyRows, String weights, long rows, String gather, String product) {
+    record DenseEaseInputs(String user, String out) {
     }
 
     /**
-     * The product, computed in the outer graph's own If (not nested inside a mode branch: nested, it measured 0.3-1.1
-     * ms slower per call) when the call is in full-catalogue mode or reads too many weights to gather them
-     * ({@link #denseEaseForCandidates}); otherwise a [B, 0] placeholder.
-     */
-    static DenseEaseInputs denseEaseProductIfNeeded(GraphBuilder g, DenseEaseInputs e, String candidateRows,
-                                                    String fullCatalog, String zero, String one, String two) {
-        String reads = g.op("Mul", List.of(
-                g.op("Add", List.of(g.op("Slice", List.of(g.op("Shape", List.of(e.historyRows())), one, two, zero)), one)),
-                g.op("Slice", List.of(g.op("Shape", List.of(candidateRows)), one, two, zero))));
-        String limit = g.longs("c_dense_ease_gather_limit", new long[] {e.rows() * e.rows() / denseEaseGatherRatio}, 1);
-        String gather = g.op("Squeeze", List.of(g.op("LessOrEqual", List.of(reads, limit)), zero));
-        String needed = g.op("Or", List.of(fullCatalog, g.op("Not", List.of(gather))));
-
-        GraphBuilder product = new GraphBuilder("dense_ease_product", "dp_");
-        product.output(denseEaseProduct(product, e, zero, one), DataType.FLOAT, "B", "R");
-        GraphBuilder none = new GraphBuilder("dense_ease_no_product", "dn_");
-        String batch = none.op("Slice", List.of(none.op("Shape", List.of(e.historyRows())), zero, one, zero));
-        none.output(none.op("ConstantOfShape", List.of(none.op("Concat", List.of(batch, zero), intAttr("axis", 0))),
-                tensorAttr("value", GraphBuilder.scalarTensor(DataType.FLOAT, 0f, 0, false))), DataType.FLOAT, "B", "R");
-        String signal = "dense_ease_signal";
-        g.opMulti("If", List.of(needed), List.of(signal), GraphBuilder.graphAttr("then_branch", product.build()),
-                GraphBuilder.graphAttr("else_branch", none.build()));
-        return new DenseEaseInputs(e.historyRows(), e.weights(), e.rows(), gather, signal);
-    }
-
-    /**
-     * The product, for full-catalogue mode and large candidate calls: e = multi-hot(history rows) x W, [B, V+1] x
-     * [V+1, V+1]. The multi-hot is 1 at every row the history holds (a repeated item counts once, as in EASE's binary
+     * The dense EASE term's user vector, [B, rank]: a multi-hot of the history rows times {@code in} ([B, V+1] x [V+1,
+     * rank]). The multi-hot is 1 at every row the history holds (a repeated item counts once, as in EASE's binary
      * matrix; the scatter writes the same 1 for every duplicate), and at row 0, always appended so that an empty
-     * history scatters something; W's row 0 is zero.
+     * history scatters something; row 0 of {@code in} is zero. (Gathering the distinct rows of {@code in} and summing
+     * them instead measured the same at 50 events and 1.3x slower at 200: trainer README, "The dense EASE term".)
      */
-    static String denseEaseProduct(GraphBuilder g, DenseEaseInputs e, String zero, String one) {
-        String batch = g.op("Slice", List.of(g.op("Shape", List.of(e.historyRows())), zero, one, zero));
+    static String denseEaseUser(GraphBuilder g, String historyRows, String in, long rows, String zero, String one) {
+        String batch = g.op("Slice", List.of(g.op("Shape", List.of(historyRows)), zero, one, zero));
         String padding = g.op("ConstantOfShape", List.of(g.op("Concat", List.of(batch, one), intAttr("axis", 0))),
                 tensorAttr("value", GraphBuilder.scalarTensor(DataType.INT64, 0f, 0L, false)));
-        String indices = g.op("Concat", List.of(e.historyRows(), padding), intAttr("axis", 1));
+        String indices = g.op("Concat", List.of(historyRows, padding), intAttr("axis", 1));
         String zeros = g.op("ConstantOfShape", List.of(g.op("Concat", List.of(batch,
-                g.longs(g.fresh("c_dense_ease_rows"), new long[] {e.rows()}, 1)), intAttr("axis", 0))),
+                g.longs("c_dense_ease_rows", new long[] {rows}, 1)), intAttr("axis", 0))),
                 tensorAttr("value", GraphBuilder.scalarTensor(DataType.FLOAT, 0f, 0, false)));
         String ones = g.op("ConstantOfShape", List.of(g.op("Shape", List.of(indices))),
                 tensorAttr("value", GraphBuilder.scalarTensor(DataType.FLOAT, 1f, 0, false)));
         String multiHot = g.op("ScatterElements", List.of(zeros, indices, ones), intAttr("axis", 1));
-        return g.op("MatMul", List.of(multiHot, e.weights()));
-    }
-
-    /**
-     * Candidate mode's dense EASE term, [B, C]: single weights gathered for the candidates
-     * ({@link #denseEaseCandidates}) when a call reads few enough of them, (L+1)·C ≤ (V+1)² / {@value
-     * #DENSE_EASE_GATHER_RATIO} per user, else the product ({@link #denseEaseProductIfNeeded}, computed in the outer
-     * graph) and the candidates' columns. An If picks
-     * one per call, from the shapes: a gathered weight costs about as much as a few hundred of the product's
-     * multiply-adds on the CPU (measured with bench-scorer, 1,682 items, 100 candidates: the gather wins at 50
-     * events and loses at 200; the trainer README, "The dense EASE term").
-     */
-    static String denseEaseForCandidates(GraphBuilder g, DenseEaseInputs e, String candidateRows, String zero, String one,
-                                         String two) {
-        GraphBuilder gathered = new GraphBuilder("dense_ease_gather", "dg_");
-        gathered.output(denseEaseCandidates(gathered, e, candidateRows, zero, one, two), DataType.FLOAT, "B", "C");
-        GraphBuilder columns = new GraphBuilder("dense_ease_columns", "dc_");
-        columns.output(columns.op("GatherElements", List.of(e.product(), candidateRows), intAttr("axis", 1)),
-                DataType.FLOAT, "B", "C");
-        String term = g.fresh("dense_ease_term");
-        g.opMulti("If", List.of(e.gather()), List.of(term), GraphBuilder.graphAttr("then_branch", gathered.build()),
-                GraphBuilder.graphAttr("else_branch", columns.build()));
-        return term;
-    }
-
-    /** See {@link #denseEaseForCandidates}: the gather when (L+1)·C ≤ (V+1)² / this, per user. */
-    static final long DENSE_EASE_GATHER_RATIO = 256;
-
-    /** The ratio graphs are built with; tests set 1 (always the gather) or Long.MAX_VALUE (always the product). */
-    static volatile long denseEaseGatherRatio = DENSE_EASE_GATHER_RATIO;
-
-    /**
-     * Candidate mode: e(c) = Σ over the distinct history rows h of W[h, c], only for the [B, C] candidates: single
-     * weights read from the flattened W at h·(V+1) + c ([B, L+1, C] int64 indices), no [B, V+1] product. A padding
-     * row 0 (W's row 0 is zero) is appended first so that an empty history still has one column. Distinct items
-     * count once, as in the multi-hot: each position j writes j at its row of a [B, V+1] table (ScatterElements;
-     * of equal rows one write wins) and reads the table back at its row; a position that does not read its own j
-     * repeats an item held by the winning position and reads row 0 instead. Unknown candidates (row 0) read column 0
-     * and are masked later. The read is a GatherElements over a [1, (V+1)²] view: Gather of the same single floats
-     * measured about twice as slow in an ONNX Runtime profile (11 ms against 5.3 ms for 64 x 201 x 100 reads).
-     */
-    static String denseEaseCandidates(GraphBuilder g, DenseEaseInputs e, String candidateRows, String zero, String one,
-                                      String two) {
-        String batch = g.op("Slice", List.of(g.op("Shape", List.of(e.historyRows())), zero, one, zero));
-        String padding = g.op("ConstantOfShape", List.of(g.op("Concat", List.of(batch, one), intAttr("axis", 0))),
-                tensorAttr("value", GraphBuilder.scalarTensor(DataType.INT64, 0f, 0L, false)));
-        String rows = g.op("Concat", List.of(e.historyRows(), padding), intAttr("axis", 1));
-        String rowsShape = g.op("Shape", List.of(rows));
-        String width = g.op("Squeeze", List.of(g.op("Slice", List.of(rowsShape, one, two, zero)), zero));
-        String positions = g.op("Expand", List.of(g.op("Range", List.of(g.longs(g.fresh("c_dense_ease_from"), new long[] {0}),
-                width, g.longs(g.fresh("c_dense_ease_step"), new long[] {1}))), rowsShape));
-        String table = g.op("ConstantOfShape", List.of(g.op("Concat", List.of(batch,
-                g.longs(g.fresh("c_dense_ease_rows"), new long[] {e.rows()}, 1)), intAttr("axis", 0))),
-                tensorAttr("value", GraphBuilder.scalarTensor(DataType.INT64, 0f, 0L, false)));
-        String owners = g.op("GatherElements", List.of(g.op("ScatterElements", List.of(table, rows, positions),
-                intAttr("axis", 1)), rows), intAttr("axis", 1));
-        String distinct = g.op("Where", List.of(g.op("Equal", List.of(owners, positions)), rows,
-                g.longs(g.fresh("c_dense_ease_zero_row"), new long[] {0})));
-        String stride = g.longs(g.fresh("c_dense_ease_stride"), new long[] {e.rows()});
-        String offsets = g.op("Mul", List.of(g.op("Unsqueeze", List.of(distinct, two)), stride));
-        String index = g.op("Add", List.of(offsets, g.op("Unsqueeze", List.of(candidateRows, one))));
-        String flatShape = g.longs(g.fresh("c_dense_ease_flat"), new long[] {1, -1}, 2);
-        String flat = g.op("Reshape", List.of(e.weights(), flatShape));
-        String picked = g.op("GatherElements", List.of(flat, g.op("Reshape", List.of(index, flatShape))), intAttr("axis", 1));
-        String perPosition = g.op("Reshape", List.of(picked, g.op("Shape", List.of(index))));
-        return g.opNamed("ReduceSum", List.of(perPosition, one), g.fresh("dense_ease_candidates"), intAttr("keepdims", 0));
+        return g.opNamed("MatMul", List.of(multiHot, in), "dense_ease_user");
     }
 
     static final String COV_ROWS = "cooccurrence_rows";

@@ -101,7 +101,7 @@ class EaseTest {
         dense.addTo(h, s);
 
         assertThat(dense.rows).isEqualTo(VOCABULARY.rows());
-        assertThat(dense.weights[b * dense.rows + a]).as("4 x B(b, a) = 4 x 2 / (2 + 1)").isCloseTo(8f / 3, within(1e-6f));
+        assertThat(dense.weight(b, a)).as("4 x B(b, a) = 4 x 2 / (2 + 1)").isCloseTo(8f / 3, within(1e-6f));
         assertThat(s[a]).as("4 x B(b, a); B(a, a) = 0").isCloseTo(8f / 3, within(1e-6f));
         assertThat(s[b]).as("4 x B(a, b) once, though a is read twice").isCloseTo(2.0f, within(1e-6f));
         assertThat(s[c]).as("c, beyond the reading, has no weight from a or b").isCloseTo(0f, within(1e-6f));

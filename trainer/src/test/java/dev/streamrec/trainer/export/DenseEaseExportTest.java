@@ -30,6 +30,7 @@ import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.eval.CoVisitations;
 import dev.streamrec.trainer.eval.HybridScorer;
 import dev.streamrec.trainer.eval.Scorer;
+import dev.streamrec.trainer.model.DenseEase;
 import dev.streamrec.trainer.model.HybridModel;
 import dev.streamrec.trainer.model.SeqRecModel;
 import dev.streamrec.trainer.train.Trainer;
@@ -39,10 +40,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The hybrid graph with the dense EASE term (a multi-hot history times the [V+1, V+1] weight matrix) computes
- * what the Java hybrid computes, in both modes: a reading longer than the pooling model's (40 events against
- * 10) and a shorter one (5), repeated items counted once. Candidate mode gathers single weights for the candidates
- * instead of the product (no [B, V+1] MatMul in its branch).
+ * The hybrid graph with the dense EASE term (a multi-hot history times the factor {@code in}, times {@code out} for
+ * the rows scored) computes what the Java hybrid computes, in both modes: a reading longer than the pooling model's
+ * (40 events against 10) and a shorter one (5), repeated items counted once, factors of full rank (this catalogue
+ * is smaller than the rank) and of low rank. Candidate mode reads only its candidates' rows of {@code out}.
  */
 class DenseEaseExportTest {
 
@@ -65,36 +66,26 @@ class DenseEaseExportTest {
         return new HybridModel(base, graphs.table(mix, 20), null, graphs.denseEase(mix));
     }
 
-    // Plain tests per candidate path rather than a @ParameterizedTest: Surefire's rerun of a failed
-    // parameterized invocation (rerunFailingTestsCount) can pass without re-checking it.
     @Test
-    void onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModesGathering() {
-        onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModes("gather");
+    void onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModes() {
+        onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModes(model(40), "w40");
     }
 
     @Test
-    void onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModesByProduct() {
-        onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModes("product");
+    void lowRankFactorsMatchToo() {
+        HybridModel full = model(40);
+        DenseEase lowRank = DenseEase.random(full.denseEase().rows, 40, 16, 0.3, 3L);
+        onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModes(
+                new HybridModel(base, full.coVisitation(), null, lowRank), "rank16");
     }
 
-    @Test
-    void aReadingShorterThanThePoolingModelsAndRepeatedItemsAlsoMatchGathering() {
-        aReadingShorterThanThePoolingModelsAndRepeatedItemsAlsoMatch("gather");
-    }
-
-    @Test
-    void aReadingShorterThanThePoolingModelsAndRepeatedItemsAlsoMatchByProduct() {
-        aReadingShorterThanThePoolingModelsAndRepeatedItemsAlsoMatch("product");
-    }
-
-    private void onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModes(String path) {
-        HybridModel model = model(40);
+    private void onnxMatchesTheJavaHybridOnAThousandRandomHistoriesInBothModes(HybridModel model, String version) {
         assertThat(model.maxHistory()).as("the graph reads the dense term's window").isEqualTo(40);
         SplittableRandom random = new SplittableRandom(11);
         List<EvalCase> cases = histories(model, random, 1_000, 60);
         List<List<String>> candidates = candidates(model, random, cases.size(), 8);
 
-        try (RecommenderSession session = open(model, "w40", path)) {
+        try (RecommenderSession session = open(model, version)) {
             float[][] java = new HybridScorer(model).scoreCandidates(cases, candidates);
             float[][] withoutDense = new HybridScorer(new HybridModel(base, model.coVisitation()))
                     .scoreCandidates(cases, candidates);
@@ -128,7 +119,8 @@ class DenseEaseExportTest {
         }
     }
 
-    private void aReadingShorterThanThePoolingModelsAndRepeatedItemsAlsoMatch(String path) {
+    @Test
+    void aReadingShorterThanThePoolingModelsAndRepeatedItemsAlsoMatch() {
         HybridModel model = model(5);
         assertThat(model.maxHistory()).as("the pooling model's 10 events").isEqualTo(10);
         SplittableRandom random = new SplittableRandom(5);
@@ -144,7 +136,7 @@ class DenseEaseExportTest {
         }
         List<List<String>> candidates = candidates(model, random, cases.size(), 6);
 
-        try (RecommenderSession session = open(model, "w5", path)) {
+        try (RecommenderSession session = open(model, "w5")) {
             float[][] java = new HybridScorer(model).scoreCandidates(cases, candidates);
             float[] onnx = session.scoreCandidates(encode(cases, model.maxHistory()), ItemRows.padded(candidates));
             for (int b = 0; b < java.length; b++) {
@@ -158,14 +150,7 @@ class DenseEaseExportTest {
 
     @Test
     void candidateModeCountsRepeatsOnceAndMasksUnknownAndPaddingCandidates() {
-        for (String path : List.of("gather", "product")) {
-            candidateModeCountsRepeatsOnceAndMasksUnknownAndPaddingCandidates(path);
-        }
-    }
-
-    private void candidateModeCountsRepeatsOnceAndMasksUnknownAndPaddingCandidates(String path) {
-        // The candidate path gathers single weights per (history position, candidate) and drops repeated rows itself:
-        // histories drawn from a pool of 3 items plus unknown ids (many repeats, some beyond the 40-event reading),
+        // Histories drawn from a pool of 3 items plus unknown ids (many repeats, some beyond the 40-event reading),
         // candidates of uneven width (padding), unknown ids and the history's own items.
         HybridModel model = model(40);
         SplittableRandom random = new SplittableRandom(17);
@@ -186,7 +171,7 @@ class DenseEaseExportTest {
             }
             candidates.add(row);
         }
-        try (RecommenderSession session = open(model, "repeats", path)) {
+        try (RecommenderSession session = open(model, "repeats")) {
             float[][] java = new HybridScorer(model).scoreCandidates(cases, candidates);
             ItemRows rows = ItemRows.padded(candidates);
             int width = rows.ids().length / cases.size();
@@ -202,41 +187,27 @@ class DenseEaseExportTest {
     }
 
     @Test
-    void candidateModeGathersUnlessACallReadsTooManyWeights() {
+    void theTermIsTwoFactorsAndCandidateModeReadsOnlyItsCandidatesRows() {
         HybridModel model = model(40);
         ModelProto proto = OnnxExporter.build(model.base(), model.coVisitation(), model.longTerm(), model.denseEase(),
                 new OnnxExporter.Metadata("seqrec", "structure", new ModelManifest.TrainedOn(1, 2, 3, "test"), Map.of()),
                 OnnxExporter.DENSE_SIGNAL_MAX_ROWS);
-        // the product: one MatMul on the matrix, in the outer graph's own If, run only when a call needs it
-        assertThat(proto.getGraph().getNodeList()).noneMatch(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
-        NodeProto productIf = proto.getGraph().getNodeList().stream()
-                .filter(n -> n.getOpType().equals("If") && n.getOutputList().contains("dense_ease_signal")).findFirst().orElseThrow();
-        assertThat(branch(productIf, "then_branch").getNodeList())
-                .anyMatch(n -> n.getOpType().equals("MatMul") && n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
-        assertThat(branch(productIf, "else_branch").getNodeList()).noneMatch(n -> n.getOpType().equals("MatMul"));
+        long rows = model.denseEase().rows;
+        long rank = model.denseEase().rank;
+        assertThat(proto.getGraph().getInitializerList()).filteredOn(t -> t.getName().startsWith("dense_ease_"))
+                .extracting(t -> t.getName() + t.getDimsList())
+                .containsExactlyInAnyOrder("dense_ease_in[" + rows + ", " + rank + "]", "dense_ease_out[" + rows + ", " + rank + "]");
+        // the user vector once, in the outer graph: the multi-hot times in
+        assertThat(proto.getGraph().getNodeList()).filteredOn(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_IN))
+                .extracting(NodeProto::getOpType).containsExactly("MatMul");
         NodeProto mode = proto.getGraph().getNodeList().stream()
                 .filter(n -> n.getOpType().equals("If") && n.getOutputList().contains(ModelContract.SCORES)).findFirst().orElseThrow();
-        assertThat(branch(mode, "then_branch").getNodeList()).as("full catalogue adds the product")
-                .noneMatch(n -> n.getOpType().equals("MatMul") && n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
-        GraphProto candidates = branch(mode, "else_branch");
-        assertThat(candidates.getNodeList()).noneMatch(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS));
-        NodeProto choice = ifNode(candidates);
-        GraphProto gather = branch(choice, "then_branch");
-        assertThat(gather.getNodeList()).noneMatch(n -> n.getOpType().equals("MatMul"));
-        assertThat(gather.getNodeList()).as("the gather reads the weights only through a [1, (V+1)²] view")
-                .filteredOn(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_WEIGHTS))
-                .extracting(NodeProto::getOpType).containsExactly("Reshape");
-        assertThat(branch(choice, "else_branch").getNodeList()).as("else the product's candidate columns")
-                .extracting(NodeProto::getOpType).containsExactly("GatherElements");
-        // the default limit: (V+1)² / 256 reads per user
-        long rows = model.denseEase().rows;
-        assertThat(proto.getGraph().getInitializerList()).anyMatch(t -> t.getName().equals("c_dense_ease_gather_limit")
-                && t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0)
-                == rows * rows / OnnxExporter.DENSE_EASE_GATHER_RATIO);
-    }
-
-    private static NodeProto ifNode(GraphProto graph) {
-        return graph.getNodeList().stream().filter(n -> n.getOpType().equals("If")).findFirst().orElseThrow();
+        assertThat(branch(mode, "then_branch").getNodeList()).as("full catalogue: every row of out")
+                .filteredOn(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_OUT))
+                .extracting(NodeProto::getOpType).containsExactly("Gemm");
+        assertThat(branch(mode, "else_branch").getNodeList()).as("candidates: their rows of out only")
+                .filteredOn(n -> n.getInputList().contains(OnnxExporter.DENSE_EASE_OUT))
+                .extracting(NodeProto::getOpType).containsExactly("Gather");
     }
 
     private static GraphProto branch(NodeProto node, String name) {
@@ -245,16 +216,10 @@ class DenseEaseExportTest {
 
     @Test
     void anEmptyHistoryGetsNoDenseTerm() {
-        for (String path : List.of("gather", "product")) {
-            anEmptyHistoryGetsNoDenseTerm(path);
-        }
-    }
-
-    private void anEmptyHistoryGetsNoDenseTerm(String path) {
         HybridModel model = model(40);
         List<EvalCase> empty = List.of(new EvalCase("u", List.of(), "", Fixtures.START, List.of()));
         List<List<String>> candidates = List.of(List.of(model.vocabulary().id(1), model.vocabulary().id(2)));
-        try (RecommenderSession session = open(model, "empty", path)) {
+        try (RecommenderSession session = open(model, "empty")) {
             float[] onnx = session.scoreCandidates(encode(empty, model.maxHistory()), ItemRows.padded(candidates));
             float[][] java = new HybridScorer(new HybridModel(base, model.coVisitation())).scoreCandidates(empty, candidates);
             assertThat(onnx[0]).isCloseTo(java[0][0], Offset.offset(1e-5f));
@@ -262,16 +227,9 @@ class DenseEaseExportTest {
         }
     }
 
-    /** Candidate mode's term by the given path: "gather" (single weights) or "product" (the [B, V+1] MatMul). */
-    private static RecommenderSession open(HybridModel model, String version, String path) {
-        ModelArtifact artifact;
-        OnnxExporter.denseEaseGatherRatio = path.equals("gather") ? 1 : Long.MAX_VALUE;
-        try {
-            artifact = ArtifactWriter.write(model, new OnnxExporter.Metadata("seqrec", version + path,
-                    new ModelManifest.TrainedOn(1, 2, 3, "test"), Map.of()), 42L, dir.resolve(version + "-" + path));
-        } finally {
-            OnnxExporter.denseEaseGatherRatio = OnnxExporter.DENSE_EASE_GATHER_RATIO;
-        }
+    private static RecommenderSession open(HybridModel model, String version) {
+        ModelArtifact artifact = ArtifactWriter.write(model, new OnnxExporter.Metadata("seqrec", version,
+                new ModelManifest.TrainedOn(1, 2, 3, "test"), Map.of()), 42L, dir.resolve(version));
         assertThat(artifact.manifest().maxHistory()).isEqualTo(model.maxHistory());
         RecommenderSession session = new SessionFactory(SessionSettings.defaults().withDevice(OnnxDevice.CPU)).open(artifact);
         session.verifyGolden();
