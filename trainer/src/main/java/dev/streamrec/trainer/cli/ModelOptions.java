@@ -98,15 +98,16 @@ final class ModelOptions {
 
     @Option(names = "--ease", description = "Hybrid only: let validation add the long-history EASE table (catalogues "
             + "of at most " + HybridWeight.EASE_MAX_ITEMS + " items). Lifts ML-100K's HR@20 a little but costs 4.5-8x the pooling "
-            + "model per candidate-mode call (trainer README); off by default.")
+            + "model per candidate-mode call (trainer README); off by default; replaces the dense EASE term.")
     boolean ease;
 
     @Option(names = "--ease-dense", arity = "0..1", fallbackValue = "" + HybridWeight.DEFAULT_DENSE_EASE_WINDOW,
             paramLabel = "EVENTS", description = "Hybrid only: let validation add the dense EASE term (every EASE weight, "
-            + "factored to rank " + HybridWeight.DENSE_EASE_RANK + " in the graph) read over at most EVENTS events (default when "
-            + "given without a value: " + HybridWeight.DEFAULT_DENSE_EASE_WINDOW + "), instead of --ease's table; catalogues "
-            + "of at most " + HybridWeight.EASE_MAX_ITEMS + " items. Lifts ML-100K's HR@20 from 1.165x to about 1.26x the best "
-            + "baseline but costs 2.4-4.2x the pooling model per candidate-mode call, more the more events it reads (trainer README); off by default.")
+            + "factored to rank " + HybridWeight.DENSE_EASE_RANK + " in the graph) read over at most EVENTS events; catalogues "
+            + "of at most " + HybridWeight.EASE_MAX_ITEMS + " items. Default " + TrainingSettings.DEFAULT_EASE_DENSE
+            + " (the events the streams app keeps per user); without a value " + HybridWeight.DEFAULT_DENSE_EASE_WINDOW
+            + " (ML-100K's HR@20 1.24x the best baseline instead of 1.19x; raise the app's streamrec.history.max-events "
+            + "to match); 0 turns it off. --ease replaces it with the top-20 table (trainer README).")
     Integer easeDense;
 
     @Option(names = "--keep-versions", defaultValue = "" + TrainingPipeline.Settings.KEEP_VERSIONS,
@@ -124,7 +125,7 @@ final class ModelOptions {
     TrainingSettings training() {
         return new TrainingSettings(dim, or(maxHistory, D.maxHistory()), or(epochs, D.maxEpochs()), D.patience(),
                 D.batchSize(), or(negatives, D.negatives()), or(learningRate, D.learningRate()), D.l2(), learnWeights,
-                denseLayer, itemBias, threads, seed, ease, easeDense == null ? 0 : easeDense);
+                denseLayer, itemBias, threads, seed, ease, ease ? 0 : easeDense == null ? TrainingSettings.DEFAULT_EASE_DENSE : easeDense);
     }
 
     SasRecSettings sasrec() {
