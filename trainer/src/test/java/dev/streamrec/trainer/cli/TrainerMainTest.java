@@ -43,4 +43,21 @@ class TrainerMainTest {
         TrainCommand.checkTenant("shop-b", null, "b-recs");
         TrainCommand.checkTenant("default", java.nio.file.Path.of("events.csv"), "seqrec");
     }
+
+    @Test
+    void theDenseEaseTermReadsFiftyEventsByDefaultAndTheOptionsChangeIt() {
+        assertThat(easeDense()).as("default: the events the app keeps").isEqualTo(50);
+        assertThat(easeDense("--ease-dense")).as("without a value").isEqualTo(200);
+        assertThat(easeDense("--ease-dense=100")).isEqualTo(100);
+        assertThat(easeDense("--ease-dense=0")).as("off").isZero();
+        assertThat(easeDense("--ease")).as("the table replaces it").isZero();
+        assertThat(dev.streamrec.trainer.train.TrainingSettings.defaults().easeDense()).isEqualTo(50);
+        assertThat(dev.streamrec.trainer.train.TrainingSettings.defaults().withEase(true).easeDense()).isZero();
+    }
+
+    private static int easeDense(String... args) {
+        TrainCommand command = new TrainCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.model.training().easeDense();
+    }
 }
