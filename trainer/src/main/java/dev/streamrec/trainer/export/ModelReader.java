@@ -41,10 +41,17 @@ public final class ModelReader {
         }
         Map<String, TensorProto> init = new HashMap<>();
         proto.getGraph().getInitializerList().forEach(t -> init.put(t.getName(), t));
-        NodeProto encoder = proto.getGraph().getNodeList().stream()
-                .filter(n -> n.getOutputCount() == 1 && n.getOutput(0).equals(OnnxExporter.HISTORY_ROWS))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(modelFile + " has no history LabelEncoder: not a streamrec model"));
+        // The history rows come from the history's LabelEncoder, directly or (when the dense EASE term reads a longer
+        // slice, encoded once) through a Slice of that encoder's output.
+        Map<String, NodeProto> producers = new HashMap<>();
+        proto.getGraph().getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+        NodeProto encoder = producers.get(OnnxExporter.HISTORY_ROWS);
+        while (encoder != null && encoder.getOpType().equals("Slice")) {
+            encoder = producers.get(encoder.getInput(0));
+        }
+        if (encoder == null || !encoder.getOpType().equals("LabelEncoder")) {
+            throw new IllegalArgumentException(modelFile + " has no history LabelEncoder: not a streamrec model");
+        }
         List<String> ids = encoder.getAttributeList().stream()
                 .filter(a -> a.getName().equals("keys_strings"))
                 .findFirst()

@@ -215,6 +215,18 @@ class DenseEaseExportTest {
     }
 
     @Test
+    void aWarmStartReadsThePoolingModelBackFromAGraphWithTheDenseTerm() {
+        // the history rows are then a Slice of the dense term's longer encoding, not the LabelEncoder itself
+        HybridModel model = model(40);
+        ModelArtifact artifact = ArtifactWriter.write(model, new OnnxExporter.Metadata("seqrec", "warm",
+                new ModelManifest.TrainedOn(1, 2, 3, "test"), Map.of()), 42L, dir.resolve("warm"));
+        SeqRecModel back = ModelReader.read(artifact.modelFile());
+        assertThat(back.vocabulary.ids()).isEqualTo(base.vocabulary.ids());
+        assertThat(back.itemIn).containsExactly(base.itemIn);
+        assertThat(back.itemOut).containsExactly(base.itemOut);
+    }
+
+    @Test
     void anEmptyHistoryGetsNoDenseTerm() {
         HybridModel model = model(40);
         List<EvalCase> empty = List.of(new EvalCase("u", List.of(), "", Fixtures.START, List.of()));
