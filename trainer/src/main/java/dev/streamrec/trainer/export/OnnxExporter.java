@@ -392,7 +392,8 @@ public final class OnnxExporter {
      * rank]). The multi-hot is 1 at every row the history holds (a repeated item counts once, as in EASE's binary
      * matrix; the scatter writes the same 1 for every duplicate), and at row 0, always appended so that an empty
      * history scatters something; row 0 of {@code in} is zero. (Gathering the distinct rows of {@code in} and summing
-     * them instead measured the same at 50 events and 1.3x slower at 200: trainer README, "The dense EASE term".)
+     * them instead measured about the same at 50 and 100 events and 1.3x slower at 200: trainer README, "The dense EASE
+     * term, factored".)
      */
     static String denseEaseUser(GraphBuilder g, String historyRows, String in, long rows, String zero, String one) {
         String batch = g.op("Slice", List.of(g.op("Shape", List.of(historyRows)), zero, one, zero));
