@@ -59,6 +59,7 @@ public final class ShopperSimulator {
     private final Map<Integer, Session> sessions = new HashMap<>();
     private final List<Integer> activeUsers = new ArrayList<>();
     private long sessionCounter;
+    private int lastSessionCluster = -1;
 
     private static final class Session {
         final String id;
@@ -128,10 +129,19 @@ public final class ShopperSimulator {
         return taste[Integer.parseInt(userId.substring("user-".length()))].clone();
     }
 
+    /**
+     * The cluster of the session that produced the last event from {@link #next} (ground truth for quality checks:
+     * that event's item came from this cluster's Zipf law with probability {@code loyalty}, else from the global one).
+     */
+    public int lastSessionCluster() {
+        return lastSessionCluster;
+    }
+
     /** The next event, stamped with the given event time. */
     public UserEvent next(long timestampMs) {
         int user = pickUser();
         Session s = sessions.get(user);
+        lastSessionCluster = s.cluster;
         int item;
         EventType type;
         if (s.funnelItem >= 0) {
