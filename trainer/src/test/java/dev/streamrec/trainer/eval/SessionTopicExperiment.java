@@ -85,7 +85,13 @@ public final class SessionTopicExperiment {
                 centre[t] = vec[random.nextInt(n)].clone();
             }
             int[] topic = new int[n];
-            for (int it = 0; it < 30; it++) {
+            if (Boolean.getBoolean("trueClusters")) {
+                // diagnosis only: the simulator's own clusters (item number mod 20) in place of the learned topics
+                for (int i = 0; i < n; i++) {
+                    topic[i] = Integer.parseInt(catalogue.id(i).substring(5)) % k;
+                }
+            }
+            for (int it = 0; it < (Boolean.getBoolean("trueClusters") ? 0 : 30); it++) {
                 for (int i = 0; i < n; i++) {
                     double bestDot = Double.NEGATIVE_INFINITY;
                     for (int t = 0; t < k; t++) {
