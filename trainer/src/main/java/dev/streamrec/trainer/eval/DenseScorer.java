@@ -14,6 +14,28 @@ import dev.streamrec.trainer.data.EvalCase;
  */
 public interface DenseScorer extends Scorer {
 
+    /** A scorer from a function that fills one case's scores, {@code score(case, out)} (harnesses and experiments). */
+    static DenseScorer perCase(String name, Catalogue catalogue, java.util.function.BiConsumer<EvalCase, float[]> score) {
+        return new DenseScorer() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Catalogue catalogue() {
+                return catalogue;
+            }
+
+            @Override
+            public void scoreAll(List<EvalCase> cases, float[][] out) {
+                for (int b = 0; b < cases.size(); b++) {
+                    score.accept(cases.get(b), out[b]);
+                }
+            }
+        };
+    }
+
     /** The rows of {@link #scoreAll}'s vectors. */
     Catalogue catalogue();
 

@@ -6,7 +6,6 @@ import java.util.Locale;
 
 import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.Datasets;
-import dev.streamrec.trainer.data.EvalCase;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.data.Splits;
 
@@ -68,40 +67,24 @@ public final class SessionBayesExperiment {
             pop[i] = (rows.events[i] + 1.0) / (total + n);
             logPop[i] = Math.log(pop[i]);
         }
-        return new DenseScorer() {
-            @Override
-            public String name() {
-                return "session-bayes";
-            }
-
-            @Override
-            public Catalogue catalogue() {
-                return catalogue;
-            }
-
-            @Override
-            public void scoreAll(List<EvalCase> cases, float[][] scores) {
-                for (int b = 0; b < cases.size(); b++) {
-                    int[] recent = rows.recent(cases.get(b), 30);
-                    double[] s = new double[n];
-                    double w = 1;
-                    double sumW = 0;
-                    for (int a : recent) {
-                        if (a >= 0) {
-                            double[] c = count[a];
-                            double norm = Math.log(out[a] + alpha);
-                            for (int i = 0; i < n; i++) {
-                                s[i] += w * (Math.log(c[i] + alpha * pop[i]) - norm);
-                            }
-                            sumW += w;
-                        }
-                        w *= 1 - h;
-                    }
+        return DenseScorer.perCase("session-bayes", catalogue, (c, scores) -> {
+            double[] sum = new double[n];
+            double w = 1;
+            double sumW = 0;
+            for (int a : rows.recent(c, 30)) {
+                if (a >= 0) {
+                    double[] counts = count[a];
+                    double norm = Math.log(out[a] + alpha);
                     for (int i = 0; i < n; i++) {
-                        scores[b][i] = (float) (s[i] - beta * (sumW - 1) * logPop[i] + (sumW == 0 ? logPop[i] : 0));
+                        sum[i] += w * (Math.log(counts[i] + alpha * pop[i]) - norm);
                     }
+                    sumW += w;
                 }
+                w *= 1 - h;
             }
-        };
+            for (int i = 0; i < n; i++) {
+                scores[i] = (float) (sum[i] - beta * (sumW - 1) * logPop[i] + (sumW == 0 ? logPop[i] : 0));
+            }
+        });
     }
 }

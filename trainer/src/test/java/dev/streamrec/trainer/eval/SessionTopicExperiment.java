@@ -7,7 +7,6 @@ import java.util.SplittableRandom;
 
 import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.Datasets;
-import dev.streamrec.trainer.data.EvalCase;
 import dev.streamrec.trainer.data.EventLog;
 import dev.streamrec.trainer.data.Splits;
 
@@ -131,66 +130,51 @@ public final class SessionTopicExperiment {
         DenseScorer scorer(double h, double eps) {
             int n = pop.length;
             Catalogue catalogue = rows.catalogue;
-            return new DenseScorer() {
-                @Override
-                public String name() {
-                    return "session-topic";
-                }
-
-                @Override
-                public Catalogue catalogue() {
-                    return catalogue;
-                }
-
-                @Override
-                public void scoreAll(List<EvalCase> cases, float[][] out) {
-                    for (int b = 0; b < cases.size(); b++) {
-                        int[] all = rows.recent(cases.get(b), Integer.MAX_VALUE);
-                        double[] prior = new double[k];
-                        java.util.Arrays.fill(prior, 1.0 / k);
-                        for (int a : all) {
-                            if (a >= 0) {
-                                prior[topic[a]] += 1;
-                            }
-                        }
-                        double sum = 0;
-                        for (double p : prior) {
-                            sum += p;
-                        }
-                        double[] log = new double[k];
-                        for (int t = 0; t < k; t++) {
-                            prior[t] /= sum;
-                            log[t] = Math.log(prior[t]);
-                        }
-                        double w = 1;
-                        for (int j = 0; j < all.length && w > 1e-3; j++) {
-                            int a = all[j];
-                            if (a >= 0) {
-                                for (int t = 0; t < k; t++) {
-                                    log[t] += w * Math.log((1 - eps) * popInTopic[t][a] + eps * pop[a]);
-                                }
-                            }
-                            w *= 1 - h;
-                        }
-                        double max = Double.NEGATIVE_INFINITY;
-                        for (double l : log) {
-                            max = Math.max(max, l);
-                        }
-                        double[] post = new double[k];
-                        double z = 0;
-                        for (int t = 0; t < k; t++) {
-                            post[t] = Math.exp(log[t] - max);
-                            z += post[t];
-                        }
-                        for (int t = 0; t < k; t++) {
-                            post[t] = (1 - h) * post[t] / z + h * prior[t];
-                        }
-                        for (int i = 0; i < n; i++) {
-                            out[b][i] = (float) ((1 - eps) * post[topic[i]] * popInTopic[topic[i]][i] + eps * pop[i]);
-                        }
+            return DenseScorer.perCase("session-topic", catalogue, (c, out) -> {
+                int[] all = rows.recent(c, Integer.MAX_VALUE);
+                double[] prior = new double[k];
+                java.util.Arrays.fill(prior, 1.0 / k);
+                for (int a : all) {
+                    if (a >= 0) {
+                        prior[topic[a]] += 1;
                     }
                 }
-            };
+                double sum = 0;
+                for (double p : prior) {
+                    sum += p;
+                }
+                double[] log = new double[k];
+                for (int t = 0; t < k; t++) {
+                    prior[t] /= sum;
+                    log[t] = Math.log(prior[t]);
+                }
+                double w = 1;
+                for (int j = 0; j < all.length && w > 1e-3; j++) {
+                    int a = all[j];
+                    if (a >= 0) {
+                        for (int t = 0; t < k; t++) {
+                            log[t] += w * Math.log((1 - eps) * popInTopic[t][a] + eps * pop[a]);
+                        }
+                    }
+                    w *= 1 - h;
+                }
+                double max = Double.NEGATIVE_INFINITY;
+                for (double l : log) {
+                    max = Math.max(max, l);
+                }
+                double[] post = new double[k];
+                double z = 0;
+                for (int t = 0; t < k; t++) {
+                    post[t] = Math.exp(log[t] - max);
+                    z += post[t];
+                }
+                for (int t = 0; t < k; t++) {
+                    post[t] = (1 - h) * post[t] / z + h * prior[t];
+                }
+                for (int i = 0; i < n; i++) {
+                    out[i] = (float) ((1 - eps) * post[topic[i]] * popInTopic[topic[i]][i] + eps * pop[i]);
+                }
+            });
         }
 
         private static double dot(double[] a, double[] b) {
