@@ -125,7 +125,7 @@ final class ModelOptions {
     TrainingSettings training() {
         return new TrainingSettings(dim, or(maxHistory, D.maxHistory()), or(epochs, D.maxEpochs()), D.patience(),
                 D.batchSize(), or(negatives, D.negatives()), or(learningRate, D.learningRate()), D.l2(), learnWeights,
-                denseLayer, itemBias, threads, seed, ease, ease ? 0 : easeDense == null ? TrainingSettings.DEFAULT_EASE_DENSE : easeDense);
+                denseLayer, itemBias, threads, seed, false, or(easeDense, TrainingSettings.DEFAULT_EASE_DENSE)).withEase(ease);
     }
 
     SasRecSettings sasrec() {

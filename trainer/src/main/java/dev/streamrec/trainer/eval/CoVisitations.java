@@ -142,7 +142,8 @@ public final class CoVisitations {
          */
         private synchronized DenseEase denseFactors(double lambda) {
             return denseEase.computeIfAbsent(lambda, l -> {
-                LowRank.Factors f = LowRank.ofScores(Ease.weights(rows, l), Ease.gram(rows), HybridWeight.DENSE_EASE_RANK, 1);
+                double[][] gram = gram();
+                LowRank.Factors f = LowRank.ofScores(Ease.weights(gram, l), gram, HybridWeight.DENSE_EASE_RANK, 1);
                 int n = f.n() + 1;
                 int k = f.k();
                 float[] in = new float[n * k];
@@ -160,6 +161,15 @@ public final class CoVisitations {
             return ease.computeIfAbsent(lambda, l -> Ease.graph(rows, l));
         }
 
+        /** {@code XᵀX} of the training rows, computed once for every ridge tried. */
+        private synchronized double[][] gram() {
+            if (gram == null) {
+                gram = Ease.gram(rows);
+            }
+            return gram;
+        }
+
+        private double[][] gram;
         private final java.util.Map<Double, ItemGraph> ease = new java.util.HashMap<>();
         private final java.util.Map<Double, DenseEase> denseEase = new java.util.HashMap<>();
     }

@@ -68,11 +68,21 @@ final class Ease {
     /** The dense {@code B}, {@code n x n} over catalogue rows. */
     static double[][] weights(TrainingRows rows, double lambda) {
         int n = rows.catalogue.size();
+        if (!fits(n)) { // before the n x n Gram matrix is built
+            throw new IllegalArgumentException("EASE inverts at most " + MAX_ITEMS + " items, not " + n);
+        }
+        return weights(gram(rows), lambda);
+    }
+
+    /** The dense {@code B} from the Gram matrix {@code XᵀX} (not modified: the ridge goes on a copy). */
+    static double[][] weights(double[][] gram, double lambda) {
+        int n = gram.length;
         if (!fits(n)) {
             throw new IllegalArgumentException("EASE inverts at most " + MAX_ITEMS + " items, not " + n);
         }
-        double[][] g = gram(rows);
+        double[][] g = new double[n][];
         for (int i = 0; i < n; i++) {
+            g[i] = gram[i].clone();
             g[i][i] += lambda;
         }
         double[][] p = invertSpd(g);

@@ -48,7 +48,7 @@ public record TrainingSettings(int dim, int maxHistory, int maxEpochs, int patie
      * The dense EASE term's default reading: the 50 events the streams app keeps per user by default
      * ({@code streamrec.history.max-events}), so the default model reads no more than the app sends. Measured
      * (trainer README, "The dense EASE term, factored"): ML-100K HR@20 1.165x → 1.189x the best baseline,
-     * simulated shoppers 1.014x → 1.041x, 2.4-3.0x the pooling model's candidate-mode call; Beauty's 12,101 items
+     * simulated shoppers 1.014x → 1.041x, 2.1-3.0x the pooling model's candidate-mode call; Beauty's 12,101 items
      * are too many to invert, so there it is left out.
      */
     public static final int DEFAULT_EASE_DENSE = 50;
