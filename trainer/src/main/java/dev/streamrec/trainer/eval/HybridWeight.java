@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * model per candidate call, beyond issue 10's 3x bound) and the catalogue is small enough to invert
  * ({@link Ease#MAX_ITEMS}), the long-history EASE table's coefficient for each ridge in
  * {@link #EASE_LAMBDAS} and reading in {@link #EASE_WINDOWS}, or instead ({@code trainer --ease-dense}) the dense
- * EASE term's ({@link #DENSE_EASE_LAMBDAS}, {@link #DENSE_EASE_WINDOWS}). The pooling model's scores are computed once and cached, so a
+ * EASE term's ({@link #DENSE_EASE_LAMBDAS}, {@link #DENSE_EASE_WINDOWS}); last, every chosen coefficient is refined
+ * between the doublings ({@link #REFINE_STEPS}). The pooling model's scores are computed once and cached, so a
  * try costs only the table's sparse signal and the ranking. The one rule for {@code evaluate},
  * {@code train} and the service.
  *
@@ -192,6 +193,9 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
                 }
             }
         }
+        Choice refined = refine(search, new Choice(best, bestNdcg));
+        best = refined.mix();
+        bestNdcg = refined.ndcg();
         LOG.info("hybrid: chose {} (validation full NDCG@10 {} on {} cases, {} mixtures tried)", best, bestNdcg,
                 cases.size(), tried.size());
         return new HybridWeight(best, tried);
@@ -199,6 +203,12 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
 
     /** A mixture and its validation NDCG@10. */
     private record Choice(CoVisitations.Mix mix, double ndcg) {
+
+        /** This choice, or {@code other} when it measures better. */
+        Choice or(Search search, CoVisitations.Mix other) {
+            double n = search.ndcg(other);
+            return n > ndcg ? new Choice(other, n) : this;
+        }
     }
 
     /**
@@ -221,6 +231,42 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
             previous = ndcg;
         }
         return new Choice(best, bestNdcg);
+    }
+
+    /**
+     * Factors the refinement tries on each chosen coefficient: the doubling search lands on powers of two, and the
+     * EASE term, added last, changes what the counting coefficients should be. On ML-100K (seeds 1-3) this lifted
+     * test HR@20 from 0.3443 to 0.3485 (trainer README, "Refining the mixture").
+     */
+    static final double[] REFINE_STEPS = {0.5, 0.7071, 1.4142, 2};
+
+    /**
+     * Every chosen coefficient (the EASE term's included), one at a time, times each of {@link #REFINE_STEPS}, the best
+     * kept; up to {@link #ROUNDS} rounds, stopping when a round changes nothing.
+     */
+    private static Choice refine(Search search, Choice best) {
+        for (int round = 0; round < ROUNDS; round++) {
+            CoVisitations.Mix start = best.mix();
+            for (CoVisitations.Signal s : CoVisitations.Signal.values()) {
+                CoVisitations.Mix base = best.mix();
+                if (base.coefficient(s) != 0) {
+                    for (double f : REFINE_STEPS) {
+                        best = best.or(search, base.with(s, base.coefficient(s) * f));
+                    }
+                }
+            }
+            CoVisitations.Mix base = best.mix();
+            if (base.ease() != 0) {
+                for (double f : REFINE_STEPS) {
+                    best = best.or(search, base.dense() ? base.withDenseEase(base.ease() * f, base.lambda(), base.easeWindow())
+                            : base.withEase(base.ease() * f, base.lambda(), base.easeWindow()));
+                }
+            }
+            if (best.mix().equals(start)) {
+                break;
+            }
+        }
+        return best;
     }
 
     /** The final table, counted from {@code train} over the final model's vocabulary. */

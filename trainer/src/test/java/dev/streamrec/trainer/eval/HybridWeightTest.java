@@ -67,7 +67,7 @@ class HybridWeightTest {
         assertThat(off.tried().keySet()).noneMatch(k -> k.contains("ease="));
         assertThat(off.mix().ease()).isZero();
         assertThat(on.tried().keySet()).anyMatch(k -> k.contains("ease="));
-        assertThat(on.tried().keySet()).containsAll(off.tried().keySet());
+        assertSameCountingSearch(off, on);
     }
 
     @Test
@@ -83,7 +83,7 @@ class HybridWeightTest {
                 false, 60);
 
         // then only dense mixtures were added (readings 50 and 60, never the table), on top of the same counting choice
-        assertThat(dense.tried().keySet()).containsAll(off.tried().keySet());
+        assertSameCountingSearch(off, dense);
         assertThat(dense.tried().keySet()).filteredOn(k -> k.contains("ease=")).isNotEmpty()
                 .allMatch(k -> k.endsWith(",ease_dense") && (k.contains("ease_window=50,") || k.contains("ease_window=60,")));
         // and the real Java hybrid measures the figure the search recorded for the chosen mixture
@@ -92,6 +92,35 @@ class HybridWeightTest {
         assertThat(hybrid.longTerm()).isNull();
         double measured = evaluator.evaluate(new HybridScorer(hybrid), splits.selection().holdout()).fullNdcgAt10();
         assertThat(measured).isCloseTo(((Number) dense.tried().get(dense.mix().toString())).doubleValue(), within(1e-4));
+    }
+
+    @Test
+    void theRefinementTriesCoefficientsBetweenTheDoublingsAndTheChoiceIsTheBestTried() {
+        Splits splits = Splits.of(HoldoutSplit.lastNewItem(LOG, 20, Integer.MAX_VALUE, 1L), 20);
+        SeqRecModel model = new Trainer(Fixtures.quick().withMaxEpochs(1)).train(splits.selection().train(), List.of(), null)
+                .model();
+
+        HybridWeight w = HybridWeight.choose(model, splits.selection().train(), splits.selection().holdout(), new Evaluator(),
+                false, 50);
+
+        // then mixtures with a coefficient that no doubling reaches (x 0.7071 or x 1.4142) were tried
+        assertThat(w.tried().keySet())
+                .anyMatch(k -> k.matches("(.*,)?(directed|symmetric|item_knn|markov|ease)=\\d+\\.\\d*[1-9]\\d*,.*"));
+        // and none of everything tried measured better on validation than the chosen mixture
+        double chosen = ((Number) w.tried().get(w.mix().toString())).doubleValue();
+        assertThat(w.tried().values()).allSatisfy(v -> assertThat(((Number) v).doubleValue()).isLessThanOrEqualTo(chosen));
+    }
+
+    /** {@code with} tried what {@code without} tried, in the same order, up to its first mixture with EASE. */
+    private static void assertSameCountingSearch(HybridWeight without, HybridWeight with) {
+        List<String> a = List.copyOf(without.tried().keySet());
+        List<String> b = List.copyOf(with.tried().keySet());
+        int firstEase = 0;
+        while (firstEase < b.size() && !b.get(firstEase).contains("ease=")) {
+            firstEase++;
+        }
+        assertThat(firstEase).isPositive().isLessThan(b.size());
+        assertThat(a).startsWith(b.subList(0, firstEase).toArray(String[]::new));
     }
 
     @Test
