@@ -33,6 +33,8 @@ import dev.streamrec.trainer.publish.ModelPublisher;
 import dev.streamrec.trainer.service.TrainingPipeline;
 import dev.streamrec.trainer.train.TrainingSettings;
 import io.micronaut.context.ApplicationContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -163,6 +165,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = {"Run against this broker or cluster "
+            + "instead of one started inside the bench's JVM, e.g. 'streamrec broker --brokers 1 --fresh' in another "
+            + "terminal: the broker's CPU, heap and pauses then stay out of the measured process, as in production. "
+            + "It must not hold bench topics yet (a fresh broker): the bench stops with one line otherwise."})
+    String bootstrapServers;
+
     @Option(names = "--log-file", paramLabel = "FILE", description = {"Where the log lines of the broker and the apps "
             + "under test go, so that the console shows one progress line per phase and the results "
             + "(default: streamrec-bench.log in the temporary directory)."})
@@ -179,8 +187,18 @@ public final class BenchCommand implements Callable<Integer> {
     private int run() throws Exception {
         List<Double> loadBefore = LoadAverage.now();
         Map<String, Object> report = new LinkedHashMap<>();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
-            String bootstrap = broker.bootstrapServers();
+        if (bootstrapServers != null) {
+            List<String> used = benchTopics(bootstrapServers);
+            if (!used.isEmpty()) {
+                System.err.println("bench: " + bootstrapServers + " already holds bench topics " + used
+                        + "; start a fresh broker (e.g. streamrec broker --brokers 1 --fresh) or delete them");
+                return 2;
+            }
+        }
+        // A null resource is not closed: with --bootstrap-servers the broker is someone else's.
+        try (EmbeddedKafkaBroker broker = bootstrapServers == null ? EmbeddedKafkaBroker.startTemporary() : null) {
+            String bootstrap = broker == null ? bootstrapServers : broker.bootstrapServers();
+            report.put("broker", broker == null ? "external " + bootstrap : "in-process");
             String input = "bench-user-events";
             String modelInput = "bench-user-events-model";
             String fullInput = "bench-user-events-model-full";
@@ -265,6 +283,14 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.println("bench: figures written to " + jsonOut);
         }
         return 0;
+    }
+
+    /** Topics of an earlier bench run on the broker (names starting with "bench-", the apps' internal ones included). */
+    static List<String> benchTopics(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            return admin.listTopics().names().get().stream().filter(t -> t.startsWith("bench-")).sorted().toList();
+        }
     }
 
     /**

@@ -1,0 +1,56 @@
+package dev.streamrec.launcher.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamrec.broker.EmbeddedKafkaBroker;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code bench --bootstrap-servers}: a broker outside the bench's JVM, fresh or refused. */
+@Tag("integration")
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(240)
+    void runsAgainstABrokerItDidNotStartAndRefusesOneThatHoldsBenchTopics() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
+            // given a fresh broker outside the command: a small steady-state run completes and says where it ran
+            Path json = dir.resolve("bench.json");
+            int exit = new CommandLine(new BenchCommand()).execute("--bootstrap-servers", broker.bootstrapServers(),
+                    "--no-table", "--no-with-model", "--users", "200", "--items", "200", "--events", "500",
+                    "--warmup-events", "500", "--latency-rate", "100", "--latency-seconds", "1",
+                    "--log-file", dir.resolve("bench.log").toString(), "--json-out", json.toString());
+            assertThat(exit).isZero();
+            JsonNode report = new ObjectMapper().readTree(Files.readString(json));
+            assertThat(report.get("broker").asText()).isEqualTo("external " + broker.bootstrapServers());
+            assertThat(report.get("pipeline_events_per_s").asDouble()).isPositive();
+
+            // when the same broker is given again, it holds the first run's topics: one line, exit 2, nothing run
+            ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+            PrintStream saved = System.err;
+            System.setErr(new PrintStream(stderr, true));
+            try {
+                exit = new CommandLine(new BenchCommand()).execute("--bootstrap-servers", broker.bootstrapServers(), "--log-file",
+                        dir.resolve("again.log").toString());
+            } finally {
+                System.setErr(saved);
+            }
+            assertThat(exit).isEqualTo(2);
+            assertThat(stderr.toString()).contains("already holds bench topics [", "bench-steady-events")
+                    .doesNotContain("Exception");
+        }
+    }
+}
