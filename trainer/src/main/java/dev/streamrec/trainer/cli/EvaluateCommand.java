@@ -27,6 +27,8 @@ import dev.streamrec.trainer.eval.PoolingModelFactory;
 import dev.streamrec.trainer.eval.SasRecModelFactory;
 import dev.streamrec.trainer.service.ModelTraining;
 import dev.streamrec.trainer.eval.ScorerFactory;
+import dev.streamrec.trainer.eval.Selection;
+import dev.streamrec.trainer.eval.ServedCandidates;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,6 +80,14 @@ final class EvaluateCommand implements Callable<Integer> {
             + "are deterministic and run once. Overrides --seed.")
     List<Long> seeds;
 
+    @Option(names = "--served-candidates", description = {"Also test each learned scorer (model, hybrid) as the streams "
+            + "app serves it in candidate mode: re-ranking only the candidates the app's generator would hand it "
+            + "(co-visitation neighbours of the 10 latest items plus the 20 most popular, at most 200, counted from the "
+            + "training data), on the same test cases; a target outside them is a miss. Reported as <scorer>@candidates, "
+            + "with served_heuristic (the same candidates in the app's heuristic order: no model) and "
+            + "candidate_recall (the share of targets among the candidates)."})
+    boolean servedCandidates;
+
     /** Scorers whose result depends on the seed. */
     static final java.util.Set<String> SEEDED = java.util.Set.of("model", "hybrid");
 
@@ -104,6 +114,7 @@ final class EvaluateCommand implements Callable<Integer> {
             Evaluator evaluator = new Evaluator(policy, model.threads);
             List<Evaluation.Result> results = new ArrayList<>();
             Map<String, Map<String, Object>> perSeed = new LinkedHashMap<>();
+            ServedCandidates served = servedCandidates ? ServedCandidates.count(splits.train()) : null;
             for (String name : scorers.stream().map(String::trim).toList()) {
                 if (!SEEDED.contains(name)) {
                     results.add(Evaluation.run(known.get(name), splits, evaluator));
@@ -113,23 +124,41 @@ final class EvaluateCommand implements Callable<Integer> {
                 for (long seed : runSeeds) {
                     model.seed = seed;
                     Evaluation.Result r = Evaluation.run(factories(dir.resolve(name + "-seed-" + seed)).get(name), splits,
-                            evaluator);
+                            evaluator, served);
                     runs.add(r);
                     Map<String, Object> one = new LinkedHashMap<>(r.test().asMap());
                     one.put("seconds", Math.round(r.seconds() * 10) / 10.0);
                     one.put("selection", r.selection().asMap());
+                    if (r.served() != null) {
+                        one.put("served_candidates", r.served().asMap());
+                    }
                     perSeed.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(Long.toString(seed), one);
                     if (!json && runSeeds.size() > 1) {
                         printTable(List.of(new Evaluation.Result(name + "[seed " + seed + "]", r.description(),
                                 r.selection(), r.test(), r.seconds())), spec.commandLine().getOut());
                     }
                 }
+                double seconds = runs.stream().mapToDouble(Evaluation.Result::seconds).average().orElse(0);
                 results.add(runs.size() == 1 ? runs.getFirst() : new Evaluation.Result(name, runs.getFirst().description()
                         + "; mean of seeds " + runSeeds, runs.getFirst().selection(),
-                        Metrics.mean(runs.stream().map(Evaluation.Result::test).toList()),
-                        runs.stream().mapToDouble(Evaluation.Result::seconds).average().orElse(0)));
+                        Metrics.mean(runs.stream().map(Evaluation.Result::test).toList()), seconds));
+                if (served != null) {
+                    results.add(new Evaluation.Result(name + "@candidates", "the same, re-ranking only the streams app's "
+                            + "candidates (candidate mode)" + (runs.size() == 1 ? "" : "; mean of seeds " + runSeeds),
+                            Selection.NONE, Metrics.mean(runs.stream().map(Evaluation.Result::served).toList()), seconds));
+                }
+            }
+            if (served != null) {
+                long t0 = System.nanoTime();
+                Metrics heuristic = evaluator.evaluate(served.heuristic(), splits.test().holdout(), "testing served_heuristic");
+                results.add(new Evaluation.Result("served_heuristic", "the streams app's candidates in its heuristic order "
+                        + "(co-visitation weight, trending bonus): what it serves without a model", Selection.NONE, heuristic,
+                        (System.nanoTime() - t0) / 1e9));
             }
             Map<String, Object> report = report(splits, policy, results, (System.nanoTime() - started) / 1e9);
+            if (served != null) {
+                report.put("candidate_recall", served.recall(splits.test().holdout(), policy));
+            }
             if (runSeeds.size() > 1) {
                 report.put("seeds", runSeeds);
                 report.put("per_seed", perSeed);

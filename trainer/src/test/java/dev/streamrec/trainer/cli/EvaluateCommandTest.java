@@ -60,6 +60,35 @@ class EvaluateCommandTest {
         assertThat(report.get("selection").get("model").get("validation").has(Metrics.FULL_NDCG_AT_10)).isTrue();
     }
 
+    /** {@code evaluate --dataset events --json args...}, which must succeed, as parsed JSON. */
+    private static JsonNode evaluateJson(Path events, String... args) throws IOException {
+        StringWriter out = new StringWriter();
+        CommandLine cli = TrainerMain.commandLine();
+        cli.setOut(new PrintWriter(out));
+        List<String> all = new ArrayList<>(List.of("evaluate", "--dataset", events.toString(), "--json"));
+        all.addAll(List.of(args));
+        assertThat(cli.execute(all.toArray(String[]::new))).isZero();
+        return new ObjectMapper().readTree(out.toString());
+    }
+
+    @Test
+    void servedCandidatesReportTheModelOnTheAppsCandidatesBesideItsFullRanking(@TempDir Path dir) throws IOException {
+        JsonNode report = evaluateJson(eventFile(dir), "--scorers", "hybrid,popularity", "--served-candidates", "--dim", "16",
+                "--epochs", "2", "--threads", "2");
+
+        // then the hybrid is also reported re-ranking the app's candidates (never above what they contain), next to
+        // the app's heuristic order of the same candidates; the baseline gets no @candidates row
+        double recall = report.get("candidate_recall").asDouble();
+        assertThat(recall).isBetween(0.0, 1.0);
+        JsonNode metrics = report.get("metrics");
+        assertThat(metrics.has("popularity@candidates")).isFalse();
+        for (String scorer : List.of("hybrid@candidates", "served_heuristic")) {
+            assertThat(metrics.get(scorer).get(Metrics.FULL_HR_AT_20).asDouble()).as(scorer).isBetween(0.0, recall + 1e-9);
+            assertThat(metrics.get(scorer).get(Metrics.CASES).asInt()).isEqualTo(report.get("cases").asInt());
+        }
+        assertThat(metrics.get("hybrid@candidates").get(Metrics.FULL_HR_AT_20).asDouble()).isPositive();
+    }
+
     @Test
     void seedsReportTheMeanOfEachSeedsRunAndTheSpread(@TempDir Path dir) throws IOException {
         // given a small event file
