@@ -240,7 +240,7 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
      * EASE term, added last, changes what the counting coefficients should be. On ML-100K (seeds 1-3) this lifted
      * test HR@20 from 0.3443 to 0.3485 (trainer README, "Refining the mixture").
      */
-    static final double[] REFINE_STEPS = {0.5, 0.7071, 1.4142, 2};
+    static final double[] REFINE_STEPS = {0.5, Math.sqrt(0.5), Math.sqrt(2), 2};
 
     /**
      * Every chosen coefficient (the EASE term's included), one at a time, times each of {@link #REFINE_STEPS}, the best
@@ -253,15 +253,16 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
                 CoVisitations.Mix base = best.mix();
                 if (base.coefficient(s) != 0) {
                     for (double f : REFINE_STEPS) {
-                        best = best.or(search, base.with(s, base.coefficient(s) * f));
+                        best = best.or(search, base.with(s, step(base.coefficient(s), f)));
                     }
                 }
             }
             CoVisitations.Mix base = best.mix();
             if (base.ease() != 0) {
                 for (double f : REFINE_STEPS) {
-                    best = best.or(search, base.dense() ? base.withDenseEase(base.ease() * f, base.lambda(), base.easeWindow())
-                            : base.withEase(base.ease() * f, base.lambda(), base.easeWindow()));
+                    double c = step(base.ease(), f);
+                    best = best.or(search, base.dense() ? base.withDenseEase(c, base.lambda(), base.easeWindow())
+                            : base.withEase(c, base.lambda(), base.easeWindow()));
                 }
             }
             if (best.mix().equals(start)) {
@@ -269,6 +270,14 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
             }
         }
         return best;
+    }
+
+    /**
+     * {@code c × f} to 4 decimals, so that steps that return to a coefficient tried before (2.8284 × √0.5) give it
+     * exactly: the search's cache then knows it, and reports show 2.0 rather than 1.99996.
+     */
+    static double step(double c, double f) {
+        return Math.round(c * f * 1e4) / 1e4;
     }
 
     /** The final table, counted from {@code train} over the final model's vocabulary. */

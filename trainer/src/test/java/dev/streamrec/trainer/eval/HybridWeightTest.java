@@ -111,6 +111,17 @@ class HybridWeightTest {
         assertThat(w.tried().values()).allSatisfy(v -> assertThat(((Number) v).doubleValue()).isLessThanOrEqualTo(chosen));
     }
 
+    @Test
+    void refinementStepsReturnExactlyToCoefficientsTriedBefore() {
+        double up = HybridWeight.REFINE_STEPS[2];
+        double down = HybridWeight.REFINE_STEPS[1];
+        assertThat(HybridWeight.step(4, up)).isEqualTo(5.6569);
+        assertThat(HybridWeight.step(5.6569, down)).isEqualTo(4.0);
+        assertThat(HybridWeight.step(HybridWeight.step(2, up), down)).isEqualTo(2.0);
+        assertThat(HybridWeight.step(HybridWeight.step(1, up), up)).isEqualTo(2.0);
+        assertThat(HybridWeight.step(16, HybridWeight.REFINE_STEPS[0])).isEqualTo(8.0);
+    }
+
     /** {@code with} tried what {@code without} tried, in the same order, up to its first mixture with EASE. */
     private static void assertSameCountingSearch(HybridWeight without, HybridWeight with) {
         List<String> a = List.copyOf(without.tried().keySet());
