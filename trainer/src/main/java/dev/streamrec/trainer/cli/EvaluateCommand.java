@@ -88,6 +88,10 @@ final class EvaluateCommand implements Callable<Integer> {
             + "candidate_recall (the share of targets among the candidates)."})
     boolean servedCandidates;
 
+    @Option(names = "--served-top-m", defaultValue = "20", paramLabel = "N", description = {"With --served-candidates: "
+            + "neighbours per item, as the app's streamrec.covisit.top-m (default: ${DEFAULT-VALUE}, the app's default)."})
+    int servedTopM;
+
     /** Scorers whose result depends on the seed. */
     static final java.util.Set<String> SEEDED = java.util.Set.of("model", "hybrid");
 
@@ -114,7 +118,7 @@ final class EvaluateCommand implements Callable<Integer> {
             Evaluator evaluator = new Evaluator(policy, model.threads);
             List<Evaluation.Result> results = new ArrayList<>();
             Map<String, Map<String, Object>> perSeed = new LinkedHashMap<>();
-            ServedCandidates served = servedCandidates ? ServedCandidates.count(splits.train()) : null;
+            ServedCandidates served = servedCandidates ? ServedCandidates.count(splits.train(), servedTopM) : null;
             for (String name : scorers.stream().map(String::trim).toList()) {
                 if (!SEEDED.contains(name)) {
                     results.add(Evaluation.run(known.get(name), splits, evaluator));

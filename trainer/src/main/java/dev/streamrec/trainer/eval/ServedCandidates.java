@@ -50,8 +50,16 @@ public final class ServedCandidates {
         this.trendingCounts = trendingCounts;
     }
 
-    /** Counts the neighbour lists and the popular items of {@code train}. */
+    /** Counts the neighbour lists and the popular items of {@code train}, {@value #TOP_M} neighbours per item. */
     public static ServedCandidates count(EventLog train) {
+        return count(train, TOP_M);
+    }
+
+    /** As above, {@code topM} neighbours per item (the app's {@code streamrec.covisit.top-m}). */
+    public static ServedCandidates count(EventLog train, int topM) {
+        if (topM < 1) {
+            throw new IllegalArgumentException("neighbours per item must be at least 1, not " + topM);
+        }
         Map<String, Map<String, Double>> pairs = new HashMap<>();
         Map<String, Integer> popularity = new HashMap<>();
         for (List<HistoryEvent> seq : train.users().values()) {
@@ -75,7 +83,7 @@ public final class ServedCandidates {
         pairs.forEach((item, related) -> {
             List<Map.Entry<String, Double>> top = related.entrySet().stream()
                     .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                    .limit(TOP_M).toList();
+                    .limit(topM).toList();
             neighbours.put(item, top.stream().map(Map.Entry::getKey).toArray(String[]::new));
             weights.put(item, top.stream().mapToDouble(Map.Entry::getValue).toArray());
         });

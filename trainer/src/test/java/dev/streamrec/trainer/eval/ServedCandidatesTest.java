@@ -66,6 +66,16 @@ class ServedCandidatesTest {
     }
 
     @Test
+    void fewerNeighboursPerItemGiveFewerCandidates() {
+        // one neighbour per item (top-m 1): c's best is a or b (weight 1 each, a first by id), a's best d
+        List<Scorer.Ranked> list = ServedCandidates.count(TRAIN, 1).candidates(caseOf("d", "a", V, "c", V), Set.of("a", "c"));
+        assertThat(list).extracting(Scorer.Ranked::itemId).containsExactly("d", "z", "b");
+        assertThat(list.get(0).score()).isCloseTo((float) (1.0 + 0.3 / 4), within(1e-6f));
+        // b is only trending now: 0.3 x 2 / 4
+        assertThat(list.get(2).score()).isCloseTo(0.15f, within(1e-6f));
+    }
+
+    @Test
     void aRestrictedScorerRanksOnlyTheCandidatesByItsOwnScoresAndMissesTargetsOutsideThem() {
         ServedCandidates served = ServedCandidates.count(TRAIN);
         // a scorer that knows every item and prefers z, then d, then b, ..., and far above all an item no candidate is
