@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,6 +25,7 @@ import dev.streamrec.app.model.ModelManager;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.broker.EmbeddedKafkaBroker;
 import dev.streamrec.launcher.dev.DevLogging;
+import dev.streamrec.console.CommandError;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.kafka.TopicAdmin;
@@ -286,10 +290,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Topics of an earlier bench run on the broker (names starting with "bench-", the apps' internal ones included). */
-    static List<String> benchTopics(String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-            return admin.listTopics().names().get().stream().filter(t -> t.startsWith("bench-")).sorted().toList();
+    static List<String> benchTopics(String bootstrap) {
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        try {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(t -> t.startsWith("bench-"))
+                    .sorted().toList();
+        } catch (TimeoutException e) {
+            throw new CommandError("no answer from " + bootstrap + " within 30 s");
+        } catch (ExecutionException e) {
+            throw new CommandError("cannot list the topics of " + bootstrap + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandError("interrupted while listing the topics of " + bootstrap);
+        } finally {
+            admin.close(java.time.Duration.ofSeconds(1)); // nothing of ours is pending
         }
     }
 

@@ -88,7 +88,7 @@ final class EvaluateCommand implements Callable<Integer> {
             + "candidate_recall (the share of targets among the candidates)."})
     boolean servedCandidates;
 
-    @Option(names = "--served-top-m", defaultValue = "20", paramLabel = "N", description = {"With --served-candidates: "
+    @Option(names = "--served-top-m", defaultValue = "" + ServedCandidates.TOP_M, paramLabel = "N", description = {"With --served-candidates: "
             + "neighbours per item, as the app's streamrec.covisit.top-m (default: ${DEFAULT-VALUE}, the app's default)."})
     int servedTopM;
 

@@ -158,7 +158,7 @@ public final class CoVisitations {
 
         /** EASE's weights at ridge {@code lambda}, computed on first use. */
         private synchronized ItemGraph ease(double lambda) {
-            return ease.computeIfAbsent(lambda, l -> Ease.graph(rows, l));
+            return ease.computeIfAbsent(lambda, l -> Ease.graph(Ease.weights(gram(), l)));
         }
 
         /** {@code XᵀX} of the training rows, computed once for every ridge tried. */
@@ -237,6 +237,11 @@ public final class CoVisitations {
         public Mix withDenseEase(double coefficient, double ridge, int events) {
             return coefficient == 0 ? new Mix(coefficients, window, decay)
                     : new Mix(coefficients, window, decay, coefficient, ridge, events, true);
+        }
+
+        /** The same mixture with the EASE term's coefficient {@code c} (table or dense, ridge and reading kept). */
+        public Mix withEaseCoefficient(double c) {
+            return new Mix(coefficients, window, decay, c, lambda, easeWindow, dense);
         }
 
         /** Whether the counting table has no signal (the EASE table may still have one). */

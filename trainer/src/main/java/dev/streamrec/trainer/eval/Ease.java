@@ -39,7 +39,11 @@ final class Ease {
      * gives every item), as an {@link ItemGraph} of its non-zero entries.
      */
     static ItemGraph graph(TrainingRows rows, double lambda) {
-        double[][] b = weights(rows, lambda);
+        return graph(weights(rows, lambda));
+    }
+
+    /** The non-zero entries of the dense {@code B} ({@link #weights}) as an {@link ItemGraph}. */
+    static ItemGraph graph(double[][] b) {
         int n = b.length;
         int[][] cols = new int[n][];
         float[][] vals = new float[n][];
@@ -80,12 +84,7 @@ final class Ease {
         if (!fits(n)) {
             throw new IllegalArgumentException("EASE inverts at most " + MAX_ITEMS + " items, not " + n);
         }
-        double[][] g = new double[n][];
-        for (int i = 0; i < n; i++) {
-            g[i] = gram[i].clone();
-            g[i][i] += lambda;
-        }
-        double[][] p = invertSpd(g);
+        double[][] p = invertSpd(gram, lambda);
         double[][] b = new double[n][n];
         IntStream.range(0, n).parallel().forEach(a -> {
             for (int i = 0; i < n; i++) {
@@ -125,10 +124,16 @@ final class Ease {
      * pivoting is needed: every pivot of an SPD matrix is positive); rows updated in parallel.
      */
     static double[][] invertSpd(double[][] m) {
+        return invertSpd(m, 0);
+    }
+
+    /** {@code (m + ridge·I)⁻¹}, the ridge added on the one working copy ({@code m} is not modified). */
+    static double[][] invertSpd(double[][] m, double ridge) {
         int n = m.length;
         double[][] a = new double[n][];
         for (int i = 0; i < n; i++) {
             a[i] = m[i].clone();
+            a[i][i] += ridge;
         }
         for (int k = 0; k < n; k++) {
             double[] rowK = a[k];

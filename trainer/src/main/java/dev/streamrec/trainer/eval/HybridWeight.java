@@ -260,9 +260,7 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
             CoVisitations.Mix base = best.mix();
             if (base.ease() != 0) {
                 for (double f : REFINE_STEPS) {
-                    double c = step(base.ease(), f);
-                    best = best.or(search, base.dense() ? base.withDenseEase(c, base.lambda(), base.easeWindow())
-                            : base.withEase(c, base.lambda(), base.easeWindow()));
+                    best = best.or(search, base.withEaseCoefficient(step(base.ease(), f)));
                 }
             }
             if (best.mix().equals(start)) {

@@ -31,7 +31,8 @@ import dev.streamrec.trainer.data.EventLog;
 public final class ServedCandidates {
 
     static final int SOURCES = 10;
-    static final int TOP_M = 20;
+    /** The app's default {@code streamrec.covisit.top-m}. */
+    public static final int TOP_M = 20;
     static final int SEEDS = 10;
     static final int TRENDING = 20;
     static final double TRENDING_WEIGHT = 0.3;
@@ -50,12 +51,10 @@ public final class ServedCandidates {
         this.trendingCounts = trendingCounts;
     }
 
-    /** Counts the neighbour lists and the popular items of {@code train}, {@value #TOP_M} neighbours per item. */
-    public static ServedCandidates count(EventLog train) {
-        return count(train, TOP_M);
-    }
-
-    /** As above, {@code topM} neighbours per item (the app's {@code streamrec.covisit.top-m}). */
+    /**
+     * Counts the neighbour lists and the popular items of {@code train}, {@code topM} neighbours per item (the app's
+     * {@code streamrec.covisit.top-m}, {@value #TOP_M} by default).
+     */
     public static ServedCandidates count(EventLog train, int topM) {
         if (topM < 1) {
             throw new IllegalArgumentException("neighbours per item must be at least 1, not " + topM);
@@ -95,11 +94,12 @@ public final class ServedCandidates {
     }
 
     private static double typeWeight(EventType type) {
-        return switch (type) {
+        return switch (type) { // the app's streamrec.covisit.weights; a type it has no weight for counts 0
+            case VIEW -> 1;
             case CLICK -> 2;
             case ADD_TO_CART -> 4;
             case PURCHASE -> 8;
-            default -> 1; // VIEW, and any type a later schema adds
+            default -> 0;
         };
     }
 
@@ -204,7 +204,7 @@ public final class ServedCandidates {
                     for (int i = 0; i < ranked.length; i++) {
                         ranked[i] = new Ranked(ranked[i].itemId(), scores[b][i]);
                     }
-                    // stable: equal model scores keep their heuristic order's neighbours together
+                    // a stable sort: equal model scores keep the heuristic order among themselves
                     Arrays.sort(ranked, (x, y) -> Float.compare(y.score(), x.score()));
                 }
                 out.add(List.of(ranked).subList(0, Math.min(k, ranked.length)));

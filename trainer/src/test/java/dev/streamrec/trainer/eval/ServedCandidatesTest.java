@@ -49,7 +49,7 @@ class ServedCandidatesTest {
 
     @Test
     void candidatesAreTheSeedsNeighboursByWeightAndRecencyThenTheTrendingBonusWithoutExcludedItems() {
-        ServedCandidates served = ServedCandidates.count(TRAIN);
+        ServedCandidates served = ServedCandidates.count(TRAIN, ServedCandidates.TOP_M);
 
         // seeds c (latest, weight 1) then a (1/2): c's neighbours b 1, a 1; a's: d 4.5, b 2, c 1
         // sums: d 2.25, b 1 + 1 = 2, a 1 (excluded: in the history), c 0.5 (excluded) -> normalised by 2.25
@@ -77,7 +77,7 @@ class ServedCandidatesTest {
 
     @Test
     void aRestrictedScorerRanksOnlyTheCandidatesByItsOwnScoresAndMissesTargetsOutsideThem() {
-        ServedCandidates served = ServedCandidates.count(TRAIN);
+        ServedCandidates served = ServedCandidates.count(TRAIN, ServedCandidates.TOP_M);
         // a scorer that knows every item and prefers z, then d, then b, ..., and far above all an item no candidate is
         Map<String, Float> table = Map.of("q", 100f, "z", 9f, "d", 5f, "b", 4f, "a", 1f, "c", 1f);
         Scorer inner = new Scorer() {
