@@ -1,6 +1,7 @@
 package dev.streamrec.app.topology;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -85,9 +86,10 @@ final class CandidateGenerator {
         for (int i = history.size() - 1; i >= 0 && seeds.size() < settings.seedItems(); i--) {
             seeds.add(history.itemId(i));
         }
-        Map<String, Double> covisit = new HashMap<>();
-        Map<String, String> bestSeed = new HashMap<>();
-        Map<String, Double> bestContribution = new HashMap<>();
+        // One mutable entry per candidate in one presized map: up to seeds x top-m neighbours go through here for
+        // every event (a fifth of the stream thread with top-m 50 when this was three maps of boxed doubles).
+        Map<String, Acc> byId = HashMap.newHashMap(seeds.size() * settings.covisitTopM() + settings.trendingTopN());
+        double maxCovisit = 0;
         int rank = 0;
         for (String seed : seeds) {
             double seedWeight = 1.0 / ++rank;
@@ -102,50 +104,94 @@ final class CandidateGenerator {
                     continue;
                 }
                 double c = seedWeight * n.getScore() * f;
-                covisit.merge(id, c, Double::sum);
-                if (c > bestContribution.getOrDefault(id, -1.0)) {
-                    bestContribution.put(id, c);
-                    bestSeed.put(id, seed);
+                Acc a = byId.get(id);
+                if (a == null) {
+                    a = new Acc(id);
+                    byId.put(id, a);
                 }
+                a.score += c;
+                if (c > a.bestContribution) {
+                    a.bestContribution = c;
+                    a.seed = seed;
+                }
+                maxCovisit = Math.max(maxCovisit, a.score);
             }
         }
-        double maxCovisit = covisit.values().stream().mapToDouble(Double::doubleValue).max().orElse(1.0);
-        Map<String, Candidate> out = new HashMap<>();
-        covisit.forEach((id, s) -> out.put(id, new Candidate(id, s / maxCovisit, COVISITED_PREFIX + bestSeed.get(id))));
+        boolean covisited = !byId.isEmpty();
+        if (covisited) {
+            for (Acc a : byId.values()) {
+                a.score /= maxCovisit;
+            }
+        }
 
         if (!trendList.isEmpty() && settings.trendingWeight() > 0) {
             double maxCount = trendList.getFirst().getCount();
             // Cold start: no co-visited candidate (no usable history), so the category the user is browsing
             // (of the event's item, from the catalogue) leads with its own trending items, ahead of the rest.
-            String browsing = covisit.isEmpty() ? catalog.category(event.getItemId()) : null;
+            String browsing = covisited ? null : catalog.category(event.getItemId());
             if (browsing != null) {
                 int taken = 0;
                 for (int i = 0; i < trendList.size() && taken < settings.trendingTopN(); i++) {
                     String id = trendList.get(i).getItemId();
                     if (!excluded.contains(id) && browsing.equals(catalog.category(id))) {
                         taken++;
-                        out.put(id, new Candidate(id, 1.0 + settings.trendingWeight() * trendList.get(i).getCount() / maxCount,
-                                CATEGORY_TRENDING_PREFIX + browsing));
+                        Acc a = new Acc(id);
+                        a.score = 1.0 + settings.trendingWeight() * trendList.get(i).getCount() / maxCount;
+                        a.reason = CATEGORY_TRENDING_PREFIX + browsing;
+                        byId.put(id, a);
                     }
                 }
             }
-            List<TrendingEntry> trend = trendList.size() > settings.trendingTopN()
-                    ? trendList.subList(0, settings.trendingTopN()) : trendList;
-            for (TrendingEntry t : trend) {
+            int n = Math.min(trendList.size(), settings.trendingTopN());
+            for (int i = 0; i < n; i++) {
+                TrendingEntry t = trendList.get(i);
                 if (excluded.contains(t.getItemId())) {
                     continue;
                 }
                 double bonus = settings.trendingWeight() * t.getCount() / maxCount;
-                out.merge(t.getItemId(), new Candidate(t.getItemId(), bonus, TRENDING_REASON),
-                        (co, tr) -> new Candidate(co.itemId(), co.heuristicScore() + tr.heuristicScore(), co.reason()));
+                Acc a = byId.get(t.getItemId());
+                if (a == null) {
+                    a = new Acc(t.getItemId());
+                    a.reason = TRENDING_REASON;
+                    byId.put(t.getItemId(), a);
+                }
+                a.score += bonus; // a co-visited or category candidate keeps its reason
             }
         }
-        List<Candidate> list = new ArrayList<>(out.values());
-        if (list.size() > settings.maxCandidates()) {
-            list.sort(Comparator.comparingDouble(Candidate::heuristicScore).reversed().thenComparing(Candidate::itemId));
-            list = new ArrayList<>(list.subList(0, settings.maxCandidates()));
+        Acc[] all = byId.values().toArray(new Acc[0]);
+        int kept = all.length;
+        if (kept > settings.maxCandidates()) {
+            Arrays.sort(all, Acc.BEST_FIRST);
+            kept = settings.maxCandidates();
+        }
+        List<Candidate> list = new ArrayList<>(kept);
+        for (int i = 0; i < kept; i++) {
+            Acc a = all[i];
+            list.add(new Candidate(a.id, a.score, a.reason != null ? a.reason : COVISITED_PREFIX + a.seed));
         }
         return list;
+    }
+
+    /**
+     * A candidate being scored: its heuristic score so far, and either a fixed reason or the seed that contributed
+     * most to its co-visitation score (the reason is built only for the candidates kept).
+     */
+    private static final class Acc {
+        /** Best heuristic score first, ties to the smaller item id. */
+        static final Comparator<Acc> BEST_FIRST = (x, y) -> {
+            int c = Double.compare(y.score, x.score);
+            return c != 0 ? c : x.id.compareTo(y.id);
+        };
+
+        final String id;
+        double score;
+        double bestContribution = -1;
+        String seed;
+        String reason;
+
+        Acc(String id) {
+            this.id = id;
+        }
     }
 
     /**

@@ -1,0 +1,107 @@
+package dev.streamrec.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.streamrec.avro.EventType;
+import dev.streamrec.avro.UserEvent;
+import dev.streamrec.avro.internal.ItemNeighbours;
+import dev.streamrec.avro.internal.NeighbourScore;
+import dev.streamrec.avro.internal.TrendingEntry;
+import dev.streamrec.avro.internal.TrendingItems;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.junit.jupiter.api.Test;
+
+/** The candidates of one event, computed by hand from a few published neighbour lists. */
+class CandidateGeneratorTest {
+
+    private static final long NOW = 1_000_000L;
+
+    private static UserEvent view(String item, long t) {
+        return UserEvent.newBuilder().setEventId("00000000-0000-0000-0000-" + t).setUserId("u").setItemId(item)
+                .setType(EventType.VIEW).setTimestamp(t).setContext(Map.of()).build();
+    }
+
+    /** Lists published as of {@link #NOW}, so no decay applies to an event at that time. */
+    private static ItemNeighbours list(String item, Object... idsAndScores) {
+        List<NeighbourScore> n = new ArrayList<>();
+        for (int i = 0; i < idsAndScores.length; i += 2) {
+            n.add(new NeighbourScore((String) idsAndScores[i], ((Number) idsAndScores[i + 1]).doubleValue()));
+        }
+        return new ItemNeighbours(item, NOW, n);
+    }
+
+    /** A read-only store over a map: the generator only reads neighbour lists with {@code get}. */
+    @SuppressWarnings("unchecked")
+    private static <V> KeyValueStore<String, ValueAndTimestamp<V>> store(Map<String, V> values) {
+        return (KeyValueStore<String, ValueAndTimestamp<V>>) Proxy.newProxyInstance(
+                CandidateGeneratorTest.class.getClassLoader(), new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("get")) {
+                        V v = values.get((String) args[0]);
+                        return v == null ? null : ValueAndTimestamp.make(v, NOW);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static CandidateGenerator generator(TopologySettings settings, Map<String, ItemNeighbours> lists) {
+        return new CandidateGenerator(settings, store(lists), new GlobalCache<>(100), store(Map.<String, TrendingItems>of()));
+    }
+
+    private static Map<String, Candidate> byId(List<Candidate> list) {
+        Map<String, Candidate> out = new HashMap<>();
+        list.forEach(c -> out.put(c.itemId(), c));
+        return out;
+    }
+
+    @Test
+    void coVisitScoresAddUpOverSeedsByRecencyAndTrendingAddsItsBonusKeepingTheCoVisitReason() {
+        // history a then b: seeds b (weight 1) then a (1/2)
+        History h = History.EMPTY.append(view("a", NOW - 2), 50, 50).append(view("b", NOW - 1), 50, 50);
+        Map<String, ItemNeighbours> lists = Map.of(
+                "b", list("b", "x", 4, "y", 1, "a", 9),
+                "a", list("a", "x", 2, "z", 6, "b", 5));
+        List<TrendingEntry> trending = List.of(new TrendingEntry("t", 10L), new TrendingEntry("y", 5L));
+
+        List<Candidate> list = generator(TopologySettings.defaults(), lists)
+                .candidates(view("b", NOW), h, Set.of("a", "b"), null, trending, 0L);
+        Map<String, Candidate> c = byId(list);
+
+        // x: 4 (from b) + 2/2 (from a) = 5, the best; z: 6/2 = 3; y: 1; all over 5. Trending (weight 0.3): t 0.3, y 0.15
+        assertThat(c).containsOnlyKeys("x", "z", "y", "t");
+        assertThat(c.get("x").heuristicScore()).isCloseTo(1.0, within(1e-9));
+        assertThat(c.get("x").reason()).isEqualTo("co-visited:b"); // b gave 4, a gave 1
+        assertThat(c.get("z").heuristicScore()).isCloseTo(0.6, within(1e-9));
+        assertThat(c.get("z").reason()).isEqualTo("co-visited:a");
+        assertThat(c.get("y").heuristicScore()).isCloseTo(0.2 + 0.15, within(1e-9));
+        assertThat(c.get("y").reason()).isEqualTo("co-visited:b");
+        assertThat(c.get("t").heuristicScore()).isCloseTo(0.3, within(1e-9));
+        assertThat(c.get("t").reason()).isEqualTo(CandidateGenerator.TRENDING_REASON);
+    }
+
+    @Test
+    void moreCandidatesThanTheCapKeepTheBestScoresWithTiesToTheSmallerId() {
+        History h = History.EMPTY.append(view("s", NOW - 1), 50, 50);
+        Object[] neighbours = new Object[2 * 60];
+        for (int i = 0; i < 60; i++) {
+            neighbours[2 * i] = String.format("n%02d", i);
+            neighbours[2 * i + 1] = i < 10 ? 100 : 60 - i; // n00-n09 tie at the top; then 50, 49, ... 1
+        }
+        TopologySettings s = TopologySettings.defaults().toBuilder().maxCandidates(12).build();
+
+        List<Candidate> list = generator(s, Map.of("s", list("s", neighbours)))
+                .candidates(view("s", NOW), h, Set.of("s"), null, List.of(), 0L);
+
+        assertThat(list).extracting(Candidate::itemId)
+                .containsExactly("n00", "n01", "n02", "n03", "n04", "n05", "n06", "n07", "n08", "n09", "n10", "n11");
+        assertThat(list.get(10).heuristicScore()).isCloseTo(0.5, within(1e-9));
+    }
+}
