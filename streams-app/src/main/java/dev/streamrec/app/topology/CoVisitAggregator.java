@@ -77,7 +77,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     static final double REPUBLISH_GROWTH = 0.1;
     /**
      * Items whose top M the task holds, at most, the least recently updated forgotten first (a bound on
-     * memory: roughly 2-3 KB an item with the default top M of 20, estimated from the object sizes, not
+     * memory: roughly 2-3 KB an item per 20 of top M, 5-7 KB with the default 50, estimated from the object sizes, not
      * measured; a forgotten item costs one scan when next changed).
      */
     static final int MAX_TOPS = 20_000;

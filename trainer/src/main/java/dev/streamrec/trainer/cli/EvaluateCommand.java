@@ -92,6 +92,11 @@ final class EvaluateCommand implements Callable<Integer> {
             + "neighbours per item, as the app's streamrec.covisit.top-m (default: ${DEFAULT-VALUE}, the app's default)."})
     int servedTopM;
 
+    @Option(names = "--served-sources", defaultValue = "" + ServedCandidates.SOURCES, paramLabel = "N", description = {
+            "With --served-candidates: earlier items each event is related to, as the app's "
+            + "streamrec.covisit.max-sources-per-event (default: ${DEFAULT-VALUE}, the app's default)."})
+    int servedSources;
+
     /** Scorers whose result depends on the seed. */
     static final java.util.Set<String> SEEDED = java.util.Set.of("model", "hybrid");
 
@@ -118,7 +123,7 @@ final class EvaluateCommand implements Callable<Integer> {
             Evaluator evaluator = new Evaluator(policy, model.threads);
             List<Evaluation.Result> results = new ArrayList<>();
             Map<String, Map<String, Object>> perSeed = new LinkedHashMap<>();
-            ServedCandidates served = servedCandidates ? ServedCandidates.count(splits.train(), servedTopM) : null;
+            ServedCandidates served = servedCandidates ? ServedCandidates.count(splits.train(), servedTopM, servedSources) : null;
             for (String name : scorers.stream().map(String::trim).toList()) {
                 if (!SEEDED.contains(name)) {
                     results.add(Evaluation.run(known.get(name), splits, evaluator));

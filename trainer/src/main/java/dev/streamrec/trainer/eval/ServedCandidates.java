@@ -19,9 +19,10 @@ import dev.streamrec.trainer.data.EventLog;
  * (candidate mode), counted from the training events with the app's default settings, so {@code evaluate
  * --served-candidates} can set a model re-ranking them against the same model over the whole catalogue on the
  * same cases. The rule, as the app applies it ({@code application.yml}, {@code streamrec.covisit} and
- * {@code streamrec.recommend}): each event relates to the user's {@value #SOURCES} previous distinct items, a pair
- * weighing the mean of its two events' type weights (view 1, click 2, add-to-cart 4, purchase 8), both ways; each
- * item keeps its {@value #TOP_M} heaviest neighbours. A case's candidates: the neighbours of its {@value #SEEDS} most
+ * {@code streamrec.recommend}): each event relates to the user's {@value #SOURCES} previous distinct items (or
+ * {@code --served-sources}), a pair weighing the mean of its two events' type weights (view 1, click 2, add-to-cart 4,
+ * purchase 8), both ways; each item keeps its {@value #TOP_M} heaviest neighbours (or {@code --served-top-m}). A
+ * case's candidates: the neighbours of its {@value #SEEDS} most
  * recent distinct items, a seed weighing 1 / its recency rank, normalised so the best is 1; plus the
  * {@value #TRENDING} most popular items, worth up to {@value #TRENDING_WEIGHT}; excluded items left out; the best
  * {@value #MAX_CANDIDATES} by that heuristic score. Offline there is no 30-minute co-visit window and no time decay
@@ -30,9 +31,10 @@ import dev.streamrec.trainer.data.EventLog;
  */
 public final class ServedCandidates {
 
-    static final int SOURCES = 10;
+    /** The app's default {@code streamrec.covisit.max-sources-per-event}. */
+    public static final int SOURCES = 3;
     /** The app's default {@code streamrec.covisit.top-m}. */
-    public static final int TOP_M = 20;
+    public static final int TOP_M = 50;
     static final int SEEDS = 10;
     static final int TRENDING = 20;
     static final double TRENDING_WEIGHT = 0.3;
@@ -53,11 +55,15 @@ public final class ServedCandidates {
 
     /**
      * Counts the neighbour lists and the popular items of {@code train}, {@code topM} neighbours per item (the app's
-     * {@code streamrec.covisit.top-m}, {@value #TOP_M} by default).
+     * {@code streamrec.covisit.top-m}, {@value #TOP_M} by default), each event related to its {@code sources} previous
+     * distinct items (the app's {@code streamrec.covisit.max-sources-per-event}, {@value #SOURCES} by default).
      */
-    public static ServedCandidates count(EventLog train, int topM) {
+    public static ServedCandidates count(EventLog train, int topM, int sources) {
         if (topM < 1) {
             throw new IllegalArgumentException("neighbours per item must be at least 1, not " + topM);
+        }
+        if (sources < 1) {
+            throw new IllegalArgumentException("sources per event must be at least 1, not " + sources);
         }
         Map<String, Map<String, Double>> pairs = new HashMap<>();
         Map<String, Integer> popularity = new HashMap<>();
@@ -65,10 +71,10 @@ public final class ServedCandidates {
             for (int t = 0; t < seq.size(); t++) {
                 HistoryEvent e = seq.get(t);
                 popularity.merge(e.itemId(), 1, Integer::sum);
-                Set<String> sources = new HashSet<>();
-                for (int j = t - 1; j >= 0 && sources.size() < SOURCES; j--) {
+                Set<String> related = new HashSet<>();
+                for (int j = t - 1; j >= 0 && related.size() < sources; j--) {
                     HistoryEvent s = seq.get(j);
-                    if (s.itemId().equals(e.itemId()) || !sources.add(s.itemId())) {
+                    if (s.itemId().equals(e.itemId()) || !related.add(s.itemId())) {
                         continue;
                     }
                     double w = (typeWeight(e.type()) + typeWeight(s.type())) / 2;

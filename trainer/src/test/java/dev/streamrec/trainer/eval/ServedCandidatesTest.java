@@ -1,6 +1,7 @@
 package dev.streamrec.trainer.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ class ServedCandidatesTest {
 
     @Test
     void candidatesAreTheSeedsNeighboursByWeightAndRecencyThenTheTrendingBonusWithoutExcludedItems() {
-        ServedCandidates served = ServedCandidates.count(TRAIN, ServedCandidates.TOP_M);
+        ServedCandidates served = ServedCandidates.count(TRAIN, ServedCandidates.TOP_M, ServedCandidates.SOURCES);
 
         // seeds c (latest, weight 1) then a (1/2): c's neighbours b 1, a 1; a's: d 4.5, b 2, c 1
         // sums: d 2.25, b 1 + 1 = 2, a 1 (excluded: in the history), c 0.5 (excluded) -> normalised by 2.25
@@ -68,7 +69,8 @@ class ServedCandidatesTest {
     @Test
     void fewerNeighboursPerItemGiveFewerCandidates() {
         // one neighbour per item (top-m 1): c's best is a or b (weight 1 each, a first by id), a's best d
-        List<Scorer.Ranked> list = ServedCandidates.count(TRAIN, 1).candidates(caseOf("d", "a", V, "c", V), Set.of("a", "c"));
+        List<Scorer.Ranked> list = ServedCandidates.count(TRAIN, 1, ServedCandidates.SOURCES)
+                .candidates(caseOf("d", "a", V, "c", V), Set.of("a", "c"));
         assertThat(list).extracting(Scorer.Ranked::itemId).containsExactly("d", "z", "b");
         assertThat(list.get(0).score()).isCloseTo((float) (1.0 + 0.3 / 4), within(1e-6f));
         // b is only trending now: 0.3 x 2 / 4
@@ -76,8 +78,30 @@ class ServedCandidatesTest {
     }
 
     @Test
+    void fewerSourcesPerEventRelateOnlyTheNearestEarlierItems() {
+        // seed c alone. With 10 sources u1's c relates to b and a (weight 1 each); with 1 source only to b, so a
+        // is a candidate only as trending (3 events: 0.3 x 3 / 4)
+        Map<String, Float> wide = scores(ServedCandidates.count(TRAIN, ServedCandidates.TOP_M, 10)
+                .candidates(caseOf("a", "c", V), Set.of("c")));
+        Map<String, Float> near = scores(ServedCandidates.count(TRAIN, ServedCandidates.TOP_M, 1)
+                .candidates(caseOf("a", "c", V), Set.of("c")));
+
+        assertThat(wide.get("a")).isCloseTo((float) (1.0 + 0.3 * 3 / 4), within(1e-6f));
+        assertThat(near.get("a")).isCloseTo((float) (0.3 * 3 / 4), within(1e-6f));
+        assertThat(near.get("b")).isCloseTo((float) (1.0 + 0.3 * 2 / 4), within(1e-6f));
+        assertThatThrownBy(() -> ServedCandidates.count(TRAIN, ServedCandidates.TOP_M, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static Map<String, Float> scores(List<Scorer.Ranked> list) {
+        Map<String, Float> out = new LinkedHashMap<>();
+        list.forEach(r -> out.put(r.itemId(), r.score()));
+        return out;
+    }
+
+    @Test
     void aRestrictedScorerRanksOnlyTheCandidatesByItsOwnScoresAndMissesTargetsOutsideThem() {
-        ServedCandidates served = ServedCandidates.count(TRAIN, ServedCandidates.TOP_M);
+        ServedCandidates served = ServedCandidates.count(TRAIN, ServedCandidates.TOP_M, ServedCandidates.SOURCES);
         // a scorer that knows every item and prefers z, then d, then b, ..., and far above all an item no candidate is
         Map<String, Float> table = Map.of("q", 100f, "z", 9f, "d", 5f, "b", 4f, "a", 1f, "c", 1f);
         Scorer inner = new Scorer() {
