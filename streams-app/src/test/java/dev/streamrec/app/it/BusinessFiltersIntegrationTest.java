@@ -45,9 +45,10 @@ class BusinessFiltersIntegrationTest {
 
     @Test
     void shouldApplyStreamRulesRequestFiltersAndColdStart() throws Exception {
+        // user-0 below relates each of its 12 items to every other: 12 co-visit sources (the default 3 relates near ones)
         TestApp app = new TestApp(SharedKafka.cluster().bootstrapServers(), Map.of(
                 "streamrec.recommend.k", 2, "streamrec.recommend.overfetch", 4,
-                "streamrec.recommend.max-per-category", 3));
+                "streamrec.recommend.max-per-category", 3, "streamrec.covisit.max-sources-per-event", 12));
         long t0 = System.currentTimeMillis() - 600_000;
         try (KafkaProducer<byte[], byte[]> producer = app.producer()) {
             app.start();
