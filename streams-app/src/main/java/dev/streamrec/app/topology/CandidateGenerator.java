@@ -87,7 +87,7 @@ final class CandidateGenerator {
             seeds.add(history.itemId(i));
         }
         // One mutable entry per candidate in one presized map: up to seeds x top-m neighbours go through here for
-        // every event (a fifth of the stream thread with top-m 50 when this was three maps of boxed doubles).
+        // every event (28% of the stream thread with top-m 50 when this was three maps of boxed doubles).
         Map<String, Acc> byId = HashMap.newHashMap(seeds.size() * settings.covisitTopM() + settings.trendingTopN());
         double maxCovisit = 0;
         int rank = 0;

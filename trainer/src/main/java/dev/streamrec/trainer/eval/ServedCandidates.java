@@ -22,8 +22,8 @@ import dev.streamrec.trainer.data.EventLog;
  * {@code streamrec.recommend}): each event relates to the user's {@value #SOURCES} previous distinct items (or
  * {@code --served-sources}), a pair weighing the mean of its two events' type weights (view 1, click 2, add-to-cart 4,
  * purchase 8), both ways; each item keeps its {@value #TOP_M} heaviest neighbours (or {@code --served-top-m}). A
- * case's candidates: the neighbours of its {@value #SEEDS} most
- * recent distinct items, a seed weighing 1 / its recency rank, normalised so the best is 1; plus the
+ * case's candidates: the neighbours of its {@value #SEEDS} most recent distinct items, a seed weighing 1 / its
+ * recency rank, normalised so the best is 1; plus the
  * {@value #TRENDING} most popular items, worth up to {@value #TRENDING_WEIGHT}; excluded items left out; the best
  * {@value #MAX_CANDIDATES} by that heuristic score. Offline there is no 30-minute co-visit window and no time decay
  * (the datasets' timestamps are not sessions: Beauty's reviews are days apart), and "trending" is popularity over
