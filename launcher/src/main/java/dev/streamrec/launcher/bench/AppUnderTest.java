@@ -61,7 +61,8 @@ public final class AppUnderTest implements AutoCloseable {
     /** What a measured window wrote and how fast it went; {@code otherLists}: lists not ranked by the expected model. */
     public record Window(long events, double seconds, long records, long bytes, Map<String, long[]> perTopic,
                          long otherLists, double streamThreadsCpuSeconds, double processCpuSeconds, Drain drain,
-                         double fullStreamThreadsCpuSeconds, double fullProcessCpuSeconds) {
+                         double fullStreamThreadsCpuSeconds, double fullProcessCpuSeconds,
+                         long fullStreamThreadsAllocatedBytes) {
         /** Events over the time until their lists were readable (the user side's rate). */
         public double eventsPerSecond() {
             return events / seconds;
@@ -83,6 +84,14 @@ public final class AppUnderTest implements AutoCloseable {
         /** Whole-process CPU per event until the app was idle again, in ms. */
         public double fullProcessCpuMsPerEvent() {
             return fullProcessCpuSeconds * 1e3 / events;
+        }
+
+        /**
+         * Bytes the stream threads allocated per event until the app was idle again, in KB (NaN where the JVM does
+         * not tell).
+         */
+        public double fullStreamAllocatedKbPerEvent() {
+            return fullStreamThreadsAllocatedBytes < 0 ? Double.NaN : fullStreamThreadsAllocatedBytes / 1e3 / events;
         }
 
         /** Stream-thread CPU per event, in ms. */
@@ -204,6 +213,7 @@ public final class AppUnderTest implements AutoCloseable {
         long start = System.nanoTime();
         long streamCpu = CpuTime.streamThreads();
         long processCpu = CpuTime.process();
+        long streamAllocated = CpuTime.streamThreadsAllocated();
         streams.resume();
         long other = awaitLists(events.size(), label, modelVersion);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -212,6 +222,7 @@ public final class AppUnderTest implements AutoCloseable {
         Drain drain = awaitIdle(IDLE, MAX_DRAIN);
         long streamCpuAll = CpuTime.streamThreads() - streamCpu;
         long processCpuAll = CpuTime.process() - processCpu;
+        long streamAllocatedAll = streamAllocated < 0 ? -1 : CpuTime.streamThreadsAllocated() - streamAllocated;
         Thread.sleep(SETTLE.toMillis());
         Map<String, long[]> growth = new TreeMap<>();
         produced().forEach((topic, now) -> {
@@ -226,7 +237,7 @@ public final class AppUnderTest implements AutoCloseable {
             total[1] += a[1];
         });
         return new Window(events.size(), seconds, total[0], total[1], growth, other, streamCpuLists / 1e9,
-                processCpuLists / 1e9, drain, streamCpuAll / 1e9, processCpuAll / 1e9);
+                processCpuLists / 1e9, drain, streamCpuAll / 1e9, processCpuAll / 1e9, streamAllocatedAll);
     }
 
     /**

@@ -352,9 +352,11 @@ public final class BenchCommand implements Callable<Integer> {
             LatencyProbe.Cost cost = latency.cost();
             System.out.printf(Locale.ROOT, "bench: latency phase cost over %.1f s: served poller %.2f CPU s (%,d store "
                             + "reads in %,d sweeps), stream threads %.2f CPU s (%.3f ms per event), whole process %.2f CPU "
-                            + "s (%.3f ms per event)%n", cost.wallSeconds(), cost.pollerCpuSeconds(), cost.storeReads(),
+                            + "s (%.3f ms per event); stream threads allocated %.1f KB per event; collections %s%n",
+                    cost.wallSeconds(), cost.pollerCpuSeconds(), cost.storeReads(),
                     cost.sweeps(), cost.streamThreadsCpuSeconds(), cost.streamThreadsCpuSeconds() * 1e3 / latency.sent(),
-                    cost.processCpuSeconds(), cost.processCpuSeconds() * 1e3 / latency.sent());
+                    cost.processCpuSeconds(), cost.processCpuSeconds() * 1e3 / latency.sent(),
+                    cost.streamThreadsAllocatedBytes() / 1e3 / latency.sent(), cost.gc());
             System.out.println("bench: latency timeline (s: sent / records processed by the stream threads / served "
                     + "pending / topic pending):");
             StringBuilder line = new StringBuilder();
@@ -417,6 +419,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("ratio_sustained_" + prefix + "_to_plain_eos", ratio(w.sustainedEventsPerSecond(), plainEos));
         report.put(prefix + "_sustained_stream_cpu_ms_per_event", w.fullStreamCpuMsPerEvent());
         report.put(prefix + "_sustained_process_cpu_ms_per_event", w.fullProcessCpuMsPerEvent());
+        report.put(prefix + "_sustained_stream_alloc_kb_per_event", w.fullStreamAllocatedKbPerEvent());
     }
 
     private static void printWindow(String name, AppUnderTest.Window w, double plainEos) {
@@ -429,9 +432,10 @@ public final class BenchCommand implements Callable<Integer> {
                 w.events(), w.seconds(), w.eventsPerSecond(), ratio, w.streamCpuMsPerEvent(), w.processCpuMsPerEvent());
         System.out.printf(Locale.ROOT, "bench:   until the app was idle again (the item side caught up %,.0f records in "
                         + "%.1f s more): %,.0f events/s sustained (%s); CPU per event: stream threads %.3f ms, whole process "
-                        + "%.3f ms; wrote %.1f records and %,.0f bytes per event:%n", w.drain().records(), w.drain().seconds(),
+                        + "%.3f ms; stream threads allocated %.1f KB per event; wrote %.1f records and %,.0f bytes per "
+                        + "event:%n", w.drain().records(), w.drain().seconds(),
                 w.sustainedEventsPerSecond(), sustainedRatio, w.fullStreamCpuMsPerEvent(), w.fullProcessCpuMsPerEvent(),
-                w.recordsPerEvent(), w.bytesPerEvent());
+                w.fullStreamAllocatedKbPerEvent(), w.recordsPerEvent(), w.bytesPerEvent());
         w.perTopic().forEach((topic, a) -> System.out.printf(Locale.ROOT, "  %-70s %8.2f records/event %,10.0f bytes/event%n",
                 topic, (double) a[0] / w.events(), (double) a[1] / w.events()));
     }

@@ -1,13 +1,17 @@
 package dev.streamrec.launcher.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * CPU time used so far, in ns, by this JVM's Kafka Streams stream threads and by the whole process
  * (in-process broker and clients included): a phase's CPU per event does not depend on how busy the
- * shared machine is, its events/s does.
+ * shared machine is, its events/s does. Likewise the bytes the stream threads allocated (what feeds the
+ * collector, whose pauses stop broker, app and load generator alike) and the collector's pauses.
  */
 final class CpuTime {
 
@@ -25,6 +29,46 @@ final class CpuTime {
             }
         }
         return sum;
+    }
+
+    /**
+     * Bytes allocated so far by the live stream threads, or -1 where the JVM does not tell. Unlike events/s it
+     * hardly moves with the machine's load: the ruler for allocation cuts on the hot path.
+     */
+    static long streamThreadsAllocated() {
+        if (!(THREADS instanceof com.sun.management.ThreadMXBean t) || !t.isThreadAllocatedMemoryEnabled()) {
+            return -1;
+        }
+        long sum = 0;
+        for (ThreadInfo i : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (i != null && i.getThreadName().contains("-StreamThread-")) {
+                sum += Math.max(0, t.getThreadAllocatedBytes(i.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Collections so far per collector ({@code G1 Young Generation}, {@code G1 Concurrent GC}, ...): count and
+     * accumulated time in ms as the JVM reports it (for G1's young and full collections the pauses; its
+     * concurrent collector's time is the concurrent cycles').
+     */
+    static Map<String, long[]> gc() {
+        Map<String, long[]> out = new TreeMap<>();
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            out.put(gc.getName(), new long[] {Math.max(0, gc.getCollectionCount()), Math.max(0, gc.getCollectionTime())});
+        }
+        return out;
+    }
+
+    /** {@link #gc()} now less {@code before}: {@code {"count": n, "ms": t}} per collector. */
+    static Map<String, Map<String, Long>> gcSince(Map<String, long[]> before) {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        gc().forEach((name, now) -> {
+            long[] then = before.getOrDefault(name, new long[2]);
+            out.put(name, Map.of("count", now[0] - then[0], "ms", now[1] - then[1]));
+        });
+        return out;
     }
 
     /** The whole process, or -1 where the JVM does not tell. */

@@ -75,10 +75,13 @@ public final class LatencyProbe {
     /**
      * CPU seconds spent during the phase: by the served poller thread (its store reads), by the app's
      * stream threads, by the whole process (broker and clients included); {@code storeReads}: the
-     * poller's interactive-query gets, {@code sweeps}: its passes over the pending users.
+     * poller's interactive-query gets, {@code sweeps}: its passes over the pending users; the bytes the
+     * stream threads allocated (-1 where the JVM does not tell) and the JVM's collections during the
+     * phase per collector ({@link CpuTime#gcSince}): a young pause stops broker, app and load generator alike.
      */
     public record Cost(double wallSeconds, double pollerCpuSeconds, double streamThreadsCpuSeconds,
-                       double processCpuSeconds, long storeReads, long sweeps) {
+                       double processCpuSeconds, long storeReads, long sweeps, long streamThreadsAllocatedBytes,
+                       Map<String, Map<String, Long>> gc) {
     }
 
     /**
@@ -215,6 +218,8 @@ public final class LatencyProbe {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long streamCpu0 = CpuTime.streamThreads();
         long processCpu0 = CpuTime.process();
+        long allocated0 = CpuTime.streamThreadsAllocated();
+        Map<String, long[]> gc0 = CpuTime.gc();
         long wall0 = System.nanoTime();
 
         Thread sender = Thread.ofPlatform().name("bench-latency-sender").start(() -> {
@@ -342,7 +347,7 @@ public final class LatencyProbe {
         }
         Cost cost = new Cost((System.nanoTime() - wall0) / 1e9, pollerCpu[0] / 1e9,
                 (CpuTime.streamThreads() - streamCpu0) / 1e9, (CpuTime.process() - processCpu0) / 1e9, served.reads,
-                served.sweeps);
+                served.sweeps, allocated0 < 0 ? -1 : CpuTime.streamThreadsAllocated() - allocated0, CpuTime.gcSince(gc0));
         return new Result(rate, total, (sendNanos[1] - sendNanos[0]) / 1e9,
                 measureServed ? Latency.of(served.pending.latencies, served.pending.count) : Latency.of(List.of(), 0),
                 Latency.of(onTopic.latencies, onTopic.count), cost, timeline, threadMetrics);
