@@ -99,7 +99,7 @@ public final class TenantRanker implements Ranker, ExperimentPlan {
     static RankingRequest unscoped(String tenant, RankingRequest r) {
         List<Candidate> candidates = new ArrayList<>(r.candidates().size());
         for (Candidate c : r.candidates()) {
-            candidates.add(new Candidate(TenantKeys.idOf(c.itemId()), c.heuristicScore(), c.reason()));
+            candidates.add(c.withItemId(TenantKeys.idOf(c.itemId())));
         }
         Set<String> excluded = new HashSet<>(r.excluded().size());
         r.excluded().forEach(id -> excluded.add(TenantKeys.idOf(id)));

@@ -3,7 +3,6 @@ package dev.streamrec.app.topology;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,6 +58,8 @@ final class CandidateGenerator {
     private final RecentReads<List<TrendingEntry>> trendingReads;
     /** Decoded neighbour lists of the instance, invalidated by the global store's writer (hot items are seeds for many events). */
     private final GlobalCache<ItemNeighbours> neighbourReads;
+    /** Scratch space of {@link #candidates}, reused for every event of the task. */
+    private final AccTable table = new AccTable();
 
     CandidateGenerator(TopologySettings settings, KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours,
                        GlobalCache<ItemNeighbours> neighbourCache,
@@ -86,9 +87,12 @@ final class CandidateGenerator {
         for (int i = history.size() - 1; i >= 0 && seeds.size() < settings.seedItems(); i--) {
             seeds.add(history.itemId(i));
         }
-        // One mutable entry per candidate in one presized map: up to seeds x top-m neighbours go through here for
-        // every event (28% of the stream thread with top-m 50 when this was three maps of boxed doubles).
-        Map<String, Acc> byId = HashMap.newHashMap(seeds.size() * settings.covisitTopM() + settings.trendingTopN());
+        // One mutable entry per candidate in a table the generator reuses for every event: up to seeds x top-m
+        // neighbours go through here per event (28% of the stream thread with top-m 50 when this was three maps of
+        // boxed doubles; then a fresh HashMap of fresh entries per event was a fifth of the stream thread's
+        // allocation).
+        AccTable byId = table;
+        byId.clear();
         double maxCovisit = 0;
         int rank = 0;
         for (String seed : seeds) {
@@ -104,11 +108,7 @@ final class CandidateGenerator {
                     continue;
                 }
                 double c = seedWeight * n.getScore() * f;
-                Acc a = byId.get(id);
-                if (a == null) {
-                    a = new Acc(id);
-                    byId.put(id, a);
-                }
+                Acc a = byId.getOrAdd(id);
                 a.score += c;
                 if (c > a.bestContribution) {
                     a.bestContribution = c;
@@ -117,11 +117,10 @@ final class CandidateGenerator {
                 maxCovisit = Math.max(maxCovisit, a.score);
             }
         }
-        boolean covisited = !byId.isEmpty();
-        if (covisited) {
-            for (Acc a : byId.values()) {
-                a.score /= maxCovisit;
-            }
+        int covisitedCount = byId.size();
+        boolean covisited = covisitedCount > 0;
+        for (int i = 0; i < covisitedCount; i++) {
+            byId.at(i).score /= maxCovisit;
         }
 
         if (!trendList.isEmpty() && settings.trendingWeight() > 0) {
@@ -135,10 +134,9 @@ final class CandidateGenerator {
                     String id = trendList.get(i).getItemId();
                     if (!excluded.contains(id) && browsing.equals(catalog.category(id))) {
                         taken++;
-                        Acc a = new Acc(id);
+                        Acc a = byId.getOrAdd(id);
                         a.score = 1.0 + settings.trendingWeight() * trendList.get(i).getCount() / maxCount;
                         a.reason = CATEGORY_TRENDING_PREFIX + browsing;
-                        byId.put(id, a);
                     }
                 }
             }
@@ -149,48 +147,135 @@ final class CandidateGenerator {
                     continue;
                 }
                 double bonus = settings.trendingWeight() * t.getCount() / maxCount;
-                Acc a = byId.get(t.getItemId());
-                if (a == null) {
-                    a = new Acc(t.getItemId());
+                Acc a = byId.getOrAdd(t.getItemId());
+                if (a.seed == null && a.reason == null) {
                     a.reason = TRENDING_REASON;
-                    byId.put(t.getItemId(), a);
                 }
                 a.score += bonus; // a co-visited or category candidate keeps its reason
             }
         }
-        Acc[] all = byId.values().toArray(new Acc[0]);
-        int kept = all.length;
+        int kept = byId.size();
         if (kept > settings.maxCandidates()) {
-            Arrays.sort(all, Acc.BEST_FIRST);
+            byId.sort(Acc.BEST_FIRST);
             kept = settings.maxCandidates();
         }
         List<Candidate> list = new ArrayList<>(kept);
         for (int i = 0; i < kept; i++) {
-            Acc a = all[i];
-            list.add(new Candidate(a.id, a.score, a.reason != null ? a.reason : COVISITED_PREFIX + a.seed));
+            Acc a = byId.at(i);
+            // The co-visited reason is built only if the candidate is served (Candidate#reason).
+            list.add(a.reason != null ? new Candidate(a.id, a.score, a.reason)
+                    : Candidate.withReason(a.id, a.score, COVISITED_PREFIX, a.seed));
         }
         return list;
     }
 
     /**
      * A candidate being scored: its heuristic score so far, and either a fixed reason or the seed that contributed
-     * most to its co-visitation score (the reason is built only for the candidates kept).
+     * most to its co-visitation score (the reason is built only for the candidates served).
      */
-    private static final class Acc {
+    static final class Acc {
         /** Best heuristic score first, ties to the smaller item id. */
         static final Comparator<Acc> BEST_FIRST = (x, y) -> {
             int c = Double.compare(y.score, x.score);
             return c != 0 ? c : x.id.compareTo(y.id);
         };
 
-        final String id;
+        String id;
         double score;
-        double bestContribution = -1;
+        double bestContribution;
         String seed;
         String reason;
 
-        Acc(String id) {
+        void reset(String id) {
             this.id = id;
+            this.score = 0;
+            this.bestContribution = -1;
+            this.seed = null;
+            this.reason = null;
+        }
+    }
+
+    /**
+     * The candidates of the event being generated, by item id: an open-addressing table (linear probing) of
+     * {@link Acc} entries, both the table and the entries reused from event to event (a generator belongs to one
+     * stream task, so one thread). Entries are kept in insertion order; {@link #sort} reorders them.
+     */
+    static final class AccTable {
+        private Acc[] slots = new Acc[1024];
+        private Acc[] entries = new Acc[256];
+        private int size;
+
+        void clear() {
+            if (size > 0) {
+                Arrays.fill(slots, null);
+                size = 0;
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** The i-th entry, in insertion order (or in {@link #sort}'s order once sorted). */
+        Acc at(int i) {
+            return entries[i];
+        }
+
+        /** The entry of {@code id}, added (score 0, no reason) if absent. */
+        Acc getOrAdd(String id) {
+            if (2 * (size + 1) > slots.length) {
+                grow();
+            }
+            int mask = slots.length - 1;
+            for (int i = spread(id.hashCode()) & mask; ; i = (i + 1) & mask) {
+                Acc a = slots[i];
+                if (a == null) {
+                    a = take(id);
+                    slots[i] = a;
+                    return a;
+                }
+                if (a.id.equals(id)) {
+                    return a;
+                }
+            }
+        }
+
+        void sort(Comparator<Acc> order) {
+            Arrays.sort(entries, 0, size, order);
+        }
+
+        private Acc take(String id) {
+            if (size == entries.length) {
+                entries = Arrays.copyOf(entries, 2 * size);
+            }
+            Acc a = entries[size];
+            if (a == null) {
+                a = new Acc();
+                entries[size] = a;
+            }
+            size++;
+            a.reset(id);
+            return a;
+        }
+
+        private void grow() {
+            Acc[] bigger = new Acc[2 * slots.length];
+            int mask = bigger.length - 1;
+            for (int e = 0; e < size; e++) {
+                Acc a = entries[e];
+                int i = spread(a.id.hashCode()) & mask;
+                while (bigger[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                bigger[i] = a;
+            }
+            slots = bigger;
+        }
+
+        /** Mixes the high bits in: item ids share long prefixes, and linear probing wants well-spread low bits. */
+        private static int spread(int h) {
+            h *= 0x9E3779B9;
+            return h ^ (h >>> 16);
         }
     }
 

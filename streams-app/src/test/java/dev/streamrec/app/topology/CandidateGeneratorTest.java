@@ -104,4 +104,71 @@ class CandidateGeneratorTest {
                 .containsExactly("n00", "n01", "n02", "n03", "n04", "n05", "n06", "n07", "n08", "n09", "n10", "n11");
         assertThat(list.get(10).heuristicScore()).isCloseTo(0.5, within(1e-9));
     }
+
+    @Test
+    void oneGeneratorReusedForManyEventsGivesEveryEventTheSumsComputedAfresh() {
+        // given 40 items' lists of 300 neighbours each over 3,000 ids (thousands of candidates an event: the
+        // reused table must grow) and a cap above that, so every candidate is compared
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        Map<String, ItemNeighbours> lists = new HashMap<>();
+        for (int item = 0; item < 40; item++) {
+            Object[] n = new Object[2 * 300];
+            for (int i = 0; i < 300; i++) {
+                n[2 * i] = "i" + random.nextInt(3_000);
+                n[2 * i + 1] = 1 + random.nextInt(1_000);
+            }
+            lists.put("s" + item, list("s" + item, n));
+        }
+        TopologySettings s = TopologySettings.defaults().toBuilder().maxCandidates(100_000).build();
+        CandidateGenerator reused = generator(s, lists);
+
+        for (int event = 0; event < 12; event++) {
+            // when an event's user has 12 random items (the latest settings.seedItems() of them are the seeds)
+            History h = History.EMPTY;
+            for (int j = 0; j < 12; j++) {
+                h = h.append(view("s" + random.nextInt(40), NOW - 20 + j), 50, 50);
+            }
+            Set<String> excluded = Set.of("i" + random.nextInt(3_000), "i" + random.nextInt(3_000));
+            Map<String, Candidate> got = byId(reused.candidates(view("s0", NOW), h, excluded, null, List.of(), 0L));
+
+            // then the candidates are the plain sums over the seeds (weight 1 / recency rank), over the best sum
+            java.util.LinkedHashSet<String> seeds = new java.util.LinkedHashSet<>();
+            for (int i = h.size() - 1; i >= 0 && seeds.size() < s.seedItems(); i--) {
+                seeds.add(h.itemId(i));
+            }
+            Map<String, Double> sum = new HashMap<>();
+            Map<String, Double> best = new HashMap<>();
+            Map<String, String> reason = new HashMap<>();
+            int rank = 0;
+            for (String seed : seeds) {
+                double w = 1.0 / ++rank;
+                for (NeighbourScore n : lists.get(seed).getNeighbours()) {
+                    if (!excluded.contains(n.getItemId())) {
+                        double c = w * n.getScore();
+                        sum.merge(n.getItemId(), c, Double::sum);
+                        if (c > best.getOrDefault(n.getItemId(), -1.0)) {
+                            best.put(n.getItemId(), c);
+                            reason.put(n.getItemId(), "co-visited:" + seed);
+                        }
+                    }
+                }
+            }
+            double max = sum.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            assertThat(got).as("event %d", event).hasSize(sum.size()).hasSizeGreaterThan(600);
+            sum.forEach((id, v) -> {
+                assertThat(got.get(id).heuristicScore()).as(id).isCloseTo(v / max, within(1e-9));
+                assertThat(got.get(id).reason()).as(id).isEqualTo(reason.get(id));
+            });
+        }
+    }
+
+    @Test
+    void aCandidateWhoseReasonIsBuiltLateEqualsOneGivenItsReason() {
+        Candidate late = Candidate.withReason("x", 0.5, CandidateGenerator.COVISITED_PREFIX, "a");
+        Candidate eager = new Candidate("x", 0.5, "co-visited:a");
+
+        assertThat(late).isEqualTo(eager).hasSameHashCodeAs(eager).hasToString(eager.toString());
+        assertThat(late.withItemId("y").reason()).isEqualTo("co-visited:a");
+        assertThat(late.reason()).isSameAs(late.reason()); // built once
+    }
 }
