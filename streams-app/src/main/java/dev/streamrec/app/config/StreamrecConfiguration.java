@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.streamrec.app.topology.AppTopics;
+import dev.streamrec.app.topology.CacheLimits;
 import dev.streamrec.app.topology.InputLimits;
 import dev.streamrec.app.topology.PairStore;
 import dev.streamrec.app.topology.TopologySettings;
@@ -42,8 +43,10 @@ public class StreamrecConfiguration {
                                       StreamrecProperties.Dedupe dedupe, StreamrecProperties.Validation validation,
                                       StreamrecProperties.Limits limits, StreamrecProperties.Covisit covisit,
                                       StreamrecProperties.CovisitWeights weights, StreamrecProperties.Trending trending,
-                                      StreamrecProperties.Recommend recommend, StreamrecProperties.Quality quality) {
-        return topology(history, users, dedupe, validation, limits, covisit, weights, trending, recommend, quality);
+                                      StreamrecProperties.Recommend recommend, StreamrecProperties.Quality quality,
+                                      StreamrecProperties.Caches caches) {
+        return topology(history, users, dedupe, validation, limits, covisit, weights, trending, recommend, quality,
+                caches);
     }
 
     /** The settings of the bound sections (also used by tests that bind {@code application.yml} alone). */
@@ -55,7 +58,8 @@ public class StreamrecConfiguration {
                                                     StreamrecProperties.CovisitWeights weights,
                                                     StreamrecProperties.Trending trending,
                                                     StreamrecProperties.Recommend recommend,
-                                                    StreamrecProperties.Quality quality) {
+                                                    StreamrecProperties.Quality quality,
+                                                    StreamrecProperties.Caches caches) {
         return new TopologySettings(history.maxEvents(), history.maxPurchases(), dedupe.retention(),
                 validation.maxFuture(), covisit.window(), covisit.halfLife(), covisit.topM(), covisit.tracked(),
                 covisit.maxSourcesPerEvent(),
@@ -66,7 +70,8 @@ public class StreamrecConfiguration {
                 recommend.trendingWeight(), recommend.maxCandidates(), quality.window(), users.idleTtl(),
                 users.ttlSweepInterval(), users.ttlSweepLimit(),
                 new InputLimits(limits.maxRecordBytes(), limits.maxIdChars(), limits.maxContextEntries(),
-                        limits.maxContextKeyChars(), limits.maxContextValueChars()));
+                        limits.maxContextKeyChars(), limits.maxContextValueChars()),
+                new CacheLimits(caches.neighbourLists(), caches.catalogItems(), caches.covisitTops()));
     }
 
     @Singleton

@@ -89,6 +89,11 @@ public final class StreamrecProperties {
     public record CovisitWeights(double view, double click, double addToCart, double purchase) {
     }
 
+    /** {@code streamrec.caches.*} */
+    @ConfigurationProperties("streamrec.caches")
+    public record Caches(int neighbourLists, int catalogItems, int covisitTops) {
+    }
+
     /** {@code streamrec.trending.*} */
     @ConfigurationProperties("streamrec.trending")
     public record Trending(Duration window, Duration bucket, int topN, Duration publishInterval) {

@@ -18,9 +18,6 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  */
 final class CatalogView {
 
-    /** Default bound of the instance's cache: items kept (an entry is the key, a flag and a shared category string). */
-    static final int CACHED_ITEMS = 200_000;
-
     /** The two facts a ranking needs of a catalogue item. */
     record Entry(boolean inStock, String category) {
 

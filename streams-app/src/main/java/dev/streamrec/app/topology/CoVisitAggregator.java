@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * change with the time they are decayed to), so the task keeps each item's top M in memory
  * ({@link Top}), updated by every pair update: a pair enters it only by outranking its M-th, and a
  * publication reads no store. An item the task holds no top for (after {@link #init}, or forgotten: at
- * most {@value #MAX_TOPS} are held) and one that gained {@code streamrec.covisit.tracked} new pairs since its
+ * most {@code streamrec.caches.covisit-tops} are held) and one that gained {@code streamrec.covisit.tracked} new pairs since its
  * last scan is scanned instead (a prefix scan over its pairs), which also deletes the pairs beyond the best
  * {@code streamrec.covisit.tracked} (so newcomers can climb, and an item's pairs stay bounded).
  *
@@ -75,12 +75,6 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private static final Duration SLICE_EVERY = Duration.ofMillis(50);
     /** Relative growth of a published list's total score that publishes it again. */
     static final double REPUBLISH_GROWTH = 0.1;
-    /**
-     * Items whose top M the task holds, at most, the least recently updated forgotten first (a bound on
-     * memory: roughly 2-3 KB an item per 20 of top M, 5-7 KB with the default 50, estimated from the object sizes, not
-     * measured; a forgotten item costs one scan when next changed).
-     */
-    static final int MAX_TOPS = 20_000;
     private static final double LN2 = Math.log(2);
     /** Size of a pair value of the first layout (a double score and a long time). */
     private static final int LEGACY_PAIR_BYTES = 16;
@@ -100,13 +94,12 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private final boolean pairsOnHeap;
     /** Whether this task warned that its pairs take much of the heap (once per task). */
     private boolean heapWarned;
-    /** The items' tops, least recently updated first (see the class doc: in memory). */
-    private final Map<String, Top> tops = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Top> eldest) {
-            return size() > MAX_TOPS;
-        }
-    };
+    /**
+     * The items' tops, least recently updated first (see the class doc: in memory), at most
+     * {@code streamrec.caches.covisit-tops} of them ({@link CacheLimits#covisitTops}: a bound on memory; a
+     * forgotten item costs one scan when next changed).
+     */
+    private final Map<String, Top> tops;
     /** Items changed since the start of the pass in progress or the last one (see the class doc: in memory). */
     private Set<String> changed = new HashSet<>();
     /**
@@ -215,6 +208,13 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         this.topM = settings.covisitTopM();
         this.publishInterval = settings.covisitPublishInterval();
         this.pairsOnHeap = settings.covisitStore() == PairStore.IN_MEMORY;
+        int held = settings.caches().covisitTops();
+        this.tops = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Top> eldest) {
+                return size() > held;
+            }
+        };
     }
 
     @Override

@@ -12,10 +12,8 @@ import dev.streamrec.avro.internal.ItemNeighbours;
  */
 record GlobalCaches(GlobalCache<CatalogView.Entry> catalog, GlobalCache<ItemNeighbours> neighbours) {
 
-    /** Neighbour lists kept, at most (an entry is a decoded list of up to top-m neighbours, ~1-2 KB). */
-    static final int CACHED_NEIGHBOUR_LISTS = 20_000;
-
-    static GlobalCaches create() {
-        return new GlobalCaches(new GlobalCache<>(CatalogView.CACHED_ITEMS), new GlobalCache<>(CACHED_NEIGHBOUR_LISTS));
+    /** Sized by {@code streamrec.caches.catalog-items} and {@code neighbour-lists} ({@link CacheLimits}). */
+    static GlobalCaches create(CacheLimits limits) {
+        return new GlobalCaches(new GlobalCache<>(limits.catalogItems()), new GlobalCache<>(limits.neighbourLists()));
     }
 }

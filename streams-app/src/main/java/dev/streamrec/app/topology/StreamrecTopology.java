@@ -171,7 +171,7 @@ public final class StreamrecTopology {
         }
         // The catalogue and the neighbour lists are read for every event through per-instance caches; their
         // stores are written by processors that invalidate the cache (a global table has no such hook).
-        GlobalCaches caches = GlobalCaches.create();
+        GlobalCaches caches = GlobalCaches.create(settings.caches());
         cachedGlobalStore(builder, topics.itemNeighbours(), NEIGHBOURS_GLOBAL_SOURCE, NEIGHBOURS_GLOBAL_STORE,
                 caches.neighbours());
         globalTable(builder, topics.trendingItems(), TRENDING_GLOBAL_SOURCE, TRENDING_GLOBAL_STORE);

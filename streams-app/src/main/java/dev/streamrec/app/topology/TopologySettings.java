@@ -38,6 +38,7 @@ import dev.streamrec.avro.EventType;
  * @param userTtlSweepInterval     how often (wall clock) each task checks a slice of its users ({@code streamrec.users.ttl-sweep-interval})
  * @param userTtlSweepLimit        users checked per sweep and task, at most ({@code streamrec.users.ttl-sweep-limit})
  * @param limits                   bounds on one input record ({@code streamrec.validation.limits.*})
+ * @param caches                   what the hot path keeps decoded on the heap ({@code streamrec.caches.*})
  */
 public record TopologySettings(
         int historySize,
@@ -64,10 +65,12 @@ public record TopologySettings(
         Duration userIdleTtl,
         Duration userTtlSweepInterval,
         int userTtlSweepLimit,
-        InputLimits limits) {
+        InputLimits limits,
+        CacheLimits caches) {
 
     public TopologySettings {
         Objects.requireNonNull(limits, "streamrec.validation.limits");
+        Objects.requireNonNull(caches, "streamrec.caches");
         Objects.requireNonNull(covisitStore, "streamrec.covisit.store");
         positive("history.max-events", historySize);
         positive("quality.window", qualityWindow);
@@ -121,7 +124,7 @@ public record TopologySettings(
                 Map.of(EventType.VIEW, 1.0, EventType.CLICK, 2.0, EventType.ADD_TO_CART, 4.0, EventType.PURCHASE, 8.0),
                 Duration.ofSeconds(1), PairStore.PERSISTENT, Duration.ofHours(1), Duration.ofMinutes(1), 20, Duration.ofSeconds(1),
                 10, 10, 0.3, 200, Duration.ofMinutes(30), Duration.ofDays(90), Duration.ofSeconds(10), 1000,
-                InputLimits.DEFAULTS);
+                InputLimits.DEFAULTS, CacheLimits.DEFAULTS);
     }
 
     /** Weight of an event type for co-visitation (0 for UNKNOWN, which never gets this far). */
@@ -173,6 +176,7 @@ public record TopologySettings(
         private Duration userTtlSweepInterval;
         private int userTtlSweepLimit;
         private InputLimits limits;
+        private CacheLimits caches;
 
         private Builder(TopologySettings s) {
             historySize = s.historySize;
@@ -200,6 +204,7 @@ public record TopologySettings(
             userTtlSweepInterval = s.userTtlSweepInterval;
             userTtlSweepLimit = s.userTtlSweepLimit;
             limits = s.limits;
+            caches = s.caches;
         }
 
         public Builder historySize(int v) { historySize = v; return this; }
@@ -227,12 +232,14 @@ public record TopologySettings(
         public Builder userTtlSweepInterval(Duration v) { userTtlSweepInterval = v; return this; }
         public Builder userTtlSweepLimit(int v) { userTtlSweepLimit = v; return this; }
         public Builder limits(InputLimits v) { limits = v; return this; }
+        public Builder caches(CacheLimits v) { caches = v; return this; }
 
         public TopologySettings build() {
             return new TopologySettings(historySize, maxPurchases, dedupeRetention, maxFutureSkew, covisitWindow,
                     covisitHalfLife, covisitTopM, covisitTracked, covisitMaxSources, typeWeights, covisitPublishInterval,
                     covisitStore, trendingWindow, trendingBucket, trendingTopN, trendingPublishInterval, recommendK, seedItems,
-                    trendingWeight, maxCandidates, qualityWindow, userIdleTtl, userTtlSweepInterval, userTtlSweepLimit, limits);
+                    trendingWeight, maxCandidates, qualityWindow, userIdleTtl, userTtlSweepInterval, userTtlSweepLimit, limits,
+                    caches);
         }
     }
 }

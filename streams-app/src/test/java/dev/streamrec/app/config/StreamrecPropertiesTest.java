@@ -69,11 +69,14 @@ class StreamrecPropertiesTest {
                 "streamrec.recommend.k", 7,
                 "streamrec.users.idle-ttl", "2h",
                 "streamrec.scoring.mode", "full",
+                "streamrec.caches.covisit-tops", 500,
                 "streamrec.models.allowed-hosts", "a.example, b.example:8443"))) {
             TopologySettings t = topology(ctx);
             assertThat(t.weight(EventType.ADD_TO_CART)).isEqualTo(5.5);
             assertThat(t.recommendK()).isEqualTo(7);
             assertThat(t.userIdleTtl()).isEqualTo(Duration.ofHours(2));
+            assertThat(t.caches().covisitTops()).isEqualTo(500);
+            assertThat(t.caches().neighbourLists()).as("untouched keys keep the file's value").isEqualTo(20_000);
             assertThat(t.historySize()).as("untouched keys keep the file's value").isEqualTo(50);
             assertThat(ScoringFactory.settings(ctx.getBean(StreamrecProperties.Scoring.class)).mode().name()).isEqualTo("FULL");
             assertThat(ModelFactory.policy(ctx.getBean(StreamrecProperties.Models.class)).hosts())
@@ -120,6 +123,9 @@ class StreamrecPropertiesTest {
         try (ApplicationContext ctx = bind(Map.of("streamrec.covisit.tracked", 5))) {
             assertThatThrownBy(() -> topology(ctx)).hasMessageContaining("streamrec.covisit.tracked (5)");
         }
+        try (ApplicationContext ctx = bind(Map.of("streamrec.caches.neighbour-lists", 0))) {
+            assertThatThrownBy(() -> topology(ctx)).hasMessageContaining("streamrec.caches.neighbour-lists must be > 0");
+        }
     }
 
     /**
@@ -145,6 +151,6 @@ class StreamrecPropertiesTest {
                 ctx.getBean(StreamrecProperties.Validation.class), ctx.getBean(StreamrecProperties.Limits.class),
                 ctx.getBean(StreamrecProperties.Covisit.class), ctx.getBean(StreamrecProperties.CovisitWeights.class),
                 ctx.getBean(StreamrecProperties.Trending.class), ctx.getBean(StreamrecProperties.Recommend.class),
-                ctx.getBean(StreamrecProperties.Quality.class));
+                ctx.getBean(StreamrecProperties.Quality.class), ctx.getBean(StreamrecProperties.Caches.class));
     }
 }

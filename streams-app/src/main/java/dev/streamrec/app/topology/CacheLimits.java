@@ -1,0 +1,32 @@
+package dev.streamrec.app.topology;
+
+/**
+ * How much the app keeps decoded on the heap to spare the hot path a RocksDB read and an Avro decode.
+ * Keys: {@code streamrec.caches.*} in {@code application.yml}. Raise them for a large catalogue when the heap
+ * allows (a miss costs a store read, or for {@code covisit-tops} a prefix scan of the item's pairs); lower them
+ * for a small heap.
+ *
+ * @param neighbourLists per instance: published neighbour lists kept decoded for candidate generation, the
+ *                       most recently read first ({@code neighbour-lists}; about 40 heap bytes per neighbour
+ *                       plus its id, estimated: ~4-6 KB a list with top-m 50)
+ * @param catalogItems   per instance: catalogue entries (category, stock) kept decoded ({@code catalog-items})
+ * @param covisitTops    per item-side task: items whose top M the task holds in memory, the least recently
+ *                       updated forgotten first ({@code covisit-tops}; ~5-7 KB an item with top-m 50, estimated
+ *                       from the object sizes; a forgotten item costs one scan of its pairs when next changed)
+ */
+public record CacheLimits(int neighbourLists, int catalogItems, int covisitTops) {
+
+    public static final CacheLimits DEFAULTS = new CacheLimits(20_000, 200_000, 20_000);
+
+    public CacheLimits {
+        positive("neighbour-lists", neighbourLists);
+        positive("catalog-items", catalogItems);
+        positive("covisit-tops", covisitTops);
+    }
+
+    private static void positive(String key, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("streamrec.caches." + key + " must be > 0, was " + value);
+        }
+    }
+}
