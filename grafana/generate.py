@@ -441,6 +441,19 @@ def jvm_kafka_streams():
                  "repartition and changelog-restore traffic).",
                  [t("sum by (instance) (kafka_streams_records_consumed_rate)",
                     "{{instance}}")], unit="ops", w=8)
+    d.timeseries("Heap cache hit ratio",
+                 "Share of the hot path's reads of the neighbour-list and catalogue caches "
+                 "(streamrec.caches.*) answered from the heap, per instance; a miss is a store read "
+                 "and a decode on the stream thread. Low with the cache's entries at its cap: raise "
+                 "the cap if the heap allows.",
+                 [t("1 - sum by (instance, cache) (rate(streamrec_cache_loads_total[1m])) "
+                    "/ sum by (instance, cache) (rate(streamrec_cache_reads_total[1m]))",
+                    "{{instance}} {{cache}}")], unit="percentunit", max_one=True, w=8)
+    d.timeseries("Heap cache entries",
+                 "Entries each heap cache holds per instance (capped by streamrec.caches.*: a "
+                 "full cache is emptied and refilled by the hot keys).",
+                 [t("sum by (instance, cache) (streamrec_cache_entries)", "{{instance}} {{cache}}")],
+                 w=8)
     return d
 
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.streamrec.app.topology.CacheStats;
 import dev.streamrec.app.topology.RejectReason;
 import dev.streamrec.app.topology.TopologyMetrics;
 import dev.streamrec.app.topology.TopologySettings;
@@ -13,6 +14,8 @@ import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.app.experiment.ExperimentMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -52,6 +55,9 @@ public class StreamrecMetrics implements TopologyMetrics {
     public static final String DLQ_TRUNCATED = "streamrec.dlq.truncated";
     public static final String TENANT_EVENTS = "streamrec.tenant.events";
     public static final String TENANT_RECOMMENDATIONS = "streamrec.tenant.recommendations";
+    public static final String CACHE_READS = "streamrec.cache.reads";
+    public static final String CACHE_LOADS = "streamrec.cache.loads";
+    public static final String CACHE_ENTRIES = "streamrec.cache.entries";
 
     private final Map<EventType, Counter> eventsIn = new EnumMap<>(EventType.class);
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
@@ -67,6 +73,9 @@ public class StreamrecMetrics implements TopologyMetrics {
     /** Per label value, at most max-labels + 1 of each. */
     private final Map<String, Counter> tenantEvents = new ConcurrentHashMap<>();
     private final Map<String, Counter> tenantRecommendations = new ConcurrentHashMap<>();
+
+    /** The caches the meters read, held here for as long as the meters are. */
+    private final List<CacheStats> caches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final QualityMetrics quality;
     private final ExperimentMetrics experiments;
@@ -190,6 +199,22 @@ public class StreamrecMetrics implements TopologyMetrics {
     @Override
     public void emitted(List<String> itemIds, long eventTimeMs) {
         quality.emitted(itemIds, eventTimeMs);
+    }
+
+    /**
+     * {@code streamrec_cache_reads_total}, {@code streamrec_cache_loads_total} (the misses: a store read and a
+     * decode each) and {@code streamrec_cache_entries}, labelled {@code cache}: the measurements to size
+     * {@code streamrec.caches.*} by. Read at scrape time, nothing is counted twice.
+     */
+    @Override
+    public void cache(String name, CacheStats stats) {
+        caches.add(stats); // function counters keep only a weak reference to what they read
+        FunctionCounter.builder(CACHE_READS, stats, CacheStats::reads).tag("cache", name)
+                .description("Reads of a heap cache of the hot path (streamrec.caches.*), hits and misses").register(registry);
+        FunctionCounter.builder(CACHE_LOADS, stats, CacheStats::loads).tag("cache", name)
+                .description("Misses of a heap cache: each read its store and decoded the value").register(registry);
+        Gauge.builder(CACHE_ENTRIES, stats, CacheStats::entries).tag("cache", name).strongReference(true)
+                .description("Entries a heap cache holds (capped by streamrec.caches.*)").register(registry);
     }
 
     @Override

@@ -22,7 +22,7 @@ import java.util.function.Function;
  *
  * @param <V> the cached form of a value; {@code load} may return null (no such key), which is cached too
  */
-final class GlobalCache<V> {
+final class GlobalCache<V> implements CacheStats {
 
     /** Stands for "the store holds no value" (a concurrent map takes no nulls). */
     private static final Object NONE = new Object();
@@ -30,6 +30,7 @@ final class GlobalCache<V> {
     private final Map<String, Object> entries = new ConcurrentHashMap<>();
     private final int maxEntries;
     private final LongAdder loads = new LongAdder();
+    private final LongAdder reads = new LongAdder();
 
     GlobalCache(int maxEntries) {
         if (maxEntries < 1) {
@@ -41,6 +42,7 @@ final class GlobalCache<V> {
     /** The key's value; on a miss {@code load} reads the global store (counted in {@link #loads()}). */
     @SuppressWarnings("unchecked")
     V get(String key, Function<String, V> load) {
+        reads.increment();
         Object e = entries.get(key);
         if (e == null) {
             if (entries.size() >= maxEntries) {
@@ -66,7 +68,18 @@ final class GlobalCache<V> {
     }
 
     /** Loads from the global store made by misses so far. */
-    long loads() {
+    @Override
+    public long loads() {
         return loads.sum();
+    }
+
+    @Override
+    public long reads() {
+        return reads.sum();
+    }
+
+    @Override
+    public int entries() {
+        return entries.size();
     }
 }

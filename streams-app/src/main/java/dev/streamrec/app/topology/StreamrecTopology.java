@@ -172,6 +172,8 @@ public final class StreamrecTopology {
         // The catalogue and the neighbour lists are read for every event through per-instance caches; their
         // stores are written by processors that invalidate the cache (a global table has no such hook).
         GlobalCaches caches = GlobalCaches.create(settings.caches());
+        metrics.cache("neighbour-lists", caches.neighbours());
+        metrics.cache("catalog-items", caches.catalog());
         cachedGlobalStore(builder, topics.itemNeighbours(), NEIGHBOURS_GLOBAL_SOURCE, NEIGHBOURS_GLOBAL_STORE,
                 caches.neighbours());
         globalTable(builder, topics.trendingItems(), TRENDING_GLOBAL_SOURCE, TRENDING_GLOBAL_STORE);

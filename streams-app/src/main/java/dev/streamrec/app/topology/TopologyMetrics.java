@@ -56,6 +56,13 @@ public interface TopologyMetrics {
     default void experimentInteraction(String experiment, String variant, boolean hit) {
     }
 
+    /**
+     * One of the instance's heap caches, {@code name} its {@code streamrec.caches.*} key ({@code neighbour-lists},
+     * {@code catalog-items}), to be read whenever metrics are scraped. Called once per topology built.
+     */
+    default void cache(String name, CacheStats stats) {
+    }
+
     /** An item some valid event was about (the denominator of catalogue coverage). */
     default void seen(String itemId) {
     }

@@ -19,6 +19,12 @@ final class RecordingMetrics implements TopologyMetrics {
     final AtomicLong rankedEvents = new AtomicLong();
     final AtomicLong catalogueLookups = new AtomicLong();
     final AtomicLong candidates = new AtomicLong();
+    final Map<String, CacheStats> caches = new ConcurrentHashMap<>();
+
+    @Override
+    public void cache(String name, CacheStats stats) {
+        caches.put(name, stats);
+    }
 
     @Override
     public void eventIn(EventType type) {

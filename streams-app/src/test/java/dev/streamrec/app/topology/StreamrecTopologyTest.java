@@ -352,6 +352,17 @@ class StreamrecTopologyTest {
             f.send("shopper", "item-a", EventType.VIEW, MIN.multipliedBy(2));
             assertThat(f.drainRecommendations().getLast().getItems()).extracting(RecommendedItem::getItemId)
                     .containsExactly("item-c", "item-b");
+
+            // and the instance's caches report to the metrics: the shopper's next event reads item-a's list from the
+            // heap (a read, no load)
+            CacheStats lists = f.metrics.caches.get("neighbour-lists");
+            long reads = lists.reads();
+            long loads = lists.loads();
+            f.send("shopper", "item-a", EventType.VIEW, MIN.multipliedBy(3));
+            assertThat(lists.reads()).isGreaterThan(reads);
+            assertThat(lists.loads()).isEqualTo(loads).isPositive();
+            assertThat(lists.entries()).isPositive();
+            assertThat(f.metrics.caches.get("catalog-items").reads()).isPositive();
         }
     }
 
