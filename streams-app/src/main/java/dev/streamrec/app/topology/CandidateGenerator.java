@@ -88,9 +88,9 @@ final class CandidateGenerator {
             seeds.add(history.itemId(i));
         }
         // One mutable entry per candidate in a table the generator reuses for every event: up to seeds x top-m
-        // neighbours go through here per event (28% of the stream thread with top-m 50 when this was three maps of
-        // boxed doubles; then a fresh HashMap of fresh entries per event was a fifth of the stream thread's
-        // allocation).
+        // neighbours go through here per event (28% of the stream thread's CPU with top-m 50 when this was three maps
+        // of boxed doubles; then a fresh map, fresh entries and every candidate's reason string were a quarter of
+        // the stream thread's allocation, BENCHMARKS.md issue 11, "Allocation per event").
         AccTable byId = table;
         byId.clear();
         double maxCovisit = 0;
