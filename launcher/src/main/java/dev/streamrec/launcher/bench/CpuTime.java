@@ -6,6 +6,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongUnaryOperator;
 
 /**
  * CPU time used so far, in ns, by this JVM's Kafka Streams stream threads and by the whole process
@@ -22,13 +23,7 @@ final class CpuTime {
 
     /** The live stream threads (named {@code <client id>-StreamThread-<n>}); a thread that died no longer counts. */
     static long streamThreads() {
-        long sum = 0;
-        for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
-            if (t != null && t.getThreadName().contains("-StreamThread-")) {
-                sum += Math.max(0, THREADS.getThreadCpuTime(t.getThreadId()));
-            }
-        }
-        return sum;
+        return sumOverStreamThreads(THREADS::getThreadCpuTime);
     }
 
     /**
@@ -39,10 +34,15 @@ final class CpuTime {
         if (!(THREADS instanceof com.sun.management.ThreadMXBean t) || !t.isThreadAllocatedMemoryEnabled()) {
             return -1;
         }
+        return sumOverStreamThreads(t::getThreadAllocatedBytes);
+    }
+
+    /** {@code perThread} (negative: not told) summed over the live stream threads. */
+    private static long sumOverStreamThreads(LongUnaryOperator perThread) {
         long sum = 0;
         for (ThreadInfo i : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
             if (i != null && i.getThreadName().contains("-StreamThread-")) {
-                sum += Math.max(0, t.getThreadAllocatedBytes(i.getThreadId()));
+                sum += Math.max(0, perThread.applyAsLong(i.getThreadId()));
             }
         }
         return sum;

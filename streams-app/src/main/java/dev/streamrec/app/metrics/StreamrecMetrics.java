@@ -208,12 +208,12 @@ public class StreamrecMetrics implements TopologyMetrics {
      */
     @Override
     public void cache(String name, CacheStats stats) {
-        caches.add(stats); // function counters keep only a weak reference to what they read
+        caches.add(stats); // the meters keep only a weak reference to what they read
         FunctionCounter.builder(CACHE_READS, stats, CacheStats::reads).tag("cache", name)
                 .description("Reads of a heap cache of the hot path (streamrec.caches.*), hits and misses").register(registry);
         FunctionCounter.builder(CACHE_LOADS, stats, CacheStats::loads).tag("cache", name)
                 .description("Misses of a heap cache: each read its store and decoded the value").register(registry);
-        Gauge.builder(CACHE_ENTRIES, stats, CacheStats::entries).tag("cache", name).strongReference(true)
+        Gauge.builder(CACHE_ENTRIES, stats, CacheStats::entries).tag("cache", name)
                 .description("Entries a heap cache holds (capped by streamrec.caches.*)").register(registry);
     }
 

@@ -6,10 +6,12 @@ package dev.streamrec.app.topology;
  * allows (a miss costs a store read, or for {@code covisit-tops} a prefix scan of the item's pairs); lower them
  * for a small heap.
  *
- * @param neighbourLists per instance: published neighbour lists kept decoded for candidate generation, the
- *                       most recently read first ({@code neighbour-lists}; about 40 heap bytes per neighbour
- *                       plus its id, estimated: ~4-6 KB a list with top-m 50)
- * @param catalogItems   per instance: catalogue entries (category, stock) kept decoded ({@code catalog-items})
+ * @param neighbourLists per instance: published neighbour lists kept decoded for candidate generation
+ *                       ({@code neighbour-lists}; ~85-110 heap bytes a neighbour with its id, estimated from the
+ *                       object sizes: 4-5.5 KB a list with top-m 50). A full cache is emptied and refilled by the
+ *                       hot keys ({@link GlobalCache}).
+ * @param catalogItems   per instance: catalogue entries (category, stock) kept decoded ({@code catalog-items}),
+ *                       emptied when full likewise
  * @param covisitTops    per item-side task: items whose top M the task holds in memory, the least recently
  *                       updated forgotten first ({@code covisit-tops}; ~5-7 KB an item with top-m 50, estimated
  *                       from the object sizes; a forgotten item costs one scan of its pairs when next changed)

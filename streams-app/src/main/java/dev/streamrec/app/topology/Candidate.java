@@ -10,37 +10,36 @@ import java.util.Objects;
  * A value class with record-style accessors, equal by those three. It is not a record because a
  * co-visited candidate's reason is built only when asked for: an event has up to 200 candidates and about
  * k of them are served, and building every reason string was a tenth of the stream thread's allocation
- * (BENCHMARKS.md, issue 11, session 12).
+ * (BENCHMARKS.md, issue 11, "Allocation per event").
  */
 public final class Candidate {
 
     private final String itemId;
     private final double heuristicScore;
-    /** The reason, or null until {@link #reason()} builds it from {@code prefix} and {@code seed}. */
+    /** The reason, or null until {@link #reason()} builds it from {@code seed}. */
     private String reason;
-    private final String prefix;
+    /** The user's item that contributed most, for a co-visited candidate whose reason is not built yet. */
     private final String seed;
 
     public Candidate(String itemId, double heuristicScore, String reason) {
-        this(itemId, heuristicScore, Objects.requireNonNull(reason, "reason"), null, null);
+        this(itemId, heuristicScore, Objects.requireNonNull(reason, "reason"), null);
     }
 
-    private Candidate(String itemId, double heuristicScore, String reason, String prefix, String seed) {
+    private Candidate(String itemId, double heuristicScore, String reason, String seed) {
         this.itemId = itemId;
         this.heuristicScore = heuristicScore;
         this.reason = reason;
-        this.prefix = prefix;
         this.seed = seed;
     }
 
-    /** A candidate whose reason is {@code prefix + seed}, concatenated on first use. */
-    static Candidate withReason(String itemId, double heuristicScore, String prefix, String seed) {
-        return new Candidate(itemId, heuristicScore, null, prefix, seed);
+    /** A co-visited candidate: its reason, {@code co-visited:<seed>}, is built on first use. */
+    static Candidate coVisited(String itemId, double heuristicScore, String seed) {
+        return new Candidate(itemId, heuristicScore, null, seed);
     }
 
     /** The same candidate under another id (a tenant's plain id), its reason still built on first use. */
     public Candidate withItemId(String id) {
-        return new Candidate(id, heuristicScore, reason, prefix, seed);
+        return new Candidate(id, heuristicScore, reason, seed);
     }
 
     public String itemId() {
@@ -54,7 +53,7 @@ public final class Candidate {
     public String reason() {
         String r = reason;
         if (r == null) {
-            r = prefix + seed;
+            r = CandidateGenerator.COVISITED_PREFIX + seed;
             reason = r; // a benign race at worst: every thread builds the same string
         }
         return r;

@@ -164,7 +164,7 @@ final class CandidateGenerator {
             Acc a = byId.at(i);
             // The co-visited reason is built only if the candidate is served (Candidate#reason).
             list.add(a.reason != null ? new Candidate(a.id, a.score, a.reason)
-                    : Candidate.withReason(a.id, a.score, COVISITED_PREFIX, a.seed));
+                    : Candidate.coVisited(a.id, a.score, a.seed));
         }
         return list;
     }
@@ -173,7 +173,7 @@ final class CandidateGenerator {
      * A candidate being scored: its heuristic score so far, and either a fixed reason or the seed that contributed
      * most to its co-visitation score (the reason is built only for the candidates served).
      */
-    static final class Acc {
+    private static final class Acc {
         /** Best heuristic score first, ties to the smaller item id. */
         static final Comparator<Acc> BEST_FIRST = (x, y) -> {
             int c = Double.compare(y.score, x.score);
@@ -200,7 +200,7 @@ final class CandidateGenerator {
      * {@link Acc} entries, both the table and the entries reused from event to event (a generator belongs to one
      * stream task, so one thread). Entries are kept in insertion order; {@link #sort} reorders them.
      */
-    static final class AccTable {
+    private static final class AccTable {
         private Acc[] slots = new Acc[1024];
         private Acc[] entries = new Acc[256];
         private int size;

@@ -164,7 +164,7 @@ class CandidateGeneratorTest {
 
     @Test
     void aCandidateWhoseReasonIsBuiltLateEqualsOneGivenItsReason() {
-        Candidate late = Candidate.withReason("x", 0.5, CandidateGenerator.COVISITED_PREFIX, "a");
+        Candidate late = Candidate.coVisited("x", 0.5, "a");
         Candidate eager = new Candidate("x", 0.5, "co-visited:a");
 
         assertThat(late).isEqualTo(eager).hasSameHashCodeAs(eager).hasToString(eager.toString());
