@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -105,5 +106,31 @@ class MetricsCatalogueIntegrationTest {
                 assertThat(actual).as("values of %s{%s} exported vs %s", family, label, CATALOGUE).isSubsetOf(values);
             }
         }));
+    }
+
+    @StreamrecApp(properties = "kafka.streams.default.num.stream.threads=2")
+    @Test
+    void shouldExportEachStreamThreadsProcessAndCommitSeries(TestApp app) throws Exception {
+        // given an instance with two stream threads
+        Set<String> threads = app.streams().metadataForLocalThreads().stream()
+                .map(t -> t.threadName()).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(threads).hasSize(2);
+
+        // when it is scraped
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(app.baseUrl() + "/prometheus")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+
+        // then the thread-level series the dashboards sum by instance are there once per thread
+        for (String family : List.of("kafka_streams_process_rate", "kafka_streams_process_latency_avg",
+                "kafka_streams_commit_rate_commits")) {
+            Set<String> labelled = new TreeSet<>();
+            Matcher m = Pattern.compile("^" + family + "\\{thread_id=\"([^\"]+)\"}", Pattern.MULTILINE).matcher(body);
+            while (m.find()) {
+                labelled.add(m.group(1));
+            }
+            assertThat(labelled).as("%s series by thread_id", family).containsAll(threads);
+            assertThat(body).as("%s without a thread", family).doesNotContainPattern("(?m)^" + family + " ");
+        }
     }
 }
