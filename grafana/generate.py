@@ -423,7 +423,8 @@ def jvm_kafka_streams():
                  "per instance (Kafka reports milliseconds).",
                  [t("max by (instance) (kafka_streams_process_latency_avg)",
                     "{{instance}}")], unit="ms", w=8)
-    d.timeseries("Commit rate", "Commits per second by the stream threads of each instance.",
+    d.timeseries("Commit rate", "Commits per second by the stream threads of each instance "
+                 "(each commits every commit.interval.ms while it has processed records).",
                  [t("sum by (instance) (kafka_streams_commit_rate_commits)", "{{instance}}")],
                  unit="ops", w=8)
 
@@ -454,6 +455,12 @@ def jvm_kafka_streams():
                  "full cache is emptied and refilled by the hot keys).",
                  [t("sum by (instance, cache) (streamrec_cache_entries)", "{{instance}} {{cache}}")],
                  w=8)
+    d.timeseries("Longest commit",
+                 "Longest recent commit per instance: the stream thread flushes its caches and "
+                 "commits its transaction, processing nothing meanwhile, so a long one delays every "
+                 "list of its tasks (Kafka reports the max over its metric window).",
+                 [t("max by (instance) (kafka_streams_commit_latency_max_seconds)", "{{instance}}")],
+                 unit="s", w=8)
     return d
 
 
