@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 
+import dev.streamrec.app.topology.BestFirst;
 import dev.streamrec.app.topology.Candidate;
 import dev.streamrec.app.topology.RankedItem;
 import dev.streamrec.model.ModelContract;
@@ -81,12 +82,13 @@ public final class RankingDecoder {
             float s = scores[row * width + j];
             scored.add(new Scored(c, s, s > ModelContract.UNKNOWN_ITEM_SCORE, c.heuristicScore()));
         }
-        scored.sort(ORDER);
-        // Exclusions and stock are checked lazily, best first: about k look-ups, not one per candidate
-        // (the exclusion check on every candidate was as costly as the sort).
+        // Best first without sorting every candidate (BestFirst), exclusions and stock checked lazily in that
+        // order: about k look-ups, not one per candidate (the exclusion check on every candidate was as costly as
+        // the sort).
+        BestFirst<Scored> best = new BestFirst<>(scored, ORDER);
         List<RankedItem> out = new ArrayList<>(Math.min(request.k(), scored.size()));
-        for (int i = 0; i < scored.size() && out.size() < request.k(); i++) {
-            Scored s = scored.get(i);
+        while (best.hasNext() && out.size() < request.k()) {
+            Scored s = best.next();
             String id = s.candidate().itemId();
             if (!request.exclude().contains(id) && available.test(id)) {
                 out.add(new RankedItem(id, s.score(), s.candidate().reason()));

@@ -74,7 +74,8 @@ final class CandidateGenerator {
     }
 
     /**
-     * The candidates of one event.
+     * The candidates of one event: at most {@code maxCandidates}, the best by heuristic score (ties to the smaller
+     * id), in no particular order.
      *
      * @param excluded  the user's items never to recommend ({@code ExclusionPolicy}, computed once per event)
      * @param trendList {@link #trending(String, long)}, read once per ranking or batch
@@ -156,7 +157,8 @@ final class CandidateGenerator {
         }
         int kept = byId.size();
         if (kept > settings.maxCandidates()) {
-            byId.sort(Acc.BEST_FIRST);
+            // The best maxCandidates, unordered: the rankers order what they serve (BestFirst).
+            byId.keepBest(settings.maxCandidates(), Acc.BEST_FIRST);
             kept = settings.maxCandidates();
         }
         List<Candidate> list = new ArrayList<>(kept);
@@ -198,7 +200,7 @@ final class CandidateGenerator {
     /**
      * The candidates of the event being generated, by item id: an open-addressing table (linear probing) of
      * {@link Acc} entries, both the table and the entries reused from event to event (a generator belongs to one
-     * stream task, so one thread). Entries are kept in insertion order; {@link #sort} reorders them.
+     * stream task, so one thread). Entries are kept in insertion order; {@link #keepBest} reorders them.
      */
     private static final class AccTable {
         private Acc[] slots = new Acc[1024];
@@ -216,7 +218,7 @@ final class CandidateGenerator {
             return size;
         }
 
-        /** The i-th entry, in insertion order (or in {@link #sort}'s order once sorted). */
+        /** The i-th entry, in insertion order (or {@link #keepBest}'s). */
         Acc at(int i) {
             return entries[i];
         }
@@ -240,8 +242,9 @@ final class CandidateGenerator {
             }
         }
 
-        void sort(Comparator<Acc> order) {
-            Arrays.sort(entries, 0, size, order);
+        /** Moves the best {@code k} entries to the front, in no particular order. */
+        void keepBest(int k, Comparator<Acc> order) {
+            BestFirst.keepBest(entries, size, k, order);
         }
 
         private Acc take(String id) {
