@@ -451,8 +451,8 @@ def jvm_kafka_streams():
                     "/ sum by (instance, cache) (rate(streamrec_cache_reads_total[1m]))",
                     "{{instance}} {{cache}}")], unit="percentunit", max_one=True, w=8)
     d.timeseries("Heap cache entries",
-                 "Entries each heap cache holds per instance (capped by streamrec.caches.*: a "
-                 "full cache is emptied and refilled by the hot keys).",
+                 "Entries each heap cache holds per instance (capped by streamrec.caches.*: two "
+                 "generations of half each; keys not read while a generation lasts are dropped).",
                  [t("sum by (instance, cache) (streamrec_cache_entries)", "{{instance}} {{cache}}")],
                  w=8)
     d.timeseries("Longest commit",

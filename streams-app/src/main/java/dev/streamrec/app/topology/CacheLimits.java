@@ -8,10 +8,10 @@ package dev.streamrec.app.topology;
  *
  * @param neighbourLists per instance: published neighbour lists kept decoded for candidate generation
  *                       ({@code neighbour-lists}; ~85-110 heap bytes a neighbour with its id, estimated from the
- *                       object sizes: 4-5.5 KB a list with top-m 50). A full cache is emptied and refilled by the
- *                       hot keys ({@link GlobalCache}).
+ *                       object sizes: 4-5.5 KB a list with top-m 50). Two generations of half each: a key read
+ *                       while its generation lasts stays, the others are dropped ({@link GlobalCache}).
  * @param catalogItems   per instance: catalogue entries (category, stock) kept decoded ({@code catalog-items}),
- *                       emptied when full likewise
+ *                       bounded likewise
  * @param covisitTops    per item-side task: items whose top M the task holds in memory, the least recently
  *                       updated forgotten first ({@code covisit-tops}; ~5-7 KB an item with top-m 50, estimated
  *                       from the object sizes; a forgotten item costs one scan of its pairs when next changed)
