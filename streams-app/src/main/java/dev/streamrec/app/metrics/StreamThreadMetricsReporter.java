@@ -36,6 +36,7 @@ public class StreamThreadMetricsReporter extends KafkaStreamsMetricsReporter {
     private static final String CONSUMER_COORDINATOR_GROUP = "consumer-coordinator-metrics";
     private static final String PREFIX = "kafka-streams.";
 
+    /** The registries the parent binds to (its own list is private): where {@link #metricRemoval} removes. */
     private final Collection<MeterRegistry> registries = new ConcurrentLinkedQueue<>();
 
     @Override
@@ -89,9 +90,10 @@ public class StreamThreadMetricsReporter extends KafkaStreamsMetricsReporter {
         if (!THREAD_GROUP.equals(name.group()) || thread == null) {
             return;
         }
+        Set<String> included = getIncludedTags();
         List<Tag> tags = new ArrayList<>();
         name.tags().forEach((k, v) -> {
-            if (getIncludedTags().contains(k)) {
+            if (included.contains(k)) {
                 tags.add(Tag.of(k, v));
             }
         });

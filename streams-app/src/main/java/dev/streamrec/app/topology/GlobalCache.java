@@ -16,7 +16,7 @@ import java.util.function.Function;
  * starts. A read that finds its key in the old generation moves it to the young one, so a key read at
  * least once per generation stays, about as an LRU would keep it. (Until session 13 a full cache was
  * emptied; in a simulation of Zipf reads over catalogues five times the cap, two generations missed
- * 10-20% less often: BENCHMARKS.md, issue 11, end of "This session's defaults together".)
+ * 10-14% less often: BENCHMARKS.md, issue 11, end of "This session's defaults together".)
  *
  * <p><b>No stale entry outlives an update.</b> {@link GlobalCacheWriter}, the global store's own processor,
  * writes the store, then {@link #invalidate}s the key: it removes it from the old generation, then from the
