@@ -31,7 +31,7 @@ import org.apache.kafka.common.metrics.KafkaMetric;
  */
 public class StreamThreadMetricsReporter extends KafkaStreamsMetricsReporter {
 
-    static final String THREAD_ID = "thread-id";
+    private static final String THREAD_ID = "thread-id";
     private static final String THREAD_GROUP = "stream-thread-metrics";
     private static final String CONSUMER_COORDINATOR_GROUP = "consumer-coordinator-metrics";
     private static final String PREFIX = "kafka-streams.";
@@ -58,7 +58,8 @@ public class StreamThreadMetricsReporter extends KafkaStreamsMetricsReporter {
         }
     }
 
-    static boolean shadowsAThreadMetric(MetricName name) {
+    /** The consumers' commit metrics, whose names the stream threads' share (see the class comment). */
+    private static boolean shadowsAThreadMetric(MetricName name) {
         return CONSUMER_COORDINATOR_GROUP.equals(name.group()) && name.name().startsWith("commit-");
     }
 

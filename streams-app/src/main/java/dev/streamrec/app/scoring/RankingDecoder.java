@@ -75,18 +75,18 @@ public final class RankingDecoder {
      */
     public static List<RankedItem> candidates(ScoreRequest request, float[] scores, int row, int width,
                                               Predicate<String> available) {
-        List<Scored> scored = new ArrayList<>(request.candidates().size());
         List<Candidate> cands = request.candidates();
+        Scored[] scored = new Scored[cands.size()];
         for (int j = 0; j < cands.size(); j++) {
             Candidate c = cands.get(j);
             float s = scores[row * width + j];
-            scored.add(new Scored(c, s, s > ModelContract.UNKNOWN_ITEM_SCORE, c.heuristicScore()));
+            scored[j] = new Scored(c, s, s > ModelContract.UNKNOWN_ITEM_SCORE, c.heuristicScore());
         }
         // Best first without sorting every candidate (BestFirst), exclusions and stock checked lazily in that
         // order: about k look-ups, not one per candidate (the exclusion check on every candidate was as costly as
         // the sort).
         BestFirst<Scored> best = new BestFirst<>(scored, ORDER);
-        List<RankedItem> out = new ArrayList<>(Math.min(request.k(), scored.size()));
+        List<RankedItem> out = new ArrayList<>(Math.min(request.k(), scored.length));
         while (best.hasNext() && out.size() < request.k()) {
             Scored s = best.next();
             String id = s.candidate().itemId();

@@ -24,11 +24,22 @@ public final class BestFirst<T> {
     private final Comparator<? super T> order;
     private int size;
 
-    /** The items of {@code items} (not copied again: the list is read once here), best first. */
+    /** The items of {@code items}, best first (copied once into the heap; the list is left as it is). */
     public BestFirst(List<? extends T> items, Comparator<? super T> order) {
         this.heap = items.toArray();
         this.order = order;
-        this.size = heap.length;
+        heapify();
+    }
+
+    /** The items of {@code items}, best first, in the array itself: a caller that built it for this gives it up. */
+    public BestFirst(T[] items, Comparator<? super T> order) {
+        this.heap = items;
+        this.order = order;
+        heapify();
+    }
+
+    private void heapify() {
+        size = heap.length;
         for (int i = size / 2 - 1; i >= 0; i--) {
             siftDown(i);
         }
