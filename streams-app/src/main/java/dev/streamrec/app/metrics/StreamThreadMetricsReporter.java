@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -48,7 +49,9 @@ public class StreamThreadMetricsReporter extends KafkaStreamsMetricsReporter {
 
     @Override
     public void init(List<KafkaMetric> metrics) {
-        super.init(metrics.stream().filter(m -> !shadowsAThreadMetric(m.metricName())).toList());
+        // A mutable list: the parent keeps it and clears it on close.
+        super.init(metrics.stream().filter(m -> !shadowsAThreadMetric(m.metricName()))
+                .collect(Collectors.toCollection(ArrayList::new)));
     }
 
     @Override
