@@ -93,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean steady;
 
     @Option(names = "--latency-rate", defaultValue = "1000", description = {"Latency phase: events/s offered "
-            + "(default: ${DEFAULT-VALUE}). served_latency_ms: from the producer's send (linger 0) until the user's "
+            + "(default: ${DEFAULT-VALUE}). served_latency_ms: from the producer's send (linger --latency-linger-ms) until the user's "
             + "entry in the recommendations store (what GET /recommendations/{user} answers; the key's partition "
             + "read through interactive queries about every ms, oldest pending event per partition first) carries the event as its triggerEventId; topic_latency_ms: "
             + "until a list with that triggerEventId is readable on the recommendations topic (read_committed)."})
@@ -107,6 +107,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--latency-seconds", defaultValue = "20", description = "Latency phase: seconds offered (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
+
+    @Option(names = "--latency-warmup-seconds", defaultValue = "10", description = {"Latency phase: seconds of the same "
+            + "offered rate before the measured --latency-seconds, printed but not counted: the first seconds after the "
+            + "flat-out steady window have the longest tails, with the JIT compilers busiest then (BENCHMARKS.md, "
+            + "issue 11). 0 measures from the first event (default: ${DEFAULT-VALUE})."})
+    int latencyWarmupSeconds;
+
+    @Option(names = "--latency-linger-ms", defaultValue = "0", description = {"Latency phase: linger.ms of the producer "
+            + "that offers the events (default: ${DEFAULT-VALUE})."})
+    int latencyLingerMs;
 
     @Option(names = "--scaling", defaultValue = "false", description = {"After the rest, how cost grows with users "
             + "(10k / 100k / 1M, catalogue --items) and catalogue size (1k / 100k items, --users users): a fresh app per "
@@ -127,7 +137,9 @@ public final class BenchCommand implements Callable<Integer> {
             + "heuristic window until the app is idle again, as the app's producers sent them: every topic the app "
             + "writes, changelogs and repartitions included, batch overhead included, transaction markers not), "
             + "history_bytes_per_event, covisit_pairs and covisit_items (the pair store's fill after the latency phase), "
-            + "load_average {before, after} (1/5/15 min of /proc/loadavg), and the details."})
+            + "load_average {before, after} (1/5/15 min of /proc/loadavg), latency_phase_cost (CPU, allocation, "
+            + "collections, jitMillis, brokerRequests by API), latency_warmup_* (the warm-up's latencies), and the "
+            + "details."})
     Path jsonOut;
 
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input topic (default: ${DEFAULT-VALUE}).")
@@ -342,8 +354,19 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("ratio_model_to_plain_eos", null);
             // The window already waited for its item side (AppUnderTest.measure), so the latency phase starts idle.
             report.put("drain_after_steady", pipeline.drain());
+            if (latencyWarmupSeconds > 0) {
+                LatencyProbe.Result warm = LatencyProbe.run(app, bootstrap, input, sim, latencyRate,
+                        latencyWarmupSeconds, latencyServed, latencyLingerMs);
+                System.out.printf(Locale.ROOT, "%nbench: latency warm-up, not counted (%,d events in %.1f s): served "
+                                + "p50 %.1f / p99 %.1f ms; topic p50 %.1f / p99 %.1f ms; whole process %.3f CPU ms per "
+                                + "event%n", warm.sent(), warm.sendSeconds(), warm.served().p50(), warm.served().p99(),
+                        warm.topic().p50(), warm.topic().p99(), warm.cost().processCpuSeconds() * 1e3 / warm.sent());
+                report.put("latency_warmup_seconds", latencyWarmupSeconds);
+                report.put("latency_warmup_served_latency_ms", warm.served());
+                report.put("latency_warmup_topic_latency_ms", warm.topic());
+            }
             LatencyProbe.Result latency = LatencyProbe.run(app, bootstrap, input, sim, latencyRate, latencySeconds,
-                    latencyServed);
+                    latencyServed, latencyLingerMs);
             System.out.printf(Locale.ROOT, "%nbench: latency at %,.0f events/s offered (%,d sent in %.1f s): served "
                             + "p50 %.1f / p99 %.1f / max %.1f ms (%,d unresolved); topic p50 %.1f / p99 %.1f / max %.1f ms "
                             + "(%,d unresolved)%n", latency.offeredPerSecond(), latency.sent(), latency.sendSeconds(),
@@ -357,6 +380,8 @@ public final class BenchCommand implements Callable<Integer> {
                     cost.sweeps(), cost.streamThreadsCpuSeconds(), cost.streamThreadsCpuSeconds() * 1e3 / latency.sent(),
                     cost.processCpuSeconds(), cost.processCpuSeconds() * 1e3 / latency.sent(),
                     cost.streamThreadsAllocatedBytes() / 1e3 / latency.sent(), cost.gc());
+            System.out.printf(Locale.ROOT, "bench: latency phase: JIT compilers %.1f s; broker requests per event %s%n",
+                    cost.jitMillis() / 1e3, perEvent(cost.brokerRequests(), latency.sent()));
             System.out.println("bench: latency timeline (s: sent / records processed by the stream threads / served "
                     + "pending / topic pending):");
             StringBuilder line = new StringBuilder();
@@ -406,6 +431,15 @@ public final class BenchCommand implements Callable<Integer> {
                 sustained(report, "model", model, plainEos);
             }
         }
+    }
+
+    /** Each count divided by {@code events}, two decimals, largest first. */
+    private static String perEvent(Map<String, Long> counts, long events) {
+        StringBuilder out = new StringBuilder();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).forEach(e ->
+                out.append(out.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
+                        .append(String.format(Locale.ROOT, "%.2f", (double) e.getValue() / Math.max(1, events))));
+        return out.isEmpty() ? "(no broker in this JVM)" : out.toString();
     }
 
     /** {@code a / plainEos}, or null without the table's exactly-once copy (--no-table). */

@@ -71,6 +71,15 @@ final class CpuTime {
         return out;
     }
 
+    /**
+     * Milliseconds the JIT compilers have spent so far (0 where the JVM does not tell): in a bench of a
+     * few minutes they still compile, on the cores the app needs.
+     */
+    static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
     /** The whole process, or -1 where the JVM does not tell. */
     static long process() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os

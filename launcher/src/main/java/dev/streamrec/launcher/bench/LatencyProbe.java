@@ -32,7 +32,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Offered-rate latency of a running {@link AppUnderTest}: events are sent at a fixed rate (the clock
- * starts at the producer's send, linger 0, so it covers the append) and each is timed until
+ * starts at the producer's send, linger 0 unless told otherwise, so it covers the append) and each is timed until
  * <ul>
  *   <li><b>served</b>: the user's entry in the recommendations store (what {@code GET
  *   /recommendations/{user}} answers: the store of the key's partition, read through interactive
@@ -77,11 +77,13 @@ public final class LatencyProbe {
      * stream threads, by the whole process (broker and clients included); {@code storeReads}: the
      * poller's interactive-query gets, {@code sweeps}: its passes over the pending users; the bytes the
      * stream threads allocated (-1 where the JVM does not tell) and the JVM's collections during the
-     * phase per collector ({@link CpuTime#gcSince}): a young pause stops broker, app and load generator alike.
+     * phase per collector ({@link CpuTime#gcSince}): a young pause stops broker, app and load generator alike;
+     * the JIT compilers' time ({@link CpuTime#jitMillis}) and the in-process broker's requests by API
+     * ({@link BrokerRequests}).
      */
     public record Cost(double wallSeconds, double pollerCpuSeconds, double streamThreadsCpuSeconds,
                        double processCpuSeconds, long storeReads, long sweeps, long streamThreadsAllocatedBytes,
-                       Map<String, Map<String, Long>> gc) {
+                       Map<String, Map<String, Long>> gc, long jitMillis, Map<String, Long> brokerRequests) {
     }
 
     /**
@@ -206,7 +208,7 @@ public final class LatencyProbe {
      * (no store reads: shows what the served poller costs the app).
      */
     public static Result run(AppUnderTest app, String bootstrap, String input, ShopperSimulator simulator, double rate,
-                             int seconds, boolean measureServed) throws InterruptedException {
+                             int seconds, boolean measureServed, int lingerMs) throws InterruptedException {
         ConcurrentLinkedQueue<Placed> toServed = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Sent> toTopic = new ConcurrentLinkedQueue<>();
         AtomicBoolean sending = new AtomicBoolean(true);
@@ -220,6 +222,8 @@ public final class LatencyProbe {
         long processCpu0 = CpuTime.process();
         long allocated0 = CpuTime.streamThreadsAllocated();
         Map<String, long[]> gc0 = CpuTime.gc();
+        long jit0 = CpuTime.jitMillis();
+        Map<String, Long> requests0 = BrokerRequests.counts();
         long wall0 = System.nanoTime();
 
         Thread sender = Thread.ofPlatform().name("bench-latency-sender").start(() -> {
@@ -228,7 +232,7 @@ public final class LatencyProbe {
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.LINGER_MS_CONFIG, 0,
+                    ProducerConfig.LINGER_MS_CONFIG, lingerMs,
                     ProducerConfig.CLIENT_ID_CONFIG, "bench-latency"),
                     topic.keySerde().serializer(), topic.valueSerde().serializer())) {
                 long start = System.nanoTime();
@@ -347,7 +351,8 @@ public final class LatencyProbe {
         }
         Cost cost = new Cost((System.nanoTime() - wall0) / 1e9, pollerCpu[0] / 1e9,
                 (CpuTime.streamThreads() - streamCpu0) / 1e9, (CpuTime.process() - processCpu0) / 1e9, served.reads,
-                served.sweeps, allocated0 < 0 ? -1 : CpuTime.streamThreadsAllocated() - allocated0, CpuTime.gcSince(gc0));
+                served.sweeps, allocated0 < 0 ? -1 : CpuTime.streamThreadsAllocated() - allocated0, CpuTime.gcSince(gc0),
+                CpuTime.jitMillis() - jit0, BrokerRequests.since(requests0));
         return new Result(rate, total, (sendNanos[1] - sendNanos[0]) / 1e9,
                 measureServed ? Latency.of(served.pending.latencies, served.pending.count) : Latency.of(List.of(), 0),
                 Latency.of(onTopic.latencies, onTopic.count), cost, timeline, threadMetrics);

@@ -31,12 +31,16 @@ class BenchCommandTest {
             Path json = dir.resolve("bench.json");
             int exit = new CommandLine(new BenchCommand()).execute("--bootstrap-servers", broker.bootstrapServers(),
                     "--no-table", "--no-with-model", "--users", "200", "--items", "200", "--events", "500",
-                    "--warmup-events", "500", "--latency-rate", "100", "--latency-seconds", "1",
+                    "--warmup-events", "500", "--latency-rate", "100", "--latency-seconds", "1", "--latency-warmup-seconds", "1",
                     "--log-file", dir.resolve("bench.log").toString(), "--json-out", json.toString());
             assertThat(exit).isZero();
             JsonNode report = new ObjectMapper().readTree(Files.readString(json));
             assertThat(report.get("broker").asText()).isEqualTo("external " + broker.bootstrapServers());
             assertThat(report.get("pipeline_events_per_s").asDouble()).isPositive();
+            // the latency phase after its warm-up, with the broker's requests (this broker runs in the test's JVM)
+            assertThat(report.get("latency_warmup_seconds").asInt()).isEqualTo(1);
+            assertThat(report.at("/served_latency_ms/resolved").asLong()).isPositive();
+            assertThat(report.at("/latency_phase_cost/brokerRequests/Produce").asLong()).isPositive();
 
             // when the same broker is given again, it holds the first run's topics: one line, exit 2, nothing run
             ByteArrayOutputStream stderr = new ByteArrayOutputStream();
