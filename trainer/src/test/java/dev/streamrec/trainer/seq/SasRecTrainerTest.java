@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import ai.djl.pytorch.jni.JniUtils;
 import dev.streamrec.onnx.ModelArtifact;
 import dev.streamrec.trainer.Fixtures;
 import dev.streamrec.trainer.data.EventLog;
@@ -48,6 +49,19 @@ class SasRecTrainerTest {
 
         // then every parameter is bit-identical
         a.params.forEach((name, v) -> assertThat(b.p(name)).as(name).containsExactly(v));
+    }
+
+    @Test
+    void eachCallerGetsTheIntraOpThreadsItAskedFor() {
+        // given the engine, one per JVM, started by whichever caller came first
+        Torch.engine(1);
+
+        // when a caller asks for two threads (the defaults on 2 cores), then for one (a bit-identical training),
+        // then each runs with what it asked for
+        Torch.engine(2);
+        assertThat(JniUtils.getNumThreads()).isEqualTo(2);
+        Torch.engine(1);
+        assertThat(JniUtils.getNumThreads()).isEqualTo(1);
     }
 
     @Test
