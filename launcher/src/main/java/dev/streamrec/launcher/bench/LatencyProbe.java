@@ -79,11 +79,15 @@ public final class LatencyProbe {
      * stream threads allocated (-1 where the JVM does not tell) and the JVM's collections during the
      * phase per collector ({@link CpuTime#gcSince}): a young pause stops broker, app and load generator alike;
      * the JIT compilers' time ({@link CpuTime#jitMillis}) and the in-process broker's requests by API
-     * ({@link BrokerRequests}).
+     * ({@link BrokerRequests}); {@code commitParts}: the stream threads' commits in the phase and, per commit,
+     * the ms their producers spent in flush (awaiting the acks of what the commit sent), in sending the
+     * offsets to the transaction and in committing it ({@link #commitParts}): the rest of a commit's latency
+     * is the record caches' flush and the thread's own work.
      */
     public record Cost(double wallSeconds, double pollerCpuSeconds, double streamThreadsCpuSeconds,
                        double processCpuSeconds, long storeReads, long sweeps, long streamThreadsAllocatedBytes,
-                       Map<String, Map<String, Long>> gc, long jitMillis, Map<String, Long> brokerRequests) {
+                       Map<String, Map<String, Long>> gc, long jitMillis, Map<String, Long> brokerRequests,
+                       Map<String, Double> commitParts) {
     }
 
     /**
@@ -224,6 +228,7 @@ public final class LatencyProbe {
         Map<String, long[]> gc0 = CpuTime.gc();
         long jit0 = CpuTime.jitMillis();
         Map<String, Long> requests0 = BrokerRequests.counts();
+        Map<String, Double> commit0 = commitParts(app);
         long wall0 = System.nanoTime();
 
         Thread sender = Thread.ofPlatform().name("bench-latency-sender").start(() -> {
@@ -352,7 +357,7 @@ public final class LatencyProbe {
         Cost cost = new Cost((System.nanoTime() - wall0) / 1e9, pollerCpu[0] / 1e9,
                 (CpuTime.streamThreads() - streamCpu0) / 1e9, (CpuTime.process() - processCpu0) / 1e9, served.reads,
                 served.sweeps, allocated0 < 0 ? -1 : CpuTime.streamThreadsAllocated() - allocated0, CpuTime.gcSince(gc0),
-                CpuTime.jitMillis() - jit0, BrokerRequests.since(requests0));
+                CpuTime.jitMillis() - jit0, BrokerRequests.since(requests0), perCommit(commit0, commitParts(app)));
         return new Result(rate, total, (sendNanos[1] - sendNanos[0]) / 1e9,
                 measureServed ? Latency.of(served.pending.latencies, served.pending.count) : Latency.of(List.of(), 0),
                 Latency.of(onTopic.latencies, onTopic.count), cost, timeline, threadMetrics);
@@ -363,6 +368,35 @@ public final class LatencyProbe {
      * summed or maxed over threads): {@code *-ratio} of wall time in process/punctuate/poll/commit, and
      * commit, punctuate and poll latencies in ms.
      */
+    /** Producer time totals of the transaction's steps (KafkaProducerMetrics, ns) and the threads' commit count. */
+    private static Map<String, Double> commitParts(AppUnderTest app) {
+        Map<String, Double> out = new TreeMap<>();
+        for (var e : app.streams().metrics().entrySet()) {
+            String group = e.getKey().group();
+            String name = e.getKey().name();
+            if (e.getValue().metricValue() instanceof Number n
+                    && (group.equals("stream-thread-metrics") && name.equals("commit-total")
+                    || group.equals("producer-metrics") && (name.equals("flush-time-ns-total")
+                    || name.equals("txn-send-offsets-time-ns-total") || name.equals("txn-commit-time-ns-total")))) {
+                out.merge(name, n.doubleValue(), Double::sum);
+            }
+        }
+        return out;
+    }
+
+    /** The commits between two {@link #commitParts} readings and each step's mean ms per commit. */
+    static Map<String, Double> perCommit(Map<String, Double> before, Map<String, Double> after) {
+        double commits = after.getOrDefault("commit-total", 0.0) - before.getOrDefault("commit-total", 0.0);
+        Map<String, Double> out = new TreeMap<>();
+        out.put("commits", commits);
+        for (String step : List.of("flush", "txn-send-offsets", "txn-commit")) {
+            String key = step + "-time-ns-total";
+            double ns = after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
+            out.put(step + "_ms_per_commit", commits > 0 ? ns / 1e6 / commits : Double.NaN);
+        }
+        return out;
+    }
+
     private static Map<String, Double> threadMetrics(AppUnderTest app) {
         Map<String, Double> out = new TreeMap<>();
         for (var e : app.streams().metrics().entrySet()) {

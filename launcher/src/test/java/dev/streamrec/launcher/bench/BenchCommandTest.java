@@ -41,6 +41,7 @@ class BenchCommandTest {
             assertThat(report.get("latency_warmup_seconds").asInt()).isEqualTo(1);
             assertThat(report.at("/served_latency_ms/resolved").asLong()).isPositive();
             assertThat(report.at("/latency_phase_cost/brokerRequests/Produce").asLong()).isPositive();
+            assertThat(report.at("/latency_phase_cost/commitParts/commits").asDouble()).isPositive();
 
             // when the same broker is given again, it holds the first run's topics: one line, exit 2, nothing run
             ByteArrayOutputStream stderr = new ByteArrayOutputStream();

@@ -115,6 +115,21 @@ class LatencyProbeTest {
     }
 
     @Test
+    void shouldSplitCommitsIntoTheProducersStepsPerCommit() {
+        // given two readings 4 commits apart, the producers' totals in ns
+        Map<String, Double> before = Map.of("commit-total", 10.0, "flush-time-ns-total", 1e6,
+                "txn-send-offsets-time-ns-total", 0.0, "txn-commit-time-ns-total", 2e6);
+        Map<String, Double> after = Map.of("commit-total", 14.0, "flush-time-ns-total", 41e6,
+                "txn-send-offsets-time-ns-total", 8e6, "txn-commit-time-ns-total", 6e6);
+
+        Map<String, Double> parts = LatencyProbe.perCommit(before, after);
+
+        assertThat(parts).containsEntry("commits", 4.0).containsEntry("flush_ms_per_commit", 10.0)
+                .containsEntry("txn-send-offsets_ms_per_commit", 2.0).containsEntry("txn-commit_ms_per_commit", 1.0);
+        assertThat(LatencyProbe.perCommit(before, before).get("flush_ms_per_commit")).as("no commit").isNaN();
+    }
+
+    @Test
     void shouldReportNoFigureWithoutSamples() {
         LatencyProbe.Latency l = LatencyProbe.Latency.of(List.of(), 5);
 
