@@ -138,7 +138,8 @@ public final class BenchCommand implements Callable<Integer> {
             + "writes, changelogs and repartitions included, batch overhead included, transaction markers not), "
             + "history_bytes_per_event, covisit_pairs and covisit_items (the pair store's fill after the latency phase), "
             + "load_average {before, after} (1/5/15 min of /proc/loadavg), latency_phase_cost (CPU, allocation, "
-            + "collections, jitMillis, brokerRequests by API), latency_warmup_* (the warm-up's latencies), and the "
+            + "collections, jitMillis, brokerRequests by API, commitParts: commits and the producers' flush, offsets and "
+            + "transaction-commit ms per commit), latency_warmup_* (the warm-up's latencies), and the "
             + "details."})
     Path jsonOut;
 

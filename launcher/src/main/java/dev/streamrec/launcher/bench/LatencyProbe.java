@@ -363,11 +363,6 @@ public final class LatencyProbe {
                 Latency.of(onTopic.latencies, onTopic.count), cost, timeline, threadMetrics);
     }
 
-    /**
-     * Where the stream threads' time went as the sending ended (Kafka Streams' windowed thread metrics,
-     * summed or maxed over threads): {@code *-ratio} of wall time in process/punctuate/poll/commit, and
-     * commit, punctuate and poll latencies in ms.
-     */
     /** Producer time totals of the transaction's steps (KafkaProducerMetrics, ns) and the threads' commit count. */
     private static Map<String, Double> commitParts(AppUnderTest app) {
         Map<String, Double> out = new TreeMap<>();
@@ -397,6 +392,11 @@ public final class LatencyProbe {
         return out;
     }
 
+    /**
+     * Where the stream threads' time went as the sending ended (Kafka Streams' windowed thread metrics,
+     * summed or maxed over threads): {@code *-ratio} of wall time in process/punctuate/poll/commit, and
+     * commit, punctuate and poll latencies in ms.
+     */
     private static Map<String, Double> threadMetrics(AppUnderTest app) {
         Map<String, Double> out = new TreeMap<>();
         for (var e : app.streams().metrics().entrySet()) {

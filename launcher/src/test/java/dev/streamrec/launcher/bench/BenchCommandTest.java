@@ -31,7 +31,8 @@ class BenchCommandTest {
             Path json = dir.resolve("bench.json");
             int exit = new CommandLine(new BenchCommand()).execute("--bootstrap-servers", broker.bootstrapServers(),
                     "--no-table", "--no-with-model", "--users", "200", "--items", "200", "--events", "500",
-                    "--warmup-events", "500", "--latency-rate", "100", "--latency-seconds", "1", "--latency-warmup-seconds", "1",
+                    "--warmup-events", "500", "--latency-rate", "100", "--latency-seconds", "1",
+                    "--latency-warmup-seconds", "1",
                     "--log-file", dir.resolve("bench.log").toString(), "--json-out", json.toString());
             assertThat(exit).isZero();
             JsonNode report = new ObjectMapper().readTree(Files.readString(json));

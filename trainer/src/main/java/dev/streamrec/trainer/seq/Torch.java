@@ -25,9 +25,6 @@ final class Torch {
      */
     static synchronized Engine engine(int threads) {
         int n = Math.max(1, threads);
-        if (engine != null && JniUtils.getNumThreads() != n) {
-            JniUtils.setNumThreads(n);
-        }
         if (engine == null) {
             System.setProperty("ai.djl.offline", "true");
             if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
@@ -42,6 +39,8 @@ final class Torch {
                 throw new IllegalStateException("failed to start the PyTorch engine (DJL, offline, cache "
                         + System.getProperty("DJL_CACHE_DIR", System.getenv("DJL_CACHE_DIR")) + "): " + e.getMessage(), e);
             }
+        } else if (JniUtils.getNumThreads() != n) {
+            JniUtils.setNumThreads(n);
         }
         return engine;
     }
