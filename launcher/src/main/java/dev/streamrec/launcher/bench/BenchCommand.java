@@ -386,8 +386,8 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "bench: latency phase: %.0f commits; per commit, the producers' flush %.1f ms, "
                             + "sending offsets %.1f ms, committing the transaction %.1f ms%n",
                     cost.commitParts().get("commits"), cost.commitParts().get("flush_ms_per_commit"),
-                    cost.commitParts().get("txn-send-offsets_ms_per_commit"),
-                    cost.commitParts().get("txn-commit_ms_per_commit"));
+                    cost.commitParts().get("txn_send_offsets_ms_per_commit"),
+                    cost.commitParts().get("txn_commit_ms_per_commit"));
             System.out.println("bench: latency timeline (s: sent / records processed by the stream threads / served "
                     + "pending / topic pending):");
             StringBuilder line = new StringBuilder();

@@ -387,7 +387,8 @@ public final class LatencyProbe {
         for (String step : List.of("flush", "txn-send-offsets", "txn-commit")) {
             String key = step + "-time-ns-total";
             double ns = after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
-            out.put(step + "_ms_per_commit", commits > 0 ? ns / 1e6 / commits : Double.NaN);
+            // JSON keys in snake case like the rest of the report: txn_commit_ms_per_commit.
+            out.put(step.replace('-', '_') + "_ms_per_commit", commits > 0 ? ns / 1e6 / commits : Double.NaN);
         }
         return out;
     }

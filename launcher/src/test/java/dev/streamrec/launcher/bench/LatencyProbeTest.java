@@ -125,7 +125,7 @@ class LatencyProbeTest {
         Map<String, Double> parts = LatencyProbe.perCommit(before, after);
 
         assertThat(parts).containsEntry("commits", 4.0).containsEntry("flush_ms_per_commit", 10.0)
-                .containsEntry("txn-send-offsets_ms_per_commit", 2.0).containsEntry("txn-commit_ms_per_commit", 1.0);
+                .containsEntry("txn_send_offsets_ms_per_commit", 2.0).containsEntry("txn_commit_ms_per_commit", 1.0);
         assertThat(LatencyProbe.perCommit(before, before).get("flush_ms_per_commit")).as("no commit").isNaN();
     }
 
