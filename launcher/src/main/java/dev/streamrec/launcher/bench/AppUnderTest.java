@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import dev.streamrec.app.Application;
 import dev.streamrec.app.cli.EventPublisher;
@@ -266,14 +267,23 @@ public final class AppUnderTest implements AutoCloseable {
 
     /** Records processed by the app's stream threads so far (their {@code process-total}, every sub-topology). */
     public double recordsProcessed() {
-        double sum = 0;
+        return metrics("stream-thread-metrics", "process-total"::equals).getOrDefault("process-total", 0.0);
+    }
+
+    /**
+     * The app's numeric Kafka metrics of one group (e.g. {@code stream-thread-metrics}, {@code producer-metrics})
+     * whose name passes {@code names}, by name over its threads and clients: the largest of a {@code *-max},
+     * the sum of anything else.
+     */
+    public Map<String, Double> metrics(String group, Predicate<String> names) {
+        Map<String, Double> out = new TreeMap<>();
         for (var e : streams.metrics().entrySet()) {
-            if (e.getKey().name().equals("process-total") && e.getKey().group().equals("stream-thread-metrics")
-                    && e.getValue().metricValue() instanceof Number n) {
-                sum += n.doubleValue();
+            String name = e.getKey().name();
+            if (e.getKey().group().equals(group) && names.test(name) && e.getValue().metricValue() instanceof Number n) {
+                out.merge(name, n.doubleValue(), name.endsWith("-max") ? Math::max : Double::sum);
             }
         }
-        return sum;
+        return out;
     }
 
     /** What {@link #awaitIdle} waited for: records processed meanwhile and seconds. */

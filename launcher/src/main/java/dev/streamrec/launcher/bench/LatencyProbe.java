@@ -365,17 +365,9 @@ public final class LatencyProbe {
 
     /** Producer time totals of the transaction's steps (KafkaProducerMetrics, ns) and the threads' commit count. */
     private static Map<String, Double> commitParts(AppUnderTest app) {
-        Map<String, Double> out = new TreeMap<>();
-        for (var e : app.streams().metrics().entrySet()) {
-            String group = e.getKey().group();
-            String name = e.getKey().name();
-            if (e.getValue().metricValue() instanceof Number n
-                    && (group.equals("stream-thread-metrics") && name.equals("commit-total")
-                    || group.equals("producer-metrics") && (name.equals("flush-time-ns-total")
-                    || name.equals("txn-send-offsets-time-ns-total") || name.equals("txn-commit-time-ns-total")))) {
-                out.merge(name, n.doubleValue(), Double::sum);
-            }
-        }
+        Map<String, Double> out = app.metrics("producer-metrics", Set.of("flush-time-ns-total",
+                "txn-send-offsets-time-ns-total", "txn-commit-time-ns-total")::contains);
+        out.putAll(app.metrics("stream-thread-metrics", "commit-total"::equals));
         return out;
     }
 
@@ -399,16 +391,8 @@ public final class LatencyProbe {
      * commit, punctuate and poll latencies in ms.
      */
     private static Map<String, Double> threadMetrics(AppUnderTest app) {
-        Map<String, Double> out = new TreeMap<>();
-        for (var e : app.streams().metrics().entrySet()) {
-            String name = e.getKey().name();
-            if (e.getKey().group().equals("stream-thread-metrics") && e.getValue().metricValue() instanceof Number n
-                    && (name.endsWith("-ratio") || name.endsWith("-latency-avg") || name.endsWith("-latency-max")
-                    || name.equals("poll-records-avg") || name.equals("process-records-avg"))) {
-                out.merge(name, n.doubleValue(), name.endsWith("-max") ? Math::max : Double::sum);
-            }
-        }
-        return out;
+        return app.metrics("stream-thread-metrics", name -> name.endsWith("-ratio") || name.endsWith("-latency-avg")
+                || name.endsWith("-latency-max") || name.equals("poll-records-avg") || name.equals("process-records-avg"));
     }
 
 }
