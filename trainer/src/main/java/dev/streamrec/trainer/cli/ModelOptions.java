@@ -67,6 +67,15 @@ final class ModelOptions {
             description = "sasrec: after choosing the epoch count on validation, retrain on all training data (default: on; the pooling model always refits).")
     boolean refit = true;
 
+    @Option(names = "--new-targets", negatable = true, fallbackValue = "true",
+            description = "sasrec: train only on items the user had not had before, each ranked against the catalogue "
+                    + "minus the user's earlier items, as history exclusion ranks; --no-new-targets trains every next item "
+                    + "over the whole catalogue (for --exclude purchases) (default: on).")
+    boolean newTargets = S.newTargets();
+
+    @Option(names = "--clip-norm", description = "sasrec: largest global gradient norm of a step; 0 = no clipping (default: 1).")
+    float clipNorm = S.clipNorm();
+
     @Option(names = "--learn-weights", negatable = true, fallbackValue = "true",
             description = "Learn recency, age and event-type weights; --no-learn-weights keeps the fixed 0.8-per-step decay.")
     boolean learnWeights = D.learnWeights();
@@ -131,7 +140,7 @@ final class ModelOptions {
     SasRecSettings sasrec() {
         return new SasRecSettings(dim, or(maxHistory, S.maxLen()), blocks, dropout, or(learningRate, S.learningRate()),
                 batchSize, or(negatives, S.negatives()), or(epochs, S.maxEpochs()), S.patience(), maxTrainSeconds, refit,
-                threads, seed);
+                threads, seed, clipNorm, newTargets);
     }
 
     private static <T> T or(T value, T fallback) {

@@ -44,7 +44,7 @@ public final class HybridScorer implements DenseScorer {
         History hist = new History(model.maxHistory());
         for (int b = 0; b < cases.size(); b++) {
             EvalCase c = cases.get(b);
-            hist.fill(c.history(), c.timestamp(), model.vocabulary(), model.ageBoundaries());
+            hist.fill(c.history(), c.scoringTime(), model.vocabulary(), model.ageBoundaries());
             float[] signal = model.signal(hist, rows);
             float[] s = out[b];
             for (int r = 0; r < s.length; r++) {

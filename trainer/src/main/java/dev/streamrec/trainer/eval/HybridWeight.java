@@ -375,7 +375,7 @@ public record HybridWeight(CoVisitations.Mix mix, Map<String, Object> tried) {
                     if (table == null && longTerm == null && dense == null) {
                         continue;
                     }
-                    hist.fill(c.history(), c.timestamp(), model.vocabulary, model.ageBoundaries);
+                    hist.fill(c.history(), c.scoringTime(), model.vocabulary, model.ageBoundaries);
                     float[] signal = new float[rows];
                     if (table != null) {
                         table.addTo(hist, signal);

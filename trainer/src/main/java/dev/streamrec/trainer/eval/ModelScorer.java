@@ -47,7 +47,7 @@ public final class ModelScorer implements DenseScorer {
         float[][] out = new float[cases.size()][];
         for (int b = 0; b < cases.size(); b++) {
             EvalCase c = cases.get(b);
-            hist.fill(c.history(), c.timestamp(), model.vocabulary, model.ageBoundaries);
+            hist.fill(c.history(), c.scoringTime(), model.vocabulary, model.ageBoundaries);
             model.encode(hist, ws);
             List<String> row = candidates.get(b);
             out[b] = new float[row.size()];
@@ -74,7 +74,7 @@ public final class ModelScorer implements DenseScorer {
         float[] users = new float[d * n];
         for (int b = 0; b < n; b++) {
             EvalCase c = cases.get(b);
-            hist.fill(c.history(), c.timestamp(), model.vocabulary, model.ageBoundaries);
+            hist.fill(c.history(), c.scoringTime(), model.vocabulary, model.ageBoundaries);
             model.encode(hist, ws);
             for (int k = 0; k < d; k++) {
                 users[k * n + b] = ws.u[k];

@@ -41,7 +41,7 @@ public final class OnnxScorer implements Scorer {
     }
 
     private HistoryBatch input(List<EvalCase> cases) {
-        long[] times = cases.stream().mapToLong(EvalCase::timestamp).toArray();
+        long[] times = cases.stream().mapToLong(EvalCase::scoringTime).toArray();
         return HistoryEncoder.encode(cases.stream().map(EvalCase::history).toList(), times, session.maxHistory());
     }
 

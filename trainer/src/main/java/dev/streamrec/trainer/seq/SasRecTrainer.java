@@ -3,6 +3,7 @@ package dev.streamrec.trainer.seq;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +42,11 @@ import org.slf4j.LoggerFactory;
  * loss is the full softmax cross-entropy over the whole catalogue, computed only at real target
  * positions (a {@code [positions, items]} product, not {@code [batch, length, items]}). A target equal
  * to the event before it (a funnel step on one item) is not predicted but stays in the history.
- * Sequences longer than {@code maxLen} give several windows, so no event is dropped.
+ * With {@link SasRecSettings#newTargets()} only targets the user had not had before are predicted, each
+ * against the catalogue minus the user's earlier items: the ranking a history-excluding server asks for
+ * (shoppers come back to items, so otherwise most targets teach the model to copy the history, which
+ * such a server never shows). Sequences longer than {@code maxLen} give several windows, so no event is
+ * dropped.
  *
  * <p>Flow: train on the validation split's training part, scoring full-ranking NDCG@10 (history
  * excluded) on its held-out cases after each epoch; stop after {@code patience} epochs without gain;
@@ -55,6 +60,7 @@ public final class SasRecTrainer {
     private static final float BETA2 = 0.98f;
     private static final float EPS = 1e-8f;
     private static final int EVAL_BATCH = 512;
+    private static final NDIndex ALL = new NDIndex("...");
 
     private final SasRecSettings settings;
 
@@ -118,7 +124,7 @@ public final class SasRecTrainer {
         TreeSet<String> ids = new TreeSet<>();
         log.users().values().forEach(l -> l.forEach(e -> ids.add(e.itemId())));
         Vocabulary vocabulary = new Vocabulary(List.copyOf(ids));
-        Windows windows = Windows.of(log, vocabulary, settings.maxLen());
+        Windows windows = Windows.of(log, vocabulary, settings.maxLen(), settings.newTargets());
         SasRecModel init = SasRecModel.initialise(vocabulary, settings.dim(), settings.maxLen(), settings.blocks(),
                 settings.seed());
         Run run = new Run();
@@ -140,6 +146,7 @@ public final class SasRecTrainer {
                 SplittableRandom random = new SplittableRandom(settings.seed() * 31 + run.epochs);
                 int[][] batches = windows.batches(settings.batchSize(), random);
                 double loss = 0;
+                int skippedBefore = net.skipped;
                 for (int[] batch : batches) {
                     Cancellation.check();
                     loss += net.step(windows.batch(batch), ++step, random.nextLong());
@@ -156,13 +163,17 @@ public final class SasRecTrainer {
                     break;
                 }
                 double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+                String skips = net.skipped == skippedBefore ? ""
+                        : String.format(Locale.ROOT, ", %d of %d batches skipped (non-finite)", net.skipped - skippedBefore,
+                        batches.length);
                 if (validation.isEmpty()) {
-                    LOG.info(String.format(Locale.ROOT, "sasrec epoch %d: loss %.4f (%.1f s)", run.epochs, loss, epochSeconds));
+                    LOG.info(String.format(Locale.ROOT, "sasrec epoch %d: loss %.4f (%.1f s%s)", run.epochs, loss, epochSeconds,
+                            skips));
                     continue;
                 }
                 double ndcg = validate(net, validation, vocabulary);
-                LOG.info(String.format(Locale.ROOT, "sasrec epoch %d: loss %.4f, validation full NDCG@10 %.4f (%.1f s)",
-                        run.epochs, loss, ndcg, epochSeconds));
+                LOG.info(String.format(Locale.ROOT, "sasrec epoch %d: loss %.4f, validation full NDCG@10 %.4f (%.1f s%s)",
+                        run.epochs, loss, ndcg, epochSeconds, skips));
                 if (run.bestEpoch == 0 || ndcg > run.bestNdcg) {
                     run.bestNdcg = ndcg;
                     run.bestEpoch = run.epochs;
@@ -262,8 +273,12 @@ public final class SasRecTrainer {
         }
     }
 
-    /** A batch in graph layout: [B, L] rows and types (most recent first), valid lengths, targets. */
-    record Batch(int size, int length, long[] rows, long[] types, int[] lengths, long[] targetPositions, long[] targets) {
+    /**
+     * A batch in graph layout: [B, L] rows and types (most recent first), valid lengths, targets, and
+     * the logits each target's softmax leaves out (target index, row - 1), empty unless new targets only.
+     */
+    record Batch(int size, int length, long[] rows, long[] types, int[] lengths, long[] targetPositions, long[] targets,
+                 int[] excludedTarget, int[] excludedColumn) {
 
         /** The additive attention mask [B, L, L]: column j sees j' >= j that is a real event, or itself. */
         float[] mask() {
@@ -287,17 +302,25 @@ public final class SasRecTrainer {
         final int[] user;
         final int[] end;     // index of the window's latest target in the user's sequence
         final int maxLen;
+        final boolean newTargets;
         long targets;
 
-        private Windows(int[][] rows, int[][] types, int[] user, int[] end, int maxLen) {
+        private Windows(int[][] rows, int[][] types, int[] user, int[] end, int maxLen, boolean newTargets) {
             this.rows = rows;
             this.types = types;
             this.user = user;
             this.end = end;
             this.maxLen = maxLen;
+            this.newTargets = newTargets;
         }
 
-        static Windows of(EventLog log, Vocabulary vocabulary, int maxLen) {
+        /** Whether the event at {@code t} is a target: a known item, not the one before it (nor, with new targets only, any earlier one). */
+        private static boolean isTarget(int[] seq, int t, boolean newTargets, Set<Integer> earlier) {
+            int target = seq[t];
+            return target != Vocabulary.UNKNOWN && target != seq[t - 1] && !(newTargets && earlier.contains(target));
+        }
+
+        static Windows of(EventLog log, Vocabulary vocabulary, int maxLen, boolean newTargets) {
             int users = log.users().size();
             int[][] rows = new int[users][];
             int[][] types = new int[users][];
@@ -313,16 +336,18 @@ public final class SasRecTrainer {
                 }
                 for (int e = seq.size() - 1; e >= 1; e -= maxLen) {
                     windows.add(new int[] {u, e});
-                    for (int t = Math.max(1, e - maxLen + 1); t <= e; t++) {
-                        if (rows[u][t] != rows[u][t - 1] && rows[u][t] != Vocabulary.UNKNOWN) {
-                            targets++;
-                        }
+                }
+                Set<Integer> earlier = new HashSet<>();
+                for (int t = 1; t < seq.size(); t++) {
+                    earlier.add(rows[u][t - 1]);
+                    if (isTarget(rows[u], t, newTargets, earlier)) {
+                        targets++;
                     }
                 }
                 u++;
             }
             Windows w = new Windows(rows, types, windows.stream().mapToInt(a -> a[0]).toArray(),
-                    windows.stream().mapToInt(a -> a[1]).toArray(), maxLen);
+                    windows.stream().mapToInt(a -> a[1]).toArray(), maxLen, newTargets);
             w.targets = targets;
             return w;
         }
@@ -376,6 +401,8 @@ public final class SasRecTrainer {
             int[] lengths = new int[size];
             List<Long> positions = new ArrayList<>();
             List<Long> targetRows = new ArrayList<>();
+            IntList excludedTarget = new IntList();
+            IntList excludedColumn = new IntList();
             for (int b = 0; b < size; b++) {
                 int w = order[from + b];
                 int[] seqRows = rows[user[w]];
@@ -383,19 +410,34 @@ public final class SasRecTrainer {
                 int e = end[w];
                 int n = Math.min(maxLen, e);
                 lengths[b] = n;
-                for (int j = 0; j < n; j++) {
-                    int input = e - 1 - j;
+                // Items before the window's oldest input, then each input as it is passed (oldest first).
+                Set<Integer> earlier = new LinkedHashSet<>();
+                for (int t = 0; t < e - n; t++) {
+                    earlier.add(seqRows[t]);
+                }
+                for (int input = e - n; input < e; input++) {
+                    int j = e - 1 - input;
                     r[b * length + j] = seqRows[input];
                     ty[b * length + j] = seqTypes[input];
-                    int target = seqRows[input + 1];
-                    if (target != seqRows[input] && target != Vocabulary.UNKNOWN) {
-                        positions.add((long) (b * length + j));
-                        targetRows.add((long) target - 1); // logits cover rows 1..V
+                    earlier.add(seqRows[input]);
+                    if (!isTarget(seqRows, input + 1, newTargets, earlier)) {
+                        continue;
                     }
+                    if (newTargets) {
+                        for (int row : earlier) {
+                            if (row != Vocabulary.UNKNOWN) {
+                                excludedTarget.add(targetRows.size());
+                                excludedColumn.add(row - 1);
+                            }
+                        }
+                    }
+                    positions.add((long) (b * length + j));
+                    targetRows.add((long) seqRows[input + 1] - 1); // logits cover rows 1..V
                 }
             }
             return new Batch(size, length, r, ty, lengths, positions.stream().mapToLong(Long::longValue).toArray(),
-                    targetRows.stream().mapToLong(Long::longValue).toArray());
+                    targetRows.stream().mapToLong(Long::longValue).toArray(), excludedTarget.toArray(),
+                    excludedColumn.toArray());
         }
 
         /** Evaluation histories (oldest first) in graph layout: the latest maxLen events, unknown ids as row 0. */
@@ -418,7 +460,7 @@ public final class SasRecTrainer {
                     ty[b * length + j] = ModelContract.typeCode(e.type());
                 }
             }
-            return new Batch(size, length, r, ty, lengths, new long[0], new long[0]);
+            return new Batch(size, length, r, ty, lengths, new long[0], new long[0], new int[0], new int[0]);
         }
     }
 
@@ -429,10 +471,20 @@ public final class SasRecTrainer {
         private final Map<String, NDArray> params = new LinkedHashMap<>();
         private final Map<String, NDArray> m = new LinkedHashMap<>();
         private final Map<String, NDArray> v = new LinkedHashMap<>();
+        /**
+         * 1/sqrt(d) as a tensor that lives as long as the net. Not {@code mul(float)}: DJL wraps the number in a
+         * tensor over a Java buffer and closes it right after the op, while autograd keeps that tensor for the
+         * backward pass; a collection in between frees the buffer and the gradient reads freed memory (seen as
+         * gradients of 1e28 on random batches, and runs of one seed that differed).
+         */
+        private final NDArray attentionScale;
+        /** Batches whose update was skipped (non-finite loss or gradient), reported per epoch. */
+        int skipped;
 
         Net(NDManager manager, SasRecModel init) {
             this.manager = manager;
             this.shape = init;
+            this.attentionScale = manager.create(new float[] {(float) (1.0 / Math.sqrt(init.dim))});
             for (Map.Entry<String, long[]> e : init.shapes().entrySet()) {
                 NDArray p = manager.create(init.p(e.getKey()), new Shape(e.getValue()));
                 p.setRequiresGradient(true);
@@ -456,25 +508,26 @@ public final class SasRecTrainer {
                     .add(p("position").get(new NDIndex("0:" + batch.length())))
                     .add(types.getNDArrayInternal().embedding(types, p("type"), SparseFormat.DENSE).singletonOrThrow());
             x = drop(x, training);
-            float scale = (float) (1.0 / Math.sqrt(d));
             Shape norm = new Shape(d);
             for (int b = 0; b < shape.blocks; b++) {
                 String pre = "b" + b + ".";
-                NDArray a = LayerNorm.layerNorm(x, norm, p(pre + "ln1.g"), p(pre + "ln1.b"), SasRecModel.LN_EPSILON)
-                        .singletonOrThrow();
+                NDArray a = ln(x, norm, p(pre + "ln1.g"), p(pre + "ln1.b"));
                 NDArray q = a.matMul(p(pre + "wq")).add(p(pre + "bq"));
                 NDArray k = a.matMul(p(pre + "wk")).add(p(pre + "bk"));
                 NDArray val = a.matMul(p(pre + "wv")).add(p(pre + "bv"));
-                NDArray att = q.matMul(k.transpose(0, 2, 1)).mul(scale).add(mask).softmax(-1);
+                NDArray att = q.matMul(k.transpose(0, 2, 1)).mul(attentionScale).add(mask).softmax(-1);
                 NDArray o = att.matMul(val).matMul(p(pre + "wo")).add(p(pre + "bo"));
                 x = x.add(drop(o, training));
-                NDArray f = LayerNorm.layerNorm(x, norm, p(pre + "ln2.g"), p(pre + "ln2.b"), SasRecModel.LN_EPSILON)
-                        .singletonOrThrow();
+                NDArray f = ln(x, norm, p(pre + "ln2.g"), p(pre + "ln2.b"));
                 f = Activation.relu(f.matMul(p(pre + "w1")).add(p(pre + "b1")));
                 f = f.matMul(p(pre + "w2")).add(p(pre + "b2"));
                 x = x.add(drop(f, training));
             }
-            return LayerNorm.layerNorm(x, norm, p("final.g"), p("final.b"), SasRecModel.LN_EPSILON).singletonOrThrow();
+            return ln(x, norm, p("final.g"), p("final.b"));
+        }
+
+        private NDArray ln(NDArray x, Shape norm, NDArray g, NDArray b) {
+            return LayerNorm.layerNorm(x, norm, g, b, SasRecModel.LN_EPSILON).singletonOrThrow();
         }
 
         private NDArray drop(NDArray x, boolean training) {
@@ -488,38 +541,27 @@ public final class SasRecTrainer {
             }
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                double loss;
-                try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                    NDArray h = forward(batch, true).reshape(-1, shape.dim);
-                    NDArray positions = manager.create(batch.targetPositions());
-                    NDArray hv = positions.getNDArrayInternal().embedding(positions, h, SparseFormat.DENSE)
-                            .singletonOrThrow();
-                    NDArray nll;
-                    if (settings.negatives() <= 0) {
-                        // Full softmax over rows 1..V (row 0 is padding, never a candidate).
-                        NDArray logits = hv.matMul(p("item").get(new NDIndex("1:")).transpose())
-                                .add(p("item_bias").get(new NDIndex("1:")));
-                        NDArray targets = manager.create(batch.targets()).reshape(-1, 1);
-                        nll = logits.logSoftmax(1).gather(targets, 1).neg();
-                    } else {
-                        nll = sampledLoss(hv, batch.targets(), seed);
-                    }
-                    NDArray mean = nll.mean();
-                    gc.backward(mean);
-                    loss = nll.sum().getFloat();
+                double loss = backward(batch, seed, () -> { });
+                // Skip a batch whose loss or gradient is not finite: it would poison Adam's moments for good.
+                double sq = 0;
+                for (NDArray w : params.values()) {
+                    sq += w.getGradient().square().sum().getFloat();
                 }
-                if (!Double.isFinite(loss)) {
-                    // A non-finite batch would poison Adam's moments for good: skip it, visibly.
-                    LOG.warn("sasrec: non-finite loss at step {}, update skipped", t);
-                    for (NDArray w : params.values()) {
-                        w.getGradient().set(new float[(int) w.size()]); // g - g would keep NaN
-                    }
-                    return 0;
+                double norm = Math.sqrt(sq);
+                if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                    LOG.warn("sasrec: non-finite {} at step {}, update skipped", Double.isFinite(loss) ? "gradient" : "loss", t);
+                    skipped++;
+                    zeroGradients();
+                    return Double.isFinite(loss) ? loss : 0;
                 }
                 float lr = (float) (settings.learningRate() * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t)));
+                float clip = settings.clipNorm() > 0 && norm > settings.clipNorm() ? (float) (settings.clipNorm() / norm) : 1f;
                 for (Map.Entry<String, NDArray> e : params.entrySet()) {
                     NDArray w = e.getValue();
                     NDArray g = w.getGradient();
+                    if (clip != 1f) {
+                        g.muli(clip);
+                    }
                     NDArray mm = m.get(e.getKey());
                     NDArray vv = v.get(e.getKey());
                     mm.muli(BETA1).addi(g.mul(1 - BETA1));
@@ -532,10 +574,65 @@ public final class SasRecTrainer {
         }
 
         /**
+         * Forward pass, loss and backward pass of a batch, leaving the gradients on the parameters; returns
+         * the summed loss of its targets. {@code beforeBackward} runs between the two passes (tests use it
+         * to force a garbage collection there).
+         */
+        double backward(Batch batch, long seed, Runnable beforeBackward) {
+            try (NDScope scope = new NDScope();
+                 GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                scope.suppressNotUsedWarning();
+                NDArray h = forward(batch, true).reshape(-1, shape.dim);
+                NDArray positions = manager.create(batch.targetPositions());
+                NDArray hv = positions.getNDArrayInternal().embedding(positions, h, SparseFormat.DENSE).singletonOrThrow();
+                NDArray nll;
+                if (settings.negatives() <= 0) {
+                    // Full softmax over rows 1..V (row 0 is padding, never a candidate).
+                    NDArray logits = hv.matMul(p("item").get(new NDIndex("1:")).transpose())
+                            .add(p("item_bias").get(new NDIndex("1:")));
+                    if (batch.excludedTarget().length > 0) {
+                        logits = logits.add(excluded(batch, shape.vocabulary.size()));
+                    }
+                    NDArray targets = manager.create(batch.targets()).reshape(-1, 1);
+                    nll = logits.logSoftmax(1).gather(targets, 1).neg();
+                } else {
+                    nll = sampledLoss(hv, batch, seed);
+                }
+                NDArray mean = nll.mean();
+                beforeBackward.run();
+                gc.backward(mean);
+                return nll.sum().getFloat();
+            }
+        }
+
+        /** Copies of the current gradients, by parameter name, which are then zeroed (tests). */
+        Map<String, float[]> gradients() {
+            Map<String, float[]> out = new LinkedHashMap<>();
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                params.forEach((name, w) -> out.put(name, w.getGradient().toFloatArray()));
+                zeroGradients();
+            }
+            return out;
+        }
+
+        /**
+         * Zeroes every gradient in place. Not {@code g - g} (NaN stays NaN) and not {@code set(float[])}:
+         * DJL's PyTorch engine then points the gradient's storage at a Java buffer that is freed with the
+         * wrapper, and the next backward pass writes into freed memory.
+         */
+        private void zeroGradients() {
+            for (NDArray w : params.values()) {
+                w.getGradient().set(ALL, 0f);
+            }
+        }
+
+        /**
          * Sampled softmax: the target against {@code negatives} items drawn uniformly (shared by the
          * batch; uniform proposals need no log-q correction), a negative equal to the target masked out.
          */
-        private NDArray sampledLoss(NDArray hv, long[] targetsMinusOne, long seed) {
+        private NDArray sampledLoss(NDArray hv, Batch batch, long seed) {
+            long[] targetsMinusOne = batch.targets();
             int n = settings.negatives();
             int items = shape.vocabulary.size();
             SplittableRandom random = new SplittableRandom(seed);
@@ -553,6 +650,17 @@ public final class SasRecTrainer {
                     }
                 }
             }
+            if (batch.excludedTarget().length > 0) {
+                Map<Long, List<Integer>> slots = new java.util.HashMap<>();
+                for (int k = 0; k < n; k++) {
+                    slots.computeIfAbsent(negatives[k], x -> new ArrayList<>()).add(k);
+                }
+                for (int x = 0; x < batch.excludedTarget().length; x++) {
+                    for (int k : slots.getOrDefault((long) batch.excludedColumn()[x] + 1, List.of())) {
+                        clash[batch.excludedTarget()[x] * n + k] = SasRecModel.MASKED;
+                    }
+                }
+            }
             NDArray targetRows = manager.create(targets);
             NDArray negativeRows = manager.create(negatives);
             NDArray item = p("item");
@@ -564,6 +672,15 @@ public final class SasRecTrainer {
             NDArray neg = hv.matMul(negEmb.transpose()).add(rows(negativeRows, bias.reshape(-1, 1)).reshape(1, -1))
                     .add(manager.create(clash, new Shape(targets.length, n)));
             return pos.concat(neg, 1).logSoftmax(1).get(new NDIndex(":, 0")).neg();
+        }
+
+        /** The additive mask [targets, items] that takes each target's earlier items out of its softmax. */
+        private NDArray excluded(Batch batch, int items) {
+            float[] mask = new float[batch.targets().length * items];
+            for (int x = 0; x < batch.excludedTarget().length; x++) {
+                mask[batch.excludedTarget()[x] * items + batch.excludedColumn()[x]] = SasRecModel.MASKED;
+            }
+            return manager.create(mask, new Shape(batch.targets().length, items));
         }
 
         private static NDArray rows(NDArray index, NDArray table) {
@@ -590,6 +707,23 @@ public final class SasRecTrainer {
             Map<String, float[]> copy = new LinkedHashMap<>();
             params.forEach((k, a) -> copy.put(k, a.toType(DataType.FLOAT32, false).toFloatArray()));
             return SasRecModel.of(shape.vocabulary, shape.dim, shape.maxLen, shape.blocks, copy);
+        }
+    }
+
+    /** A growable int array (a batch's exclusions run to hundreds of thousands). */
+    private static final class IntList {
+        private int[] a = new int[1024];
+        private int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
         }
     }
 }

@@ -73,11 +73,14 @@ final class SequenceData {
         return items[user(example)][position(example)];
     }
 
-    /** Fills {@code out} with the events before the example's position, most recent first, aged at its time. */
+    /**
+     * Fills {@code out} with the events before the example's position, most recent first, aged at the
+     * latest of them (when the streams app scores, before the target happens; see {@code EvalCase.scoringTime}).
+     */
     void history(long example, History out, float[] ageBoundaries) {
         int u = user(example);
         int t = position(example);
-        long now = times[u][t];
+        long now = times[u][Math.max(0, t - 1)];
         out.clear();
         for (int j = t - 1; j >= 0 && out.length < out.items.length; j--) {
             out.add(items[u][j], types[u][j],

@@ -3,15 +3,17 @@ package dev.streamrec.trainer.seq;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import dev.streamrec.trainer.data.HoldoutSplit;
-import dev.streamrec.trainer.data.MovieLensSplit;
-import dev.streamrec.trainer.data.Split;
+import dev.streamrec.trainer.data.Datasets;
+import dev.streamrec.trainer.data.Splits;
 
-/** Manual experiment (not a test): train on a leave-last-out directory, print DJL full-ranking metrics on its test cases. */
+/**
+ * Manual experiment (not a test): train on a dataset as {@code evaluate} splits it (a leave-last-out directory or an
+ * event file), print DJL full-ranking metrics on its test cases.
+ */
 public final class SasRecExperiment {
 
     public static void main(String[] args) {
-        Split split = MovieLensSplit.load(Path.of(args[0]));
+        Splits splits = Datasets.load(Path.of(args[0]));
         SasRecSettings s = SasRecSettings.defaults();
         for (int i = 1; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
@@ -28,14 +30,15 @@ public final class SasRecExperiment {
                 case "seed" -> s.withSeed(Long.parseLong(v));
                 case "refit" -> s.withSchedule(s.maxEpochs(), s.patience(), s.maxSeconds(), Boolean.parseBoolean(v));
                 case "seconds" -> s.withSchedule(s.maxEpochs(), s.patience(), Integer.parseInt(v), s.refit());
+                case "newtargets" -> s.withNewTargets(Boolean.parseBoolean(v));
+                case "clip" -> s.withClipNorm(Float.parseFloat(v));
                 case "patience" -> s.withSchedule(s.maxEpochs(), Integer.parseInt(v), s.maxSeconds(), s.refit());
                 default -> throw new IllegalArgumentException(args[i]);
             };
         }
         System.out.println(s);
-        Split validation = HoldoutSplit.lastNewItem(split.train(), 0, 5_000, s.seed() + 1);
-        SasRecTrainer.Result r = new SasRecTrainer(s).train(split.train(), validation);
-        double[] m = SasRecTrainer.evaluate(r.model(), split.holdout(), s.threads());
+        SasRecTrainer.Result r = new SasRecTrainer(s).train(splits.train(), splits.selection());
+        double[] m = SasRecTrainer.evaluate(r.model(), splits.test().holdout(), s.threads());
         System.out.printf(Locale.ROOT, "RESULT best epoch %d, epochs %d, %.1f s: test HR@10 %.4f NDCG@10 %.4f HR@20 %.4f NDCG@20 %.4f%n",
                 r.bestEpoch(), r.epochsRun(), r.millis() / 1000.0, m[0], m[1], m[2], m[3]);
     }

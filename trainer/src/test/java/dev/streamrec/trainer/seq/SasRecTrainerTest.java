@@ -52,6 +52,67 @@ class SasRecTrainerTest {
     }
 
     @Test
+    void newTargetsAreTheItemsNotHadBeforeEachRankedWithoutTheEarlierOnes() {
+        // given one user who views a, b, a, c, b, d (rows a=1, b=2, c=3, d=4)
+        String[] items = {"a", "b", "a", "c", "b", "d"};
+        java.util.List<dev.streamrec.avro.UserEvent> events = new java.util.ArrayList<>();
+        for (int i = 0; i < items.length; i++) {
+            events.add(dev.streamrec.avro.UserEvent.newBuilder().setEventId("e" + i).setUserId("u").setItemId(items[i])
+                    .setType(dev.streamrec.avro.EventType.VIEW).setTimestamp(1_000L * i).build());
+        }
+        EventLog log = EventLog.of(events, "test");
+        dev.streamrec.trainer.model.Vocabulary vocabulary = new dev.streamrec.trainer.model.Vocabulary(
+                java.util.List.of("a", "b", "c", "d"));
+
+        // when cut into training windows with and without the new-targets rule
+        SasRecTrainer.Windows all = SasRecTrainer.Windows.of(log, vocabulary, 10, false);
+        SasRecTrainer.Windows fresh = SasRecTrainer.Windows.of(log, vocabulary, 10, true);
+        SasRecTrainer.Batch batch = fresh.batch(new int[] {0});
+
+        // then every next item is a target without the rule, only b, c and d with it (logit columns = row - 1)
+        assertThat(all.targets).isEqualTo(5);
+        assertThat(all.batch(new int[] {0}).excludedTarget()).isEmpty();
+        assertThat(fresh.targets).isEqualTo(3);
+        assertThat(batch.targets()).containsExactly(1, 2, 3);
+        // and each target's softmax leaves out the items before it: b without a, c without a and b, d without a, b, c
+        assertThat(batch.excludedTarget()).containsExactly(0, 1, 1, 2, 2, 2);
+        assertThat(batch.excludedColumn()).containsExactly(0, 0, 1, 0, 1, 2);
+    }
+
+    @Test
+    void aGarbageCollectionBetweenForwardAndBackwardLeavesTheGradientsAlone() {
+        // given one batch of a small log, a fresh net and no dropout (the passes are deterministic)
+        EventLog log = Fixtures.log(60, 50, 3_000, 5L);
+        SasRecSettings settings = tiny().withOptimiser(0f, 0.01f, 32);
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+        log.users().values().forEach(l -> l.forEach(e -> ids.add(e.itemId())));
+        dev.streamrec.trainer.model.Vocabulary vocabulary = new dev.streamrec.trainer.model.Vocabulary(java.util.List.copyOf(ids));
+        SasRecTrainer.Windows windows = SasRecTrainer.Windows.of(log, vocabulary, settings.maxLen(), settings.newTargets());
+        SasRecTrainer.Batch batch = windows.batch(windows.batches(32, new java.util.SplittableRandom(1))[0]);
+        try (ai.djl.ndarray.NDManager manager = Torch.engine(1).newBaseManager(ai.djl.Device.cpu())) {
+            SasRecTrainer.Net net = new SasRecTrainer(settings).new Net(manager,
+                    SasRecModel.initialise(vocabulary, settings.dim(), settings.maxLen(), settings.blocks(), 3L));
+            net.backward(batch, 7L, () -> { });
+            java.util.Map<String, float[]> quiet = net.gradients();
+
+            // when the same batch runs again with collections (and fresh direct buffers reusing what they free)
+            // between the passes: DJL's mul(float) used to keep a freed Java buffer in the autograd graph
+            for (int round = 0; round < 5; round++) {
+                net.backward(batch, 7L, () -> {
+                    System.gc();
+                    for (int i = 0; i < 20_000; i++) {
+                        java.nio.ByteBuffer.allocateDirect(4).order(java.nio.ByteOrder.nativeOrder()).putFloat(0, 1e30f);
+                    }
+                });
+
+                // then the gradients are bit for bit the quiet run's
+                java.util.Map<String, float[]> busy = net.gradients();
+                quiet.forEach((name, g) -> assertThat(busy.get(name)).as(name).containsExactly(g));
+            }
+        }
+    }
+
+    @Test
     void eachCallerGetsTheIntraOpThreadsItAskedFor() {
         // given the engine, one per JVM, started by whichever caller came first
         Torch.engine(1);
