@@ -43,6 +43,10 @@ final class ModelOptions {
     @Option(names = "--epochs", description = "Maximum epochs; early stopping ends sooner (default: pooling 30, sasrec 60).")
     Integer epochs;
 
+    @Option(names = "--patience", description = "Epochs without a better validation NDCG@10 before early stopping "
+            + "(default: pooling 2, sasrec 3; sasrec on ML-100K needs about 8: trainer README, \"Session 16\").")
+    Integer patience;
+
     @Option(names = "--learning-rate", description = "Adam step size (default: 0.002).")
     Float learningRate;
 
@@ -132,14 +136,14 @@ final class ModelOptions {
     }
 
     TrainingSettings training() {
-        return new TrainingSettings(dim, or(maxHistory, D.maxHistory()), or(epochs, D.maxEpochs()), D.patience(),
+        return new TrainingSettings(dim, or(maxHistory, D.maxHistory()), or(epochs, D.maxEpochs()), or(patience, D.patience()),
                 D.batchSize(), or(negatives, D.negatives()), or(learningRate, D.learningRate()), D.l2(), learnWeights,
                 denseLayer, itemBias, threads, seed, false, or(easeDense, TrainingSettings.DEFAULT_EASE_DENSE)).withEase(ease);
     }
 
     SasRecSettings sasrec() {
         return new SasRecSettings(dim, or(maxHistory, S.maxLen()), blocks, dropout, or(learningRate, S.learningRate()),
-                batchSize, or(negatives, S.negatives()), or(epochs, S.maxEpochs()), S.patience(), maxTrainSeconds, refit,
+                batchSize, or(negatives, S.negatives()), or(epochs, S.maxEpochs()), or(patience, S.patience()), maxTrainSeconds, refit,
                 threads, seed, clipNorm, newTargets);
     }
 

@@ -55,6 +55,22 @@ class TrainerMainTest {
         assertThat(dev.streamrec.trainer.train.TrainingSettings.defaults().withEase(true).easeDense()).isZero();
     }
 
+    @Test
+    void patienceDefaultsPerModelAndTheOptionSetsBoth() {
+        ModelOptions defaults = options();
+        assertThat(defaults.training().patience()).isEqualTo(dev.streamrec.trainer.train.TrainingSettings.defaults().patience());
+        assertThat(defaults.sasrec().patience()).isEqualTo(dev.streamrec.trainer.seq.SasRecSettings.defaults().patience());
+        ModelOptions eight = options("--patience", "8");
+        assertThat(eight.training().patience()).isEqualTo(8);
+        assertThat(eight.sasrec().patience()).isEqualTo(8);
+    }
+
+    private static ModelOptions options(String... args) {
+        TrainCommand command = new TrainCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.model;
+    }
+
     private static int easeDense(String... args) {
         TrainCommand command = new TrainCommand();
         new CommandLine(command).parseArgs(args);

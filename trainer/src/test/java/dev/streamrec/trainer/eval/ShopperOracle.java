@@ -22,6 +22,8 @@ import dev.streamrec.trainer.data.Splits;
  * <ul>
  *   <li>the true cluster of the session that produced each held-out event ({@link ShopperSimulator#lastSessionCluster},
  *       from replaying the simulator): a bound no scorer can beat in expectation;</li>
+ *   <li>the session ids known (the simulator's, which the file lacks): the cluster read from the latest event's session
+ *       alone, with chance h that the held-out event starts a new one;</li>
  *   <li>the current session's cluster inferred from the history: a likelihood over the last events, the j-th back
  *       weighted (1 - h)^j, times the taste prior, and with chance h a new session (the taste prior alone);</li>
  *   <li>{@code s · [c = cluster of the latest item] + (1 - s) · taste(c)}, for several {@code s}, or with "same session"
@@ -42,11 +44,14 @@ public final class ShopperOracle {
         // The file is regenerated as ShopperCsv wrote it (same seed, events 20 s apart), so a timestamp names an event.
         Map<Long, Integer> sessionCluster = new HashMap<>();
         Map<Long, String> userAt = new HashMap<>();
+        Map<Long, String> sessionAt = new HashMap<>();
         ShopperSimulator replay = new ShopperSimulator(laws.settings.withUsers(2_000).withItems(1_000).withSeed(42L));
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         for (int i = 0; i < events; i++) {
             long t = Fixtures.START + i * 20_000L;
-            userAt.put(t, replay.next(t).getUserId().toString());
+            var e = replay.next(t);
+            userAt.put(t, e.getUserId().toString());
+            sessionAt.put(t, e.getSessionId().toString());
             sessionCluster.put(t, replay.lastSessionCluster());
         }
         long matched = test.stream().filter(c -> c.userId().equals(userAt.get(c.timestamp()))).count();
@@ -61,6 +66,20 @@ public final class ShopperOracle {
             laws.score(post, out);
         }));
 
+        long sameSession = test.stream().filter(c -> !c.history().isEmpty()
+                && sessionAt.get(c.timestamp()).equals(sessionAt.get(c.history().getLast().timestamp()))).count();
+        System.out.printf(Locale.ROOT, "target in the latest event's session: %d of %d%n", sameSession, test.size());
+        for (double h : new double[] {0.0, 0.1, 0.2, 0.3, 0.5}) {
+            report(evaluator, test, String.format(Locale.ROOT, "session ids known, h %.2f", h),
+                    DenseScorer.perCase("oracle-session-ids", laws.catalogue, (c, out) -> {
+                        List<HistoryEvent> hist = c.history();
+                        List<HistoryEvent> inSession = hist.isEmpty() ? hist : hist.stream()
+                                .filter(e -> sessionAt.get(e.timestamp()).equals(sessionAt.get(hist.getLast().timestamp())))
+                                .toList();
+                        EvalCase sc = new EvalCase(c.userId(), inSession, c.target(), c.timestamp(), c.negatives());
+                        laws.score(laws.inferred(sc, sim.tasteOf(c.userId()), 0.0, h), out);
+                    }));
+        }
         for (double h : new double[] {0.08, 0.15, 0.25, 0.35, 0.5}) {
             report(evaluator, test, String.format(Locale.ROOT, "inferred session cluster, h %.2f", h),
                     DenseScorer.perCase("oracle-inferred-session", laws.catalogue,
@@ -160,6 +179,11 @@ public final class ShopperOracle {
 
         /** The current session's cluster from the history's likelihood, the j-th event back weighted (1 - h)^j. */
         double[] inferred(EvalCase c, int[] taste, double h) {
+            return inferred(c, taste, h, h);
+        }
+
+        /** As above, with the weight decay {@code h} and the chance of a new session {@code fresh} apart. */
+        double[] inferred(EvalCase c, int[] taste, double h, double fresh) {
             double[] prior = new double[clusters];
             prior[taste[0]] += 0.7;
             prior[taste[1]] += 0.3;
@@ -187,7 +211,7 @@ public final class ShopperOracle {
                 sum += post[k];
             }
             for (int k = 0; k < clusters; k++) {
-                post[k] = (1 - h) * post[k] / sum + h * prior[k];
+                post[k] = (1 - fresh) * post[k] / sum + fresh * prior[k];
             }
             return post;
         }

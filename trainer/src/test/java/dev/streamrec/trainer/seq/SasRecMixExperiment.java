@@ -14,11 +14,16 @@ import dev.streamrec.trainer.eval.Baselines;
 import dev.streamrec.trainer.eval.DenseScorer;
 import dev.streamrec.trainer.eval.Evaluator;
 import dev.streamrec.trainer.eval.Metrics;
+import dev.streamrec.trainer.eval.HybridScorer;
+import dev.streamrec.trainer.eval.HybridWeight;
 import dev.streamrec.trainer.eval.Selection;
+import dev.streamrec.trainer.model.HybridModel;
+import dev.streamrec.trainer.train.Trainer;
+import dev.streamrec.trainer.train.TrainingSettings;
 
 /**
  * Manual experiment (not a test): does an item-to-item baseline add to the self-attention model? Scores
- * {@code log softmax(sasrec) + w * log(1 + baseline)}, w chosen on the validation split, the test metrics
+ * {@code log softmax(sasrec) + w * log(1 + baseline)} (the hybrid: {@code + w * log softmax(hybrid)}), w chosen on the validation split, the test metrics
  * by the evaluator. Arguments: dataset, baseline name, then {@link SasRecExperiment}'s key/value pairs.
  */
 public final class SasRecMixExperiment {
@@ -46,7 +51,8 @@ public final class SasRecMixExperiment {
         {
             EventLog train = splits.selection().train();
             SasRecTrainer.Result r = new SasRecTrainer(s).train(train, splits.selection());
-            DenseScorer base = (DenseScorer) Baselines.ALL.stream().filter(f -> f.name().equals(baseline)).findFirst()
+            DenseScorer base = baseline.equals("hybrid") ? hybrid(splits, train, evaluator, 0)
+                    : (DenseScorer) Baselines.ALL.stream().filter(f -> f.name().equals(baseline)).findFirst()
                     .orElseThrow().fit(train, splits.catalogue(), Selection.NONE);
             for (double w : ws) {
                 Metrics m = evaluator.evaluate(mix(r.model(), base, splits.catalogue(), w), splits.selection().holdout());
@@ -59,7 +65,8 @@ public final class SasRecMixExperiment {
             s = s.withMaxEpochs(r.bestEpoch()).withSchedule(r.bestEpoch(), s.patience(), 0, false);
         }
         SasRecTrainer.Result r = new SasRecTrainer(s).train(splits.train(), null);
-        DenseScorer base = (DenseScorer) Baselines.ALL.stream().filter(f -> f.name().equals(baseline)).findFirst()
+        DenseScorer base = baseline.equals("hybrid") ? hybrid(splits, splits.train(), evaluator, hybridEpochs)
+                : (DenseScorer) Baselines.ALL.stream().filter(f -> f.name().equals(baseline)).findFirst()
                 .orElseThrow().fit(splits.train(), splits.catalogue(), Selection.NONE);
         for (double w : new double[] {0, bestW}) {
             Metrics m = evaluator.evaluate(mix(r.model(), base, splits.catalogue(), w), splits.test().holdout());
@@ -69,6 +76,58 @@ public final class SasRecMixExperiment {
         Metrics m = evaluator.evaluate(base, splits.test().holdout());
         System.out.printf(Locale.ROOT, "RESULT %s alone: test HR@10 %.4f NDCG@10 %.4f HR@20 %.4f%n", baseline,
                 m.fullHrAt10(), m.fullNdcgAt10(), m.fullHrAt20());
+    }
+
+    private static int hybridEpochs;
+    private static HybridWeight hybridMix;
+
+    /**
+     * The hybrid as {@code evaluate} trains it, scored in Java as log-softmax: with {@code epochs} 0 its validation run
+     * (epochs and mixture chosen on the selection split), else the refit with the validation's choices.
+     */
+    private static DenseScorer hybrid(Splits splits, EventLog train, Evaluator evaluator, int epochs) {
+        TrainingSettings ts = TrainingSettings.defaults().withThreads(1);
+        HybridModel model;
+        if (epochs == 0) {
+            Trainer.Result r = new Trainer(ts).train(train, splits.selection().holdout(), null);
+            hybridMix = HybridWeight.choose(r.model(), train, splits.selection().holdout(), evaluator, ts.ease(), ts.easeDense());
+            hybridEpochs = r.bestEpoch();
+            model = hybridMix.apply(r.model(), train);
+        } else {
+            Trainer.Result r = new Trainer(ts.withMaxEpochs(epochs)).train(train, List.of(), null);
+            model = new HybridWeight(hybridMix.mix(), java.util.Map.of()).apply(r.model(), train);
+        }
+        DenseScorer h = new HybridScorer(model);
+        return new DenseScorer() {
+            @Override
+            public String name() {
+                return "hybrid-logp";
+            }
+
+            @Override
+            public Catalogue catalogue() {
+                return h.catalogue();
+            }
+
+            @Override
+            public void scoreAll(List<EvalCase> cases, float[][] out) {
+                h.scoreAll(cases, out);
+                for (float[] z : out) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (float v : z) {
+                        max = Math.max(max, v);
+                    }
+                    double sum = 0;
+                    for (float v : z) {
+                        sum += Math.exp(v - max);
+                    }
+                    double lse = max + Math.log(sum);
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] = (float) (z[i] - lse);
+                    }
+                }
+            }
+        };
     }
 
     private static DenseScorer mix(SasRecModel model, DenseScorer base, Catalogue catalogue, double w) {
@@ -93,6 +152,7 @@ public final class SasRecMixExperiment {
                 List<List<HistoryEvent>> histories = cases.stream().map(EvalCase::history).toList();
                 float[][] sas = SasRecTrainer.torchScores(model, histories, 1);
                 base.scoreAll(cases, out);
+                boolean logProbabilities = base.name().equals("hybrid-logp");
                 for (int b = 0; b < cases.size(); b++) {
                     float[] z = sas[b];
                     double max = Double.NEGATIVE_INFINITY;
@@ -107,7 +167,8 @@ public final class SasRecMixExperiment {
                     for (int row = 0; row < out[b].length; row++) {
                         int v = model.vocabulary.index(catalogue.id(row));
                         double lp = v == 0 ? -50 : z[v] - lse;
-                        out[b][row] = (float) (lp + w * Math.log1p(Math.max(0, out[b][row])));
+                        double other = logProbabilities ? out[b][row] : Math.log1p(Math.max(0, out[b][row]));
+                        out[b][row] = (float) (lp + w * other);
                     }
                 }
             }
