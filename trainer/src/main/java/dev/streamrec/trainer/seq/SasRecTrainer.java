@@ -1,6 +1,9 @@
 package dev.streamrec.trainer.seq;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -367,8 +370,8 @@ public final class SasRecTrainer {
                 order[i] = i;
             }
             shuffle(order, random);
-            Integer[] boxed = java.util.Arrays.stream(order).boxed().toArray(Integer[]::new);
-            java.util.Arrays.sort(boxed, java.util.Comparator.comparingInt(w -> Math.min(maxLen, end[w])));
+            Integer[] boxed = Arrays.stream(order).boxed().toArray(Integer[]::new);
+            Arrays.sort(boxed, Comparator.comparingInt(w -> Math.min(maxLen, end[w])));
             int n = (boxed.length + batchSize - 1) / batchSize;
             int[][] batches = new int[n][];
             for (int b = 0; b < n; b++) {
@@ -651,7 +654,7 @@ public final class SasRecTrainer {
                 }
             }
             if (batch.excludedTarget().length > 0) {
-                Map<Long, List<Integer>> slots = new java.util.HashMap<>();
+                Map<Long, List<Integer>> slots = new HashMap<>();
                 for (int k = 0; k < n; k++) {
                     slots.computeIfAbsent(negatives[k], x -> new ArrayList<>()).add(k);
                 }
@@ -697,7 +700,7 @@ public final class SasRecTrainer {
                 int rows = shape.vocabulary.rows();
                 float[][] out = new float[batch.size()][];
                 for (int b = 0; b < out.length; b++) {
-                    out[b] = java.util.Arrays.copyOfRange(flat, b * rows, (b + 1) * rows);
+                    out[b] = Arrays.copyOfRange(flat, b * rows, (b + 1) * rows);
                 }
                 return out;
             }
@@ -717,13 +720,13 @@ public final class SasRecTrainer {
 
         void add(int v) {
             if (n == a.length) {
-                a = java.util.Arrays.copyOf(a, n * 2);
+                a = Arrays.copyOf(a, n * 2);
             }
             a[n++] = v;
         }
 
         int[] toArray() {
-            return java.util.Arrays.copyOf(a, n);
+            return Arrays.copyOf(a, n);
         }
     }
 }

@@ -14,7 +14,6 @@ import dev.streamrec.trainer.data.Catalogue;
 import dev.streamrec.trainer.data.Datasets;
 import dev.streamrec.trainer.data.EvalCase;
 import dev.streamrec.trainer.data.Splits;
-import dev.streamrec.trainer.train.Trainer;
 import dev.streamrec.trainer.train.TrainingSettings;
 
 /**
@@ -38,18 +37,12 @@ public final class SessionContextExperiment {
         Evaluator evaluator = new Evaluator();
         TrainingSettings ts = TrainingSettings.defaults().withSeed(seed);
 
-        // Validation: fitted on the selection split's training part.
-        Trainer.Result r = new Trainer(ts).train(splits.selection().train(), splits.selection().holdout(), null);
-        HybridWeight w = HybridWeight.choose(r.model(), splits.selection().train(), splits.selection().holdout(), evaluator,
-                ts.ease(), ts.easeDense());
-        DenseScorer hybridV = new HybridScorer(w.apply(r.model(), splits.selection().train()));
-        DenseScorer knnV = itemKnn(splits, true);
-        double betaHybrid = choose("hybrid", hybridV, splits.selection().holdout(), sessionAt, evaluator);
-        double betaKnn = choose("item_knn", knnV, splits.selection().holdout(), sessionAt, evaluator);
+        // Validation: fitted on the selection split's training part; test: refit on all training data.
+        JavaHybrid hybrid = JavaHybrid.fit(splits, TrainingSettings.defaults().withSeed(seed), evaluator);
+        double betaHybrid = choose("hybrid", hybrid.validation(), splits.selection().holdout(), sessionAt, evaluator);
+        double betaKnn = choose("item_knn", itemKnn(splits, true), splits.selection().holdout(), sessionAt, evaluator);
 
-        // Test: refit on all training data with the validation's choices.
-        Trainer.Result f = new Trainer(ts.withMaxEpochs(r.bestEpoch())).train(splits.train(), List.of(), null);
-        DenseScorer hybridT = new HybridScorer(new HybridWeight(w.mix(), Map.of()).apply(f.model(), splits.train()));
+        DenseScorer hybridT = hybrid.test();
         DenseScorer knnT = itemKnn(splits, false);
         for (double beta : new double[] {0, betaHybrid}) {
             report("hybrid", beta, evaluator.evaluate(withSession(hybridT, sessionAt, beta), splits.test().holdout()));

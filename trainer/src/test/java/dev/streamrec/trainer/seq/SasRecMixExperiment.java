@@ -13,18 +13,15 @@ import dev.streamrec.trainer.data.Splits;
 import dev.streamrec.trainer.eval.Baselines;
 import dev.streamrec.trainer.eval.DenseScorer;
 import dev.streamrec.trainer.eval.Evaluator;
+import dev.streamrec.trainer.eval.JavaHybrid;
 import dev.streamrec.trainer.eval.Metrics;
-import dev.streamrec.trainer.eval.HybridScorer;
-import dev.streamrec.trainer.eval.HybridWeight;
 import dev.streamrec.trainer.eval.Selection;
-import dev.streamrec.trainer.model.HybridModel;
-import dev.streamrec.trainer.train.Trainer;
 import dev.streamrec.trainer.train.TrainingSettings;
 
 /**
  * Manual experiment (not a test): does an item-to-item baseline add to the self-attention model? Scores
- * {@code log softmax(sasrec) + w * log(1 + baseline)} (the hybrid: {@code + w * log softmax(hybrid)}), w chosen on the validation split, the test metrics
- * by the evaluator. Arguments: dataset, baseline name, then {@link SasRecExperiment}'s key/value pairs.
+ * {@code log softmax(sasrec) + w * log(1 + baseline)} (the hybrid, {@link JavaHybrid}: {@code + w * log softmax(hybrid)}),
+ * w chosen on the validation split, the test metrics by the evaluator. Arguments: dataset, baseline name, then {@link SasRecExperiment}'s key/value pairs.
  */
 public final class SasRecMixExperiment {
 
@@ -44,6 +41,8 @@ public final class SasRecMixExperiment {
             };
         }
         Evaluator evaluator = new Evaluator();
+        boolean hybrid = baseline.equals("hybrid");
+        JavaHybrid hybrids = hybrid ? JavaHybrid.fit(splits, TrainingSettings.defaults().withThreads(1), evaluator) : null;
         // Validation: both fitted on the selection split's training part.
         double[] ws = {0, 0.25, 0.5, 1, 2, 4, 8};
         double bestW = 0;
@@ -51,11 +50,9 @@ public final class SasRecMixExperiment {
         {
             EventLog train = splits.selection().train();
             SasRecTrainer.Result r = new SasRecTrainer(s).train(train, splits.selection());
-            DenseScorer base = baseline.equals("hybrid") ? hybrid(splits, train, evaluator, 0)
-                    : (DenseScorer) Baselines.ALL.stream().filter(f -> f.name().equals(baseline)).findFirst()
-                    .orElseThrow().fit(train, splits.catalogue(), Selection.NONE);
+            DenseScorer base = hybrid ? hybrids.validation() : baseline(baseline, train, splits);
             for (double w : ws) {
-                Metrics m = evaluator.evaluate(mix(r.model(), base, splits.catalogue(), w), splits.selection().holdout());
+                Metrics m = evaluator.evaluate(mix(r.model(), base, hybrid, splits.catalogue(), w), splits.selection().holdout());
                 System.out.printf(Locale.ROOT, "VALID w %.2f: HR@20 %.4f NDCG@10 %.4f%n", w, m.fullHrAt20(), m.fullNdcgAt10());
                 if (m.fullNdcgAt10() > bestNdcg) {
                     bestNdcg = m.fullNdcgAt10();
@@ -65,11 +62,9 @@ public final class SasRecMixExperiment {
             s = s.withMaxEpochs(r.bestEpoch()).withSchedule(r.bestEpoch(), s.patience(), 0, false);
         }
         SasRecTrainer.Result r = new SasRecTrainer(s).train(splits.train(), null);
-        DenseScorer base = baseline.equals("hybrid") ? hybrid(splits, splits.train(), evaluator, hybridEpochs)
-                : (DenseScorer) Baselines.ALL.stream().filter(f -> f.name().equals(baseline)).findFirst()
-                .orElseThrow().fit(splits.train(), splits.catalogue(), Selection.NONE);
+        DenseScorer base = hybrid ? hybrids.test() : baseline(baseline, splits.train(), splits);
         for (double w : new double[] {0, bestW}) {
-            Metrics m = evaluator.evaluate(mix(r.model(), base, splits.catalogue(), w), splits.test().holdout());
+            Metrics m = evaluator.evaluate(mix(r.model(), base, hybrid, splits.catalogue(), w), splits.test().holdout());
             System.out.printf(Locale.ROOT, "RESULT %s w %.2f (epochs %d): test HR@10 %.4f NDCG@10 %.4f HR@20 %.4f%n", baseline, w,
                     r.epochsRun(), m.fullHrAt10(), m.fullNdcgAt10(), m.fullHrAt20());
         }
@@ -78,59 +73,26 @@ public final class SasRecMixExperiment {
                 m.fullHrAt10(), m.fullNdcgAt10(), m.fullHrAt20());
     }
 
-    private static int hybridEpochs;
-    private static HybridWeight hybridMix;
-
-    /**
-     * The hybrid as {@code evaluate} trains it, scored in Java as log-softmax: with {@code epochs} 0 its validation run
-     * (epochs and mixture chosen on the selection split), else the refit with the validation's choices.
-     */
-    private static DenseScorer hybrid(Splits splits, EventLog train, Evaluator evaluator, int epochs) {
-        TrainingSettings ts = TrainingSettings.defaults().withThreads(1);
-        HybridModel model;
-        if (epochs == 0) {
-            Trainer.Result r = new Trainer(ts).train(train, splits.selection().holdout(), null);
-            hybridMix = HybridWeight.choose(r.model(), train, splits.selection().holdout(), evaluator, ts.ease(), ts.easeDense());
-            hybridEpochs = r.bestEpoch();
-            model = hybridMix.apply(r.model(), train);
-        } else {
-            Trainer.Result r = new Trainer(ts.withMaxEpochs(epochs)).train(train, List.of(), null);
-            model = new HybridWeight(hybridMix.mix(), java.util.Map.of()).apply(r.model(), train);
-        }
-        DenseScorer h = new HybridScorer(model);
-        return new DenseScorer() {
-            @Override
-            public String name() {
-                return "hybrid-logp";
-            }
-
-            @Override
-            public Catalogue catalogue() {
-                return h.catalogue();
-            }
-
-            @Override
-            public void scoreAll(List<EvalCase> cases, float[][] out) {
-                h.scoreAll(cases, out);
-                for (float[] z : out) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (float v : z) {
-                        max = Math.max(max, v);
-                    }
-                    double sum = 0;
-                    for (float v : z) {
-                        sum += Math.exp(v - max);
-                    }
-                    double lse = max + Math.log(sum);
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] = (float) (z[i] - lse);
-                    }
-                }
-            }
-        };
+    private static DenseScorer baseline(String name, EventLog train, Splits splits) {
+        return (DenseScorer) Baselines.ALL.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow()
+                .fit(train, splits.catalogue(), Selection.NONE);
     }
 
-    private static DenseScorer mix(SasRecModel model, DenseScorer base, Catalogue catalogue, double w) {
+    /** {@code log Σ_{r >= from} exp(z[r])}. */
+    private static double logSumExp(float[] z, int from) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int r = from; r < z.length; r++) {
+            max = Math.max(max, z[r]);
+        }
+        double sum = 0;
+        for (int r = from; r < z.length; r++) {
+            sum += Math.exp(z[r] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /** {@code base} is read as logits ({@code hybrid}: log softmax) or as counts ({@code log(1 + x)}). */
+    private static DenseScorer mix(SasRecModel model, DenseScorer base, boolean hybrid, Catalogue catalogue, double w) {
         return new DenseScorer() {
             @Override
             public String name() {
@@ -152,22 +114,14 @@ public final class SasRecMixExperiment {
                 List<List<HistoryEvent>> histories = cases.stream().map(EvalCase::history).toList();
                 float[][] sas = SasRecTrainer.torchScores(model, histories, 1);
                 base.scoreAll(cases, out);
-                boolean logProbabilities = base.name().equals("hybrid-logp");
                 for (int b = 0; b < cases.size(); b++) {
                     float[] z = sas[b];
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int r = 1; r < z.length; r++) {
-                        max = Math.max(max, z[r]);
-                    }
-                    double sum = 0;
-                    for (int r = 1; r < z.length; r++) {
-                        sum += Math.exp(z[r] - max);
-                    }
-                    double lse = max + Math.log(sum);
+                    double lse = logSumExp(z, 1); // row 0 is padding
+                    double baseLse = hybrid ? logSumExp(out[b], 0) : 0;
                     for (int row = 0; row < out[b].length; row++) {
                         int v = model.vocabulary.index(catalogue.id(row));
                         double lp = v == 0 ? -50 : z[v] - lse;
-                        double other = logProbabilities ? out[b][row] : Math.log1p(Math.max(0, out[b][row]));
+                        double other = hybrid ? out[b][row] - baseLse : Math.log1p(Math.max(0, out[b][row]));
                         out[b][row] = (float) (lp + w * other);
                     }
                 }
