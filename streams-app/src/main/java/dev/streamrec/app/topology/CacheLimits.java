@@ -7,11 +7,11 @@ package dev.streamrec.app.topology;
  * for a small heap.
  *
  * @param neighbourLists per instance: published neighbour lists kept decoded for candidate generation
- *                       ({@code neighbour-lists}; ~85-110 heap bytes a neighbour with its id, estimated from the
- *                       object sizes: 4-5.5 KB a list with top-m 50). Two generations of half each: a key read
+ *                       ({@code neighbour-lists}; 12 heap bytes a neighbour, its id shared with every other list:
+ *                       about 0.7 KB a list with top-m 50, see {@link NeighbourList}). Two generations of half each: a key read
  *                       while its generation lasts stays, the others are dropped ({@link GlobalCache}).
  * @param catalogItems   per instance: catalogue entries (category, stock) kept decoded ({@code catalog-items}),
- *                       bounded likewise
+ *                       bounded likewise; also the bound of the shared item ids of the neighbour lists
  * @param covisitTops    per item-side task: items whose top M the task holds in memory, the least recently
  *                       updated forgotten first ({@code covisit-tops}; ~5-7 KB an item with top-m 50, estimated
  *                       from the object sizes; a forgotten item costs one scan of its pairs when next changed)

@@ -13,7 +13,6 @@ import java.util.function.Function;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.avro.internal.ItemNeighbours;
-import dev.streamrec.avro.internal.NeighbourScore;
 import dev.streamrec.avro.internal.TrendingEntry;
 import dev.streamrec.avro.internal.TrendingItems;
 import org.apache.kafka.streams.KeyValue;
@@ -57,12 +56,14 @@ final class CandidateGenerator {
     /** Merged trending lists per tenant (a handful: the tenants this task's users belong to). */
     private final RecentReads<List<TrendingEntry>> trendingReads;
     /** Decoded neighbour lists of the instance, invalidated by the global store's writer (hot items are seeds for many events). */
-    private final GlobalCache<ItemNeighbours> neighbourReads;
+    private final GlobalCache<NeighbourList> neighbourReads;
+    /** The ids of the cached lists, one String each ({@link NeighbourList}). */
+    private final NeighbourList.Ids ids;
     /** Scratch space of {@link #candidates}, reused for every event of the task. */
     private final AccTable table = new AccTable();
 
     CandidateGenerator(TopologySettings settings, KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours,
-                       GlobalCache<ItemNeighbours> neighbourCache,
+                       GlobalCache<NeighbourList> neighbourCache, NeighbourList.Ids ids,
                        KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending) {
         this.settings = settings;
         this.decay = new Decay(settings.covisitHalfLife());
@@ -71,6 +72,7 @@ final class CandidateGenerator {
         this.trendingReads = new RecentReads<>(Math.min(MAX_REUSE_MS, settings.trendingPublishInterval().toMillis() / 2),
                 READS_KEPT);
         this.neighbourReads = neighbourCache;
+        this.ids = ids;
     }
 
     /**
@@ -98,17 +100,19 @@ final class CandidateGenerator {
         int rank = 0;
         for (String seed : seeds) {
             double seedWeight = 1.0 / ++rank;
-            ItemNeighbours nb = neighbours(seed);
+            NeighbourList nb = neighbours(seed);
             if (nb == null) {
                 continue;
             }
-            double f = decay.factor(event.getTimestamp() - nb.getUpdatedAt());
-            for (NeighbourScore n : nb.getNeighbours()) {
-                String id = n.getItemId();
+            double f = decay.factor(event.getTimestamp() - nb.updatedAt());
+            String[] nbIds = nb.ids();
+            double[] nbScores = nb.scores();
+            for (int j = 0; j < nbIds.length; j++) {
+                String id = nbIds[j];
                 if (excluded.contains(id)) {
                     continue;
                 }
-                double c = seedWeight * n.getScore() * f;
+                double c = seedWeight * nbScores[j] * f;
                 Acc a = byId.getOrAdd(id);
                 a.score += c;
                 if (c > a.bestContribution) {
@@ -289,8 +293,11 @@ final class CandidateGenerator {
      * seeds of many events: re-reading and decoding one for every event (a JNI lookup plus Avro decoding of up
      * to top-m entries) bought nothing.
      */
-    private ItemNeighbours neighbours(String item) {
-        return neighbourReads.get(item, id -> ValueAndTimestamp.getValueOrNull(neighbours.get(id)));
+    private NeighbourList neighbours(String item) {
+        return neighbourReads.get(item, key -> {
+            ItemNeighbours published = ValueAndTimestamp.getValueOrNull(neighbours.get(key));
+            return published == null ? null : NeighbourList.of(published, ids);
+        });
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.streamrec.app.topology;
 
-import dev.streamrec.avro.internal.ItemNeighbours;
-
 /**
  * The in-memory caches of one topology instance in front of its global stores ({@link GlobalCache}): the
  * catalogue's stock and categories, and the decoded neighbour lists. Created once per topology (so once per
@@ -9,11 +7,13 @@ import dev.streamrec.avro.internal.ItemNeighbours;
  *
  * @param catalog    item id → {@link CatalogView.Entry}
  * @param neighbours item id → its published neighbour list
+ * @param ids        the one String of each item id in those lists
  */
-record GlobalCaches(GlobalCache<CatalogView.Entry> catalog, GlobalCache<ItemNeighbours> neighbours) {
+record GlobalCaches(GlobalCache<CatalogView.Entry> catalog, GlobalCache<NeighbourList> neighbours, NeighbourList.Ids ids) {
 
     /** Sized by {@code streamrec.caches.catalog-items} and {@code neighbour-lists} ({@link CacheLimits}). */
     static GlobalCaches create(CacheLimits limits) {
-        return new GlobalCaches(new GlobalCache<>(limits.catalogItems()), new GlobalCache<>(limits.neighbourLists()));
+        return new GlobalCaches(new GlobalCache<>(limits.catalogItems()), new GlobalCache<>(limits.neighbourLists()),
+                new NeighbourList.Ids(limits.catalogItems()));
     }
 }

@@ -93,7 +93,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         this.recent = context.getStateStore(StreamrecTopology.RECENT_RECOMMENDATIONS_STORE);
         this.catalog = context.getStateStore(StreamrecTopology.CATALOG_GLOBAL_STORE);
         this.generator = new CandidateGenerator(settings, context.getStateStore(StreamrecTopology.NEIGHBOURS_GLOBAL_STORE),
-                caches.neighbours(),
+                caches.neighbours(), caches.ids(),
                 context.getStateStore(StreamrecTopology.TRENDING_GLOBAL_STORE));
         this.quality = new QualityTracker(settings, metrics, recent);
         if (batching.enabled()) {
