@@ -58,12 +58,12 @@ final class CandidateGenerator {
     /** Decoded neighbour lists of the instance, invalidated by the global store's writer (hot items are seeds for many events). */
     private final GlobalCache<NeighbourList> neighbourReads;
     /** The ids of the cached lists, one String each ({@link NeighbourList}). */
-    private final NeighbourList.Ids ids;
+    private final ItemIds ids;
     /** Scratch space of {@link #candidates}, reused for every event of the task. */
     private final AccTable table = new AccTable();
 
     CandidateGenerator(TopologySettings settings, KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours,
-                       GlobalCache<NeighbourList> neighbourCache, NeighbourList.Ids ids,
+                       GlobalCache<NeighbourList> neighbourCache, ItemIds ids,
                        KeyValueStore<String, ValueAndTimestamp<TrendingItems>> trending) {
         this.settings = settings;
         this.decay = new Decay(settings.covisitHalfLife());

@@ -118,6 +118,8 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private long passStartedAt = Long.MIN_VALUE;
     private ProcessorContext<String, ItemNeighbours> context;
     private KeyValueStore<Bytes, byte[]> pairs;
+    /** The neighbour ids the tops hold, one String each: a top lives for minutes ({@link ItemIds}). */
+    private final ItemIds ids;
 
     /** One pair as stored: the score as of {@code at} (a float in the store), and its {@link #rank}. */
     private static final class Pair {
@@ -137,8 +139,13 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
 
         /** Whether this pair ranks before {@code other}: higher rank, a tie to the smaller id (as a scan orders). */
         boolean before(Pair other) {
-            return rank > other.rank || rank == other.rank && id.compareTo(other.id) < 0;
+            return ranksBefore(rank, id, other);
         }
+    }
+
+    /** Whether a pair of {@code rank} with neighbour {@code id} ranks before {@code other} ({@link Pair#before}). */
+    private static boolean ranksBefore(double rank, String id, Pair other) {
+        return rank > other.rank || rank == other.rank && id.compareTo(other.id) < 0;
     }
 
     /**
@@ -170,15 +177,15 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
          * Takes a pair's new value ({@code known}: its entry, if it holds one); false when the pair stays out
          * of the top (it ranks below the M-th of a full top).
          */
-        boolean offer(String id, double score, long at, double rank, Pair known, int m) {
+        boolean offer(String id, double score, long at, double rank, Pair known, int m, ItemIds ids) {
             newest = Math.max(newest, at);
             Pair p = known;
             int i;
             if (p == null) {
-                p = new Pair(id, score, at, rank);
-                if (best.size() >= m && !p.before(best.getLast())) {
+                if (best.size() >= m && !ranksBefore(rank, id, best.getLast())) {
                     return false;
                 }
+                p = new Pair(ids.canonical(id), score, at, rank); // it stays: hold the shared id, not the decoded one
                 best.add(p);
                 i = best.size() - 1;
             } else {
@@ -208,6 +215,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         this.topM = settings.covisitTopM();
         this.publishInterval = settings.covisitPublishInterval();
         this.pairsOnHeap = settings.covisitStore() == PairStore.IN_MEMORY;
+        this.ids = new ItemIds(settings.caches().catalogItems());
         int held = settings.caches().covisitTops();
         this.tops = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
@@ -276,7 +284,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
             double stored = (float) score; // what the store keeps, and a scan reads
             pairs.put(key, pairValue(stored, at));
             if (top != null) {
-                mark |= top.offer(neighbour, stored, at, rank(stored, at), held, topM);
+                mark |= top.offer(neighbour, stored, at, rank(stored, at), held, topM, ids);
                 if (added && ++top.added >= tracked) {
                     mark = true;
                 }
@@ -506,7 +514,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         Top top = new Top();
         top.newest = scan(pairs, item, decay, tracked, true, (id, decayed, score, at) -> {
             if (top.best.size() < topM) {
-                top.best.add(new Pair(id, score, at, rank(score, at)));
+                top.best.add(new Pair(ids.canonical(id), score, at, rank(score, at)));
             }
         });
         if (top.best.isEmpty()) {

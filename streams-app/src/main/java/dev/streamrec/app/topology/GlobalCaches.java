@@ -9,11 +9,11 @@ package dev.streamrec.app.topology;
  * @param neighbours item id → its published neighbour list
  * @param ids        the one String of each item id in those lists
  */
-record GlobalCaches(GlobalCache<CatalogView.Entry> catalog, GlobalCache<NeighbourList> neighbours, NeighbourList.Ids ids) {
+record GlobalCaches(GlobalCache<CatalogView.Entry> catalog, GlobalCache<NeighbourList> neighbours, ItemIds ids) {
 
     /** Sized by {@code streamrec.caches.catalog-items} and {@code neighbour-lists} ({@link CacheLimits}). */
     static GlobalCaches create(CacheLimits limits) {
         return new GlobalCaches(new GlobalCache<>(limits.catalogItems()), new GlobalCache<>(limits.neighbourLists()),
-                new NeighbourList.Ids(limits.catalogItems()));
+                new ItemIds(limits.catalogItems()));
     }
 }

@@ -3,11 +3,10 @@ package dev.streamrec.app.topology;
 import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.NeighbourScore;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A published neighbour list in the form {@link GlobalCache} keeps it for candidate generation: the ids, shared
- * with every other cached list through {@link Ids}, and the scores in one array.
+ * with every other cached list through {@link ItemIds}, and the scores in one array.
  *
  * <p>Why not the decoded Avro value: a cached list lives from its load until its item's next publication,
  * seconds to minutes, so G1 copies it between survivor spaces at every young collection until it dies. As Avro
@@ -22,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 record NeighbourList(long updatedAt, String[] ids, double[] scores) {
 
-    static NeighbourList of(ItemNeighbours published, Ids ids) {
+    static NeighbourList of(ItemNeighbours published, ItemIds ids) {
         List<NeighbourScore> ns = published.getNeighbours();
         String[] idArray = new String[ns.size()];
         double[] scoreArray = new double[ns.size()];
@@ -36,30 +35,5 @@ record NeighbourList(long updatedAt, String[] ids, double[] scores) {
 
     int size() {
         return ids.length;
-    }
-
-    /**
-     * One String per item id for all cached lists of an instance (their total is the catalogue's, not the lists'
-     * neighbours). Bounded: past {@code max} ids it starts over, which only costs new copies of the ids still in use.
-     */
-    static final class Ids {
-        private final int max;
-        private volatile ConcurrentHashMap<String, String> byValue = new ConcurrentHashMap<>();
-
-        Ids(int max) {
-            this.max = max;
-        }
-
-        String canonical(String id) {
-            ConcurrentHashMap<String, String> map = byValue;
-            String kept = map.putIfAbsent(id, id);
-            if (kept != null) {
-                return kept;
-            }
-            if (map.size() > max) {
-                byValue = new ConcurrentHashMap<>();
-            }
-            return id;
-        }
     }
 }

@@ -53,7 +53,7 @@ class CandidateGeneratorTest {
     }
 
     private static CandidateGenerator generator(TopologySettings settings, Map<String, ItemNeighbours> lists) {
-        return new CandidateGenerator(settings, store(lists), new GlobalCache<>(100), new NeighbourList.Ids(1_000), store(Map.<String, TrendingItems>of()));
+        return new CandidateGenerator(settings, store(lists), new GlobalCache<>(100), new ItemIds(1_000), store(Map.<String, TrendingItems>of()));
     }
 
     private static Map<String, Candidate> byId(List<Candidate> list) {

@@ -2,7 +2,6 @@ package dev.streamrec.app.topology;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.streamrec.avro.internal.ItemNeighbours;
@@ -23,7 +22,7 @@ class NeighbourListTest {
 
     @Test
     void keepsTheOrderTheScoresAndThePublicationTime() {
-        NeighbourList l = NeighbourList.of(published(42L, "b", "3.5", "a", "1.25"), new NeighbourList.Ids(10));
+        NeighbourList l = NeighbourList.of(published(42L, "b", "3.5", "a", "1.25"), new ItemIds(10));
         assertEquals(42L, l.updatedAt());
         assertArrayEquals(new String[] {"b", "a"}, l.ids());
         assertArrayEquals(new double[] {3.5, 1.25}, l.scores());
@@ -32,24 +31,10 @@ class NeighbourListTest {
 
     @Test
     void listsShareOneStringPerItemIdSoACachedListHoldsNoIdOfItsOwn() {
-        NeighbourList.Ids ids = new NeighbourList.Ids(10);
+        ItemIds ids = new ItemIds(10);
         NeighbourList first = NeighbourList.of(published(1L, "item-7", "1", "item-9", "2"), ids);
         NeighbourList second = NeighbourList.of(published(2L, "item-9", "5", "item-7", "4"), ids);
         assertSame(first.ids()[0], second.ids()[1]);
         assertSame(first.ids()[1], second.ids()[0]);
-    }
-
-    @Test
-    void theSharedIdsAreBoundedAndStartOverPastTheBound() {
-        NeighbourList.Ids ids = new NeighbourList.Ids(3);
-        String a = ids.canonical(new String("a"));
-        for (String s : List.of("b", "c", "d")) {
-            ids.canonical(s);
-        }
-        // Four ids went past the bound of three: the map started over, so "a" is taken afresh, and kept from then on.
-        String again = ids.canonical(new String("a"));
-        assertNotSame(a, again);
-        assertSame(again, ids.canonical(new String("a")));
-        assertEquals("a", again);
     }
 }
