@@ -11,8 +11,8 @@ package dev.streamrec.app.topology;
  *                       about 0.7 KB a list with top-m 50, see {@link NeighbourList}). Two generations of half each: a key read
  *                       while its generation lasts stays, the others are dropped ({@link GlobalCache}).
  * @param catalogItems   per instance: catalogue entries (category, stock) kept decoded ({@code catalog-items}),
- *                       bounded likewise; also the bound of the shared item ids ({@link ItemIds}) of the neighbour
- *                       lists and, per item-side task, of the tops
+ *                       bounded likewise; also the bound of the instance's shared item ids ({@link ItemIds}) that
+ *                       the neighbour lists and the item side's tops hold
  * @param covisitTops    per item-side task: items whose top M the task holds in memory, the least recently
  *                       updated forgotten first ({@code covisit-tops}; about 3 KB an item with top-m 50, its ids
  *                       shared, estimated from the object sizes; a forgotten item costs one scan of its pairs when

@@ -118,7 +118,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
     private long passStartedAt = Long.MIN_VALUE;
     private ProcessorContext<String, ItemNeighbours> context;
     private KeyValueStore<Bytes, byte[]> pairs;
-    /** The neighbour ids the tops hold, one String each: a top lives for minutes ({@link ItemIds}). */
+    /** The instance's shared item ids ({@link GlobalCaches#ids}): the tops' pairs hold those, since a top lives for minutes. */
     private final ItemIds ids;
 
     /** One pair as stored: the score as of {@code at} (a float in the store), and its {@link #rank}. */
@@ -209,13 +209,13 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
         }
     }
 
-    CoVisitAggregator(TopologySettings settings) {
+    CoVisitAggregator(TopologySettings settings, ItemIds ids) {
         this.decay = new Decay(settings.covisitHalfLife());
         this.tracked = settings.covisitTracked();
         this.topM = settings.covisitTopM();
         this.publishInterval = settings.covisitPublishInterval();
         this.pairsOnHeap = settings.covisitStore() == PairStore.IN_MEMORY;
-        this.ids = new ItemIds(settings.caches().catalogItems());
+        this.ids = ids;
         int held = settings.caches().covisitTops();
         this.tops = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override

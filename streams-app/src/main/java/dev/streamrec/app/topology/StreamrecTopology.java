@@ -199,7 +199,7 @@ public final class StreamrecTopology {
                 .flatMap((user, event) -> signals.of(event), Named.as(EMIT_ITEM_SIGNALS))
                 .repartition(Repartitioned.<String, ItemSignal>as(ITEM_SIGNALS)
                         .withKeySerde(STRING).withValueSerde(Serdes.ITEM_SIGNAL).withStreamPartitioner(partitioner));
-        byItem.process(() -> new CoVisitAggregator(settings), Named.as(AGGREGATE_COVISITS), COVISIT_STORE)
+        byItem.process(() -> new CoVisitAggregator(settings, caches.ids()), Named.as(AGGREGATE_COVISITS), COVISIT_STORE)
                 .to(topics.itemNeighbours().name(), Produced.with(topics.itemNeighbours().keySerde(),
                         topics.itemNeighbours().valueSerde()).withName(NEIGHBOURS_SINK));
         byItem.process(() -> new TrendingCounter(settings), Named.as(COUNT_TRENDING), TRENDING_STORE)
