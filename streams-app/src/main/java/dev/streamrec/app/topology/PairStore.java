@@ -10,13 +10,16 @@ public enum PairStore {
     /** RocksDB on local disk: bounded by disk, not heap, and reopened after a restart without a restore. */
     PERSISTENT,
     /**
-     * A sorted map on the heap: no RocksDB call on the item side's hot path, but every pair costs heap (136-192
-     * bytes, measured) and a task restores its pairs from the changelog whenever it starts.
+     * Arrays on the heap ({@link HeapPairStore}, the default): no RocksDB call on the item side's hot path, about 30
+     * bytes of heap per pair (measured), and a task restores its pairs from the changelog whenever it starts.
      */
     IN_MEMORY;
 
-    /** Heap per pair on the heap, the upper of the measured 136-192 bytes (TOPOLOGY.md, "Pair store"). */
-    static final long HEAP_BYTES_PER_PAIR = 192;
+    /**
+     * Heap per pair of {@link HeapPairStore}: 30-31 bytes measured with 9- and 36-character ids (a million pairs,
+     * ids shared), rounded up (TOPOLOGY.md, "Pair store").
+     */
+    static final long HEAP_BYTES_PER_PAIR = 32;
 
     /**
      * A warning when one task's pairs on the heap take a quarter of the heap or more (an instance runs one task
@@ -28,7 +31,7 @@ public enum PairStore {
             return null;
         }
         return String.format(Locale.ROOT, "its %,d co-visit pairs take about %,d MB of the %,d MB heap "
-                + "(streamrec.covisit.store=in-memory, up to %d bytes a pair); raise the heap (-Xmx) or set "
+                + "(streamrec.covisit.store=in-memory, about %d bytes a pair); raise the heap (-Xmx) or set "
                 + "streamrec.covisit.store=persistent", pairs, bytes >> 20, maxHeapBytes >> 20, HEAP_BYTES_PER_PAIR);
     }
 

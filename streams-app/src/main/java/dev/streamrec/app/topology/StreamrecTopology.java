@@ -325,13 +325,13 @@ public final class StreamrecTopology {
     /**
      * The co-visit pair store ({@code streamrec.covisit.store}). RocksDB is cached: a pair updated several times
      * between commits reaches the changelog and RocksDB once, and a cached pair is not read from RocksDB (without
-     * the cache a bench run was slower). The heap map is not: its reads cost less than the cache's own sorted
+     * the cache a bench run was slower). The heap store is not: its reads cost less than the cache's own sorted
      * map, and pairs seldom repeat within a commit interval (21 changelog records per event with the cache, 24
-     * without; BENCHMARKS.md, issue 11, "Pair store on the heap").
+     * without, when a sorted map was the heap store; BENCHMARKS.md, issue 11, "Pair store on the heap").
      */
     private static StoreBuilder<KeyValueStore<Bytes, byte[]>> pairStore(PairStore kind) {
         var builder = Stores.keyValueStoreBuilder(kind == PairStore.IN_MEMORY
-                        ? Stores.inMemoryKeyValueStore(COVISIT_STORE) : Stores.persistentKeyValueStore(COVISIT_STORE),
+                        ? HeapPairStore.supplier(COVISIT_STORE) : Stores.persistentKeyValueStore(COVISIT_STORE),
                 org.apache.kafka.common.serialization.Serdes.Bytes(),
                 org.apache.kafka.common.serialization.Serdes.ByteArray());
         return kind == PairStore.IN_MEMORY ? builder : builder.withCachingEnabled();

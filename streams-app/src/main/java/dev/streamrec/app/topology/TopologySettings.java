@@ -122,7 +122,7 @@ public record TopologySettings(
         return new TopologySettings(50, 200, Duration.ofHours(24), Duration.ofDays(1),
                 Duration.ofMinutes(30), Duration.ofHours(6), 50, 100, 3,
                 Map.of(EventType.VIEW, 1.0, EventType.CLICK, 2.0, EventType.ADD_TO_CART, 4.0, EventType.PURCHASE, 8.0),
-                Duration.ofSeconds(1), PairStore.PERSISTENT, Duration.ofHours(1), Duration.ofMinutes(1), 20, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), PairStore.IN_MEMORY, Duration.ofHours(1), Duration.ofMinutes(1), 20, Duration.ofSeconds(1),
                 10, 10, 0.3, 200, Duration.ofMinutes(30), Duration.ofDays(90), Duration.ofSeconds(10), 1000,
                 InputLimits.DEFAULTS, CacheLimits.DEFAULTS);
     }

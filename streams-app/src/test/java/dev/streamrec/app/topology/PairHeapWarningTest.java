@@ -15,10 +15,10 @@ class PairHeapWarningTest {
 
     @Test
     void shouldWarnFromAQuarterOfTheHeapAtTheUpperBytesPerPair() {
-        long quarter = GIB / 4 / PairStore.HEAP_BYTES_PER_PAIR; // 1,398,101 pairs of 192 bytes in a 1 GiB heap
+        long quarter = GIB / 4 / PairStore.HEAP_BYTES_PER_PAIR; // 8,388,608 pairs of 32 bytes in a 1 GiB heap
         assertThat(PairStore.heapWarning(quarter - 1, GIB)).isNull();
         assertThat(PairStore.heapWarning(quarter + 1, GIB))
-                .contains("1,398,102 co-visit pairs take about 256 MB of the 1,024 MB heap")
+                .contains("8,388,609 co-visit pairs take about 256 MB of the 1,024 MB heap")
                 .contains("streamrec.covisit.store=persistent");
         assertThat(PairStore.heapWarning(0, GIB)).isNull();
     }
