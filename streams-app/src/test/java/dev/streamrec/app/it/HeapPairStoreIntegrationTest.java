@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.streamrec.app.health.StateRestores;
+import dev.streamrec.app.topology.StreamrecTopology;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.ItemNeighbours;
@@ -46,6 +48,9 @@ class HeapPairStoreIntegrationTest {
             // when the app stops and starts again (the heap store starts empty), then x is co-visited with b once
             app.stop();
             app.start();
+            StateRestores restores = app.context().getBean(StateRestores.class);
+            TestApp.await("the pairs x-a and a-x restored from the changelog, as the restore listener counts them",
+                    Duration.ofSeconds(60), () -> restores.restoredRecords(StreamrecTopology.COVISIT_STORE) >= 2);
             SwapWorkload.produce(app, List.of(view("user-9", "x", t0 + 2_000), view("user-9", "b", t0 + 3_000)));
 
             // then x ranks a (three co-visits, restored) before b (one): without the restore it would list b alone
