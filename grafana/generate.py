@@ -455,6 +455,14 @@ def jvm_kafka_streams():
                  "generations of half each; keys not read while a generation lasts are dropped).",
                  [t("sum by (instance, cache) (streamrec_cache_entries)", "{{instance}} {{cache}}")],
                  w=8)
+    d.timeseries("State restores",
+                 "Records restored into state stores from their changelogs /s per instance, and the store "
+                 "partitions restoring now. A task serves nothing until its stores are restored; the co-visit "
+                 "pairs on the heap (streamrec.covisit.store: in-memory, the default) are restored at every "
+                 "start, the log says how long each partition took.",
+                 [t("sum by (instance) (rate(streamrec_state_restore_records_total[1m]))", "{{instance}} records/s"),
+                  t("sum by (instance) (streamrec_state_restoring_partitions)", "{{instance}} partitions restoring")],
+                 w=8)
     d.timeseries("Longest commit",
                  "Longest recent commit per instance: the stream thread flushes its caches and "
                  "commits its transaction, processing nothing meanwhile, so a long one delays every "
