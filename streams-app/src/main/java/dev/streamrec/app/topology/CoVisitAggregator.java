@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@value StreamrecTopology#COVISIT_STORE} store, so a co-visit rewrites one small record (about 25
  * bytes in the changelog, see {@link #pairValue}) instead of the item's whole neighbour list (up to
  * {@code streamrec.covisit.tracked} entries, ~1.8 KB). The store is arrays on the heap ({@link HeapPairStore},
- * the default) or RocksDB behind the record cache (a pair updated several times between two commits reaches the
+ * the default) or RocksDB behind the record cache, when it is given one (a pair updated several times between two commits reaches the
  * changelog once; {@code streamrec.covisit.store}, {@link PairStore}); this class works the same on either. A pair's score is
  * kept as of its own time and decayed by {@code 2^(-Δt/half-life)} when it is next updated or read, an older
  * co-visit is decayed on arrival.
