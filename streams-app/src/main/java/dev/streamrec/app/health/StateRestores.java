@@ -38,7 +38,7 @@ public class StateRestores implements ApplicationEventListener<BeforeKafkaStream
     private final AtomicInteger restoring = new AtomicInteger();
     /** Start (System.nanoTime) of each store partition being restored. */
     private final Map<TopicPartition, Long> started = new ConcurrentHashMap<>();
-    /** Records restored so far by store (what the log line and tests read). */
+    /** Records restored so far by store, all partitions ({@link #restoredRecords}). */
     private final Map<String, AtomicLong> byStore = new ConcurrentHashMap<>();
 
     public StateRestores(MeterRegistry registry) {

@@ -479,6 +479,15 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
 
     /** The least byte string greater than every string that starts with {@code prefix} (unsigned order). */
     static byte[] successor(byte[] prefix) {
+        byte[] out = successorOrNull(prefix);
+        if (out == null) {
+            throw new IllegalArgumentException("no key follows a prefix of 0xFF bytes only");
+        }
+        return out;
+    }
+
+    /** {@link #successor}, or null when no byte string follows (the prefix is 0xFF bytes only). */
+    static byte[] successorOrNull(byte[] prefix) {
         for (int i = prefix.length - 1; i >= 0; i--) {
             if (prefix[i] != (byte) 0xFF) {
                 byte[] out = java.util.Arrays.copyOf(prefix, i + 1);
@@ -486,7 +495,7 @@ final class CoVisitAggregator implements Processor<String, ItemSignal, String, I
                 return out;
             }
         }
-        throw new IllegalArgumentException("no key follows a prefix of 0xFF bytes only");
+        return null;
     }
 
     /** Publishes one item's top neighbours (when worth it), from its top held in memory or from a scan. */

@@ -3,6 +3,8 @@ package dev.streamrec.app.topology;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -45,7 +47,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class HeapPairStore implements KeyValueStore<Bytes, byte[]> {
 
-    /** Neighbour ids shared by the rows, at most this many before the interner starts over (see {@link #intern}). */
+    /** Neighbour ids shared by the rows, at most this many before the interner starts over ({@link Interner}). */
     private static final int MAX_SHARED_IDS = 200_000;
 
     private final String name;
@@ -54,7 +56,7 @@ final class HeapPairStore implements KeyValueStore<Bytes, byte[]> {
     /** The same rows in key order, for scans. */
     private final TreeMap<Bytes, Row> ordered = new TreeMap<>();
     /** One byte array per neighbour id for all rows (a pair holds a reference, not a copy). */
-    private Map<Bytes, byte[]> shared = new HashMap<>();
+    private Interner<Bytes> shared = new Interner<>(MAX_SHARED_IDS);
     private long size;
     private volatile boolean open;
     private StateStoreContext context;
@@ -160,12 +162,12 @@ final class HeapPairStore implements KeyValueStore<Bytes, byte[]> {
     public synchronized void init(StateStoreContext context, StateStore root) {
         rows.clear();
         ordered.clear();
-        shared = new HashMap<>();
+        shared = new Interner<>(MAX_SHARED_IDS);
         size = 0;
         this.context = context;
         context.register(root, new BatchingStateRestoreCallback() {
             @Override
-            public void restoreAll(java.util.Collection<KeyValue<byte[], byte[]>> records) {
+            public void restoreAll(Collection<KeyValue<byte[], byte[]>> records) {
                 synchronized (HeapPairStore.this) {
                     records.forEach(r -> put(Bytes.wrap(r.key), r.value));
                 }
@@ -189,7 +191,7 @@ final class HeapPairStore implements KeyValueStore<Bytes, byte[]> {
         open = false;
         rows.clear();
         ordered.clear();
-        shared = new HashMap<>();
+        shared = new Interner<>(MAX_SHARED_IDS);
         size = 0;
     }
 
@@ -271,20 +273,9 @@ final class HeapPairStore implements KeyValueStore<Bytes, byte[]> {
         }
     }
 
-    /**
-     * The shared byte array of the neighbour id {@code key[from..]}. Bounded like {@link ItemIds}: past
-     * {@link #MAX_SHARED_IDS} ids it starts over, which only costs new copies of the ids still in use.
-     */
+    /** The shared byte array of the neighbour id {@code key[from..]} ({@link #shared}). */
     private byte[] intern(byte[] key, int from) {
-        byte[] id = Arrays.copyOfRange(key, from, key.length);
-        byte[] kept = shared.putIfAbsent(Bytes.wrap(id), id);
-        if (kept != null) {
-            return kept;
-        }
-        if (shared.size() > MAX_SHARED_IDS) {
-            shared = new HashMap<>();
-        }
-        return id;
+        return shared.canonical(Bytes.wrap(Arrays.copyOfRange(key, from, key.length))).get();
     }
 
     @Override
@@ -343,19 +334,8 @@ final class HeapPairStore implements KeyValueStore<Bytes, byte[]> {
         if (p.length == 0) {
             return all();
         }
-        byte[] end = successorOrNull(p);
+        byte[] end = CoVisitAggregator.successorOrNull(p);
         return new Scan(Bytes.wrap(p), end == null ? null : Bytes.wrap(end), false);
-    }
-
-    private static byte[] successorOrNull(byte[] prefix) {
-        for (int i = prefix.length - 1; i >= 0; i--) {
-            if (prefix[i] != (byte) 0xFF) {
-                byte[] out = Arrays.copyOf(prefix, i + 1);
-                out[i]++;
-                return out;
-            }
-        }
-        return null;
     }
 
     @Override
@@ -375,7 +355,7 @@ final class HeapPairStore implements KeyValueStore<Bytes, byte[]> {
         /** The last row prefix copied (null: none yet). */
         private Bytes rowAt;
         private boolean rowsDone;
-        private Iterator<KeyValue<Bytes, byte[]>> buffered = java.util.Collections.emptyIterator();
+        private Iterator<KeyValue<Bytes, byte[]>> buffered = Collections.emptyIterator();
         private KeyValue<Bytes, byte[]> next;
 
         Scan(Bytes from, Bytes to, boolean toInclusive) {
@@ -400,7 +380,7 @@ final class HeapPairStore implements KeyValueStore<Bytes, byte[]> {
                     KeyValue<Bytes, byte[]> kv = buffered.next();
                     if (afterEnd(kv.key)) {
                         rowsDone = true;
-                        buffered = java.util.Collections.emptyIterator();
+                        buffered = Collections.emptyIterator();
                         return;
                     }
                     next = kv;
