@@ -1,12 +1,13 @@
 package dev.streamrec.app;
 
 import java.net.BindException;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 import dev.streamrec.console.CommandError;
 import dev.streamrec.app.config.StreamsPropertyCheck;
 import dev.streamrec.kafka.BrokerProbe;
-import io.micronaut.core.naming.conventions.StringConvention;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.EmbeddedApplication;
 
@@ -63,7 +64,11 @@ public final class Application {
         // Configuration mistakes first (they need no broker), then the broker: Kafka's clients would retry
         // an unreachable one for minutes, then fail in a bean's constructor.
         io.micronaut.context.env.Environment env = ctx.getEnvironment().start();
-        StreamsPropertyCheck.check(env.getProperties("kafka.streams", StringConvention.RAW));
+        // As micronaut-kafka reads them (a Properties view): environment variables included, which
+        // getProperties(..., RAW) leaves out.
+        Map<String, Object> streams = new HashMap<>();
+        env.getProperty("kafka.streams", Properties.class).ifPresent(p -> p.forEach((k, v) -> streams.put(k.toString(), v)));
+        StreamsPropertyCheck.check(streams);
         env.getProperty(BOOTSTRAP, String.class).ifPresent(servers ->
                 BrokerProbe.requireReachable(servers, BOOTSTRAP + " (application.yml, KAFKA_BOOTSTRAP_SERVERS, MICRONAUT_CONFIG_FILES)"));
         try {

@@ -65,6 +65,16 @@ class CommandErrorsTest {
 
     @Test
     @Timeout(120)
+    void shouldRefuseAKafkaStreamsSettingThatWouldBeIgnoredOrUnsafeBeforeConnecting() throws Exception {
+        String address = "127.0.0.1:" + closedPort; // never reached: the settings are checked first
+        assertOneLine(run(Map.of("KAFKA_BOOTSTRAP_SERVERS", address, "KAFKA_STREAMS_NUM_STREAM_THREADS", "1"), "serve"),
+                "serve: Kafka Streams setting(s)", "kafka.streams.default.num.stream.threads");
+        assertOneLine(run(Map.of("KAFKA_BOOTSTRAP_SERVERS", address, "KAFKA_STREAMS_DEFAULT_MAX_TASK_IDLE_MS", "-1"), "serve"),
+                "serve: kafka.streams.default.max.task.idle.ms -1", "erasure");
+    }
+
+    @Test
+    @Timeout(120)
     void shouldNameTheFileAndLineOfABadImportBeforeStartingAnything() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.csv"), "u1,i1,VIEW,1\nu1,i1,LIKE,2\n");
         Path data = dir.resolve("data");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
-import io.micronaut.context.exceptions.ConfigurationException;
+import dev.streamrec.console.CommandError;
 import org.junit.jupiter.api.Test;
 
 class StreamsPropertyCheckTest {
@@ -17,14 +17,38 @@ class StreamsPropertyCheckTest {
     }
 
     @Test
+    void shouldAcceptTheSpellingsDerivedFromAnEnvironmentVariable() {
+        // KAFKA_STREAMS_DEFAULT_NUM_STREAM_THREADS reaches the Properties view under every spelling Micronaut derives
+        assertThatCode(() -> StreamsPropertyCheck.check(Map.of("default.num.stream.threads", "1",
+                "default-num-stream-threads", "1", "default-num.stream.threads", "1"))).doesNotThrowAnyException();
+        // and a misplaced one (KAFKA_STREAMS_NUM_STREAM_THREADS) is named once
+        assertThatThrownBy(() -> StreamsPropertyCheck.check(Map.of("num.stream.threads", "1", "num-stream-threads", "1",
+                "num.stream-threads", "1", "close-timeout", "5s")))
+                .hasMessageContaining("[kafka.streams.close-timeout, kafka.streams.num.stream.threads]");
+    }
+
+    @Test
     void shouldRefuseASettingWithoutTheDefaultPrefixInOneLine() {
         assertThatThrownBy(() -> StreamsPropertyCheck.check(Map.of("default.application.id", "x",
                 "num.stream.threads", 2, "statestore.cache.max.bytes", 0)))
-                .isInstanceOf(ConfigurationException.class)
+                .isInstanceOf(CommandError.class)
                 .hasMessageContaining("kafka.streams.num.stream.threads")
                 .hasMessageContaining("kafka.streams.statestore.cache.max.bytes")
                 .hasMessageContaining("kafka.streams.default.num.stream.threads")
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void shouldRefuseNoTaskIdlingBecauseItWouldBreakErasureOrder() {
+        assertThatThrownBy(() -> StreamsPropertyCheck.check(Map.of("default.max.task.idle.ms", "-1")))
+                .isInstanceOf(CommandError.class)
+                .hasMessageContaining("kafka.streams.default.max.task.idle.ms -1")
+                .hasMessageContaining("erasure")
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> StreamsPropertyCheck.check(Map.of("default.max.task.idle.ms", -1)))
+                .isInstanceOf(CommandError.class);
+        assertThatCode(() -> StreamsPropertyCheck.check(Map.of("default.max.task.idle.ms", 0))).doesNotThrowAnyException();
+        assertThatCode(() -> StreamsPropertyCheck.check(Map.of("default.max.task.idle.ms", "500"))).doesNotThrowAnyException();
     }
 
     @Test
