@@ -26,6 +26,7 @@ import dev.streamrec.avro.UserEvent;
 import dev.streamrec.broker.EmbeddedKafkaBroker;
 import dev.streamrec.launcher.dev.DevLogging;
 import dev.streamrec.console.CommandError;
+import dev.streamrec.console.OptionRules;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.kafka.TopicAdmin;
@@ -52,7 +53,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench}: events/s of the recommendation pipeline against plain consume-produce passes over
@@ -66,6 +69,9 @@ import picocli.CommandLine.Option;
                 + "the latency at an offered rate, and optionally how cost grows with users and catalogue size.",
                 "One progress line per phase on a terminal. Every figure is printed; --json-out FILE writes them as JSON."})
 public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--events", defaultValue = "50000", description = {"Events to push through each pass of the table, and "
             + "through each measured steady-state window (default: ${DEFAULT-VALUE})."})
@@ -195,6 +201,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRules.atLeast(spec, "--events", events, 1);
+        OptionRules.atLeast(spec, "--warmup-events", warmupEvents, 0);
+        OptionRules.positive(spec, "--latency-rate", latencyRate);
+        OptionRules.atLeast(spec, "--latency-seconds", latencySeconds, 1);
+        OptionRules.atLeast(spec, "--latency-warmup-seconds", latencyWarmupSeconds, 0);
+        OptionRules.atLeast(spec, "--latency-linger-ms", latencyLingerMs, 0);
+        OptionRules.atLeast(spec, "--scaling-events", scalingEvents, 1);
+        OptionRules.atLeast(spec, "--partitions", partitions, 1);
+        OptionRules.atLeast(spec, "--users", users, 1);
+        OptionRules.atLeast(spec, "--items", items, 2);
         System.err.println("bench: logs in " + logFile.toAbsolutePath());
         try (DevLogging logging = DevLogging.toFile(logFile)) {
             return run();

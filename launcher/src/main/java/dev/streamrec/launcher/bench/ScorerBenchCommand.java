@@ -40,9 +40,12 @@ import dev.streamrec.trainer.eval.HybridWeight;
 import dev.streamrec.trainer.seq.SasRecModel;
 import dev.streamrec.trainer.model.Vocabulary;
 import org.apache.kafka.common.utils.Utils;
+import dev.streamrec.console.OptionRules;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Scorer benchmark: exports the trainer's graph over a random item table (N items x dim), opens it
@@ -78,6 +81,12 @@ public final class ScorerBenchCommand implements Callable<Integer> {
 
     @Option(names = "--history", defaultValue = "20", description = "History length of the model and of each user (default: ${DEFAULT-VALUE}).")
     int history;
+
+    /** What {@code --model} names: the graphs {@link #export} builds. */
+    static final List<String> MODELS = List.of("pooling", "hybrid", "hybrid-ease", "hybrid-ease-dense", "sasrec");
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", defaultValue = "pooling",
             description = "Graph to time: pooling, hybrid (pooling + a random 100-neighbour co-occurrence table), hybrid-ease "
@@ -140,6 +149,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        OptionRules.oneOf(spec, "--model", modelKind, MODELS);
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("streamrec-bench-") : Files.createDirectories(workDir);
         List<Cell> cells = new ArrayList<>();

@@ -37,8 +37,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.streamrec.console.OptionRules;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code dev}: the embedded default. Starts an in-process Kafka broker, the streams app, the
@@ -60,6 +63,9 @@ public final class DevCommand implements Callable<Integer> {
     private static final Duration TRAINER_START_LATEST = Duration.ofSeconds(30);
     /** How long a stop waits for a retrain in progress, after the app and the broker have closed. */
     private static final Duration TRAINER_STOP_WAIT = Duration.ofSeconds(5);
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the app, 0 for a free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -116,6 +122,14 @@ public final class DevCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Everything that can be checked is checked before anything starts: one line naming the cause.
+        OptionRules.port(spec, "--port", port, true);
+        OptionRules.port(spec, "--kafka-port", kafkaPort, true);
+        OptionRules.atLeast(spec, "--duration", durationSeconds, 0);
+        OptionRules.positive(spec, "--rate", rate);
+        OptionRules.atLeast(spec, "--users", users, 1);
+        OptionRules.atLeast(spec, "--items", items, 2);
+        OptionRules.atLeast(spec, "--import-rate", importRate, 0);
+        OptionRules.atLeast(spec, "--train-after-events", trainAfterEvents, 1);
         List<UserEvent> imported = importFile == null ? null : DevPreflight.readImport(importFile);
         try (AutoCloseable lock = DevPreflight.lockDataDir(dataDir)) {
             if (fresh) {

@@ -61,6 +61,18 @@ class CommandErrorsTest {
         assertOneLine(run(Map.of("KAFKA_BOOTSTRAP_SERVERS", address), "reset", "--application-id", "streamrec",
                 "--input-topics", "user-events", "--to-datetime", "2026-11-23T10:00:00Z", "--dry-run"),
                 "error: cannot reach Kafka at " + address, "KAFKA_BOOTSTRAP_SERVERS");
+        // the trainer's commands say it in their log line (time, level, logger, message) on stderr
+        for (List<String> command : List.of(List.of("train", "--once"), List.of("serve"))) {
+            List<String> args = new ArrayList<>(List.of("trainer"));
+            args.addAll(command);
+            args.addAll(List.of("--bootstrap-servers", address));
+            Outcome trainer = run(Map.of(), args.toArray(String[]::new));
+            assertThat(trainer.lines()).as(args + " printed").hasSize(1);
+            assertThat(trainer.lines().get(0)).contains("ERROR").contains("cannot reach Kafka at " + address)
+                    .contains("--bootstrap-servers").doesNotContain("Exception");
+            assertThat(trainer.exitCode()).isEqualTo(1);
+            assertThat(trainer.took()).isLessThan(PROMPT);
+        }
     }
 
     @Test

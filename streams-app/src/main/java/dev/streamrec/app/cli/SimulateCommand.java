@@ -5,13 +5,16 @@ import java.util.concurrent.Callable;
 
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.console.CommandError;
+import dev.streamrec.console.OptionRules;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.kafka.BrokerProbe;
 import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code simulate}: publishes simulated shoppers' events to a running broker. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
@@ -23,6 +26,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--topic", defaultValue = "user-events", description = "Target topic (default: ${DEFAULT-VALUE}).")
     String topic;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--rate", defaultValue = "200", description = "Events per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
@@ -49,6 +55,10 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OptionRules.atLeast(spec, "--rate", rate, 0);
+        OptionRules.atLeast(spec, "--count", count, 0);
+        OptionRules.atLeast(spec, "--users", users, 1);
+        OptionRules.atLeast(spec, "--items", items, 2);
         String problem = TenantKeys.tenantProblem(tenant);
         if (problem != null) {
             throw new CommandError("--tenant: " + problem);

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import dev.streamrec.console.StopSignals;
+import dev.streamrec.kafka.BrokerProbe;
 import dev.streamrec.kafka.ClientProperties;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.service.TrainerService;
@@ -51,6 +52,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
         TrainerService.Settings settings = TrainerService.Settings.defaults(bootstrapServers, model.artifactRoot, model.modelName)
                 .withTopics(Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic,
                 "user-deletions", userDeletionsTopic)))

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.streamrec.kafka.BrokerProbe;
 import dev.streamrec.kafka.ClientProperties;
 import dev.streamrec.console.TimeArgument;
 import dev.streamrec.topics.Topics;
@@ -82,6 +83,10 @@ final class TrainCommand implements Callable<Integer> {
         Topics topics = Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic,
                 "user-deletions", userDeletionsTopic));
         checkTenant(tenant, input, model.modelName);
+        if (bootstrapServers != null) {
+            // one line now rather than the Kafka clients' retries for a minute, then a metadata timeout
+            BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
+        }
         EventLog events;
         if (input != null) {
             events = CsvEventSource.read(input);

@@ -2,6 +2,7 @@ package dev.streamrec.trainer.cli;
 
 import java.io.UncheckedIOException;
 
+import dev.streamrec.console.CommandError;
 import dev.streamrec.onnx.ModelLoadException;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -51,7 +52,7 @@ public final class TrainerMain implements Runnable {
     }
 
     private static boolean expected(Exception e) {
-        return e instanceof IllegalArgumentException || e instanceof IllegalStateException
+        return e instanceof CommandError || e instanceof IllegalArgumentException || e instanceof IllegalStateException
                 || e instanceof UncheckedIOException || e instanceof ModelLoadException || e instanceof KafkaException;
     }
 }

@@ -1,0 +1,38 @@
+package dev.streamrec.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * An option out of range stops a command before it starts anything, as a usage error: exit code 2 and a line naming
+ * the option, its range and the value given; no stack trace, no run that measures nothing.
+ */
+class OptionRulesCommandLineTest {
+
+    @Test
+    void shouldRefuseOptionsOutOfRangeAsUsageErrors() {
+        assertUsageError("--model must be one of pooling, hybrid, hybrid-ease, hybrid-ease-dense, sasrec, was nope",
+                "bench-scorer", "--model", "nope");
+        assertUsageError("--port must be a port, 1 to 65535 (0 picks a free one), was -3", "dev", "--port", "-3");
+        assertUsageError("--events must be at least 1, was 0", "bench", "--events", "0");
+        assertUsageError("--latency-rate must be more than 0, was -1", "bench", "--latency-rate", "-1");
+        assertUsageError("--count must be at least 0, was -5", "simulate", "--count", "-5");
+    }
+
+    private static void assertUsageError(String message, String... args) {
+        CommandLine cli = Launcher.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+
+        int exit = cli.execute(args);
+
+        assertThat(err.toString()).as(String.join(" ", args)).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(exit).as("exit code of " + String.join(" ", args)).isEqualTo(2);
+    }
+}
