@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 import dev.streamrec.broker.EmbeddedKafkaCluster;
+import dev.streamrec.console.OptionRules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,6 +50,8 @@ public final class BrokerCommand implements Callable<Integer> {
         if (brokers < 1 || brokers > 9) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--brokers must be 1 to 9, was " + brokers);
         }
+        OptionRules.port(spec, "--port", port, false);
+        OptionRules.port(spec, "--port + 100 (the controller's)", port + 100, false);
         if (fresh && Files.exists(dataDir)) {
             try (Stream<Path> files = Files.walk(dataDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
