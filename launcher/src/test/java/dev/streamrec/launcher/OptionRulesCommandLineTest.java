@@ -18,6 +18,8 @@ class OptionRulesCommandLineTest {
     void shouldRefuseOptionsOutOfRangeAsUsageErrors() {
         assertUsageError("--model must be one of pooling, hybrid, hybrid-ease, hybrid-ease-dense, sasrec, was nope",
                 "bench-scorer", "--model", "nope");
+        assertUsageError("--model must be one of pooling, hybrid, sasrec, was hybrid-ease",
+                "bench-scorer", "--swap-latency", "--model", "hybrid-ease");
         assertUsageError("--port must be a port, 1 to 65535 (0 picks a free one), was -3", "dev", "--port", "-3");
         assertUsageError("--events must be at least 1, was 0", "bench", "--events", "0");
         assertUsageError("--latency-rate must be more than 0, was -1", "bench", "--latency-rate", "-1");

@@ -1,7 +1,6 @@
 package dev.streamrec.app;
 
 import java.net.BindException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -66,9 +65,7 @@ public final class Application {
         io.micronaut.context.env.Environment env = ctx.getEnvironment().start();
         // As micronaut-kafka reads them (a Properties view): environment variables included, which
         // getProperties(..., RAW) leaves out.
-        Map<String, Object> streams = new HashMap<>();
-        env.getProperty("kafka.streams", Properties.class).ifPresent(p -> p.forEach((k, v) -> streams.put(k.toString(), v)));
-        StreamsPropertyCheck.check(streams);
+        StreamsPropertyCheck.check(env.getProperty("kafka.streams", Properties.class).orElseGet(Properties::new));
         env.getProperty(BOOTSTRAP, String.class).ifPresent(servers ->
                 BrokerProbe.requireReachable(servers, BOOTSTRAP + " (application.yml, KAFKA_BOOTSTRAP_SERVERS, MICRONAUT_CONFIG_FILES)"));
         try {

@@ -19,6 +19,7 @@ import dev.streamrec.app.scoring.ScoreRequest;
 import dev.streamrec.app.scoring.ScoringMetrics;
 import dev.streamrec.app.scoring.ScoringSettings;
 import dev.streamrec.model.ModelContract;
+import dev.streamrec.console.OptionRules;
 import dev.streamrec.model.ModelManifest;
 import dev.streamrec.onnx.ModelArtifact;
 import dev.streamrec.onnx.HistoryBatch;
@@ -40,7 +41,6 @@ import dev.streamrec.trainer.eval.HybridWeight;
 import dev.streamrec.trainer.seq.SasRecModel;
 import dev.streamrec.trainer.model.Vocabulary;
 import org.apache.kafka.common.utils.Utils;
-import dev.streamrec.console.OptionRules;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,8 +82,9 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     @Option(names = "--history", defaultValue = "20", description = "History length of the model and of each user (default: ${DEFAULT-VALUE}).")
     int history;
 
-    /** What {@code --model} names: the graphs {@link #export} builds. */
+    /** What {@code --model} names: the graphs {@link #export} builds, and those the {@code --swap-latency} run builds. */
     static final List<String> MODELS = List.of("pooling", "hybrid", "hybrid-ease", "hybrid-ease-dense", "sasrec");
+    static final List<String> SWAP_MODELS = List.of("pooling", "hybrid", "sasrec");
 
     @Spec
     CommandSpec spec;
@@ -149,7 +150,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        OptionRules.oneOf(spec, "--model", modelKind, MODELS);
+        OptionRules.oneOf(spec, "--model", modelKind, swapLatency ? SWAP_MODELS : MODELS);
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("streamrec-bench-") : Files.createDirectories(workDir);
         List<Cell> cells = new ArrayList<>();
@@ -211,8 +212,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
                     HybridWeight.MAX_WINDOW, 16, 7L), null, DenseEase.random(ids.size() + 1,
                     easeWindow == null ? HybridWeight.DEFAULT_DENSE_EASE_WINDOW : easeWindow,
                     Math.min(easeRank == null ? HybridWeight.DENSE_EASE_RANK : easeRank, ids.size() + 1), 0.05, 8L));
-            default -> throw new IllegalArgumentException("--model is pooling, hybrid, hybrid-ease, hybrid-ease-dense or sasrec, not "
-                    + modelKind);
+            default -> throw new IllegalArgumentException("--model must be one of " + MODELS + ", was " + modelKind);
         };
         return ArtifactWriter.write(model, new OnnxExporter.Metadata("bench", "n" + n,
                 new ModelManifest.TrainedOn(0, 0, 0, "random"), Map.of()), System.currentTimeMillis(),
@@ -294,7 +294,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
             case "hybrid" -> new HybridModel(SeqRecModel.initialise(new Vocabulary(ids), dim, history,
                     AgeBuckets.DEFAULT_BOUNDARIES, 7L), CoVisitation.random(ids.size() + 1, HybridWeight.NEIGHBOURS,
                     HybridWeight.MAX_WINDOW, 16, 7L));
-            default -> throw new IllegalArgumentException("--model is pooling, hybrid or sasrec, not " + modelKind);
+            default -> throw new IllegalArgumentException("--model must be one of " + SWAP_MODELS + ", was " + modelKind);
         };
         List<dev.streamrec.avro.ModelPublished> versions = new ArrayList<>();
         for (int v = 0; v <= swaps; v++) {

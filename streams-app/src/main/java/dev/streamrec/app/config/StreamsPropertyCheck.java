@@ -30,11 +30,12 @@ public final class StreamsPropertyCheck {
      *                          Streams configuration resolves them (environment variables included)
      * @throws CommandError naming every misplaced key and where it belongs, in one line
      */
-    public static void check(Map<String, Object> underKafkaStreams) {
+    public static void check(Map<?, ?> underKafkaStreams) {
         // An environment variable (KAFKA_STREAMS_X_Y) reaches the view under every spelling Micronaut derives from it
         // (x.y, x-y): "default-..." ones are fine, and a misplaced one is named once, by its spelling with fewest '-'.
         Map<String, String> misplacedBySpelling = new TreeMap<>();
-        for (String key : underKafkaStreams.keySet()) {
+        for (Object k : underKafkaStreams.keySet()) {
+            String key = k.toString();
             if (!key.equals("default") && !key.startsWith("default.") && !key.startsWith("default-")) {
                 misplacedBySpelling.merge(key.replace('-', '.'), key, (a, b) -> hyphens(a) <= hyphens(b) ? a : b);
             }

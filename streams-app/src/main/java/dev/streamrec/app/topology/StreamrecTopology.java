@@ -323,9 +323,10 @@ public final class StreamrecTopology {
     }
 
     /**
-     * The co-visit pair store ({@code streamrec.covisit.store}). RocksDB is cached: a pair updated several times
-     * between commits reaches the changelog and RocksDB once, and a cached pair is not read from RocksDB (without
-     * the cache a bench run was slower). The heap store is not: its reads cost less than the cache's own sorted
+     * The co-visit pair store ({@code streamrec.covisit.store}). RocksDB is cached: with a record cache
+     * ({@code statestore.cache.max.bytes} above 0; the default 0 gives none) a pair updated several times between
+     * commits reaches the changelog and RocksDB once, and a cached pair is not read from RocksDB (without the cache
+     * a bench run was slower, when the cache was 2 MiB by default). The heap store is not: its reads cost less than the cache's own sorted
      * map, and pairs seldom repeat within a commit interval (21 changelog records per event with the cache, 24
      * without, when a sorted map was the heap store; BENCHMARKS.md, issue 11, "Pair store on the heap").
      */
