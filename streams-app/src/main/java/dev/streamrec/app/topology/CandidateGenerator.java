@@ -61,6 +61,7 @@ final class CandidateGenerator {
     private final ItemIds ids;
     /** Scratch space of {@link #candidates}, reused for every event of the task. */
     private final AccTable table = new AccTable();
+    private final HashFilter excludedHashes = new HashFilter();
 
     CandidateGenerator(TopologySettings settings, KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours,
                        GlobalCache<NeighbourList> neighbourCache, ItemIds ids,
@@ -96,6 +97,8 @@ final class CandidateGenerator {
         // the stream thread's allocation, BENCHMARKS.md issue 11, "Allocation per event").
         AccTable byId = table;
         byId.clear();
+        HashFilter mayBeExcluded = excludedHashes;
+        mayBeExcluded.reset(excluded);
         double maxCovisit = 0;
         int rank = 0;
         for (String seed : seeds) {
@@ -106,14 +109,16 @@ final class CandidateGenerator {
             }
             double f = decay.factor(event.getTimestamp() - nb.updatedAt());
             String[] nbIds = nb.ids();
+            int[] nbHashes = nb.hashes();
             double[] nbScores = nb.scores();
             for (int j = 0; j < nbIds.length; j++) {
                 String id = nbIds[j];
-                if (excluded.contains(id)) {
+                int hash = nbHashes[j];
+                if (mayBeExcluded.mightContain(hash) && excluded.contains(id)) {
                     continue;
                 }
                 double c = seedWeight * nbScores[j] * f;
-                Acc a = byId.getOrAdd(id);
+                Acc a = byId.getOrAdd(id, hash);
                 a.score += c;
                 if (c > a.bestContribution) {
                     a.bestContribution = c;
@@ -139,7 +144,7 @@ final class CandidateGenerator {
                     String id = trendList.get(i).getItemId();
                     if (!excluded.contains(id) && browsing.equals(catalog.category(id))) {
                         taken++;
-                        Acc a = byId.getOrAdd(id);
+                        Acc a = byId.getOrAdd(id, id.hashCode());
                         a.score = 1.0 + settings.trendingWeight() * trendList.get(i).getCount() / maxCount;
                         a.reason = CATEGORY_TRENDING_PREFIX + browsing;
                     }
@@ -152,7 +157,7 @@ final class CandidateGenerator {
                     continue;
                 }
                 double bonus = settings.trendingWeight() * t.getCount() / maxCount;
-                Acc a = byId.getOrAdd(t.getItemId());
+                Acc a = byId.getOrAdd(t.getItemId(), t.getItemId().hashCode());
                 if (a.seed == null && a.reason == null) {
                     a.reason = TRENDING_REASON;
                 }
@@ -187,13 +192,16 @@ final class CandidateGenerator {
         };
 
         String id;
+        /** {@code id.hashCode()}, compared before the ids so that a probe need not load the id's String. */
+        int hash;
         double score;
         double bestContribution;
         String seed;
         String reason;
 
-        void reset(String id) {
+        void reset(String id, int hash) {
             this.id = id;
+            this.hash = hash;
             this.score = 0;
             this.bestContribution = -1;
             this.seed = null;
@@ -227,20 +235,21 @@ final class CandidateGenerator {
             return entries[i];
         }
 
-        /** The entry of {@code id}, added (score 0, no reason) if absent. */
-        Acc getOrAdd(String id) {
+        /** The entry of {@code id} (whose hash code is {@code hash}), added (score 0, no reason) if absent. */
+        Acc getOrAdd(String id, int hash) {
             if (2 * (size + 1) > slots.length) {
                 grow();
             }
             int mask = slots.length - 1;
-            for (int i = spread(id.hashCode()) & mask; ; i = (i + 1) & mask) {
+            for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
                 Acc a = slots[i];
                 if (a == null) {
-                    a = take(id);
+                    a = take(id, hash);
                     slots[i] = a;
                     return a;
                 }
-                if (a.id.equals(id)) {
+                // Neighbour ids are canonical (ItemIds), so the reference test settles nearly every match.
+                if (a.hash == hash && (a.id == id || a.id.equals(id))) {
                     return a;
                 }
             }
@@ -251,7 +260,7 @@ final class CandidateGenerator {
             BestFirst.keepBest(entries, size, k, order);
         }
 
-        private Acc take(String id) {
+        private Acc take(String id, int hash) {
             if (size == entries.length) {
                 entries = Arrays.copyOf(entries, 2 * size);
             }
@@ -261,7 +270,7 @@ final class CandidateGenerator {
                 entries[size] = a;
             }
             size++;
-            a.reset(id);
+            a.reset(id, hash);
             return a;
         }
 
@@ -270,7 +279,7 @@ final class CandidateGenerator {
             int mask = bigger.length - 1;
             for (int e = 0; e < size; e++) {
                 Acc a = entries[e];
-                int i = spread(a.id.hashCode()) & mask;
+                int i = spread(a.hash) & mask;
                 while (bigger[i] != null) {
                     i = (i + 1) & mask;
                 }
@@ -279,10 +288,33 @@ final class CandidateGenerator {
             slots = bigger;
         }
 
-        /** Mixes the high bits in: item ids share long prefixes, and linear probing wants well-spread low bits. */
-        private static int spread(int h) {
-            h *= 0x9E3779B9;
-            return h ^ (h >>> 16);
+    }
+
+    /** Mixes the high bits in: item ids share long prefixes, and linear probing wants well-spread low bits. */
+    private static int spread(int h) {
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    /**
+     * The excluded items' hash codes as a 1,024-bit set, reused from event to event: a neighbour whose bit is clear
+     * is not excluded, known without loading its id (the set holds one to a few dozen items, so nearly every bit
+     * is clear; a set bit sends the neighbour to the exclusion set itself).
+     */
+    static final class HashFilter {
+        private final long[] bits = new long[16];
+
+        void reset(Set<String> items) {
+            Arrays.fill(bits, 0L);
+            for (String item : items) {
+                int b = spread(item.hashCode()) & 1023;
+                bits[b >>> 6] |= 1L << b;
+            }
+        }
+
+        boolean mightContain(int hash) {
+            int b = spread(hash) & 1023;
+            return (bits[b >>> 6] & (1L << b)) != 0;
         }
     }
 

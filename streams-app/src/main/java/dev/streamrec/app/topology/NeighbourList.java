@@ -15,22 +15,30 @@ import java.util.List;
  * largest source of such mid-lived objects in a JFR old-object sample of the bench's latency phase
  * (BENCHMARKS.md, issue 11, "The heap's size; what survives a young collection").
  *
+ * <p>The ids' hash codes are kept too, in their own array: candidate generation walks up to seeds x top-m
+ * neighbours per event, and with the hashes at hand it filters excluded items and finds a candidate's entry
+ * without loading each id's {@code String}, a cache miss per neighbour (the exclusion check alone was 5% of the
+ * stream threads' CPU at steady state, BENCHMARKS.md issue 11, "Candidate generation without the id strings").
+ *
  * @param updatedAt when the item side published the list (decay is applied from there)
  * @param ids       neighbour item ids, best first
+ * @param hashes    their {@link String#hashCode()}s, same order
  * @param scores    their co-visit scores, same order
  */
-record NeighbourList(long updatedAt, String[] ids, double[] scores) {
+record NeighbourList(long updatedAt, String[] ids, int[] hashes, double[] scores) {
 
     static NeighbourList of(ItemNeighbours published, ItemIds ids) {
         List<NeighbourScore> ns = published.getNeighbours();
         String[] idArray = new String[ns.size()];
+        int[] hashArray = new int[ns.size()];
         double[] scoreArray = new double[ns.size()];
         for (int i = 0; i < idArray.length; i++) {
             NeighbourScore n = ns.get(i);
             idArray[i] = ids.canonical(n.getItemId());
+            hashArray[i] = idArray[i].hashCode();
             scoreArray[i] = n.getScore();
         }
-        return new NeighbourList(published.getUpdatedAt(), idArray, scoreArray);
+        return new NeighbourList(published.getUpdatedAt(), idArray, hashArray, scoreArray);
     }
 
     int size() {

@@ -130,7 +130,11 @@ class CandidateGeneratorTest {
             for (int j = 0; j < 12; j++) {
                 h = h.append(view("s" + random.nextInt(40), NOW - 20 + j), 50, 50);
             }
-            Set<String> excluded = Set.of("i" + random.nextInt(3_000), "i" + random.nextInt(3_000));
+            // and 40 excluded ids (equal to the lists' ids, other String instances), many of them among the neighbours
+            Set<String> excluded = new java.util.HashSet<>();
+            while (excluded.size() < 40) {
+                excluded.add("i" + random.nextInt(3_000));
+            }
             Map<String, Candidate> got = byId(reused.candidates(view("s0", NOW), h, excluded, null, List.of(), 0L));
 
             // then the candidates are the plain sums over the seeds (weight 1 / recency rank), over the best sum
@@ -162,6 +166,23 @@ class CandidateGeneratorTest {
                 assertThat(got.get(id).reason()).as(id).isEqualTo(reason.get(id));
             });
         }
+    }
+
+    @Test
+    void theExclusionFilterHasEveryExcludedItemAndFewOthers() {
+        Set<String> excluded = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            excluded.add("item-" + (i * 37));
+        }
+        CandidateGenerator.HashFilter filter = new CandidateGenerator.HashFilter();
+        filter.reset(excluded);
+        excluded.forEach(id -> assertThat(filter.mightContain(new String(id).hashCode())).as(id).isTrue());
+        long others = java.util.stream.IntStream.range(0, 10_000).mapToObj(i -> "other-" + i)
+                .filter(id -> filter.mightContain(id.hashCode())).count();
+        assertThat(others).as("of 10,000 other ids, with 50 excluded in 1,024 bits").isLessThan(1_000);
+
+        filter.reset(Set.of("x"));
+        assertThat(filter.mightContain("item-37".hashCode())).as("bits of the previous set cleared").isFalse();
     }
 
     @Test

@@ -26,6 +26,7 @@ class NeighbourListTest {
         assertEquals(42L, l.updatedAt());
         assertArrayEquals(new String[] {"b", "a"}, l.ids());
         assertArrayEquals(new double[] {3.5, 1.25}, l.scores());
+        assertArrayEquals(new int[] {"b".hashCode(), "a".hashCode()}, l.hashes());
         assertEquals(2, l.size());
     }
 
