@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.streamrec.broker.EmbeddedKafkaCluster;
+import dev.streamrec.kafka.TopicAdmin;
+import dev.streamrec.kafka.TopicSettings;
 import dev.streamrec.launcher.Launcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +101,21 @@ class CommandErrorsTest {
                 "dev: --import " + dir.resolve("missing.csv"), "no such file");
         assertOneLine(run(Map.of(), "import", bad.toString(), "--bootstrap-servers", "127.0.0.1:" + closedPort),
                 "import: " + bad + ":2", "LIKE");
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldNameAMissingTopicInsteadOfWaitingAMinuteForItsMetadata() throws Exception {
+        Path events = Files.writeString(dir.resolve("events.csv"), "u1,i1,VIEW,1\n");
+        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.startTemporary(1)) {
+            TopicAdmin.ensureTopics(cluster.bootstrapServers(), List.of(new TopicSettings("user-events", 1, (short) 1, false)));
+            String address = cluster.bootstrapServers();
+
+            assertOneLine(run(Map.of(), "import", events.toString(), "--bootstrap-servers", address, "--topic", "no-such-topic"),
+                    "import: topic no-such-topic (--topic) does not exist at " + address, "Existing topics: user-events");
+            assertOneLine(run(Map.of(), "simulate", "--count", "10", "--bootstrap-servers", address, "--topic", "no-such-topic"),
+                    "simulate: topic no-such-topic (--topic) does not exist at " + address, "the streams app creates its topics");
+        }
     }
 
     @Test

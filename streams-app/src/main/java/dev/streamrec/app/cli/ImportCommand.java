@@ -7,14 +7,18 @@ import java.util.concurrent.Callable;
 
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.console.CommandError;
+import dev.streamrec.console.OptionRules;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.EventCsv;
 import dev.streamrec.kafka.BrokerProbe;
+import dev.streamrec.kafka.TopicAdmin;
 import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code import}: replays a dataset file into user-events in timestamp order. */
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -43,8 +47,12 @@ public final class ImportCommand implements Callable<Integer> {
             + " a tenant other than ${DEFAULT-VALUE} gets its own users, items and state, keyed <tenant>|<userId> (default: ${DEFAULT-VALUE}).")
     String tenant;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        OptionRules.atLeast(spec, "--rate", rate, 0);
         String problem = TenantKeys.tenantProblem(tenant);
         if (problem != null) {
             throw new CommandError("--tenant: " + problem);
@@ -61,6 +69,7 @@ public final class ImportCommand implements Callable<Integer> {
         String normalized = TenantKeys.normalize(tenant);
         events.forEach(e -> e.setTenantId(normalized));
         BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
+        TopicAdmin.requireExists(bootstrapServers, topic, "--topic");
         try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.DEFAULT.userEvents().withName(topic));
              ProgressBar progress = new ProgressBar("import " + file.getFileName(), events.size())) {
             publisher.publish(events.iterator(), rate, progress);
