@@ -1,5 +1,7 @@
 package dev.streamrec.console;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import picocli.CommandLine;
@@ -26,6 +28,21 @@ public final class OptionRules {
     public static void positive(CommandSpec spec, String option, double value) {
         if (!(value > 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), option + " must be more than 0, was " + number(value));
+        }
+    }
+
+    /** {@code option}, a duration, must be more than 0. */
+    public static void positive(CommandSpec spec, String option, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be more than 0, was " + value);
+        }
+    }
+
+    /** A time range given by two options, either of them absent (null): {@code from} must be before {@code to}. */
+    public static void before(CommandSpec spec, String fromOption, Instant from, String toOption, Instant to) {
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), fromOption + " " + from + " is not before "
+                    + toOption + " " + to);
         }
     }
 

@@ -22,11 +22,27 @@ public final class TimeArgument implements CommandLine.ITypeConverter<Instant> {
     public static final String FORMATS = "epoch ms (1795428000000) or ISO-8601 (2026-11-23T10:00:00Z, "
             + "2026-11-23T11:00:00+01:00, 2026-11-23T10:00 or 2026-11-23 as UTC)";
 
-    /** Parses one point in time; throws {@link IllegalArgumentException} with a one-line message. */
+    /**
+     * Parses one point in time; throws {@link IllegalArgumentException} with a one-line message. Times before
+     * 1970-01-01T00:00:00Z are refused: Kafka's offset lookup reads a negative timestamp as a marker (-1 the end of
+     * a partition, -2 its start), so a reset "to 1969" would have moved every offset to the end.
+     */
     public static Instant parse(String text) {
+        Instant t = parseAny(text);
+        if (t.isBefore(Instant.EPOCH)) {
+            throw new IllegalArgumentException("bad time '" + text + "': before 1970-01-01T00:00:00Z (epoch ms 0)");
+        }
+        return t;
+    }
+
+    private static Instant parseAny(String text) {
         String s = text.strip();
         if (s.matches("\\d{1,19}")) {
-            return Instant.ofEpochMilli(Long.parseLong(s));
+            try {
+                return Instant.ofEpochMilli(Long.parseLong(s));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad time '" + text + "': more epoch milliseconds than a long holds");
+            }
         }
         try {
             return OffsetDateTime.parse(s).toInstant(); // also takes a trailing Z

@@ -39,4 +39,14 @@ class TimeArgumentTest {
                 .hasMessageContaining("ISO-8601")
                 .hasMessageNotContaining("\n");
     }
+
+    @Test
+    void shouldRejectTimesBeforeTheEpochWhichKafkaReadsAsLatestOrEarliest() {
+        assertThatThrownBy(() -> TimeArgument.parse("1969-06-01")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("before 1970-01-01T00:00:00Z");
+        assertThatThrownBy(() -> TimeArgument.parse("1969-12-31T23:59:59.999Z")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(TimeArgument.parse("0")).isEqualTo(Instant.EPOCH);
+        assertThatThrownBy(() -> TimeArgument.parse("9999999999999999999")).as("beyond a long")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad time '9999999999999999999'");
+    }
 }

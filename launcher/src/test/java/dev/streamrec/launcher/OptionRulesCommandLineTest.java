@@ -26,6 +26,14 @@ class OptionRulesCommandLineTest {
         assertUsageError("--count must be at least 0, was -5", "simulate", "--count", "-5");
         assertUsageError("--rate must be at least 0, was -5", "import", "--rate", "-5", "README.md");
         assertUsageError("--port must be a port, 1 to 65535, was -1", "broker", "--port", "-1");
+        // checked before any connection: Kafka's offset lookup would read -1 as the end of each partition
+        assertUsageError("--to-epoch-ms must be at least 0, was -1", "reset", "--application-id", "a", "--input-topics", "t",
+                "--to-epoch-ms", "-1", "--dry-run");
+        assertUsageError("before 1970-01-01T00:00:00Z", "reset", "--application-id", "a", "--input-topics", "t",
+                "--to-datetime", "1969-06-01", "--dry-run");
+        assertUsageError("--window must be more than 0, was PT-5M", "experiment", "report", "--window", "-PT5M");
+        assertUsageError("--from 2026-11-24T00:00:00Z is not before --to 2026-11-23T00:00:00Z", "experiment", "report",
+                "--from", "2026-11-24", "--to", "2026-11-23");
     }
 
     private static void assertUsageError(String message, String... args) {

@@ -125,7 +125,16 @@ public final class ExperimentReplayCommand implements Callable<Integer> {
             if (trainFraction <= 0 || trainFraction >= 1) {
                 throw new CommandError("--train-fraction must be between 0 and 1, exclusive");
             }
+            if (window.isNegative() || window.isZero()) {
+                throw new CommandError("--window must be more than 0, was " + window);
+            }
+            if (epochs < 1) {
+                throw new CommandError("--epochs must be at least 1, was " + epochs);
+            }
             events = new ArrayList<>(EventCsv.read(file, format));
+            if (events.isEmpty()) {
+                throw new CommandError(file + ": no events");
+            }
         } catch (CommandError | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 1;

@@ -13,6 +13,7 @@ import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.RecommendedItem;
 import dev.streamrec.avro.UserEvent;
+import dev.streamrec.console.OptionRules;
 import dev.streamrec.console.TimeArgument;
 import dev.streamrec.ops.CommandErrors;
 import dev.streamrec.ops.KafkaOptions;
@@ -86,6 +87,8 @@ public final class ExperimentReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OptionRules.positive(spec, "--window", window);
+        OptionRules.before(spec, "--from", from, "--to", to);
         return CommandErrors.run(err, () -> {
             Map<String, Object> config = kafka.clientConfig();
             long fromMs = from == null ? 0 : from.toEpochMilli();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.streamrec.console.OptionRules;
 import dev.streamrec.console.TimeArgument;
 import dev.streamrec.ops.CommandErrors;
 import dev.streamrec.ops.KafkaOptions;
@@ -84,6 +85,10 @@ public final class ResetCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (target.epochMs != null) {
+            // Kafka's offset lookup reads -1 as "the end" and -2 as "the start": never a time to reset to.
+            OptionRules.atLeast(spec, "--to-epoch-ms", target.epochMs, 0);
+        }
         ResetSpec reset = new ResetSpec(applicationId, inputTopics, target.instant(), deleteInternalTopics, dryRun);
         return CommandErrors.run(err, () -> {
             ResetPlan plan = new AppResetter(kafka.clientConfig()).reset(reset);
