@@ -24,7 +24,8 @@ public final class Launcher {
         if (args.length > 0 && args[0].equals(TrainerCommand.NAME)) {
             // Straight to the trainer's own command line, before anything here starts logging: the
             // trainer picks its log setup (logs on stderr, results on stdout) when its class loads.
-            System.exit(TrainerMain.commandLine().execute(Arrays.copyOfRange(args, 1, args.length)));
+            System.exit(TrainerMain.commandLine().setCommandName("streamrec " + TrainerCommand.NAME)
+                    .execute(Arrays.copyOfRange(args, 1, args.length)));
         }
         System.exit(commandLine().execute(args));
     }

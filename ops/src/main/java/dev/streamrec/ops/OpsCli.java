@@ -1,5 +1,6 @@
 package dev.streamrec.ops;
 
+import dev.streamrec.console.UsageErrors;
 import dev.streamrec.ops.replay.ReplayCommand;
 import dev.streamrec.ops.reset.ResetCommand;
 import picocli.CommandLine;
@@ -23,22 +24,7 @@ public final class OpsCli implements Runnable {
 
     /** The command line with the settings the commands expect. */
     public static CommandLine commandLine() {
-        return shortUsageErrors(new CommandLine(new OpsCli()));
-    }
-
-    /**
-     * Makes usage errors one line plus a pointer to {@code --help} instead of the whole usage text
-     * (picocli's default); the exit code stays 2. The streams app may apply it to its own CLI.
-     */
-    public static CommandLine shortUsageErrors(CommandLine cli) {
-        cli.setParameterExceptionHandler((ex, args) -> {
-            CommandLine failed = ex.getCommandLine();
-            failed.getErr().println("error: " + ex.getMessage());
-            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
-            failed.getErr().flush();
-            return failed.getCommandSpec().exitCodeOnInvalidInput();
-        });
-        return cli;
+        return UsageErrors.shortForm(new CommandLine(new OpsCli()));
     }
 
     @Override

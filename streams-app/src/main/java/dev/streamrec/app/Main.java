@@ -5,7 +5,7 @@ import dev.streamrec.app.cli.ImportCommand;
 import dev.streamrec.app.cli.ServeCommand;
 import dev.streamrec.app.cli.SimulateCommand;
 import dev.streamrec.console.CommandError;
-import dev.streamrec.ops.OpsCli;
+import dev.streamrec.console.UsageErrors;
 import dev.streamrec.ops.replay.ReplayCommand;
 import dev.streamrec.ops.reset.ResetCommand;
 import picocli.CommandLine;
@@ -31,7 +31,7 @@ public final class Main implements Runnable {
 
     /** The configured command line; tests execute it in-process. */
     public static CommandLine commandLine() {
-        return oneLineErrors(OpsCli.shortUsageErrors(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)));
+        return oneLineErrors(UsageErrors.shortForm(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)));
     }
 
     /**

@@ -108,6 +108,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        model.check();
         ExclusionPolicy policy = ExclusionPolicy.parse(exclude);
         Path dir = artifactOut != null ? artifactOut : Files.createTempDirectory("streamrec-eval-");
         try {

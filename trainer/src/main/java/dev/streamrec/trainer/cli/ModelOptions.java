@@ -2,6 +2,7 @@ package dev.streamrec.trainer.cli;
 
 import java.nio.file.Path;
 
+import dev.streamrec.console.OptionRules;
 import dev.streamrec.model.ManifestSignature;
 import dev.streamrec.onnx.OnnxDevice;
 import dev.streamrec.onnx.SessionSettings;
@@ -12,7 +13,10 @@ import dev.streamrec.trainer.seq.SasRecSettings;
 import dev.streamrec.trainer.service.ModelTraining;
 import dev.streamrec.trainer.service.TrainingPipeline;
 import dev.streamrec.trainer.train.TrainingSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every command shares: where artifacts go, training hyper-parameters, the gate, the ONNX device. */
 final class ModelOptions {
@@ -130,6 +134,46 @@ final class ModelOptions {
 
     @Option(names = "--device", defaultValue = "auto", description = "ONNX Runtime device for evaluation: auto, cpu, cuda (default: ${DEFAULT-VALUE}).")
     String device;
+
+    /** The command these options belong to, for usage errors. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /**
+     * Range checks, made before a command reads any data: an out-of-range value used to train for a minute or more
+     * (--dim 0, --epochs -1, --dropout 2, --threads 0) or to fail only at the gate, after training (--gate-metric).
+     */
+    void check() {
+        kind(); // an unknown --model: one line naming the known ones
+        OptionRules.atLeast(command, "--dim", dim, 1);
+        OptionRules.atLeast(command, "--blocks", blocks, 1);
+        OptionRules.atLeast(command, "--batch-size", batchSize, 1);
+        OptionRules.atLeast(command, "--threads", threads, 1);
+        OptionRules.atLeast(command, "--max-train-seconds", maxTrainSeconds, 0);
+        OptionRules.atLeast(command, "--clip-norm", clipNorm, 0);
+        OptionRules.atLeast(command, "--keep-versions", keepVersions, 1);
+        OptionRules.atLeast(command, "--gate-tolerance", gateTolerance, 0);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new CommandLine.ParameterException(command.commandLine(), "--dropout must be at least 0 and less than 1, was "
+                    + dropout);
+        }
+        atLeastIfGiven("--max-history", maxHistory, 1);
+        atLeastIfGiven("--epochs", epochs, 1);
+        atLeastIfGiven("--patience", patience, 1);
+        atLeastIfGiven("--negatives", negatives, 0);
+        atLeastIfGiven("--ease-dense", easeDense, 0);
+        if (learningRate != null) {
+            OptionRules.positive(command, "--learning-rate", learningRate);
+        }
+        OptionRules.oneOf(command, "--gate-metric", gateMetric, Metrics.QUALITY);
+        OnnxDevice.parse(device);
+    }
+
+    private void atLeastIfGiven(String option, Integer value, int min) {
+        if (value != null) {
+            OptionRules.atLeast(command, option, value, min);
+        }
+    }
 
     ModelTraining.Kind kind() {
         return ModelTraining.Kind.parse(model);

@@ -52,6 +52,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        model.check();
         BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
         TrainerService.Settings settings = TrainerService.Settings.defaults(bootstrapServers, model.artifactRoot, model.modelName)
                 .withTopics(Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic,

@@ -77,6 +77,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        model.check();
         if (input == null && bootstrapServers == null) {
             throw new IllegalArgumentException("give --input <file> or --bootstrap-servers <host:port>");
         }

@@ -3,6 +3,7 @@ package dev.streamrec.trainer.cli;
 import java.io.UncheckedIOException;
 
 import dev.streamrec.console.CommandError;
+import dev.streamrec.console.UsageErrors;
 import dev.streamrec.onnx.ModelLoadException;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ public final class TrainerMain implements Runnable {
 
     /** The configured command line, for tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new TrainerMain()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        return UsageErrors.shortForm(new CommandLine(new TrainerMain())).setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (expected(e)) {
                 LOG.error("{}", e.getMessage());
                 LOG.debug("details", e);

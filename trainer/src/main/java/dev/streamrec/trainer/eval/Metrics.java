@@ -31,6 +31,9 @@ public record Metrics(double hrAt10, double ndcgAt10,
     public static final String CASES = "cases";
     public static final String UNREACHABLE_EXCLUDED = "unreachable_excluded";
     public static final String UNREACHABLE_UNKNOWN = "unreachable_unknown";
+    /** The keys that measure quality (the rest are counts): what a gate may compare. */
+    public static final java.util.List<String> QUALITY = java.util.List.of(HR_AT_10, NDCG_AT_10, FULL_HR_AT_5, FULL_HR_AT_10,
+            FULL_HR_AT_20, FULL_NDCG_AT_5, FULL_NDCG_AT_10, FULL_NDCG_AT_20, FULL_MRR_AT_20);
 
     /** Sampled metrics only; the full-ranking ones are NaN (what {@link Evaluator#evaluateSampled} gives). */
     public static Metrics sampled(double hrAt10, double ndcgAt10, int cases) {

@@ -33,6 +33,31 @@ class TrainerMainTest {
     }
 
     @Test
+    void optionsOutOfRangeAreOneLineUsageErrorsBeforeAnyDataIsRead() {
+        // each of these trained for a minute or more before, or (the gate metric) failed only after training
+        assertUsageError("--dim must be at least 1, was 0", "evaluate", "--dataset", "/does/not/exist", "--dim", "0");
+        assertUsageError("--epochs must be at least 1, was -1", "evaluate", "--dataset", "/does/not/exist", "--epochs", "-1");
+        assertUsageError("--dropout must be at least 0 and less than 1, was 2.0", "evaluate", "--dataset", "/x", "--dropout", "2");
+        assertUsageError("--threads must be at least 1, was 0", "train", "--input", "/x", "--threads", "0");
+        assertUsageError("--learning-rate must be more than 0, was 0", "train", "--input", "/x", "--learning-rate", "0");
+        assertUsageError("--gate-metric must be one of hr_at_10, ndcg_at_10, full_hr_at_5", "train", "--input", "/x",
+                "--gate-metric", "bogus");
+        assertUsageError("--keep-versions must be at least 1, was 0", "serve", "--bootstrap-servers", "127.0.0.1:1",
+                "--keep-versions", "0");
+    }
+
+    private static void assertUsageError(String message, String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = TrainerMain.commandLine();
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+
+        assertThat(cli.execute(args)).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(err.toString()).as(String.join(" ", args)).contains("error: " + message)
+                .contains("--help' for more information").doesNotContain("Usage:").doesNotContain("\tat ");
+    }
+
+    @Test
     void trainForATenantNeedsItsOwnModelNameAndKafka() {
         assertThatThrownBy(() -> TrainCommand.checkTenant("shop-b", null, "seqrec"))
                 .hasMessageContaining("--tenant shop-b needs --model-name");
