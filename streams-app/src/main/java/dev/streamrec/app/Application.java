@@ -3,6 +3,8 @@ package dev.streamrec.app;
 import java.net.BindException;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.streamrec.console.CommandError;
 import dev.streamrec.app.config.StreamsPropertyCheck;
@@ -45,6 +47,33 @@ public final class Application {
         return e;
     }
 
+    /** Micronaut's words for a value it could not convert (in a multi-line message of the injection error). */
+    private static final Pattern CONVERSION = Pattern.compile(
+            "Error resolving property value \\[([^\\]]+)]\\. Unable to convert value \\[(.*?)] to target type \\[(.*?)] due to: ([^\\n]*)");
+
+    /**
+     * A setting the app cannot use, in one line instead of Micronaut's 80-110-line injection trace: a value Micronaut
+     * could not convert, or one the app's settings refuse (their messages start with the key, e.g.
+     * "streamrec.recommend.k must be > 0, was 0"). Any other failure as it was.
+     */
+    private static RuntimeException settingError(RuntimeException e) {
+        for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+            String message = c.getMessage();
+            if (message == null) {
+                continue;
+            }
+            if (c instanceof IllegalArgumentException && message.startsWith("streamrec.")) {
+                return new CommandError("bad setting: " + message);
+            }
+            Matcher conversion = CONVERSION.matcher(message);
+            if (conversion.find()) {
+                return new CommandError("bad setting: " + conversion.group(1) + " '" + conversion.group(2) + "' cannot be read as "
+                        + conversion.group(3) + " (" + conversion.group(4).strip() + ")");
+            }
+        }
+        return e;
+    }
+
     /**
      * Runs the application with {@code properties} overriding {@code application.yml} (and
      * environment variables / system properties, which override the file).
@@ -79,7 +108,7 @@ public final class Application {
             if (ctx.isRunning()) {
                 ctx.close();
             }
-            throw portInUse(e, ctx);
+            throw settingError(portInUse(e, ctx));
         }
         return ctx;
     }

@@ -136,6 +136,17 @@ class CommandErrorsTest {
                     "import: topic no-such-topic (--topic) does not exist at " + address, "Existing topics: user-events");
             assertOneLine(run(Map.of(), "simulate", "--count", "10", "--bootstrap-servers", address, "--topic", "no-such-topic"),
                     "simulate: topic no-such-topic (--topic) does not exist at " + address, "the streams app creates its topics");
+
+            // a setting the app refuses, or one Micronaut cannot convert: one line, not an 80-110-line injection trace
+            Map<String, String> serve = Map.of("KAFKA_BOOTSTRAP_SERVERS", address, "MICRONAUT_SERVER_PORT", "-1",
+                    "KAFKA_STREAMS_DEFAULT_STATE_DIR", dir.resolve("state").toString());
+            Map<String, String> kZero = new java.util.HashMap<>(serve);
+            kZero.put("STREAMREC_RECOMMEND_K", "0");
+            assertOneLine(run(kZero, "serve"), "serve: bad setting: streamrec.recommend.k must be > 0, was 0", "was 0");
+            Map<String, String> badWindow = new java.util.HashMap<>(serve);
+            badWindow.put("STREAMREC_QUALITY_WINDOW", "soon");
+            assertOneLine(run(badWindow, "serve"), "serve: bad setting: streamrec.quality.window 'soon' cannot be read as Duration",
+                    "ISO-8601");
         }
     }
 
