@@ -24,6 +24,7 @@ class OptionRulesCommandLineTest {
         assertUsageError("--events must be at least 1, was 0", "bench", "--events", "0");
         assertUsageError("--latency-rate must be more than 0, was -1", "bench", "--latency-rate", "-1");
         assertUsageError("--count must be at least 0, was -5", "simulate", "--count", "-5");
+        assertUsageError("--train-every must be more than 0, was PT0S", "dev", "--train-every", "PT0S");
         assertUsageError("--rate must be at least 0, was -5", "import", "--rate", "-5", "README.md");
         assertUsageError("--port must be a port, 1 to 65535, was -1", "broker", "--port", "-1");
         // checked before any connection: Kafka's offset lookup would read -1 as the end of each partition

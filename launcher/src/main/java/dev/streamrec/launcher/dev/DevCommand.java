@@ -130,6 +130,7 @@ public final class DevCommand implements Callable<Integer> {
         OptionRules.atLeast(spec, "--items", items, 2);
         OptionRules.atLeast(spec, "--import-rate", importRate, 0);
         OptionRules.atLeast(spec, "--train-after-events", trainAfterEvents, 1);
+        OptionRules.positive(spec, "--train-every", trainEvery);
         List<UserEvent> imported = importFile == null ? null : DevPreflight.readImport(importFile);
         try (AutoCloseable lock = DevPreflight.lockDataDir(dataDir)) {
             if (fresh) {

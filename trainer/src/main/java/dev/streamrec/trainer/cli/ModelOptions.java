@@ -158,7 +158,7 @@ final class ModelOptions {
                     + dropout);
         }
         atLeastIfGiven("--max-history", maxHistory, 1);
-        atLeastIfGiven("--epochs", epochs, 1);
+        atLeastIfGiven("--epochs", epochs, 0); // 0: the initial weights, untrained (tests make a worse model so)
         atLeastIfGiven("--patience", patience, 1);
         atLeastIfGiven("--negatives", negatives, 0);
         atLeastIfGiven("--ease-dense", easeDense, 0);

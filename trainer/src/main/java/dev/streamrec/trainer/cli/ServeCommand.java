@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import dev.streamrec.console.OptionRules;
 import dev.streamrec.console.StopSignals;
 import dev.streamrec.kafka.BrokerProbe;
 import dev.streamrec.kafka.ClientProperties;
@@ -53,6 +54,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         model.check();
+        OptionRules.positive(model.command, "--interval-minutes", intervalMinutes);
+        OptionRules.atLeast(model.command, "--min-new-events", minNewEvents, 1);
+        OptionRules.atLeast(model.command, "--lookback-hours", lookbackHours, 0);
         BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
         TrainerService.Settings settings = TrainerService.Settings.defaults(bootstrapServers, model.artifactRoot, model.modelName)
                 .withTopics(Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic,

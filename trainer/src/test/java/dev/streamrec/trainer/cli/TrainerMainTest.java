@@ -36,7 +36,7 @@ class TrainerMainTest {
     void optionsOutOfRangeAreOneLineUsageErrorsBeforeAnyDataIsRead() {
         // each of these trained for a minute or more before, or (the gate metric) failed only after training
         assertUsageError("--dim must be at least 1, was 0", "evaluate", "--dataset", "/does/not/exist", "--dim", "0");
-        assertUsageError("--epochs must be at least 1, was -1", "evaluate", "--dataset", "/does/not/exist", "--epochs", "-1");
+        assertUsageError("--epochs must be at least 0, was -1", "evaluate", "--dataset", "/does/not/exist", "--epochs", "-1");
         assertUsageError("--dropout must be at least 0 and less than 1, was 2.0", "evaluate", "--dataset", "/x", "--dropout", "2");
         assertUsageError("--threads must be at least 1, was 0", "train", "--input", "/x", "--threads", "0");
         assertUsageError("--learning-rate must be more than 0, was 0", "train", "--input", "/x", "--learning-rate", "0");
@@ -44,6 +44,8 @@ class TrainerMainTest {
                 "--gate-metric", "bogus");
         assertUsageError("--keep-versions must be at least 1, was 0", "serve", "--bootstrap-servers", "127.0.0.1:1",
                 "--keep-versions", "0");
+        assertUsageError("--interval-minutes must be more than 0, was 0", "serve", "--bootstrap-servers", "127.0.0.1:1",
+                "--interval-minutes", "0");
     }
 
     private static void assertUsageError(String message, String... args) {
