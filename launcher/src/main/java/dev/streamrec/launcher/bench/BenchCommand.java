@@ -29,6 +29,7 @@ import dev.streamrec.console.CommandError;
 import dev.streamrec.console.OptionRules;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.ShopperSimulator;
+import dev.streamrec.kafka.BrokerProbe;
 import dev.streamrec.kafka.TopicAdmin;
 import dev.streamrec.kafka.TopicSettings;
 import dev.streamrec.serde.Serdes;
@@ -211,6 +212,10 @@ public final class BenchCommand implements Callable<Integer> {
         OptionRules.atLeast(spec, "--partitions", partitions, 1);
         OptionRules.atLeast(spec, "--users", users, 1);
         OptionRules.atLeast(spec, "--items", items, 2);
+        if (bootstrapServers != null) {
+            // a refused or unknown address in a second, not after the topic listing's 30-s timeout
+            BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
+        }
         System.err.println("bench: logs in " + logFile.toAbsolutePath());
         try (DevLogging logging = DevLogging.toFile(logFile)) {
             return run();

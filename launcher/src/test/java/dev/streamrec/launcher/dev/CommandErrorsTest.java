@@ -58,6 +58,8 @@ class CommandErrorsTest {
                 "simulate: cannot reach Kafka at " + address, "--bootstrap-servers");
         assertOneLine(run(Map.of(), "import", events.toString(), "--bootstrap-servers", address),
                 "import: cannot reach Kafka at " + address, "connection refused");
+        assertOneLine(run(Map.of(), "bench", "--bootstrap-servers", address, "--events", "100"),
+                "bench: cannot reach Kafka at " + address, "--bootstrap-servers");
         // the on-call tools keep their own "error:" prefix
         assertOneLine(run(Map.of(), "replay", "-b", address, "-s", "user-events", "--dry-run"),
                 "error: cannot reach Kafka at " + address, "--bootstrap-servers");
