@@ -4,12 +4,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.streamrec.console.CommandError;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -17,12 +15,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the topics the configuration names, leaving existing ones alone; checks that a topic exists. */
+/** Creates the topics the configuration names, leaving existing ones alone. */
 public final class TopicAdmin {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
-    /** Topic names listed at most in {@link #requireExists}'s message. */
-    private static final int MAX_LISTED = 10;
 
     private TopicAdmin() {
     }
@@ -61,37 +57,5 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
-    }
-
-    /**
-     * Fails a command that is about to write to {@code topic} when the cluster does not have it. A producer would
-     * otherwise wait for the topic's metadata for a minute (max.block.ms), logging a warning every few hundred ms,
-     * or, on a cluster with auto.create.topics.enable, create it with the broker's default partitions.
-     *
-     * @param source where the name came from, for the message (e.g. "--topic")
-     * @throws CommandError naming the topic and the topics that exist, when it is missing or the list cannot be read
-     */
-    public static void requireExists(String bootstrapServers, String topic, String source) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        Set<String> existing;
-        try (Admin admin = Admin.create(p)) {
-            existing = new TreeSet<>(admin.listTopics().names().get(10, TimeUnit.SECONDS));
-        } catch (ExecutionException | TimeoutException e) {
-            throw new CommandError("cannot list the topics at " + bootstrapServers + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : "no answer within 10 s"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CommandError("interrupted while listing the topics at " + bootstrapServers);
-        }
-        if (existing.contains(topic)) {
-            return;
-        }
-        String listed = existing.isEmpty() ? "(none)" : String.join(", ", existing.stream().limit(MAX_LISTED).toList())
-                + (existing.size() > MAX_LISTED ? ", ... (" + existing.size() + " in all)" : "");
-        throw new CommandError("topic " + topic + " (" + source + ") does not exist at " + bootstrapServers
-                + "; the streams app creates its topics when it starts. Existing topics: " + listed);
     }
 }

@@ -1,14 +1,20 @@
 package dev.streamrec.app.cli;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamrec.avro.UserEvent;
+import dev.streamrec.console.CommandError;
 import dev.streamrec.console.ProgressBar;
+import dev.streamrec.ops.KafkaCalls;
+import dev.streamrec.ops.OpsException;
 import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topic;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -83,6 +89,20 @@ public final class EventPublisher implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * Fails a command that is about to publish to {@code topic} when the cluster does not have it (ops' topic check:
+     * the topics that exist, or a missing DESCRIBE permission, named in one line). A producer would otherwise wait a
+     * minute for the topic's metadata, logging a warning every few hundred ms, or, on a cluster with
+     * auto.create.topics.enable, create it with the broker's default partitions.
+     */
+    public static void requireTopic(String bootstrapServers, String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            KafkaCalls.describeExisting(admin, List.of(topic));
+        } catch (OpsException e) {
+            throw new CommandError(e.getMessage() + " (--topic; the streams app creates its topics when it starts)");
+        }
     }
 
     /** Waits for every sent event to be acknowledged. */

@@ -11,7 +11,6 @@ import dev.streamrec.console.OptionRules;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.EventCsv;
 import dev.streamrec.kafka.BrokerProbe;
-import dev.streamrec.kafka.TopicAdmin;
 import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topics;
 import picocli.CommandLine.Command;
@@ -69,7 +68,7 @@ public final class ImportCommand implements Callable<Integer> {
         String normalized = TenantKeys.normalize(tenant);
         events.forEach(e -> e.setTenantId(normalized));
         BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
-        TopicAdmin.requireExists(bootstrapServers, topic, "--topic");
+        EventPublisher.requireTopic(bootstrapServers, topic);
         try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.DEFAULT.userEvents().withName(topic));
              ProgressBar progress = new ProgressBar("import " + file.getFileName(), events.size())) {
             publisher.publish(events.iterator(), rate, progress);

@@ -9,7 +9,6 @@ import dev.streamrec.console.OptionRules;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.ShopperSimulator;
 import dev.streamrec.kafka.BrokerProbe;
-import dev.streamrec.kafka.TopicAdmin;
 import dev.streamrec.topics.TenantKeys;
 import dev.streamrec.topics.Topics;
 import picocli.CommandLine.Command;
@@ -65,7 +64,7 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new CommandError("--tenant: " + problem);
         }
         BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
-        TopicAdmin.requireExists(bootstrapServers, topic, "--topic");
+        EventPublisher.requireTopic(bootstrapServers, topic);
         ShopperSimulator sim = new ShopperSimulator(ShopperSimulator.Settings.defaults()
                 .withUsers(users).withItems(items).withSeed(seed), runSeed != null ? runSeed : System.nanoTime() | 1L);
         try (EventPublisher publisher = new EventPublisher(bootstrapServers, Topics.DEFAULT.userEvents().withName(topic));

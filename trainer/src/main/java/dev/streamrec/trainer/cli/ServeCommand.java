@@ -13,8 +13,10 @@ import dev.streamrec.kafka.ClientProperties;
 import dev.streamrec.topics.Topics;
 import dev.streamrec.trainer.service.TrainerService;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code trainer serve}: the retraining service until interrupted. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -51,12 +53,15 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
         model.check();
-        OptionRules.positive(model.command, "--interval-minutes", intervalMinutes);
-        OptionRules.atLeast(model.command, "--min-new-events", minNewEvents, 1);
-        OptionRules.atLeast(model.command, "--lookback-hours", lookbackHours, 0);
+        OptionRules.positive(spec, "--interval-minutes", intervalMinutes);
+        OptionRules.atLeast(spec, "--min-new-events", minNewEvents, 1);
+        OptionRules.atLeast(spec, "--lookback-hours", lookbackHours, 0);
         BrokerProbe.requireReachable(bootstrapServers, "--bootstrap-servers");
         TrainerService.Settings settings = TrainerService.Settings.defaults(bootstrapServers, model.artifactRoot, model.modelName)
                 .withTopics(Topics.named(Map.of("user-events", userEventsTopic, "model-updates", modelUpdatesTopic,
