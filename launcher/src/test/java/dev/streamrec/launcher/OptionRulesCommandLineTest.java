@@ -23,6 +23,7 @@ class OptionRulesCommandLineTest {
         assertUsageError("--port must be a port, 1 to 65535 (0 picks a free one), was -3", "dev", "--port", "-3");
         assertUsageError("--events must be at least 1, was 0", "bench", "--events", "0");
         assertUsageError("--latency-rate must be more than 0, was -1", "bench", "--latency-rate", "-1");
+        assertUsageError("--rounds must be at least 1, was 0", "bench", "--rounds", "0");
         assertUsageError("--count must be at least 0, was -5", "simulate", "--count", "-5");
         assertUsageError("--train-every must be more than 0, was PT0S", "dev", "--train-every", "PT0S");
         assertUsageError("--rate must be at least 0, was -5", "import", "--rate", "-5", "README.md");

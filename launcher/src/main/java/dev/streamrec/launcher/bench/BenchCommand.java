@@ -99,6 +99,16 @@ public final class BenchCommand implements Callable<Integer> {
                     + "model ranking. --no-steady prints the table alone (default: ${DEFAULT-VALUE})."})
     boolean steady;
 
+    @Option(names = "--rounds", defaultValue = "1", description = {"Steady state: measured rounds of each window "
+            + "(heuristic, then model) on the same app. Each round after the first runs the plain exactly-once copy "
+            + "again (the table's events, a new output topic) and then one more --events window, so both sides of the "
+            + "ratio are taken side by side with the JIT compilers further along; the rounds' figures are printed as a "
+            + "table and written as \"rounds\", with the medians over rounds 2 and later as "
+            + "warm_plain_eos_events_per_s_<window> and ratio_<window>_to_warm_plain_eos (and the sustained ratio). "
+            + "The headline figures stay those of the first round, against the table's copy in a cold JVM "
+            + "(default: ${DEFAULT-VALUE})."})
+    int rounds;
+
     @Option(names = "--latency-rate", defaultValue = "1000", description = {"Latency phase: events/s offered "
             + "(default: ${DEFAULT-VALUE}). served_latency_ms: from the producer's send (linger --latency-linger-ms) until the user's "
             + "entry in the recommendations store (what GET /recommendations/{user} answers; the key's partition "
@@ -209,6 +219,7 @@ public final class BenchCommand implements Callable<Integer> {
         OptionRules.atLeast(spec, "--latency-warmup-seconds", latencyWarmupSeconds, 0);
         OptionRules.atLeast(spec, "--latency-linger-ms", latencyLingerMs, 0);
         OptionRules.atLeast(spec, "--scaling-events", scalingEvents, 1);
+        OptionRules.atLeast(spec, "--rounds", rounds, 1);
         OptionRules.atLeast(spec, "--partitions", partitions, 1);
         OptionRules.atLeast(spec, "--users", users, 1);
         OptionRules.atLeast(spec, "--items", items, 2);
@@ -364,9 +375,16 @@ public final class BenchCommand implements Callable<Integer> {
             AppUnderTest.HistoryFill fill = app.history();
             System.out.printf(Locale.ROOT, "%nbench: warm-up of %,d events in %.1f s: %,d users hold %.1f events each "
                     + "on average%n", warmupEvents, (System.nanoTime() - t0) / 1e9, fill.users(), fill.eventsPerUser());
+            long jit0 = CpuTime.jitMillis();
             AppUnderTest.Window pipeline = app.measure(measured, "steady pipeline", null);
+            List<Map<String, Object>> roundRows = new ArrayList<>();
+            roundRows.add(roundRow(1, "pipeline", plainEos, pipeline, CpuTime.jitMillis() - jit0));
             AppUnderTest.HistoryFill history = app.history();
             printWindow("steady pipeline (heuristic)", pipeline, plainEos);
+            for (int r = 2; r <= rounds; r++) {
+                roundRows.add(round(bootstrap, app, sim, "pipeline", r, null));
+            }
+            report.put("rounds", roundRows);
             report.put("pipeline_events_per_s", pipeline.eventsPerSecond());
             report.put("pipeline_stream_cpu_ms_per_event", pipeline.streamCpuMsPerEvent());
             report.put("pipeline_process_cpu_ms_per_event", pipeline.processCpuMsPerEvent());
@@ -448,8 +466,13 @@ public final class BenchCommand implements Callable<Integer> {
                 awaitModel(app, version);
                 long start = System.currentTimeMillis();
                 List<UserEvent> modelEvents = simulate(sim, events, start - 1000, start);
+                long modelJit0 = CpuTime.jitMillis();
                 AppUnderTest.Window model = app.measure(modelEvents, "steady pipeline + model", version);
+                roundRows.add(roundRow(1, "model", plainEos, model, CpuTime.jitMillis() - modelJit0));
                 printWindow("steady pipeline + model (candidates, " + version + ")", model, plainEos);
+                for (int r = 2; r <= rounds; r++) {
+                    roundRows.add(round(bootstrap, app, sim, "model", r, version));
+                }
                 report.put("model_events_per_s", model.eventsPerSecond());
                 report.put("ratio_model_to_plain_eos", ratio(model.eventsPerSecond(), plainEos));
                 report.put("model_lists_not_by_model", model.otherLists());
@@ -457,7 +480,79 @@ public final class BenchCommand implements Callable<Integer> {
                 report.put("model_records_written_per_event", model.recordsPerEvent());
                 sustained(report, "model", model, plainEos);
             }
+            if (rounds > 1) {
+                printRounds(roundRows);
+                warmSummary(report, roundRows, "pipeline");
+                warmSummary(report, roundRows, "model");
+            }
         }
+    }
+
+    /**
+     * One more measured round (see --rounds): the plain exactly-once copy of the table's events to a new topic,
+     * then an --events window of the steady app, ranked by {@code version} (null: heuristically).
+     */
+    private Map<String, Object> round(String bootstrap, AppUnderTest app, ShopperSimulator sim, String kind, int r,
+                                      String version) throws Exception {
+        double eos = Double.NaN;
+        if (table) {
+            String copy = "bench-copy-eos-" + kind + "-" + r;
+            TopicAdmin.ensureTopics(bootstrap, List.of(new TopicSettings(copy, partitions, (short) 1, false)));
+            eos = copyPass(bootstrap, "bench-user-events", copy, true).perSecond();
+        }
+        long start = System.currentTimeMillis();
+        List<UserEvent> more = simulate(sim, events, start - 1000, start);
+        long jit0 = CpuTime.jitMillis();
+        AppUnderTest.Window w = app.measure(more, "steady " + kind + " round " + r, version);
+        Map<String, Object> out = roundRow(r, kind, eos, w, CpuTime.jitMillis() - jit0);
+        printWindow("steady " + kind + ", round " + r, w, eos);
+        return out;
+    }
+
+    private static Map<String, Object> roundRow(int r, String kind, double plainEos, AppUnderTest.Window w, long jitMillis) {
+        return row("round", r, "window", kind, "plain_eos_events_per_s", Double.isNaN(plainEos) ? null : plainEos,
+                "events_per_s", w.eventsPerSecond(), "ratio_to_plain_eos", ratio(w.eventsPerSecond(), plainEos),
+                "sustained_events_per_s", w.sustainedEventsPerSecond(),
+                "ratio_sustained_to_plain_eos", ratio(w.sustainedEventsPerSecond(), plainEos),
+                "stream_cpu_ms_per_event", w.streamCpuMsPerEvent(), "jit_seconds", jitMillis / 1e3);
+    }
+
+    /**
+     * Medians over rounds 2 and later of one window kind: {@code warm_plain_eos_events_per_s_<kind>} and
+     * {@code ratio_<kind>_to_warm_plain_eos}, each round's ratio taken side by side (see --rounds).
+     */
+    private static void warmSummary(Map<String, Object> report, List<Map<String, Object>> rows, String kind) {
+        List<Map<String, Object>> later = rows.stream().filter(r -> kind.equals(r.get("window")) && (int) r.get("round") > 1
+                && r.get("ratio_to_plain_eos") != null).toList();
+        if (later.isEmpty()) {
+            return;
+        }
+        report.put("warm_plain_eos_events_per_s_" + kind, median(later, "plain_eos_events_per_s"));
+        report.put("ratio_" + kind + "_to_warm_plain_eos", median(later, "ratio_to_plain_eos"));
+        report.put("ratio_sustained_" + kind + "_to_warm_plain_eos", median(later, "ratio_sustained_to_plain_eos"));
+    }
+
+    private static double median(List<Map<String, Object>> rows, String key) {
+        double[] v = rows.stream().mapToDouble(r -> (Double) r.get(key)).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static void printRounds(List<Map<String, Object>> rows) {
+        System.out.printf(Locale.ROOT, "%n| round | window | plain exactly-once events/s | events/s | ratio | sustained "
+                + "events/s | sustained ratio | stream CPU ms / event | JIT s in the window |%n"
+                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|%n");
+        for (Map<String, Object> r : rows) {
+            System.out.printf(Locale.ROOT, "| %d | %s | %s | %,.0f | %s | %,.0f | %s | %.3f | %.1f |%n", r.get("round"),
+                    r.get("window"), r.get("plain_eos_events_per_s") == null ? "-"
+                            : String.format(Locale.ROOT, "%,.0f", (Double) r.get("plain_eos_events_per_s")),
+                    r.get("events_per_s"), twoDecimals(r.get("ratio_to_plain_eos")), r.get("sustained_events_per_s"),
+                    twoDecimals(r.get("ratio_sustained_to_plain_eos")), r.get("stream_cpu_ms_per_event"),
+                    r.get("jit_seconds"));
+        }
+    }
+
+    private static String twoDecimals(Object ratio) {
+        return ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", (Double) ratio);
     }
 
     /** Each count divided by {@code events}, two decimals, largest first. */

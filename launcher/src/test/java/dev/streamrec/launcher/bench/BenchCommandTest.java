@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code bench --bootstrap-servers}: a broker outside the bench's JVM, fresh or refused. */
+/** {@code bench --bootstrap-servers}: a broker outside the bench's JVM, fresh or refused; {@code --rounds}. */
 @Tag("integration")
 class BenchCommandTest {
 
@@ -58,5 +58,35 @@ class BenchCommandTest {
             assertThat(stderr.toString()).contains("already holds bench topics [", "bench-steady-events")
                     .doesNotContain("Exception");
         }
+    }
+
+    @Test
+    @Timeout(240)
+    void roundsMeasureThePlainCopyAgainBesideEachLaterWindow() throws Exception {
+        // given a small run with the table (no model) and two rounds
+        Path json = dir.resolve("rounds.json");
+        int exit = new CommandLine(new BenchCommand()).execute("--no-with-model", "--rounds", "2", "--users", "200",
+                "--items", "200", "--events", "500", "--warmup-events", "500", "--latency-rate", "100",
+                "--latency-seconds", "1", "--latency-warmup-seconds", "0",
+                "--log-file", dir.resolve("rounds.log").toString(), "--json-out", json.toString());
+
+        // then round 1 is the headline window against the table's copy, round 2 has its own copy beside it
+        assertThat(exit).isZero();
+        JsonNode report = new ObjectMapper().readTree(Files.readString(json));
+        JsonNode rounds = report.get("rounds");
+        assertThat(rounds).hasSize(2);
+        assertThat(rounds.get(0).get("window").asText()).isEqualTo("pipeline");
+        assertThat(rounds.get(0).get("plain_eos_events_per_s").asDouble())
+                .isEqualTo(report.get("plain_eos_events_per_s").asDouble());
+        assertThat(rounds.get(0).get("events_per_s").asDouble()).isEqualTo(report.get("pipeline_events_per_s").asDouble());
+        JsonNode second = rounds.get(1);
+        assertThat(second.get("round").asInt()).isEqualTo(2);
+        assertThat(second.get("plain_eos_events_per_s").asDouble()).isPositive();
+        assertThat(second.get("ratio_to_plain_eos").asDouble()).isEqualTo(
+                second.get("events_per_s").asDouble() / second.get("plain_eos_events_per_s").asDouble());
+        // the median of one later round is that round
+        assertThat(report.get("ratio_pipeline_to_warm_plain_eos").asDouble())
+                .isEqualTo(second.get("ratio_to_plain_eos").asDouble());
+        assertThat(report.has("ratio_model_to_warm_plain_eos")).isFalse();
     }
 }
