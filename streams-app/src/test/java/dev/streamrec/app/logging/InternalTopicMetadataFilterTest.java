@@ -1,0 +1,48 @@
+package dev.streamrec.app.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.spi.FilterReply;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.Test;
+
+class InternalTopicMetadataFilterTest {
+
+    /** As Kafka's LogContext passes it on: formatted, no arguments. */
+    private static final String MESSAGE = "[Consumer clientId=streamrec-StreamThread-1-consumer, groupId=streamrec] The "
+            + "metadata response from the cluster reported a recoverable issue with correlation id 2 : %s";
+    private final LoggerContext context = new LoggerContext();
+    private final Logger networkClient = context.getLogger("org.apache.kafka.clients.NetworkClient");
+    private final InternalTopicMetadataFilter filter = new InternalTopicMetadataFilter();
+
+    @Test
+    void dropsTheFirstStartWarningsAboutInternalTopicsOnly() {
+        // internal topics being created by the group leader: dropped
+        assertThat(decide(Map.of("streamrec-item-signals-repartition", Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                "streamrec-user-history-changelog", Errors.UNKNOWN_TOPIC_OR_PARTITION))).isEqualTo(FilterReply.DENY);
+        // a missing input topic, a mix, or another error about an internal topic: still logged
+        assertThat(decide(Map.of("user-events", Errors.UNKNOWN_TOPIC_OR_PARTITION))).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide(Map.of("user-events", Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                "streamrec-item-signals-repartition", Errors.UNKNOWN_TOPIC_OR_PARTITION))).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide(Map.of("streamrec-item-signals-repartition", Errors.TOPIC_AUTHORIZATION_FAILED)))
+                .isEqualTo(FilterReply.NEUTRAL);
+        // other loggers, levels and messages are not looked at
+        String internal = MESSAGE.formatted(Map.of("x-repartition", Errors.UNKNOWN_TOPIC_OR_PARTITION));
+        assertThat(filter.decide(null, context.getLogger("dev.streamrec.app"), Level.WARN, internal, null, null))
+                .isEqualTo(FilterReply.NEUTRAL);
+        assertThat(filter.decide(null, networkClient, Level.ERROR, internal, null, null)).isEqualTo(FilterReply.NEUTRAL);
+        // isWarnEnabled() asks without a message
+        assertThat(filter.decide(null, networkClient, Level.WARN, null, null, null)).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(filter.decide(null, networkClient, Level.WARN, "Connection to node -1 could not be established.",
+                null, null)).isEqualTo(FilterReply.NEUTRAL);
+    }
+
+    private FilterReply decide(Map<String, Errors> errors) {
+        return filter.decide(null, networkClient, Level.WARN, MESSAGE.formatted(errors), null, null);
+    }
+}
