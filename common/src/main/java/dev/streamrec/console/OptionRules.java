@@ -62,6 +62,18 @@ public final class OptionRules {
         }
     }
 
+    /**
+     * {@code parse} applied to {@code option}'s value; its IllegalArgumentException (an unknown name: its message
+     * names the known ones) becomes a usage error naming the option.
+     */
+    public static <T> T parsed(CommandSpec spec, String option, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
     private static String number(double v) {
         return v == Math.rint(v) && !Double.isInfinite(v) ? String.valueOf((long) v) : String.valueOf(v);
     }

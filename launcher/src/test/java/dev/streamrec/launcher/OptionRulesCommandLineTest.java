@@ -24,6 +24,15 @@ class OptionRulesCommandLineTest {
         assertUsageError("--events must be at least 1, was 0", "bench", "--events", "0");
         assertUsageError("--latency-rate must be more than 0, was -1", "bench", "--latency-rate", "-1");
         assertUsageError("--rounds must be at least 1, was 0", "bench", "--rounds", "0");
+        // bench-scorer: each of these failed with a stack trace after exporting a graph, or measured nothing
+        assertUsageError("--devices: unknown device 'tpu' (auto, cpu, cuda)", "bench-scorer", "--devices", "tpu");
+        assertUsageError("--modes: ", "bench-scorer", "--modes", "bogus");
+        assertUsageError("--items must be at least 1, was 0", "bench-scorer", "--items", "0");
+        assertUsageError("--batches must be at least 1, was 0", "bench-scorer", "--batches", "64,0");
+        assertUsageError("--dim must be at least 1, was 0", "bench-scorer", "--dim", "0");
+        assertUsageError("--candidates must be at least 1, was 0", "bench-scorer", "--candidates", "0");
+        assertUsageError("--intra-op-threads must be at least 0, was -1", "bench-scorer", "--intra-op-threads", "-1");
+        assertUsageError("--swaps must be at least 1, was 0", "bench-scorer", "--swap-latency", "--swaps", "0");
         assertUsageError("--count must be at least 0, was -5", "simulate", "--count", "-5");
         assertUsageError("--train-every must be more than 0, was PT0S", "dev", "--train-every", "PT0S");
         assertUsageError("--rate must be at least 0, was -5", "import", "--rate", "-5", "README.md");

@@ -151,6 +151,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         OptionRules.oneOf(spec, "--model", modelKind, swapLatency ? SWAP_MODELS : MODELS);
+        checkOptions();
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("streamrec-bench-") : Files.createDirectories(workDir);
         List<Cell> cells = new ArrayList<>();
@@ -191,6 +192,39 @@ public final class ScorerBenchCommand implements Callable<Integer> {
             Files.writeString(out, table);
         }
         return 0;
+    }
+
+    /** Range checks before any graph is exported: each of these failed with a stack trace, or measured nothing. */
+    private void checkOptions() {
+        for (int n : items) {
+            OptionRules.atLeast(spec, "--items", n, 1);
+        }
+        for (int b : batches) {
+            OptionRules.atLeast(spec, "--batches", b, 1);
+        }
+        for (String d : devices) {
+            OptionRules.parsed(spec, "--devices", () -> OnnxDevice.parse(d));
+        }
+        for (String m : modes) {
+            OptionRules.parsed(spec, "--modes", () -> ScoringMode.parse(m));
+        }
+        OptionRules.atLeast(spec, "--dim", dim, 1);
+        OptionRules.atLeast(spec, "--candidates", candidates, 1);
+        OptionRules.atLeast(spec, "--k", k, 1);
+        OptionRules.atLeast(spec, "--history", history, 1);
+        OptionRules.positive(spec, "--seconds", seconds);
+        OptionRules.atLeast(spec, "--min-calls", minCalls, 1);
+        OptionRules.atLeast(spec, "--intra-op-threads", intraOpThreads, 0);
+        OptionRules.atLeast(spec, "--swaps", swaps, 1);
+        atLeastOneIfGiven("--ease-window", easeWindow);
+        atLeastOneIfGiven("--ease-rank", easeRank);
+        atLeastOneIfGiven("--ease-neighbours", easeNeighbours);
+    }
+
+    private void atLeastOneIfGiven(String option, Integer value) {
+        if (value != null) {
+            OptionRules.atLeast(spec, option, value, 1);
+        }
     }
 
     private ModelArtifact export(Path dir, int n) {

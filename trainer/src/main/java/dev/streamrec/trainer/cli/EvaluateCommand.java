@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.streamrec.console.OptionRules;
 import dev.streamrec.trainer.data.Datasets;
 import dev.streamrec.trainer.data.Splits;
 import dev.streamrec.trainer.eval.Baselines;
@@ -30,6 +31,7 @@ import dev.streamrec.trainer.eval.ScorerFactory;
 import dev.streamrec.trainer.eval.Selection;
 import dev.streamrec.trainer.eval.ServedCandidates;
 import org.apache.kafka.common.utils.Utils;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -109,14 +111,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         model.check();
-        ExclusionPolicy policy = ExclusionPolicy.parse(exclude);
+        ExclusionPolicy policy = OptionRules.parsed(spec, "--exclude", () -> ExclusionPolicy.parse(exclude));
         Path dir = artifactOut != null ? artifactOut : Files.createTempDirectory("streamrec-eval-");
         try {
             List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(model.seed) : List.copyOf(seeds);
             Map<String, ScorerFactory> known = factories(dir);
             for (String name : scorers) {
                 if (!known.containsKey(name.trim())) {
-                    throw new IllegalArgumentException("unknown scorer '" + name + "', known: " + known.keySet());
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--scorers: unknown scorer '" + name
+                            + "', known: " + known.keySet());
                 }
             }
             long started = System.nanoTime();

@@ -144,7 +144,7 @@ final class ModelOptions {
      * (--dim 0, --epochs -1, --dropout 2, --threads 0) or to fail only at the gate, after training (--gate-metric).
      */
     void check() {
-        kind(); // an unknown --model: one line naming the known ones
+        OptionRules.parsed(command, "--model", this::kind); // an unknown --model: one line naming the known ones
         OptionRules.atLeast(command, "--dim", dim, 1);
         OptionRules.atLeast(command, "--blocks", blocks, 1);
         OptionRules.atLeast(command, "--batch-size", batchSize, 1);
@@ -166,7 +166,7 @@ final class ModelOptions {
             OptionRules.positive(command, "--learning-rate", learningRate);
         }
         OptionRules.oneOf(command, "--gate-metric", gateMetric, Metrics.QUALITY);
-        OnnxDevice.parse(device);
+        OptionRules.parsed(command, "--device", () -> OnnxDevice.parse(device));
     }
 
     private void atLeastIfGiven(String option, Integer value, int min) {

@@ -46,6 +46,13 @@ class TrainerMainTest {
                 "--keep-versions", "0");
         assertUsageError("--interval-minutes must be more than 0, was 0", "serve", "--bootstrap-servers", "127.0.0.1:1",
                 "--interval-minutes", "0");
+        // unknown names: usage errors naming the option and the known names (a logged ERROR and exit 1 before)
+        assertUsageError("--model: unknown model 'nope': use pooling, hybrid or sasrec", "train", "--input", "/x",
+                "--model", "nope");
+        assertUsageError("--device: unknown device 'tpu' (auto, cpu, cuda)", "train", "--input", "/x", "--device", "tpu");
+        assertUsageError("--exclude: unknown exclusion policy 'bogus', known: history, purchases", "evaluate",
+                "--dataset", "/x", "--exclude", "bogus");
+        assertUsageError("--scorers: unknown scorer 'cooc'", "evaluate", "--dataset", "/x", "--scorers", "cooc");
     }
 
     private static void assertUsageError(String message, String... args) {
