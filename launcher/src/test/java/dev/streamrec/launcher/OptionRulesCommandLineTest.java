@@ -24,6 +24,14 @@ class OptionRulesCommandLineTest {
         assertUsageError("--events must be at least 1, was 0", "bench", "--events", "0");
         assertUsageError("--latency-rate must be more than 0, was -1", "bench", "--latency-rate", "-1");
         assertUsageError("--rounds must be at least 1, was 0", "bench", "--rounds", "0");
+        // experiment replay: exit 1 before, as if the replay had failed
+        String[] replay = {"experiment", "replay", "README.md", "--variant", "a=heuristic", "--variant", "b=heuristic"};
+        assertUsageError("--window must be more than 0, was PT0S", with(replay, "--window", "PT0S"));
+        assertUsageError("--epochs must be at least 1, was 0", with(replay, "--epochs", "0"));
+        assertUsageError("--train-fraction must be more than 0 and less than 1, was 1.5", with(replay, "--train-fraction", "1.5"));
+        assertUsageError("give at least two --variant NAME=RANKER", "experiment", "replay", "README.md", "--variant", "a=heuristic");
+        assertUsageError("--variant a=bogus: RANKER is heuristic", "experiment", "replay", "README.md", "--variant", "a=bogus",
+                "--variant", "b=heuristic");
         // bench-scorer: each of these failed with a stack trace after exporting a graph, or measured nothing
         assertUsageError("--devices: unknown device 'tpu' (auto, cpu, cuda)", "bench-scorer", "--devices", "tpu");
         assertUsageError("--modes: ", "bench-scorer", "--modes", "bogus");
@@ -57,5 +65,11 @@ class OptionRulesCommandLineTest {
 
         assertThat(err.toString()).as(String.join(" ", args)).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(exit).as("exit code of " + String.join(" ", args)).isEqualTo(2);
+    }
+
+    private static String[] with(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
     }
 }

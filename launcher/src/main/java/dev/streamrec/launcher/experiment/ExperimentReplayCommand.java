@@ -32,6 +32,7 @@ import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.VariantRanker;
 import dev.streamrec.broker.EmbeddedKafkaBroker;
 import dev.streamrec.console.CommandError;
+import dev.streamrec.console.OptionRules;
 import dev.streamrec.console.ProgressBar;
 import dev.streamrec.events.EventCsv;
 import dev.streamrec.kafka.TopicAdmin;
@@ -55,9 +56,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code experiment replay}: a dataset file through an in-process broker and the streams app with an
@@ -113,23 +117,28 @@ public final class ExperimentReplayCommand implements Callable<Integer> {
 
     private static final String EXPERIMENT = "replay";
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        // usage errors (exit 2) before the file is read
         Experiment experiment;
-        List<UserEvent> events;
         try {
             experiment = experiment();
+        } catch (CommandError e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (!(trainFraction > 0 && trainFraction < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--train-fraction must be more than 0 and less than 1, was " + trainFraction);
+        }
+        OptionRules.positive(spec, "--window", window);
+        OptionRules.atLeast(spec, "--epochs", epochs, 1);
+        List<UserEvent> events;
+        try {
             if (!Files.isRegularFile(file)) {
                 throw new CommandError(file + ": no such file");
-            }
-            if (trainFraction <= 0 || trainFraction >= 1) {
-                throw new CommandError("--train-fraction must be between 0 and 1, exclusive");
-            }
-            if (window.isNegative() || window.isZero()) {
-                throw new CommandError("--window must be more than 0, was " + window);
-            }
-            if (epochs < 1) {
-                throw new CommandError("--epochs must be at least 1, was " + epochs);
             }
             events = new ArrayList<>(EventCsv.read(file, format));
             if (events.isEmpty()) {
