@@ -117,11 +117,12 @@ class EvaluateCommandTest {
     }
 
     @Test
-    void unknownPolicyOrScorerIsAnExpectedErrorExitingOne(@TempDir Path dir) throws IOException {
-        // the handler returns 1 only for expected errors (anything else propagates out of execute)
+    void unknownPolicyOrScorerIsAUsageError(@TempDir Path dir) throws IOException {
+        // exit 2, as for any other bad option (the handler's 1 was for failures of the run itself)
         Path events = eventFile(dir);
         CommandLine cli = TrainerMain.commandLine();
-        assertThat(cli.execute("evaluate", "--dataset", events.toString(), "--exclude", "views")).isEqualTo(1);
-        assertThat(cli.execute("evaluate", "--dataset", events.toString(), "--scorers", "popularity,oracle")).isEqualTo(1);
+        cli.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+        assertThat(cli.execute("evaluate", "--dataset", events.toString(), "--exclude", "views")).isEqualTo(2);
+        assertThat(cli.execute("evaluate", "--dataset", events.toString(), "--scorers", "popularity,oracle")).isEqualTo(2);
     }
 }
