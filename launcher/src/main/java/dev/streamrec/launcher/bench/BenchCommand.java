@@ -248,7 +248,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker broker = bootstrapServers == null ? EmbeddedKafkaBroker.startTemporary() : null) {
             String bootstrap = broker == null ? bootstrapServers : broker.bootstrapServers();
             report.put("broker", broker == null ? "external " + bootstrap : "in-process");
-            String input = "bench-user-events";
+            String input = TABLE_INPUT;
             String modelInput = "bench-user-events-model";
             String fullInput = "bench-user-events-model-full";
             List<TopicSettings> topics = new ArrayList<>(List.of(
@@ -498,7 +498,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (table) {
             String copy = "bench-copy-eos-" + kind + "-" + r;
             TopicAdmin.ensureTopics(bootstrap, List.of(new TopicSettings(copy, partitions, (short) 1, false)));
-            eos = copyPass(bootstrap, "bench-user-events", copy, true).perSecond();
+            eos = copyPass(bootstrap, TABLE_INPUT, copy, true).perSecond();
         }
         long start = System.currentTimeMillis();
         List<UserEvent> more = simulate(sim, events, start - 1000, start);
@@ -807,6 +807,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static final String MODEL_UPDATES = "bench-model-updates";
+    /** The table's input topic: its events are also what each later round (--rounds) copies again. */
+    private static final String TABLE_INPUT = "bench-user-events";
     /** Where {@link #trainAndPublish} wrote the bench model; null before. */
     private Path modelRoot;
 
