@@ -1,30 +1,34 @@
 package dev.streamrec.app.logging;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
-import org.slf4j.Marker;
 
 /**
  * Drops the consumer's {@code UNKNOWN_TOPIC_OR_PARTITION} warnings about Kafka Streams' own internal topics
  * ({@code -repartition}, {@code -changelog}). On an application's first start its stream threads fetch metadata
  * for those topics while the group leader is still creating them: a dozen WARN lines that resolve themselves
  * within a second. The same warning about any other topic (an input topic that is missing) still shows.
+ *
+ * <p>An appender filter, so it sees only events that passed their logger's level. As a turbo filter it was
+ * asked about every {@code isTraceEnabled()} on Kafka's hot paths too: 1.5% of the stream threads' CPU
+ * (BENCHMARKS.md, issue 11, session 23).
  */
-public final class InternalTopicMetadataFilter extends TurboFilter {
+public final class InternalTopicMetadataFilter extends Filter<ILoggingEvent> {
 
     private static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
 
     @Override
-    public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        if (level != Level.WARN || format == null || !NETWORK_CLIENT.equals(logger.getName())
-                || !format.contains("reported a recoverable issue")) {
+    public FilterReply decide(ILoggingEvent event) {
+        String message = event.getMessage();
+        if (event.getLevel() != Level.WARN || message == null || !NETWORK_CLIENT.equals(event.getLoggerName())
+                || !message.contains("reported a recoverable issue")) {
             return FilterReply.NEUTRAL;
         }
         // Kafka's LogContext hands the message over formatted, without its arguments: "... : {topic=ERROR, ...}"
-        int open = format.lastIndexOf(": {");
-        return open >= 0 && format.endsWith("}") && onlyInternalTopics(format.substring(open + 3, format.length() - 1))
+        int open = message.lastIndexOf(": {");
+        return open >= 0 && message.endsWith("}") && onlyInternalTopics(message.substring(open + 3, message.length() - 1))
                 ? FilterReply.DENY : FilterReply.NEUTRAL;
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.spi.FilterReply;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
@@ -33,16 +34,32 @@ class InternalTopicMetadataFilterTest {
                 .isEqualTo(FilterReply.NEUTRAL);
         // other loggers, levels and messages are not looked at
         String internal = MESSAGE.formatted(Map.of("x-repartition", Errors.UNKNOWN_TOPIC_OR_PARTITION));
-        assertThat(filter.decide(null, context.getLogger("dev.streamrec.app"), Level.WARN, internal, null, null))
+        assertThat(decide(context.getLogger("dev.streamrec.app"), Level.WARN, internal)).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide(networkClient, Level.ERROR, internal)).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide(networkClient, Level.WARN, null)).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide(networkClient, Level.WARN, "Connection to node -1 could not be established."))
                 .isEqualTo(FilterReply.NEUTRAL);
-        assertThat(filter.decide(null, networkClient, Level.ERROR, internal, null, null)).isEqualTo(FilterReply.NEUTRAL);
-        // isWarnEnabled() asks without a message
-        assertThat(filter.decide(null, networkClient, Level.WARN, null, null, null)).isEqualTo(FilterReply.NEUTRAL);
-        assertThat(filter.decide(null, networkClient, Level.WARN, "Connection to node -1 could not be established.",
-                null, null)).isEqualTo(FilterReply.NEUTRAL);
+    }
+
+    @Test
+    void isAnAppenderFilterOfTheShippedConfigurationsNotATurboFilter() throws Exception {
+        // A turbo filter is asked about every trace check on Kafka's hot paths (1.5% of the stream threads' CPU).
+        for (String config : new String[] {"/logback.xml", "/logback-dev.xml", "/logback-levels.xml"}) {
+            try (var in = getClass().getResourceAsStream(config)) {
+                String xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(xml).as(config).doesNotContain("turboFilter");
+                if (!config.contains("levels")) {
+                    assertThat(xml).as(config).contains("<filter class=\"" + InternalTopicMetadataFilter.class.getName());
+                }
+            }
+        }
     }
 
     private FilterReply decide(Map<String, Errors> errors) {
-        return filter.decide(null, networkClient, Level.WARN, MESSAGE.formatted(errors), null, null);
+        return decide(networkClient, Level.WARN, MESSAGE.formatted(errors));
+    }
+
+    private FilterReply decide(Logger logger, Level level, String message) {
+        return filter.decide(new LoggingEvent(Logger.class.getName(), logger, level, message, null, null));
     }
 }
