@@ -10,7 +10,6 @@ import dev.streamrec.avro.UserDeletion;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.avro.internal.ItemNeighbours;
 import dev.streamrec.avro.internal.ItemSignal;
-import dev.streamrec.avro.internal.RecentRecommendations;
 import dev.streamrec.avro.internal.TrendingItems;
 import dev.streamrec.avro.internal.UserHistory;
 
@@ -37,9 +36,6 @@ public final class Serdes {
     // Internal records of the streams app (store values, repartition and global-store topics).
     public static final AvroSerde<UserHistory> USER_HISTORY = new AvroSerde<>(UserHistory.getClassSchema(),
             List.of(AvroSerde.historySchema("avro-history/UserHistory-v1.avsc")));
-    public static final AvroSerde<RecentRecommendations> RECENT_RECOMMENDATIONS =
-            new AvroSerde<>(RecentRecommendations.getClassSchema(),
-                    List.of(AvroSerde.historySchema("avro-history/RecentRecommendations-v1.avsc")));
     public static final AvroSerde<ItemSignal> ITEM_SIGNAL = new AvroSerde<>(ItemSignal.getClassSchema(),
             List.of(AvroSerde.historySchema("avro-history/ItemSignal-v1.avsc"),
                     AvroSerde.historySchema("avro-history/ItemSignal-v2.avsc")));

@@ -71,7 +71,8 @@ public class StreamrecConfiguration {
                 users.ttlSweepInterval(), users.ttlSweepLimit(),
                 new InputLimits(limits.maxRecordBytes(), limits.maxIdChars(), limits.maxContextEntries(),
                         limits.maxContextKeyChars(), limits.maxContextValueChars()),
-                new CacheLimits(caches.neighbourLists(), caches.catalogItems(), caches.covisitTops()));
+                new CacheLimits(caches.neighbourLists(), caches.catalogItems(), caches.covisitTops(),
+                        caches.recentlyShownUsers()));
     }
 
     @Singleton

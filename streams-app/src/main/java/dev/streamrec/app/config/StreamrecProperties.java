@@ -91,7 +91,7 @@ public final class StreamrecProperties {
 
     /** {@code streamrec.caches.*} */
     @ConfigurationProperties("streamrec.caches")
-    public record Caches(int neighbourLists, int catalogItems, int covisitTops) {
+    public record Caches(int neighbourLists, int catalogItems, int covisitTops, int recentlyShownUsers) {
     }
 
     /** {@code streamrec.trending.*} */

@@ -58,11 +58,14 @@ public class StreamrecMetrics implements TopologyMetrics {
     public static final String CACHE_READS = "streamrec.cache.reads";
     public static final String CACHE_LOADS = "streamrec.cache.loads";
     public static final String CACHE_ENTRIES = "streamrec.cache.entries";
+    /** Exported as {@code streamrec_online_memory_dropped_users_total}. */
+    public static final String RECENTLY_SHOWN_DROPPED = "streamrec.online.memory.dropped.users";
 
     private final Map<EventType, Counter> eventsIn = new EnumMap<>(EventType.class);
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Counter duplicates;
     private final Counter userDeletions;
+    private final Counter recentlyShownDropped;
     private final Counter modelOut;
     private final Counter heuristicOut;
     private final DistributionSummary candidates;
@@ -112,6 +115,9 @@ public class StreamrecMetrics implements TopologyMetrics {
         duplicates = Counter.builder(DUPLICATES).description("Duplicate event deliveries dropped").register(registry);
         userDeletions = Counter.builder(USER_DELETIONS)
                 .description("Users erased by user-deletions requests (state, buffered events, latest list)")
+                .register(registry);
+        recentlyShownDropped = Counter.builder(RECENTLY_SHOWN_DROPPED)
+                .description("Users the online hit rate forgot early (streamrec.caches.recently-shown-users reached)")
                 .register(registry);
         modelOut = Counter.builder(RECOMMENDATIONS_OUT).tag("source", SOURCE_MODEL)
                 .description("Recommendations records produced, by who ranked them").register(registry);
@@ -178,6 +184,11 @@ public class StreamrecMetrics implements TopologyMetrics {
     @Override
     public void duplicate() {
         duplicates.increment();
+    }
+
+    @Override
+    public void recentlyShownDropped(int users) {
+        recentlyShownDropped.increment(users);
     }
 
     @Override

@@ -17,15 +17,25 @@ package dev.streamrec.app.topology;
  *                       updated forgotten first ({@code covisit-tops}; about 3 KB an item with top-m 50, its ids
  *                       shared, estimated from the object sizes; a forgotten item costs one scan of its pairs when
  *                       next changed)
+ * @param recentlyShownUsers per user-side task: users whose recently shown items the online hit rate remembers
+ *                       ({@code recently-shown-users}; at most 200 items a user, 12 bytes an item; users whose lists
+ *                       left {@code streamrec.quality.window} are dropped first, then the least recently shown-to,
+ *                       counted in {@code streamrec_online_memory_dropped_users_total}: their later hits are missed)
  */
-public record CacheLimits(int neighbourLists, int catalogItems, int covisitTops) {
+public record CacheLimits(int neighbourLists, int catalogItems, int covisitTops, int recentlyShownUsers) {
 
-    public static final CacheLimits DEFAULTS = new CacheLimits(20_000, 200_000, 20_000);
+    public static final CacheLimits DEFAULTS = new CacheLimits(20_000, 200_000, 20_000, 20_000);
+
+    /** The first three limits, {@code recently-shown-users} at its default. */
+    public CacheLimits(int neighbourLists, int catalogItems, int covisitTops) {
+        this(neighbourLists, catalogItems, covisitTops, 20_000);
+    }
 
     public CacheLimits {
         positive("neighbour-lists", neighbourLists);
         positive("catalog-items", catalogItems);
         positive("covisit-tops", covisitTops);
+        positive("recently-shown-users", recentlyShownUsers);
     }
 
     private static void positive(String key, int value) {

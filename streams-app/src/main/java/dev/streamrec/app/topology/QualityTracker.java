@@ -6,35 +6,35 @@ import java.util.List;
 import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.RecommendedItem;
 import dev.streamrec.avro.UserEvent;
-import dev.streamrec.avro.internal.RecentRecommendations;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Online quality: was a click or purchase on an item recommended to this user within
  * {@code streamrec.quality.window} (in event time, so replays and imports measure the same thing)?
- * Then remembers the new list's items in the {@value StreamrecTopology#RECENT_RECOMMENDATIONS_STORE}
- * store (not changelogged: a metric's memory). Checked before the list the event itself triggers is
- * added, so an event never counts as a hit for its own recommendation.
+ * Then remembers the new list's items in the task's {@link RecentlyShown} (on the heap: a metric's memory).
+ * Checked before the list the event itself triggers is added, so an event never counts as a hit for its
+ * own recommendation. One per task.
  */
 final class QualityTracker {
 
-    /** Items remembered per user for the online hit rate. */
-    private static final int MAX_RECENT_ITEMS = 200;
-
     private final TopologySettings settings;
     private final TopologyMetrics metrics;
-    private final KeyValueStore<String, RecentRecommendations> recent;
+    private final RecentlyShown recent;
 
-    QualityTracker(TopologySettings settings, TopologyMetrics metrics, KeyValueStore<String, RecentRecommendations> recent) {
+    QualityTracker(TopologySettings settings, TopologyMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
-        this.recent = recent;
+        this.recent = new RecentlyShown(settings.qualityWindow().toMillis(), settings.caches().recentlyShownUsers());
+    }
+
+    /** The user's requested erasure: forget what was shown to them. */
+    void forget(String key) {
+        recent.forget(key);
     }
 
     void track(String key, UserEvent event, List<RecommendedItem> items, Ranking ranking) {
         long now = event.getTimestamp();
         long window = settings.qualityWindow().toMillis();
-        RecentlyShown.Shown shown = RecentlyShown.read(recent.get(key));
+        RecentlyShown.Shown shown = recent.of(key);
         metrics.seen(event.getItemId());
         if (event.getType() == EventType.CLICK || event.getType() == EventType.PURCHASE) {
             long at = shown.lastShown(event.getItemId().hashCode());
@@ -52,8 +52,10 @@ final class QualityTracker {
             hashes[i] = id.hashCode();
             ids.add(id);
         }
-        // the newest MAX_RECENT_ITEMS: a bound on the store value
-        recent.put(key, RecentlyShown.withShown(shown, hashes, now, window, MAX_RECENT_ITEMS));
+        int dropped = recent.shown(key, hashes, now);
+        if (dropped > 0) {
+            metrics.recentlyShownDropped(dropped);
+        }
         metrics.emitted(ids, event.getTimestamp());
         if (ranking.inExperiment()) {
             metrics.experimentEmitted(ranking.experiment(), ranking.variant(), ids);

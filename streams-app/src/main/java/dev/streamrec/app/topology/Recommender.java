@@ -13,7 +13,6 @@ import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.RecommendedItem;
 import dev.streamrec.avro.UserEvent;
 import dev.streamrec.topics.TenantKeys;
-import dev.streamrec.avro.internal.RecentRecommendations;
 import dev.streamrec.avro.internal.TrendingEntry;
 import dev.streamrec.avro.internal.UserHistory;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -66,7 +65,6 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     private ProcessorContext<String, Recommendations> context;
     private KeyValueStore<String, UserHistory> histories;
     private KeyValueStore<String, Recommendations> latest;
-    private KeyValueStore<String, RecentRecommendations> recent;
     private KeyValueStore<String, ValueAndTimestamp<Item>> catalog;
     private CandidateGenerator generator;
     private QualityTracker quality;
@@ -90,12 +88,12 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         this.context = context;
         this.histories = context.getStateStore(StreamrecTopology.HISTORY_STORE);
         this.latest = context.getStateStore(StreamrecTopology.RECOMMENDATIONS_STORE);
-        this.recent = context.getStateStore(StreamrecTopology.RECENT_RECOMMENDATIONS_STORE);
         this.catalog = context.getStateStore(StreamrecTopology.CATALOG_GLOBAL_STORE);
         this.generator = new CandidateGenerator(settings, context.getStateStore(StreamrecTopology.NEIGHBOURS_GLOBAL_STORE),
                 caches.neighbours(), caches.ids(),
                 context.getStateStore(StreamrecTopology.TRENDING_GLOBAL_STORE));
-        this.quality = new QualityTracker(settings, metrics, recent);
+        // A metric's memory on the heap: a task that is (re)initialised starts it afresh.
+        this.quality = new QualityTracker(settings, metrics);
         if (batching.enabled()) {
             // Kafka Streams re-initialises the same processor when it revives a task (e.g. after a
             // TaskCorruptedException wiped its state): a new buffer indexes the restored store alone, or
@@ -113,7 +111,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
                     }));
         }
         punctuations.add(context.schedule(settings.userTtlSweepInterval(), PunctuationType.WALL_CLOCK_TIME,
-                now -> expiry.sweep(context.currentStreamTimeMs(), histories, latest, recent)));
+                now -> expiry.sweep(context.currentStreamTimeMs(), histories, latest)));
     }
 
     @Override
@@ -149,7 +147,8 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
     /**
      * Erases a user: the user's events still waiting in the scoring buffer (never ranked now), the
      * history, the latest and the recently shown lists. Store deletes, so each changelog gets a
-     * tombstone in this task's transaction and a restore cannot bring the user back; a tombstone is
+     * tombstone in this task's transaction and a restore cannot bring the user back (the recently shown list
+     * is on the heap, forgotten at once); a tombstone is
      * also sent to the recommendations topic for consumers that keep the latest list per user. The
      * user's next event starts a new history. Idempotent: erasing an unknown user deletes nothing.
      */
@@ -159,7 +158,7 @@ final class Recommender implements Processor<String, RecommendInput, String, Rec
         }
         histories.delete(userId);
         latest.delete(userId);
-        recent.delete(userId);
+        quality.forget(userId);
         context.forward(new Record<>(userId, null, timestamp));
         metrics.userErased();
         LOG.info("erased user state in task {} (user-deletions request)", context.taskId());

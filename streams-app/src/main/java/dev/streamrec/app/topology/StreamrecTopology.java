@@ -87,11 +87,9 @@ public final class StreamrecTopology {
     public static final String HISTORY_STORE = "user-history";
     /** userId → latest {@link Recommendations}. Queried by {@code GET /recommendations/{userId}}. */
     public static final String RECOMMENDATIONS_STORE = "user-recommendations";
-    /**
-     * userId → items recommended to the user within {@code streamrec.quality.window}, for the online hit
-     * rate; not changelogged (a metric's memory, lost when a task moves or crashes).
-     */
-    public static final String RECENT_RECOMMENDATIONS_STORE = "user-recent-recommendations";
+    // "user-recent-recommendations" (userId → items recommended within the quality window, not changelogged) is
+    // gone since issue 11: the online hit rate's memory is on the heap (RecentlyShown). An app upgraded
+    // from an older version leaves that store's RocksDB directory in its task directories, unread (TOPOLOGY.md).
     /**
      * (itemId, neighbourId) → score and time, one record per tracked pair (item-partitioned); see
      * {@link CoVisitAggregator}. Named apart from the former {@code item-covisits} (itemId → whole list),
@@ -209,10 +207,10 @@ public final class StreamrecTopology {
         KStream<String, RecommendInput> toRecommend = withErasures(builder, topics, valid);
         KStream<String, Recommendations> recommendations = batching.enabled()
                 ? toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, batching, caches), Named.as(RECOMMEND),
-                        HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
+                        HISTORY_STORE, RECOMMENDATIONS_STORE, SCORING_BUFFER_STORE)
                 : toRecommend.process(() -> new Recommender(settings, rules, ranker, metrics, MicroBatching.NONE, caches),
                         Named.as(RECOMMEND),
-                        HISTORY_STORE, RECOMMENDATIONS_STORE, RECENT_RECOMMENDATIONS_STORE);
+                        HISTORY_STORE, RECOMMENDATIONS_STORE);
         // A tenant's lists leave with plain ids and tenantId; the key stays scoped (<tenant>|<userId>), so a
         // consumer keeping the latest list per key never mixes two tenants' users.
         KStream<String, Recommendations> out = recommendations.mapValues((key, r) -> {
@@ -311,11 +309,6 @@ public final class StreamrecTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(RECOMMENDATIONS_STORE), STRING, LatestRecommendationsSerde.INSTANCE)
                 .withCachingEnabled());
-        // Not changelogged: it only feeds the online hit-rate metric. Rewritten for every list (up to
-        // 200 items per user), its changelog cost more bytes per event than any other store; a task that
-        // moves or crashes starts its users' hit-rate memory afresh instead.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_RECOMMENDATIONS_STORE),
-                STRING, Serdes.RECENT_RECOMMENDATIONS).withCachingEnabled().withLoggingDisabled());
         builder.addStateStore(pairStore(s.covisitStore()));
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(TRENDING_STORE, s.trendingWindow().plus(s.trendingBucket()),

@@ -48,6 +48,13 @@ public interface TopologyMetrics {
     default void interaction(boolean hit) {
     }
 
+    /**
+     * The online hit rate's memory of a task dropped {@code users} users before their lists left the quality
+     * window ({@code streamrec.caches.recently-shown-users} reached): their later hits will be missed.
+     */
+    default void recentlyShownDropped(int users) {
+    }
+
     /** A list ranked by {@code variant} of A/B experiment {@code experiment} was emitted. */
     default void experimentEmitted(String experiment, String variant, java.util.List<String> itemIds) {
     }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.streamrec.avro.Recommendations;
-import dev.streamrec.avro.internal.RecentRecommendations;
 import dev.streamrec.avro.internal.UserHistory;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -15,9 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Forgets idle users, so the user-keyed stores hold the users seen within {@code streamrec.users.idle-ttl}
  * rather than every user ever seen. Run from a wall-clock punctuation of the recommend step (which has
- * all three user stores), each sweep reads at most {@code streamrec.users.ttl-sweep-limit} histories,
+ * both user stores), each sweep reads at most {@code streamrec.users.ttl-sweep-limit} histories,
  * continuing where the last one stopped (a cursor in memory: after a restart it starts over, which
- * costs a scan, nothing else), and deletes history, latest and recent recommendations of every user
+ * costs a scan, nothing else), and deletes history and latest recommendations of every user
  * whose newest event is older than the task's stream time minus the TTL. The deletes are store
  * deletes, so they reach the changelogs as tombstones in the task's transaction, and compaction drops
  * the users' records.
@@ -40,7 +39,7 @@ final class UserExpiry {
 
     /** One bounded sweep; returns how many users were forgotten. */
     int sweep(long streamTime, KeyValueStore<String, UserHistory> histories,
-              KeyValueStore<String, Recommendations> latest, KeyValueStore<String, RecentRecommendations> recent) {
+              KeyValueStore<String, Recommendations> latest) {
         if (streamTime < 0) {
             return 0; // nothing processed yet
         }
@@ -63,7 +62,6 @@ final class UserExpiry {
         for (String user : idle) {
             histories.delete(user);
             latest.delete(user);
-            recent.delete(user);
         }
         if (!idle.isEmpty()) {
             LOG.debug("forgot {} user(s) idle since before {}", idle.size(), cutoff);

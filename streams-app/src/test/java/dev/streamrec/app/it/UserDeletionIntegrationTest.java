@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Timeout;
 class UserDeletionIntegrationTest {
 
     private static final String TOKEN = "erase-admin-token";
-    /** The user-keyed stores with a changelog (the recent-recommendations store has none: it feeds a metric only). */
+    /** The user-keyed stores (each with a changelog). */
     private static final List<String> USER_STORES = List.of(StreamrecTopology.HISTORY_STORE,
             StreamrecTopology.RECOMMENDATIONS_STORE);
 

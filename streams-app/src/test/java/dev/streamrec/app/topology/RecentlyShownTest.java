@@ -2,10 +2,6 @@ package dev.streamrec.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
-import java.util.Map;
-
-import dev.streamrec.avro.internal.RecentRecommendations;
 import org.junit.jupiter.api.Test;
 
 class RecentlyShownTest {
@@ -15,44 +11,75 @@ class RecentlyShownTest {
 
     @Test
     void shouldRememberShownItemsWithinTheWindowNewestFirstAndForgetOlderOnes() {
+        RecentlyShown memory = new RecentlyShown(WINDOW, 100);
         // given a, b shown at T and c at T + 10 min
-        RecentRecommendations v = RecentlyShown.withShown(RecentlyShown.read(null), hashes("a", "b"), T, WINDOW, 200);
-        v = RecentlyShown.withShown(RecentlyShown.read(v), hashes("c"), T + 600_000, WINDOW, 200);
-        RecentlyShown.Shown shown = RecentlyShown.read(v);
+        memory.shown("u", hashes("a", "b"), T);
+        memory.shown("u", hashes("c"), T + 600_000);
+        RecentlyShown.Shown shown = memory.of("u");
 
-        // then all three are remembered with their times (whole seconds)
+        // then all three are remembered with their times
         assertThat(shown.size()).isEqualTo(3);
         assertThat(shown.lastShown("a".hashCode())).isEqualTo(T);
         assertThat(shown.lastShown("c".hashCode())).isEqualTo(T + 600_000);
         assertThat(shown.lastShown("zzz".hashCode())).isEqualTo(RecentlyShown.NEVER);
 
         // when b is shown again 35 min after T: a drops out of the window, b moves to the new time
-        v = RecentlyShown.withShown(shown, hashes("b"), T + 35 * 60_000, WINDOW, 200);
-        shown = RecentlyShown.read(v);
+        memory.shown("u", hashes("b"), T + 35 * 60_000);
+        shown = memory.of("u");
         assertThat(shown.size()).isEqualTo(2);
         assertThat(shown.lastShown("a".hashCode())).isEqualTo(RecentlyShown.NEVER);
         assertThat(shown.lastShown("b".hashCode())).isEqualTo(T + 35 * 60_000);
-        assertThat(v.getNewest()).isEqualTo(T + 35 * 60_000);
+        assertThat(shown.newest()).isEqualTo(T + 35 * 60_000);
     }
 
     @Test
     void shouldKeepTheNewestEntriesUpToTheLimitAlsoForAnOutOfOrderList() {
-        RecentRecommendations v = RecentlyShown.withShown(RecentlyShown.read(null), hashes("a", "b"), T + 60_000, WINDOW, 3);
+        RecentlyShown.Shown shown = memoryOf().with(hashes("a", "b"), T + 60_000, WINDOW, 3);
         // an older event's list (out of order) lands behind the newer entries
-        v = RecentlyShown.withShown(RecentlyShown.read(v), hashes("c", "d"), T, WINDOW, 3);
-        RecentlyShown.Shown shown = RecentlyShown.read(v);
-        assertThat(v.getNewest()).isEqualTo(T + 60_000);
+        shown = shown.with(hashes("c", "d"), T, WINDOW, 3);
+        assertThat(shown.newest()).isEqualTo(T + 60_000);
         assertThat(shown.size()).isEqualTo(3);
         assertThat(shown.lastShown("a".hashCode())).isEqualTo(T + 60_000);
         assertThat(shown.lastShown("b".hashCode())).isEqualTo(T + 60_000);
     }
 
     @Test
-    void shouldReadVersionOneValuesWithTheirItemMap() {
-        RecentRecommendations v1 = new RecentRecommendations(Map.of("a", T, "b", T + 1_000), 0L, ByteBuffer.allocate(0));
-        RecentlyShown.Shown shown = RecentlyShown.read(v1);
-        assertThat(shown.size()).isEqualTo(2);
-        assertThat(shown.lastShown("b".hashCode())).isEqualTo(T + 1_000);
+    void shouldDropUsersWhoseListsLeftTheWindowWithoutCountingThem() {
+        RecentlyShown memory = new RecentlyShown(WINDOW, 100);
+        memory.shown("early", hashes("a"), T);
+        memory.shown("later", hashes("a"), T + 10 * 60_000);
+
+        // a list 31 min after the first: "early" has nothing left in the window, "later" has
+        assertThat(memory.shown("now", hashes("b"), T + 31 * 60_000)).as("dropped over the limit").isZero();
+        assertThat(memory.users()).isEqualTo(2);
+        assertThat(memory.of("early").size()).isZero();
+        assertThat(memory.of("later").size()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDropTheLeastRecentlyShownToUserPastTheLimitAndSayHowMany() {
+        RecentlyShown memory = new RecentlyShown(WINDOW, 2);
+        memory.shown("u1", hashes("a"), T);
+        memory.shown("u2", hashes("a"), T + 1);
+        memory.shown("u1", hashes("b"), T + 2); // u1 shown to again: u2 is now the least recent
+
+        assertThat(memory.shown("u3", hashes("c"), T + 3)).isEqualTo(1);
+        assertThat(memory.users()).isEqualTo(2);
+        assertThat(memory.of("u2").size()).as("dropped").isZero();
+        assertThat(memory.of("u1").lastShown("a".hashCode())).isEqualTo(T);
+    }
+
+    @Test
+    void shouldForgetAUserOnRequest() {
+        RecentlyShown memory = new RecentlyShown(WINDOW, 100);
+        memory.shown("u", hashes("a"), T);
+        memory.forget("u");
+        assertThat(memory.of("u").lastShown("a".hashCode())).isEqualTo(RecentlyShown.NEVER);
+        assertThat(memory.users()).isZero();
+    }
+
+    private static RecentlyShown.Shown memoryOf() {
+        return new RecentlyShown(WINDOW, 1).of("nobody");
     }
 
     private static int[] hashes(String... ids) {

@@ -16,6 +16,7 @@ final class RecordingMetrics implements TopologyMetrics {
     final AtomicLong recommendations = new AtomicLong();
     final AtomicLong interactions = new AtomicLong();
     final AtomicLong hits = new AtomicLong();
+    final AtomicLong recentlyShownDropped = new AtomicLong();
     final AtomicLong rankedEvents = new AtomicLong();
     final AtomicLong catalogueLookups = new AtomicLong();
     final AtomicLong candidates = new AtomicLong();
@@ -39,6 +40,11 @@ final class RecordingMetrics implements TopologyMetrics {
     @Override
     public void duplicate() {
         duplicates.incrementAndGet();
+    }
+
+    @Override
+    public void recentlyShownDropped(int users) {
+        recentlyShownDropped.addAndGet(users);
     }
 
     @Override

@@ -649,6 +649,31 @@ class StreamrecTopologyTest {
     }
 
     @Test
+    void shouldCountTheUsersTheHitRateForgotPastItsLimitAndMissTheirHits() {
+        // one user remembered per task (the fixture's topology has one user-side task)
+        TopologySettings s = TopologySettings.defaults().toBuilder().caches(new CacheLimits(
+                CacheLimits.DEFAULTS.neighbourLists(), CacheLimits.DEFAULTS.catalogItems(),
+                CacheLimits.DEFAULTS.covisitTops(), 1)).build();
+        try (TopologyFixture f = new TopologyFixture(s)) {
+            for (String u : List.of("u1", "u2")) {
+                for (String item : List.of("a", "b", "c")) {
+                    f.send(u, item, EventType.VIEW, Duration.ZERO);
+                }
+            }
+            f.publish();
+            f.send("first", "a", EventType.VIEW, MIN);   // shown b and c
+            f.send("second", "a", EventType.VIEW, MIN);  // shown b and c: "first" is dropped, and counted
+            long dropped = f.metrics.recentlyShownDropped.get();
+            assertThat(dropped).isGreaterThanOrEqualTo(1);
+
+            f.send("second", "b", EventType.CLICK, MIN.plusMinutes(1)); // still remembered: a hit
+            f.send("first", "b", EventType.CLICK, MIN.plusMinutes(1));  // forgotten: a miss
+            assertThat(f.metrics.interactions.get()).isEqualTo(2);
+            assertThat(f.metrics.hits.get()).as("the dropped user's click is missed").isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldProduceExactlyOneRecommendationsRecordPerValidEvent() {
         try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
             List<String> valid = new java.util.ArrayList<>();

@@ -10,7 +10,7 @@ import dev.streamrec.avro.EventType;
 import dev.streamrec.avro.Recommendations;
 import dev.streamrec.avro.UserDeletion;
 import dev.streamrec.avro.UserEvent;
-import dev.streamrec.avro.internal.RecentRecommendations;
+import dev.streamrec.avro.RecommendedItem;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -37,7 +37,6 @@ class UserErasureTest {
             // then every user store forgets the user, the other user stays, and the topic gets a tombstone
             assertThat(f.history("user-1")).as("history").isNull();
             assertThat(latest(f).get("user-1")).as("latest list").isNull();
-            assertThat(recent(f).get("user-1")).as("recently shown").isNull();
             assertThat(f.history("user-2")).as("other user's history").isNotNull();
             var out = f.recommendations.readRecordsToList();
             assertThat(out).hasSize(1);
@@ -49,6 +48,32 @@ class UserErasureTest {
             f.send("user-1", "item-3", EventType.VIEW, MIN.multipliedBy(5));
             assertThat(f.history("user-1").size()).isEqualTo(1);
             assertThat(f.history("user-1").purchased()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldForgetWhatWasShownToTheErasedUserSoALaterClickIsNoHit() {
+        try (TopologyFixture f = new TopologyFixture(TopologySettings.defaults())) {
+            // given a, b, c related, and lists holding b shown to two shoppers
+            for (String u : List.of("u1", "u2")) {
+                for (String item : List.of("a", "b", "c")) {
+                    f.send(u, item, EventType.VIEW, Duration.ZERO);
+                }
+            }
+            f.publish();
+            for (String shopper : List.of("kept", "erased")) {
+                f.send(shopper, "a", EventType.VIEW, MIN);
+                assertThat(f.drainRecommendations().getLast().getItems()).extracting(RecommendedItem::getItemId).contains("b");
+            }
+
+            // when one of them is erased, and both click b
+            erase(f, "erased", MIN.multipliedBy(2));
+            f.send("kept", "b", EventType.CLICK, MIN.multipliedBy(3));
+            f.send("erased", "b", EventType.CLICK, MIN.multipliedBy(3));
+
+            // then only the kept shopper's click is a hit: the erased one's lists are forgotten too
+            assertThat(f.metrics.interactions.get()).isEqualTo(2);
+            assertThat(f.metrics.hits.get()).isEqualTo(1);
         }
     }
 
@@ -90,9 +115,6 @@ class UserErasureTest {
         return f.driver.getKeyValueStore(StreamrecTopology.RECOMMENDATIONS_STORE);
     }
 
-    private static KeyValueStore<String, RecentRecommendations> recent(TopologyFixture f) {
-        return f.driver.getKeyValueStore(StreamrecTopology.RECENT_RECOMMENDATIONS_STORE);
-    }
 
     private static KeyValueStore<Long, PendingScore> buffer(TopologyFixture f) {
         return f.driver.getKeyValueStore(StreamrecTopology.SCORING_BUFFER_STORE);

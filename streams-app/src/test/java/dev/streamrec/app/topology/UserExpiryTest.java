@@ -21,7 +21,7 @@ class UserExpiryTest {
 
     private static final Duration MIN = Duration.ofMinutes(1);
     private static final List<String> USER_STORES = List.of(StreamrecTopology.HISTORY_STORE,
-            StreamrecTopology.RECOMMENDATIONS_STORE, StreamrecTopology.RECENT_RECOMMENDATIONS_STORE);
+            StreamrecTopology.RECOMMENDATIONS_STORE);
     private static final List<String> LOGGED_USER_STORES = List.of(StreamrecTopology.HISTORY_STORE,
             StreamrecTopology.RECOMMENDATIONS_STORE);
 
@@ -60,7 +60,7 @@ class UserExpiryTest {
                 }
                 assertThat(s.get("user-6")).as("%s of the active user", store).isNotNull();
             }
-            // and the deletes reached the changelogs as tombstones (the hit-rate store has none)
+            // and the deletes reached the changelogs as tombstones
             for (String store : LOGGED_USER_STORES) {
                 Set<String> tombstones = changelog(f, store).readKeyValuesToList().stream()
                         .filter(kv -> kv.value == null).map(kv -> kv.key).collect(Collectors.toSet());
