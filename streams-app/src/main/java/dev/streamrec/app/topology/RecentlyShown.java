@@ -48,7 +48,12 @@ final class RecentlyShown {
      * @return how many users were dropped to stay within {@code maxUsers} (their later hits will be missed)
      */
     int shown(String user, int[] hashes, long now) {
-        byUser.put(user, of(user).with(hashes, now, windowMs, MAX_ITEMS));
+        Shown updated = of(user).with(hashes, now, windowMs, MAX_ITEMS);
+        if (updated.size() == 0) {
+            byUser.remove(user); // an empty list, and nothing left in the window: nothing to remember
+        } else {
+            byUser.put(user, updated);
+        }
         return trim(now);
     }
 
@@ -67,7 +72,7 @@ final class RecentlyShown {
             Shown eldest = it.next().getValue();
             if (byUser.size() > maxUsers) {
                 dropped++;
-            } else if (now - eldest.newest() <= windowMs) {
+            } else if (eldest.size() > 0 && now - eldest.newest() <= windowMs) {
                 break;
             }
             it.remove();

@@ -70,6 +70,18 @@ class RecentlyShownTest {
     }
 
     @Test
+    void shouldNotKeepAUserShownAnEmptyListWithNothingElseInTheWindow() {
+        RecentlyShown memory = new RecentlyShown(WINDOW, 100);
+        memory.shown("nothing", hashes(), T);
+        memory.shown("later", hashes("a"), T + 31 * 60_000);
+        assertThat(memory.users()).isEqualTo(1);
+        assertThat(memory.of("later").size()).isEqualTo(1);
+        // and one that had items keeps them through an empty list
+        memory.shown("later", hashes(), T + 32 * 60_000);
+        assertThat(memory.of("later").lastShown("a".hashCode())).isEqualTo(T + 31 * 60_000);
+    }
+
+    @Test
     void shouldForgetAUserOnRequest() {
         RecentlyShown memory = new RecentlyShown(WINDOW, 100);
         memory.shown("u", hashes("a"), T);
