@@ -12,14 +12,14 @@ import ch.qos.logback.core.spi.FilterReply;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 
-class InternalTopicMetadataFilterTest {
+class KafkaNoiseFilterTest {
 
     /** As Kafka's LogContext passes it on: formatted, no arguments. */
     private static final String MESSAGE = "[Consumer clientId=streamrec-StreamThread-1-consumer, groupId=streamrec] The "
             + "metadata response from the cluster reported a recoverable issue with correlation id 2 : %s";
     private final LoggerContext context = new LoggerContext();
     private final Logger networkClient = context.getLogger("org.apache.kafka.clients.NetworkClient");
-    private final InternalTopicMetadataFilter filter = new InternalTopicMetadataFilter();
+    private final KafkaNoiseFilter filter = new KafkaNoiseFilter();
 
     @Test
     void dropsTheFirstStartWarningsAboutInternalTopicsOnly() {
@@ -42,6 +42,17 @@ class InternalTopicMetadataFilterTest {
     }
 
     @Test
+    void dropsTheBrokersDoubleCloseWarningAtStopOnly() {
+        assertThat(decide(networkClient, Level.WARN, "[NodeToControllerChannelManager id=1 name=registration] "
+                + "Attempting to close NetworkClient that has already been closed.")).isEqualTo(FilterReply.DENY);
+        // the same words from an app's client, or another line of the broker's channel: still logged
+        assertThat(decide(networkClient, Level.WARN, "[Producer clientId=p] "
+                + "Attempting to close NetworkClient that has already been closed.")).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide(networkClient, Level.WARN, "[NodeToControllerChannelManager id=1 name=registration] "
+                + "Connection to node 1 could not be established.")).isEqualTo(FilterReply.NEUTRAL);
+    }
+
+    @Test
     void isAnAppenderFilterOfTheShippedConfigurationsNotATurboFilter() throws Exception {
         // A turbo filter is asked about every trace check on Kafka's hot paths (1.5% of the stream threads' CPU).
         for (String config : new String[] {"/logback.xml", "/logback-dev.xml", "/logback-levels.xml"}) {
@@ -49,7 +60,7 @@ class InternalTopicMetadataFilterTest {
                 String xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(xml).as(config).doesNotContain("turboFilter");
                 if (!config.contains("levels")) {
-                    assertThat(xml).as(config).contains("<filter class=\"" + InternalTopicMetadataFilter.class.getName());
+                    assertThat(xml).as(config).contains("<filter class=\"" + KafkaNoiseFilter.class.getName());
                 }
             }
         }
