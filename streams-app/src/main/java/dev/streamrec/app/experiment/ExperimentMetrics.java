@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -46,23 +47,21 @@ public final class ExperimentMetrics {
     private final LongSupplier clock;
     private final int buckets;
     private final Map<String, Variant> variants = new ConcurrentHashMap<>();
-    private final long[] seenStart;
-    private final Set<String>[] seen;
+    private final IntSupplier seenItems;
 
-    public ExperimentMetrics(MeterRegistry registry, Duration window) {
-        this(registry, window, System::currentTimeMillis);
+    /**
+     * @param seenItems distinct items seen in events over the window (the coverage denominator, shared with the
+     *                  overall coverage gauge: {@link dev.streamrec.app.metrics.QualityMetrics#seenItems})
+     */
+    public ExperimentMetrics(MeterRegistry registry, Duration window, IntSupplier seenItems) {
+        this(registry, window, seenItems, System::currentTimeMillis);
     }
 
-    @SuppressWarnings("unchecked")
-    ExperimentMetrics(MeterRegistry registry, Duration window, LongSupplier clock) {
+    ExperimentMetrics(MeterRegistry registry, Duration window, IntSupplier seenItems, LongSupplier clock) {
         this.registry = registry;
         this.clock = clock;
+        this.seenItems = seenItems;
         this.buckets = (int) Math.max(1, window.toMillis() / BUCKET_MS);
-        this.seenStart = new long[buckets];
-        this.seen = new Set[buckets];
-        for (int i = 0; i < buckets; i++) {
-            seen[i] = new HashSet<>();
-        }
     }
 
     /** A list ranked by the variant was emitted. */
@@ -90,36 +89,9 @@ public final class ExperimentMetrics {
         }
     }
 
-    /** An item some event was about (the coverage denominator). */
-    public void seen(String itemId) {
-        long now = clock.getAsLong();
-        long start = now - now % BUCKET_MS;
-        int b = (int) ((start / BUCKET_MS) % buckets);
-        synchronized (seen) {
-            if (seenStart[b] != start) {
-                seenStart[b] = start;
-                seen[b].clear();
-            }
-            seen[b].add(itemId);
-        }
-    }
-
     /** One ranker call of the variant took {@code nanos}. */
     public void ranked(String experiment, String variant, long nanos) {
         variant(experiment, variant).latency.record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private int seenCount() {
-        long now = clock.getAsLong();
-        Set<String> all = new HashSet<>();
-        synchronized (seen) {
-            for (int i = 0; i < buckets; i++) {
-                if (now - seenStart[i] < (long) buckets * BUCKET_MS) {
-                    all.addAll(seen[i]);
-                }
-            }
-        }
-        return all.size();
     }
 
     private Variant variant(String experiment, String variant) {
@@ -194,7 +166,7 @@ public final class ExperimentMetrics {
         }
 
         double coverage() {
-            int seenItems = seenCount();
+            int seen = seenItems.getAsInt();
             Set<String> items = new HashSet<>();
             synchronized (this) {
                 long now = clock.getAsLong();
@@ -204,7 +176,7 @@ public final class ExperimentMetrics {
                     }
                 }
             }
-            return seenItems == 0 ? 0.0 : Math.min(1.0, (double) items.size() / seenItems);
+            return seen == 0 ? 0.0 : Math.min(1.0, (double) items.size() / seen);
         }
     }
 }

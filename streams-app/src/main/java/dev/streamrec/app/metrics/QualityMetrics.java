@@ -45,6 +45,8 @@ public final class QualityMetrics {
     private final long[] bucketInteractions;
     private final Set<String>[] bucketRecommended;
     private final Set<String>[] bucketSeen;
+    private long currentStart = Long.MIN_VALUE;
+    private int currentBucket;
 
     public QualityMetrics(MeterRegistry registry, Duration window) {
         this(registry, window, System::currentTimeMillis);
@@ -121,18 +123,33 @@ public final class QualityMetrics {
     synchronized double coverage() {
         bucket();
         Set<String> recommended = new HashSet<>();
-        Set<String> seen = new HashSet<>();
         for (int i = 0; i < buckets; i++) {
             recommended.addAll(bucketRecommended[i]);
-            seen.addAll(bucketSeen[i]);
         }
-        return seen.isEmpty() ? 0.0 : Math.min(1.0, (double) recommended.size() / seen.size());
+        int seen = seenItems();
+        return seen == 0 ? 0.0 : Math.min(1.0, (double) recommended.size() / seen);
     }
 
-    /** Index of the current bucket, clearing buckets that fell out of the window. */
+    /** Distinct items seen in events over the window: the coverage denominator, also the experiments'. */
+    public synchronized int seenItems() {
+        bucket();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < buckets; i++) {
+            seen.addAll(bucketSeen[i]);
+        }
+        return seen.size();
+    }
+
+    /**
+     * Index of the current bucket, clearing buckets that fell out of the window. Which buckets those are only
+     * changes with the minute, so within one the index is returned at once (this runs twice per event).
+     */
     private int bucket() {
         long now = clock.getAsLong();
         long start = now - now % BUCKET_MS;
+        if (start == currentStart) {
+            return currentBucket;
+        }
         int b = (int) ((start / BUCKET_MS) % buckets);
         if (bucketStart[b] != start) {
             bucketStart[b] = start;
@@ -151,6 +168,8 @@ public final class QualityMetrics {
                 bucketSeen[i].clear();
             }
         }
+        currentStart = start;
+        currentBucket = b;
         return b;
     }
 }

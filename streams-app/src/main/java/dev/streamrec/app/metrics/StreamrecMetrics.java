@@ -95,7 +95,7 @@ public class StreamrecMetrics implements TopologyMetrics {
         tenantCounter(tenantEvents, TENANT_EVENTS, TenantKeys.DEFAULT, "Valid user events");
         tenantCounter(tenantRecommendations, TENANT_RECOMMENDATIONS, TenantKeys.DEFAULT, "Recommendations lists");
         quality = new QualityMetrics(registry, settings.qualityWindow());
-        experiments = new ExperimentMetrics(registry, settings.qualityWindow());
+        experiments = new ExperimentMetrics(registry, settings.qualityWindow(), quality::seenItems);
         for (String role : List.of("dead-letter", "output", "internal")) {
             productionErrorCounter(role, "RECORD_TOO_LARGE");
         }
@@ -236,7 +236,6 @@ public class StreamrecMetrics implements TopologyMetrics {
     @Override
     public void seen(String itemId) {
         quality.seen(itemId);
-        experiments.seen(itemId);
     }
 
     @Override
