@@ -355,9 +355,12 @@ def quality():
                  unit="percentunit", max_one=True)
     d.timeseries("Hits and interactions /s",
                  "The two counters behind the hit rate: CLICK/PURCHASE events per second "
-                 "and those that hit a recent recommendation.",
+                 "and those that hit a recent recommendation. Users dropped by the hit rate's "
+                 "memory (streamrec.caches.recently-shown-users reached in a task) miss their hits: "
+                 "above 0 for long, raise the limit.",
                  [t("sum(rate(streamrec_online_interactions_total[1m]))", "interactions"),
-                  t(or_zero("sum(rate(streamrec_online_hits_total[1m]))"), "hits")],
+                  t(or_zero("sum(rate(streamrec_online_hits_total[1m]))"), "hits"),
+                  t("sum(rate(streamrec_online_memory_dropped_users_total[1m]))", "users dropped from memory")],
                  unit="ops")
 
     d.timeseries("Catalogue coverage per instance",
