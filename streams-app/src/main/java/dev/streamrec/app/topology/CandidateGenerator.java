@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +61,7 @@ final class CandidateGenerator {
     /** Scratch space of {@link #candidates}, reused for every event of the task. */
     private final AccTable table = new AccTable();
     private final HashFilter excludedHashes = new HashFilter();
+    private final String[] seedBuffer;
 
     CandidateGenerator(TopologySettings settings, KeyValueStore<String, ValueAndTimestamp<ItemNeighbours>> neighbours,
                        GlobalCache<NeighbourList> neighbourCache, ItemIds ids,
@@ -74,6 +74,17 @@ final class CandidateGenerator {
                 READS_KEPT);
         this.neighbourReads = neighbourCache;
         this.ids = ids;
+        this.seedBuffer = new String[settings.seedItems()];
+    }
+
+    /** Where {@code id} is among the first {@code n} of {@code ids} (by reference first), or -1. */
+    private static int indexOf(String[] ids, int n, String id) {
+        for (int i = 0; i < n; i++) {
+            if (ids[i] == id || ids[i].equals(id)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -86,10 +97,15 @@ final class CandidateGenerator {
      */
     List<Candidate> candidates(UserEvent event, History history, Set<String> excluded, CatalogView catalog,
                                List<TrendingEntry> trendList, long now) {
-        // Seeds: most recent distinct items first.
-        Set<String> seeds = new LinkedHashSet<>();
-        for (int i = history.size() - 1; i >= 0 && seeds.size() < settings.seedItems(); i--) {
-            seeds.add(history.itemId(i));
+        // Seeds: most recent distinct items first. A linear scan of at most seed-items ids, not a hash set: the
+        // history's ids are freshly decoded Strings, so hashing them cost 3% of the stream threads (session 23).
+        String[] seeds = seedBuffer;
+        int seedCount = 0;
+        for (int i = history.size() - 1; i >= 0 && seedCount < seeds.length; i--) {
+            String id = history.itemId(i);
+            if (indexOf(seeds, seedCount, id) < 0) {
+                seeds[seedCount++] = id;
+            }
         }
         // One mutable entry per candidate in a table the generator reuses for every event: up to seeds x top-m
         // neighbours go through here per event (28% of the stream thread's CPU with top-m 50 when this was three maps
@@ -101,7 +117,8 @@ final class CandidateGenerator {
         mayBeExcluded.reset(excluded);
         double maxCovisit = 0;
         int rank = 0;
-        for (String seed : seeds) {
+        for (int s = 0; s < seedCount; s++) {
+            String seed = seeds[s];
             double seedWeight = 1.0 / ++rank;
             NeighbourList nb = neighbours(seed);
             if (nb == null) {
