@@ -26,11 +26,6 @@ public record CacheLimits(int neighbourLists, int catalogItems, int covisitTops,
 
     public static final CacheLimits DEFAULTS = new CacheLimits(20_000, 200_000, 20_000, 20_000);
 
-    /** The first three limits, {@code recently-shown-users} at its default. */
-    public CacheLimits(int neighbourLists, int catalogItems, int covisitTops) {
-        this(neighbourLists, catalogItems, covisitTops, 20_000);
-    }
-
     public CacheLimits {
         positive("neighbour-lists", neighbourLists);
         positive("catalog-items", catalogItems);

@@ -70,12 +70,14 @@ class StreamrecPropertiesTest {
                 "streamrec.users.idle-ttl", "2h",
                 "streamrec.scoring.mode", "full",
                 "streamrec.caches.covisit-tops", 500,
+                "streamrec.caches.recently-shown-users", 300,
                 "streamrec.models.allowed-hosts", "a.example, b.example:8443"))) {
             TopologySettings t = topology(ctx);
             assertThat(t.weight(EventType.ADD_TO_CART)).isEqualTo(5.5);
             assertThat(t.recommendK()).isEqualTo(7);
             assertThat(t.userIdleTtl()).isEqualTo(Duration.ofHours(2));
             assertThat(t.caches().covisitTops()).isEqualTo(500);
+            assertThat(t.caches().recentlyShownUsers()).isEqualTo(300);
             assertThat(t.caches().neighbourLists()).as("untouched keys keep the file's value").isEqualTo(20_000);
             assertThat(t.historySize()).as("untouched keys keep the file's value").isEqualTo(50);
             assertThat(ScoringFactory.settings(ctx.getBean(StreamrecProperties.Scoring.class)).mode().name()).isEqualTo("FULL");

@@ -446,7 +446,8 @@ class StreamrecTopologyTest {
         // top 3 of 6 tracked among 25 items, so neighbours keep entering and leaving the top; hours apart (decay)
         TopologySettings s = TopologySettings.defaults().toBuilder().covisitTopM(3).covisitTracked(6)
                 .covisitHalfLife(Duration.ofHours(1)).covisitStore(kind)
-                .caches(new CacheLimits(CacheLimits.DEFAULTS.neighbourLists(), CacheLimits.DEFAULTS.catalogItems(), topsHeld))
+                .caches(new CacheLimits(CacheLimits.DEFAULTS.neighbourLists(), CacheLimits.DEFAULTS.catalogItems(), topsHeld,
+                        CacheLimits.DEFAULTS.recentlyShownUsers()))
                 .build();
         EventType[] types = EventType.values();
         java.util.Random random = new java.util.Random(11);
