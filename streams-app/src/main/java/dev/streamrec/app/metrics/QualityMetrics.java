@@ -121,12 +121,11 @@ public final class QualityMetrics {
     }
 
     synchronized double coverage() {
-        bucket();
+        int seen = seenItems(); // first: it drops the buckets that left the window
         Set<String> recommended = new HashSet<>();
         for (int i = 0; i < buckets; i++) {
             recommended.addAll(bucketRecommended[i]);
         }
-        int seen = seenItems();
         return seen == 0 ? 0.0 : Math.min(1.0, (double) recommended.size() / seen);
     }
 

@@ -52,7 +52,7 @@ final class QualityTracker {
             hashes[i] = id.hashCode();
             ids.add(id);
         }
-        int dropped = recent.shown(key, hashes, now);
+        int dropped = recent.shown(key, shown, hashes, now);
         if (dropped > 0) {
             metrics.recentlyShownDropped(dropped);
         }

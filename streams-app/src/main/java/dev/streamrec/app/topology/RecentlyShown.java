@@ -42,13 +42,13 @@ final class RecentlyShown {
     }
 
     /**
-     * Remembers that {@code user} was shown the items with these id hashes at {@code now}; forgets what left
-     * the window.
+     * Remembers that {@code user}, who had been shown {@code before} ({@link #of}, read by the caller for its hit
+     * check), was shown the items with these id hashes at {@code now}; forgets what left the window.
      *
      * @return how many users were dropped to stay within {@code maxUsers} (their later hits will be missed)
      */
-    int shown(String user, int[] hashes, long now) {
-        Shown updated = of(user).with(hashes, now, windowMs, MAX_ITEMS);
+    int shown(String user, Shown before, int[] hashes, long now) {
+        Shown updated = before.with(hashes, now, windowMs, MAX_ITEMS);
         if (updated.size() == 0) {
             byUser.remove(user); // an empty list, and nothing left in the window: nothing to remember
         } else {
@@ -72,7 +72,7 @@ final class RecentlyShown {
             Shown eldest = it.next().getValue();
             if (byUser.size() > maxUsers) {
                 dropped++;
-            } else if (eldest.size() > 0 && now - eldest.newest() <= windowMs) {
+            } else if (now - eldest.newest() <= windowMs) { // never empty (shown keeps none), so newest is a time
                 break;
             }
             it.remove();

@@ -13,8 +13,8 @@ class RecentlyShownTest {
     void shouldRememberShownItemsWithinTheWindowNewestFirstAndForgetOlderOnes() {
         RecentlyShown memory = new RecentlyShown(WINDOW, 100);
         // given a, b shown at T and c at T + 10 min
-        memory.shown("u", hashes("a", "b"), T);
-        memory.shown("u", hashes("c"), T + 600_000);
+        memory.shown("u", memory.of("u"), hashes("a", "b"), T);
+        memory.shown("u", memory.of("u"), hashes("c"), T + 600_000);
         RecentlyShown.Shown shown = memory.of("u");
 
         // then all three are remembered with their times
@@ -24,7 +24,7 @@ class RecentlyShownTest {
         assertThat(shown.lastShown("zzz".hashCode())).isEqualTo(RecentlyShown.NEVER);
 
         // when b is shown again 35 min after T: a drops out of the window, b moves to the new time
-        memory.shown("u", hashes("b"), T + 35 * 60_000);
+        memory.shown("u", memory.of("u"), hashes("b"), T + 35 * 60_000);
         shown = memory.of("u");
         assertThat(shown.size()).isEqualTo(2);
         assertThat(shown.lastShown("a".hashCode())).isEqualTo(RecentlyShown.NEVER);
@@ -46,11 +46,11 @@ class RecentlyShownTest {
     @Test
     void shouldDropUsersWhoseListsLeftTheWindowWithoutCountingThem() {
         RecentlyShown memory = new RecentlyShown(WINDOW, 100);
-        memory.shown("early", hashes("a"), T);
-        memory.shown("later", hashes("a"), T + 10 * 60_000);
+        memory.shown("early", memory.of("early"), hashes("a"), T);
+        memory.shown("later", memory.of("later"), hashes("a"), T + 10 * 60_000);
 
         // a list 31 min after the first: "early" has nothing left in the window, "later" has
-        assertThat(memory.shown("now", hashes("b"), T + 31 * 60_000)).as("dropped over the limit").isZero();
+        assertThat(memory.shown("now", memory.of("now"), hashes("b"), T + 31 * 60_000)).as("dropped over the limit").isZero();
         assertThat(memory.users()).isEqualTo(2);
         assertThat(memory.of("early").size()).isZero();
         assertThat(memory.of("later").size()).isEqualTo(1);
@@ -59,11 +59,11 @@ class RecentlyShownTest {
     @Test
     void shouldDropTheLeastRecentlyShownToUserPastTheLimitAndSayHowMany() {
         RecentlyShown memory = new RecentlyShown(WINDOW, 2);
-        memory.shown("u1", hashes("a"), T);
-        memory.shown("u2", hashes("a"), T + 1);
-        memory.shown("u1", hashes("b"), T + 2); // u1 shown to again: u2 is now the least recent
+        memory.shown("u1", memory.of("u1"), hashes("a"), T);
+        memory.shown("u2", memory.of("u2"), hashes("a"), T + 1);
+        memory.shown("u1", memory.of("u1"), hashes("b"), T + 2); // u1 shown to again: u2 is now the least recent
 
-        assertThat(memory.shown("u3", hashes("c"), T + 3)).isEqualTo(1);
+        assertThat(memory.shown("u3", memory.of("u3"), hashes("c"), T + 3)).isEqualTo(1);
         assertThat(memory.users()).isEqualTo(2);
         assertThat(memory.of("u2").size()).as("dropped").isZero();
         assertThat(memory.of("u1").lastShown("a".hashCode())).isEqualTo(T);
@@ -72,19 +72,19 @@ class RecentlyShownTest {
     @Test
     void shouldNotKeepAUserShownAnEmptyListWithNothingElseInTheWindow() {
         RecentlyShown memory = new RecentlyShown(WINDOW, 100);
-        memory.shown("nothing", hashes(), T);
-        memory.shown("later", hashes("a"), T + 31 * 60_000);
+        memory.shown("nothing", memory.of("nothing"), hashes(), T);
+        memory.shown("later", memory.of("later"), hashes("a"), T + 31 * 60_000);
         assertThat(memory.users()).isEqualTo(1);
         assertThat(memory.of("later").size()).isEqualTo(1);
         // and one that had items keeps them through an empty list
-        memory.shown("later", hashes(), T + 32 * 60_000);
+        memory.shown("later", memory.of("later"), hashes(), T + 32 * 60_000);
         assertThat(memory.of("later").lastShown("a".hashCode())).isEqualTo(T + 31 * 60_000);
     }
 
     @Test
     void shouldForgetAUserOnRequest() {
         RecentlyShown memory = new RecentlyShown(WINDOW, 100);
-        memory.shown("u", hashes("a"), T);
+        memory.shown("u", memory.of("u"), hashes("a"), T);
         memory.forget("u");
         assertThat(memory.of("u").lastShown("a".hashCode())).isEqualTo(RecentlyShown.NEVER);
         assertThat(memory.users()).isZero();
